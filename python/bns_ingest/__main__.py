@@ -1,0 +1,43 @@
+"""python -m bns_ingest SRC [--out DIR]: ingest BNS downloads into the canonical raw tables."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bns_ingest.context import DEFAULT_SEEDS
+from bns_ingest.errors import IngestError
+from bns_ingest.pipeline import ingest
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bns_ingest", description=__doc__)
+    parser.add_argument("src", type=Path, help="a BNS download or a folder of them")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("data/official/tables"),
+        help="output folder, replaced as a whole (default: data/official/tables)",
+    )
+    parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="dimension seeds folder")
+    parser.add_argument(
+        "--tolerance",
+        type=int,
+        default=0,
+        help="persons by which parts may differ from their total (default 0)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        rows = ingest(args.src, args.out, args.seeds, args.tolerance)
+    except IngestError as error:
+        print(error, file=sys.stderr)
+        return 1
+    for table_code, count in rows.items():
+        print(f"{table_code}: {count} rows")
+    print(f"written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

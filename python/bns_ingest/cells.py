@@ -1,0 +1,92 @@
+"""The parsed cell: one published figure with its canonical key and where it was read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CANONICAL_COLUMNS = (
+    "table_code",
+    "year",
+    "region_code",
+    "flow_code",
+    "direction_code",
+    "country_code",
+    "sex_code",
+    "settlement_code",
+    "age_band_code",
+    "age_from",
+    "age_to",
+    "education_code",
+    "specialty_code",
+    "persons",
+    "source_id",
+    "provenance",
+)
+POPULATION_COLUMNS = (
+    "year",
+    "region_code",
+    "sex_code",
+    "settlement_code",
+    "population",
+    "source_id",
+    "provenance",
+)
+POPULATION_TABLE = "population_by_region"
+TOTAL = "_T"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    file: str
+    sheet: str
+    row: int | str
+    column: str
+    raw: object
+
+
+@dataclass(frozen=True, slots=True)
+class AgeBand:
+    code: str
+    age_from: int | None
+    age_to: int | None
+
+
+ALL_AGES = AgeBand(TOTAL, 0, None)
+
+
+@dataclass(slots=True)
+class Cell:
+    """One figure. `region_kind` is 'city_within_region' for city administrations (Тараз г.а.)
+    that are validated against their region and then dropped from the regional output."""
+
+    table_code: str
+    year: int
+    region_code: str
+    flow_code: str
+    direction_code: str
+    country_code: str
+    sex_code: str
+    settlement_code: str
+    age: AgeBand
+    education_code: str
+    specialty_code: str
+    persons: int
+    source_id: str
+    where: Location
+    region_kind: str = "region"
+
+    def key(self) -> tuple:
+        return (
+            self.table_code,
+            self.year,
+            self.region_code,
+            self.flow_code,
+            self.direction_code,
+            self.country_code,
+            self.sex_code,
+            self.settlement_code,
+            self.age.code,
+            self.education_code,
+            self.specialty_code,
+            self.region_kind,
+        )

@@ -1,0 +1,114 @@
+"""Ingest: find the downloads, parse each by its detected format, validate everything, write."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from bns_ingest.cells import Cell
+from bns_ingest.context import DEFAULT_SEEDS, Dimensions, IngestContext
+from bns_ingest.detect import IBLOCK, TALDAU, TALDAU_REQUEST, XLSX, detect_format
+from bns_ingest.dynamic_xlsx import parse_workbook
+from bns_ingest.errors import IngestError, Problem
+from bns_ingest.iblock_csv import parse_iblock
+from bns_ingest.taldau_json import parse_taldau, request_index_id
+from bns_ingest.validate import check_cities_within_regions, check_sums, drop_duplicates
+from bns_ingest.writer import MANIFEST, write_tables
+
+
+def discover(src: Path) -> list[Path]:
+    """The files to ingest: `src` itself, or every file under the folder (hidden and Office lock
+    files excepted)."""
+    if src.is_file():
+        return [src]
+    if not src.is_dir():
+        raise IngestError([Problem(str(src), "no such file or folder")])
+    files = [
+        path
+        for path in sorted(src.rglob("*"))
+        if path.is_file() and not path.name.startswith((".", "~$")) and path.name != MANIFEST
+    ]
+    if not files:
+        raise IngestError([Problem(str(src), "folder holds no files to ingest")])
+    return files
+
+
+def source_id_for(path: Path) -> str:
+    return "bns_" + re.sub(r"[^\w]+", "_", path.stem.lower()).strip("_")
+
+
+def _taldau_index(path: Path, requests: dict[Path, str]) -> str | None:
+    beside = {index for request, index in requests.items() if request.parent == path.parent}
+    if len(beside) == 1:
+        return next(iter(beside))
+    named = [index for index in beside if index in path.name]
+    return named[0] if len(named) == 1 else None
+
+
+def parse_sources(
+    files: list[Path], ctx: IngestContext, source_ids: dict[Path, str] | None = None
+) -> list[Cell]:
+    """Parse every file into cells, logging problems in `ctx` instead of stopping at the first."""
+    formats = {path: detect_format(path) for path in files}
+    requests = {}
+    for path, kind in formats.items():
+        if kind == TALDAU_REQUEST:
+            requests[path] = request_index_id(json.loads(path.read_text(encoding="utf-8-sig")))
+    cells: list[Cell] = []
+    for path, kind in formats.items():
+        source_id = (source_ids or {}).get(path) or source_id_for(path)
+        if kind == XLSX:
+            cells += parse_workbook(path, ctx, source_id)
+        elif kind == IBLOCK:
+            cells += parse_iblock(path, ctx, source_id)
+        elif kind == TALDAU:
+            index = _taldau_index(path, requests)
+            if index is None:
+                ctx.problem_in_file(
+                    path.name,
+                    "cannot tell which Taldau index this response holds: save "
+                    "the request json (with index_id) beside it",
+                )
+            else:
+                cells += parse_taldau(path, index, ctx)
+        elif kind is None:
+            ctx.problem_in_file(path.name, "not a BNS dynamic-table xlsx, iblock CSV export or Taldau JSON")
+    return cells
+
+
+def validated_cells(
+    files: list[Path], dims: Dimensions, tolerance: int = 0, source_ids: dict[Path, str] | None = None
+) -> list[Cell]:
+    """All cells of `files`, or IngestError listing every problem found."""
+    ctx = IngestContext(dims)
+    cells = parse_sources(files, ctx, source_ids)
+    ctx.report_unknown_names()
+    cells = drop_duplicates(cells, ctx)
+    cells = check_cities_within_regions(cells, ctx)
+    check_sums(cells, dims.regions, ctx, tolerance)
+    ctx.log.raise_if_any()
+    return cells
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ingest(src: Path, out_dir: Path, seeds: Path = DEFAULT_SEEDS, tolerance: int = 0) -> dict[str, int]:
+    """Ingest `src` (file or folder) into `out_dir`; returns rows per table. On any problem raises
+    IngestError and leaves `out_dir` exactly as it was."""
+    files = discover(src)
+    dims = Dimensions.from_seeds(seeds)
+    cells = validated_cells(files, dims, tolerance)
+    tables: dict[str, list[Cell]] = {}
+    for cell in cells:
+        tables.setdefault(cell.table_code, []).append(cell)
+    inputs = [{"file": str(path), "format": detect_format(path), "sha256": _sha256(path)} for path in files]
+    write_tables(out_dir, tables, inputs)
+    return {code: len(rows) for code, rows in sorted(tables.items())}

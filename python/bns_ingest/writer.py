@@ -1,0 +1,115 @@
+"""Writes the canonical tables into a temporary directory and swaps it in for the output
+directory, so a reader sees either the previous tables or the new ones, never a mix."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bns_ingest.cells import CANONICAL_COLUMNS, POPULATION_COLUMNS, POPULATION_TABLE, Cell
+
+MANIFEST = "_manifest.json"
+
+
+def _sort_key(cell: Cell) -> tuple:
+    return (
+        cell.year,
+        cell.region_code,
+        cell.flow_code,
+        cell.direction_code,
+        cell.country_code,
+        cell.sex_code,
+        cell.settlement_code,
+        cell.age.age_from or 0,
+        cell.age.code,
+        cell.education_code,
+        cell.specialty_code,
+    )
+
+
+def canonical_row(cell: Cell) -> list[object]:
+    age = cell.age
+    return [
+        cell.table_code,
+        cell.year,
+        cell.region_code,
+        cell.flow_code,
+        cell.direction_code,
+        cell.country_code,
+        cell.sex_code,
+        cell.settlement_code,
+        age.code,
+        "" if age.age_from is None else age.age_from,
+        "" if age.age_to is None else age.age_to,
+        cell.education_code,
+        cell.specialty_code,
+        cell.persons,
+        cell.source_id,
+        f"published:{cell.source_id}",
+    ]
+
+
+def population_row(cell: Cell) -> list[object]:
+    return [
+        cell.year,
+        cell.region_code,
+        cell.sex_code,
+        cell.settlement_code,
+        cell.persons,
+        cell.source_id,
+        f"published:{cell.source_id}",
+    ]
+
+
+def write_table(path: Path, cells: list[Cell]) -> None:
+    population = cells[0].table_code == POPULATION_TABLE
+    columns, to_row = (
+        (POPULATION_COLUMNS, population_row) if population else (CANONICAL_COLUMNS, canonical_row)
+    )
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(to_row(cell) for cell in sorted(cells, key=_sort_key))
+
+
+def write_tables(out_dir: Path, tables: dict[str, list[Cell]], inputs: list[dict[str, object]]) -> None:
+    """Replace `out_dir` by a directory holding one CSV per table and the manifest."""
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the tables are meant to be read by others
+    try:
+        for table_code, cells in sorted(tables.items()):
+            write_table(staging / f"{table_code}.csv", cells)
+        manifest = {
+            "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "inputs": inputs,
+            "rows_per_table": {code: len(cells) for code, cells in sorted(tables.items())},
+        }
+        (staging / MANIFEST).write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        _swap_in(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap_in(staging: Path, out_dir: Path) -> None:
+    if not out_dir.exists():
+        os.replace(staging, out_dir)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+    retired.rmdir()
+    os.replace(out_dir, retired)
+    try:
+        os.replace(staging, out_dir)
+    except BaseException:
+        os.replace(retired, out_dir)  # put the previous tables back
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
