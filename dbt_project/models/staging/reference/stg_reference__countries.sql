@@ -1,0 +1,15 @@
+with source as (
+    select * from {{ ref('countries') }}
+),
+
+renamed as (
+    select
+        country_code,
+        country_name_en,
+        country_name_ru,
+        is_aggregate,
+        display_order
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,105 @@
+"""Atomic publishing: a failed build leaves the published file as it was; a reader does not block a build."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from warehouse.publish import BuildFailed, build_and_publish
+
+from .conftest import REPO_ROOT
+
+CANONICAL_HEADER = (REPO_ROOT / "dbt_project" / "seeds" / "bns_national_external_flows.csv").read_text(
+    encoding="utf-8"
+).splitlines()[0].split(",")
+
+
+def _write_counts(directory: Path, persons_by_year: dict[int, tuple[int, int]]) -> Path:
+    """A minimal canonical table: Almaty city's total arrivals and departures for the given years."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / "by_country.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CANONICAL_HEADER, lineterminator="\n")
+        writer.writeheader()
+        for year, pair in persons_by_year.items():
+            for direction, persons in zip(("arrival", "departure"), pair, strict=True):
+                writer.writerow({
+                    "table_code": "by_country", "year": year, "region_code": "75", "flow_code": "external",
+                    "direction_code": direction, "country_code": "_T", "sex_code": "_T",
+                    "settlement_code": "_T", "age_band_code": "_T", "age_from": 0, "age_to": "",
+                    "education_code": "_T", "specialty_code": "_T", "persons": persons,
+                    "source_id": "test_fixture", "provenance": "modeled",
+                })
+    return directory
+
+
+def _build(published: Path, counts_dir: Path) -> Path:
+    work = published.parent
+    return build_and_publish(
+        published,
+        dbt_args=["--target-path", str(work / "target"), "--log-path", str(work / "logs")],
+        env={"KZ_COUNTS_DIR": str(counts_dir)},
+    )
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _almaty_arrivals(path: Path) -> dict[int, int]:
+    with duckdb.connect(str(path), read_only=True) as connection:
+        rows = connection.execute(
+            "select year, arrivals from fct_yearly_flows where region_code = '75' order by year"
+        ).fetchall()
+    return dict(rows)
+
+
+def test_failed_build_leaves_published_warehouse_untouched(tmp_path: Path) -> None:
+    published = tmp_path / "kz_migration.duckdb"
+    _build(published, _write_counts(tmp_path / "good", {2022: (100, 50), 2023: (300, 40)}))
+    digest_before = _sha256(published)
+
+    broken = _write_counts(tmp_path / "broken", {2022: (100, 50), 2023: (-1, 40)})
+    with pytest.raises(BuildFailed):
+        _build(published, broken)
+
+    assert _sha256(published) == digest_before
+    assert _almaty_arrivals(published) == {2022: 100, 2023: 300}
+
+
+def test_reader_holding_published_file_does_not_block_build(tmp_path: Path) -> None:
+    published = tmp_path / "kz_migration.duckdb"
+    _build(published, _write_counts(tmp_path / "v1", {2023: (300, 40)}))
+
+    # A separate process, like a BI tool, holds the published file open read-only for the whole rebuild.
+    reader = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, duckdb
+            connection = duckdb.connect({str(published)!r}, read_only=True)
+            query = "select arrivals from fct_yearly_flows where region_code = '75' and year = 2023"
+            print(connection.execute(query).fetchone()[0], flush=True)
+            sys.stdin.readline()
+            print(connection.execute(query).fetchone()[0], flush=True)
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert reader.stdout is not None and reader.stdin is not None
+        assert reader.stdout.readline().strip() == "300"
+
+        _build(published, _write_counts(tmp_path / "v2", {2023: (777, 40)}))
+
+        reader.stdin.write("\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline().strip() == "300", "the open reader keeps its consistent snapshot"
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=30)
+    assert reader.returncode == 0
+    assert _almaty_arrivals(published) == {2023: 777}, "a new connection sees the new build"
