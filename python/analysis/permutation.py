@@ -97,9 +97,7 @@ def placebo_in_space(panel: pd.DataFrame, outcome: str) -> PlaceboInSpaceResult:
     if not placebo_regions:
         raise ValueError("no control region has both pre- and post-period observations")
     post = controls[POST].to_numpy(dtype=float)
-    indicators = np.column_stack(
-        [(controls[REGION] == r).to_numpy(dtype=float) * post for r in placebo_regions]
-    )
+    indicators = np.column_stack([(controls[REGION] == r).to_numpy(dtype=float) * post for r in placebo_regions])
     estimates = _estimates_for_indicators(controls, outcome, indicators)
     placebo = pd.DataFrame({"region_code": placebo_regions, "estimate": estimates})
     n = len(placebo_regions)
@@ -150,9 +148,7 @@ def placebo_in_time(
     pre = frame.loc[frame[YEAR] < first_post]
     pre_years = sorted(pre[YEAR].unique())
     fake_years = [
-        f
-        for f in pre_years
-        if sum(y < f for y in pre_years) >= min_pre_years and f + length - 1 <= pre_years[-1]
+        f for f in pre_years if sum(y < f for y in pre_years) >= min_pre_years and f + length - 1 <= pre_years[-1]
     ]
     if not fake_years:
         raise ValueError(

@@ -117,9 +117,7 @@ def fit_synthetic_control(
     synthetic = target_level + donors_fit @ weights
     gaps = target - synthetic
     pre_rmspe, post_rmspe = _rmspe(gaps[~is_post]), _rmspe(gaps[is_post])
-    gap = pd.DataFrame(
-        {"year": years, "is_post": is_post, "treated": target, "synthetic": synthetic, "gap": gaps}
-    )
+    gap = pd.DataFrame({"year": years, "is_post": is_post, "treated": target, "synthetic": synthetic, "gap": gaps})
     return SyntheticControlFit(
         treated_region=treated_region,
         weights=pd.Series(weights, index=pd.Index(donor_codes, name=REGION), name="weight"),
@@ -149,9 +147,7 @@ class SyntheticControlResult:
     excluded_donors: dict[str, str]
 
 
-def _complete_wide(
-    frame: pd.DataFrame, outcome: str, treated_region: str
-) -> tuple[pd.DataFrame, dict[str, str]]:
+def _complete_wide(frame: pd.DataFrame, outcome: str, treated_region: str) -> tuple[pd.DataFrame, dict[str, str]]:
     wide = frame.pivot(index=YEAR, columns=REGION, values=outcome)
     window = frame.loc[frame[REGION] == treated_region, YEAR]
     wide = wide.loc[sorted(window.unique())]
@@ -159,9 +155,7 @@ def _complete_wide(
     for region in wide.columns:
         missing = wide.index[wide[region].isna()]
         if region != treated_region and len(missing):
-            excluded[str(region)] = (
-                f"missing {len(missing)} of {len(wide)} years ({missing.min()}–{missing.max()})"
-            )
+            excluded[str(region)] = f"missing {len(missing)} of {len(wide)} years ({missing.min()}–{missing.max()})"
     return wide.drop(columns=list(excluded)), excluded
 
 

@@ -41,9 +41,7 @@ def make_panel(
                 y += effect
             if treated and not post:
                 y += treated_pretrend_slope * (year - first_post_year)
-            rows.append(
-                {"region_code": region, "year": int(year), "is_treated": treated, "is_post": post, "net": y}
-            )
+            rows.append({"region_code": region, "year": int(year), "is_treated": treated, "is_post": post, "net": y})
     return pd.DataFrame(rows)
 
 

@@ -47,9 +47,7 @@ def test_missing_pairs_dropped_and_series_aligned_on_index():
     # Common years with both values: 2001-2004 -> x = [2, 4, 3, 5], y = [2, 1, 3, 5].
     assert result.n == 4
     assert result.n_dropped == 4  # 2000, 2005 (x missing), 2006, 2007
-    assert result.pearson_r == pytest.approx(
-        _hand_pearson(np.array([2, 4, 3, 5.0]), np.array([2, 1, 3, 5.0]))
-    )
+    assert result.pearson_r == pytest.approx(_hand_pearson(np.array([2, 4, 3, 5.0]), np.array([2, 1, 3, 5.0])))
 
 
 def test_undefined_correlations_raise():

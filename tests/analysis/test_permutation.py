@@ -45,9 +45,7 @@ def test_placebo_in_space_p_value_is_uniform_under_no_effect(panel_factory):
     n_sims, n_regions = 200, 10
     p_values = np.array(
         [
-            placebo_in_space(
-                panel_factory(seed=1000 + s, n_regions=n_regions, first_year=2010), "net"
-            ).p_value
+            placebo_in_space(panel_factory(seed=1000 + s, n_regions=n_regions, first_year=2010), "net").p_value
             for s in range(n_sims)
         ]
     )

@@ -15,9 +15,7 @@ def _factor_panel(seed: int, effect: float, noise_sd: float = 0.3, n_donors: int
     donors = {}
     for i in range(1, n_donors + 1):
         loadings = rng.uniform(-1.5, 1.5, 2)
-        donors[f"C{i:02d}"] = (
-            50 + rng.normal(0, 20) + factors @ loadings + rng.normal(0, noise_sd, len(years))
-        )
+        donors[f"C{i:02d}"] = 50 + rng.normal(0, 20) + factors @ loadings + rng.normal(0, noise_sd, len(years))
     treated = sum(w * donors[c] for c, w in TRUE_WEIGHTS.items()) + rng.normal(0, noise_sd, len(years))
     treated = treated + np.where(years >= 2022, effect, 0.0)
     rows = [
@@ -82,9 +80,7 @@ def test_synthetic_control_without_effect_has_small_gap():
 
 def test_synthetic_control_p_value_is_roughly_uniform_under_no_effect():
     n_sims = 80
-    p_values = np.array(
-        [synthetic_control(_exchangeable_panel(seed=500 + s), "net").p_value for s in range(n_sims)]
-    )
+    p_values = np.array([synthetic_control(_exchangeable_panel(seed=500 + s), "net").p_value for s in range(n_sims)])
     for level in (0.2, 0.5):
         count = int(np.sum(p_values <= level + 1e-12))
         sd = np.sqrt(n_sims * level * (1 - level))
