@@ -123,9 +123,7 @@ class IngestContext:
         names = self.dims.regions
         variant = names.resolve(name, year)
         if variant is None:
-            self.problem(
-                where, f"{name.strip()!r} does not name a region in {year} (valid: {names.years_valid(name)})"
-            )
+            self.problem(where, f"{name.strip()!r} does not name a region in {year} (valid: {names.years_valid(name)})")
             return
         region = names.regions[variant.region_code]
         last = region.last_year or "…"

@@ -64,7 +64,8 @@ class SheetHead:
 
 def _find_head(name: str, rows: list[tuple]) -> SheetHead | None:
     for index, row in enumerate(rows):
-        if sum(_year_of(value) is not None for value in row[1:]) >= 2:
+        # The year row has an empty first cell (data rows carry a label there).
+        if _blank(row[0] if row else None) and any(_year_of(value) is not None for value in row[1:]):
             title = next((r[0] for r in rows[:index] if r and isinstance(r[0], str) and r[0].strip()), None)
             # The unit note sits at the right of the title block, never in column A.
             unit = next((v for r in rows[:index] for v in r[1:] if isinstance(v, str) and v.strip()), None)
@@ -96,21 +97,31 @@ class _SectionState:
                 self.settlement = TOTAL
 
 
+def _read_sheets(path: Path) -> list[tuple[str, list[tuple]]]:
+    # Opened through a handle so that the file extension does not matter: the format was
+    # detected from the content.
+    with open(path, "rb") as handle:
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        try:
+            return [(ws.title, list(ws.iter_rows(values_only=True))) for ws in workbook.worksheets]
+        finally:
+            workbook.close()
+
+
 def parse_workbook(path: Path, ctx: IngestContext, source_id: str) -> list[Cell]:
     file = path.name
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        sheets = [(ws.title, list(ws.iter_rows(values_only=True))) for ws in workbook.worksheets]
-    finally:
-        workbook.close()
+        sheets = _read_sheets(path)
+    except Exception as error:  # openpyxl raises many types for a damaged package
+        ctx.problem_in_file(file, f"cannot read the workbook: {error}")
+        return []
     heads = {name: _find_head(name, rows) for name, rows in sheets}
     titled = {normalise_title(h.title): match_title(h.title) for h in heads.values() if h and h.title}
     for title, spec in titled.items():
         if spec is None:
             ctx.problem_in_file(
                 file,
-                f"unrecognised table title {title!r}: not in the explicit title "
-                "mapping (bns_ingest/tables.py)",
+                f"unrecognised table title {title!r}: not in the explicit title mapping (bns_ingest/tables.py)",
             )
     known_specs = {spec for spec in titled.values() if spec is not None}
     cells: list[Cell] = []
@@ -128,9 +139,7 @@ def parse_workbook(path: Path, ctx: IngestContext, source_id: str) -> list[Cell]
             # Header rows stripped by whoever saved the file: the other sheets name the table.
             spec = next(iter(known_specs))
         else:
-            ctx.problem_in_file(
-                file, "sheet has no title row and the other sheets do not name one table", name
-            )
+            ctx.problem_in_file(file, "sheet has no title row and the other sheets do not name one table", name)
             continue
         cells += _parse_sheet(file, head, rows, spec, ctx, source_id)
     return cells

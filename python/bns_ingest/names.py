@@ -41,9 +41,7 @@ class RegionVariant:
     valid_to: int | None
 
     def valid_in(self, year: int) -> bool:
-        return (self.valid_from is None or year >= self.valid_from) and (
-            self.valid_to is None or year <= self.valid_to
-        )
+        return (self.valid_from is None or year >= self.valid_from) and (self.valid_to is None or year <= self.valid_to)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,9 +148,7 @@ class CodeNames:
 
 
 def country_names(seeds: Path) -> CodeNames:
-    pairs = [
-        (row["name_variant"], row["country_code"]) for row in _read_csv(seeds / "country_name_variants.csv")
-    ]
+    pairs = [(row["name_variant"], row["country_code"]) for row in _read_csv(seeds / "country_name_variants.csv")]
     pairs += [(row["country_name_ru"], row["country_code"]) for row in _read_csv(seeds / "countries.csv")]
     return CodeNames(pairs)
 
@@ -172,14 +168,10 @@ _EDUCATION_VARIANTS = [
 
 
 def education_names(seeds: Path) -> CodeNames:
-    pairs = [
-        (row["education_name_ru"], row["education_code"]) for row in _read_csv(seeds / "education_levels.csv")
-    ]
+    pairs = [(row["education_name_ru"], row["education_code"]) for row in _read_csv(seeds / "education_levels.csv")]
     return CodeNames(pairs + _EDUCATION_VARIANTS)
 
 
 def specialty_names(seeds: Path) -> CodeNames:
-    pairs = [
-        (row["specialty_name_ru"], row["specialty_code"]) for row in _read_csv(seeds / "specialties.csv")
-    ]
+    pairs = [(row["specialty_name_ru"], row["specialty_code"]) for row in _read_csv(seeds / "specialties.csv")]
     return CodeNames([*pairs, ("Всего", "_T")])

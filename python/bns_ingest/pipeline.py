@@ -47,9 +47,7 @@ def _taldau_index(path: Path, requests: dict[Path, str]) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
-def parse_sources(
-    files: list[Path], ctx: IngestContext, source_ids: dict[Path, str] | None = None
-) -> list[Cell]:
+def parse_sources(files: list[Path], ctx: IngestContext, source_ids: dict[Path, str] | None = None) -> list[Cell]:
     """Parse every file into cells, logging problems in `ctx` instead of stopping at the first."""
     formats = {path: detect_format(path) for path in files}
     requests = {}

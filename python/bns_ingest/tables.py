@@ -82,9 +82,7 @@ TITLE_RULES: tuple[TitleRule, ...] = (
         None,
         "region",
     ),
-    _rule(
-        r"^" + _EXTERNAL + r" миграция населения" + _BY_REGION + r"$", MIGRATION, "external", None, "region"
-    ),
+    _rule(r"^" + _EXTERNAL + r" миграция населения" + _BY_REGION + r"$", MIGRATION, "external", None, "region"),
     _rule(
         r"^прибывшие " + _ABROAD + " " + _COUNTRY + _BY_REGION + r"$",
         MIGRATION,

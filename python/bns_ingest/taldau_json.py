@@ -19,10 +19,7 @@ def is_taldau_response(data: object) -> bool:
     return (
         isinstance(data, list)
         and bool(data)
-        and all(
-            isinstance(node, dict) and "text" in node and any(_VALUE_KEY.match(k) for k in node)
-            for node in data
-        )
+        and all(isinstance(node, dict) and "text" in node and any(_VALUE_KEY.match(k) for k in node) for node in data)
     )
 
 

@@ -52,9 +52,7 @@ def check_cities_within_regions(cells: list[Cell], ctx: IngestContext) -> list[C
             continue
         region = regional.get(cell.key()[:-1])
         if region is not None and cell.persons > region.persons:
-            ctx.problem(
-                cell.where, f"city administration exceeds its region ({region.persons} at {_where(region)})"
-            )
+            ctx.problem(cell.where, f"city administration exceeds its region ({region.persons} at {_where(region)})")
     return [cell for cell in cells if cell.region_kind != CITY_WITHIN_REGION]
 
 
@@ -82,7 +80,7 @@ def _groups(cells: list[Cell], dimension: str) -> dict[tuple, dict[str, Cell]]:
     index = _KEY_INDEX[dimension]
     groups: dict[tuple, dict[str, Cell]] = {}
     for cell in cells:
-        key = cell.key()
+        key = cell.key()[:-1]  # place kind differs between the Republic and regions; cities are gone
         groups.setdefault(key[:index] + key[index + 1 :], {})[key[index]] = cell
     return groups
 
@@ -95,9 +93,7 @@ def _check_regions(cells: list[Cell], regions: RegionNames, check: SumCheck) -> 
             continue
         year = total.year
         if year not in existing:
-            existing[year] = frozenset(
-                c for c, r in regions.regions.items() if c != REPUBLIC and r.exists_in(year)
-            )
+            existing[year] = frozenset(c for c, r in regions.regions.items() if c != REPUBLIC and r.exists_in(year))
         parts = {code: cell for code, cell in members.items() if code != REPUBLIC}
         # Only a complete set of regions must add up: extracts often list a few regions.
         if parts and frozenset(parts) == existing[year]:
@@ -127,10 +123,7 @@ def _check_ages(cells: list[Cell], check: SumCheck) -> None:
             continue
         # Single years and bands may both be printed; only a non-overlapping set is summed.
         ends = [(b.age.age_from or 0, b.age.age_to) for b in bands]
-        if any(
-            prev_to is None or prev_to > start
-            for (_, prev_to), (start, _) in itertools.pairwise(ends)
-        ):
+        if any(prev_to is None or prev_to > start for (_, prev_to), (start, _) in itertools.pairwise(ends)):
             continue
         tiles = (
             ends[0][0] == 0

@@ -68,9 +68,7 @@ def population_row(cell: Cell) -> list[object]:
 
 def write_table(path: Path, cells: list[Cell]) -> None:
     population = cells[0].table_code == POPULATION_TABLE
-    columns, to_row = (
-        (POPULATION_COLUMNS, population_row) if population else (CANONICAL_COLUMNS, canonical_row)
-    )
+    columns, to_row = (POPULATION_COLUMNS, population_row) if population else (CANONICAL_COLUMNS, canonical_row)
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(columns)
@@ -91,9 +89,7 @@ def write_tables(out_dir: Path, tables: dict[str, list[Cell]], inputs: list[dict
             "inputs": inputs,
             "rows_per_table": {code: len(cells) for code, cells in sorted(tables.items())},
         }
-        (staging / MANIFEST).write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         _swap_in(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

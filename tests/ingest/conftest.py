@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bns_layouts import SEEDS
+
+from bns_ingest.context import Dimensions
+
+
+@pytest.fixture(scope="session")
+def dims() -> Dimensions:
+    return Dimensions.from_seeds(SEEDS)
