@@ -15,3 +15,19 @@ end
 {#- numerator / denominator, null (not an error or infinity) when the denominator is zero or null. -#}
 case when {{ denominator }} <> 0 then round(1.0 * {{ numerator }} / {{ denominator }}, {{ digits }}) end
 {% endmacro %}
+
+{% macro flow_aggregates(yearly) %}
+{#- Aggregates of yearly flows over a group of years (a fixed period or a detected regime). Ratios come in
+    two kinds, named apart: the ratio of the period's sums, and the average of the yearly ratios. -#}
+count(*) as years_covered,
+sum({{ yearly }}.arrivals) as arrivals,
+sum({{ yearly }}.departures) as departures,
+sum({{ yearly }}.arrivals) - sum({{ yearly }}.departures) as net_migration,
+avg({{ yearly }}.arrivals) as avg_yearly_arrivals,
+avg({{ yearly }}.departures) as avg_yearly_departures,
+avg({{ yearly }}.arrivals - {{ yearly }}.departures) as avg_yearly_net_migration,
+{{ safe_ratio('sum(' ~ yearly ~ '.arrivals)', 'sum(' ~ yearly ~ '.departures)') }} as arrivals_per_departure_of_sums,
+{{ safe_ratio('sum(' ~ yearly ~ '.departures)', 'sum(' ~ yearly ~ '.arrivals)') }} as departures_per_arrival_of_sums,
+avg({{ safe_ratio(yearly ~ '.arrivals', yearly ~ '.departures') }}) as avg_of_yearly_arrivals_per_departure,
+avg({{ safe_ratio(yearly ~ '.departures', yearly ~ '.arrivals') }}) as avg_of_yearly_departures_per_arrival
+{% endmacro %}

@@ -1,5 +1,5 @@
-with totals as (
-    select * from {{ ref('int_total_flows_by_region_year') }}
+with flows as (
+    select * from {{ ref('int_flows_by_region_year_scope') }}
 ),
 
 regions as (
@@ -8,19 +8,25 @@ regions as (
 
 measured as (
     select
-        totals.region_code,
+        flows.region_code,
         regions.region_name_en,
-        totals.year,
-        'all_ages' as age_scope_code,
-        totals.arrivals,
-        totals.departures,
-        totals.arrivals - totals.departures as net_migration,
-        {{ safe_ratio('totals.arrivals', 'totals.departures') }} as arrivals_per_departure,
-        {{ yoy_growth_pct('totals.arrivals', 'totals.region_code') }} as arrivals_yoy_growth_pct,
-        {{ yoy_growth_pct('totals.departures', 'totals.region_code') }} as departures_yoy_growth_pct,
-        totals.is_published
-    from totals
-    inner join regions on totals.region_code = regions.region_code
+        flows.year,
+        flows.age_scope_code,
+        flows.arrivals,
+        flows.departures,
+        flows.arrivals - flows.departures as net_migration,
+        {{ safe_ratio('flows.arrivals', 'flows.departures') }} as arrivals_per_departure,
+        {{ yoy_growth_pct('flows.arrivals', 'flows.region_code, flows.age_scope_code') }} as arrivals_yoy_growth_pct,
+        {{ yoy_growth_pct('flows.departures', 'flows.region_code, flows.age_scope_code') }}
+            as departures_yoy_growth_pct,
+        flows.residents_on_1_january,
+        {{ safe_ratio('1000 * flows.arrivals', 'flows.residents_on_1_january') }} as arrivals_per_1000_residents,
+        {{ safe_ratio('1000 * flows.departures', 'flows.residents_on_1_january') }} as departures_per_1000_residents,
+        {{ safe_ratio('1000 * (flows.arrivals - flows.departures)', 'flows.residents_on_1_january') }}
+            as net_migration_per_1000_residents,
+        flows.is_published
+    from flows
+    inner join regions on flows.region_code = regions.region_code
 ),
 
 final as (

@@ -1,0 +1,48 @@
+-- Yearly external flows per region in both age scopes (all ages; working age), with the resident
+-- population on 1 January where BNS publishes it.
+with all_ages as (
+    select * from {{ ref('int_total_flows_by_region_year') }}
+),
+
+working_age as (
+    select * from {{ ref('int_working_age_flows_by_region_year') }}
+),
+
+population as (
+    select
+        region_code,
+        year,
+        residents_on_1_january
+    from {{ ref('stg_bns__population') }}
+    where sex_code = '_T' and settlement_code = '_T'
+),
+
+stacked as (
+    select
+        region_code,
+        year,
+        'all_ages' as age_scope_code,
+        cast(arrivals as double) as arrivals,
+        cast(departures as double) as departures,
+        is_published
+    from all_ages
+    union all
+    select
+        region_code,
+        year,
+        'working_age' as age_scope_code,
+        arrivals,
+        departures,
+        false as is_published
+    from working_age
+),
+
+final as (
+    select
+        stacked.*,
+        population.residents_on_1_january
+    from stacked
+    left join population using (region_code, year)
+)
+
+select * from final

@@ -1,0 +1,61 @@
+with yearly as (
+    select * from {{ ref('int_flows_by_region_year_scope') }}
+),
+
+signed as (
+    select
+        region_code,
+        age_scope_code,
+        year,
+        arrivals,
+        departures,
+        sign(arrivals - departures) as net_sign
+    from yearly
+),
+
+-- Gaps and islands: within a run of consecutive years of one sign, year minus the row number inside that
+-- sign is constant. A missing year or a change of sign starts a new run.
+islands as (
+    select
+        *,
+        year - row_number() over (partition by region_code, age_scope_code, net_sign order by year) as island_key
+    from signed
+),
+
+regimes as (
+    select
+        islands.region_code,
+        islands.age_scope_code,
+        islands.net_sign,
+        islands.island_key,
+        min(islands.year) as start_year,
+        max(islands.year) as end_year,
+        {{ flow_aggregates('islands') }}
+    from islands
+    group by islands.region_code, islands.age_scope_code, islands.net_sign, islands.island_key
+),
+
+final as (
+    select
+        region_code,
+        age_scope_code,
+        cast(row_number() over (partition by region_code, age_scope_code order by start_year) as integer)
+            as regime_number,
+        case net_sign when 1 then 'net_inflow' when -1 then 'net_outflow' else 'balanced' end as regime_direction,
+        start_year,
+        end_year,
+        cast(years_covered as integer) as length_years,
+        arrivals,
+        departures,
+        net_migration,
+        avg_yearly_arrivals,
+        avg_yearly_departures,
+        avg_yearly_net_migration,
+        arrivals_per_departure_of_sums,
+        departures_per_arrival_of_sums,
+        avg_of_yearly_arrivals_per_departure,
+        avg_of_yearly_departures_per_arrival
+    from regimes
+)
+
+select * from final
