@@ -1,0 +1,683 @@
+"""Compute each of the paper's claims (``data/claims/paper_claims.csv``) from the mart tables.
+
+Every claim has one function ``cNN(tables)`` returning the value to compare under the claim's rule
+(a number, a list for multi-valued claims, a ``(label, number)`` pair, a set of years, a boolean),
+or ``None`` when the marts cannot provide it. :data:`CLAIM_FUNCTIONS` maps claim ids to them and
+:func:`compute_all` runs them all.
+
+``tables`` maps mart names to DataFrames. Expected columns (rename in the wiring layer if a mart
+differs):
+
+``fct_yearly_flows`` (confirmed against the mart)
+    region_code, year, age_scope_code (``all_ages`` / ``working_age``), arrivals, departures.
+``fct_country_flows`` (all ages)
+    region_code, year, country_code (ISO alpha-3, ``_U`` not stated, ``_O`` other unlisted),
+    country_name_en, group_code (top-level group: ``CIS`` / ``OTHER`` / ``NOT_STATED``),
+    is_baltic (bool), arrivals, departures.
+``fct_education_flows`` (working age)
+    region_code, year, education_code (``_T``, ``higher``, ``secondary_vocational``, …),
+    arrivals, departures.
+``fct_specialty_flows`` (working age, higher or secondary vocational education)
+    region_code, year, specialty_code (``_T``, ``technical``, …, ``it``, ``other``), arrivals,
+    departures.
+``fct_region_year_panel``
+    the DiD panel documented in :mod:`analysis.did`, with net_migration_working_age.
+
+Readings chosen where the paper is loose (each also stated at the function):
+
+* shares "over a period" are ratios of period sums unless the claim says "average", which is the
+  mean of yearly shares;
+* "other countries" is the OTHER group (Baltic included); "country not stated" is separate, except
+  for the shares of departures to other countries (C43, C44) whose denominator is OTHER plus
+  NOT_STATED, because the paper lists "not stated" among those shares;
+* the specialty "other" includes ``it`` (the paper has no IT category).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from functools import wraps
+from typing import Any
+
+import pandas as pd
+
+from analysis.correlation import correlate
+from analysis.did import estimate_did
+
+ALMATY = "75"
+REPUBLIC = "00"
+PAPER_DID_REGIONS = ("75", "31", "27")  # Almaty city, Zhambyl (Taraz), West Kazakhstan (Oral)
+ALL_YEARS = range(2000, 2024)
+
+Tables = Mapping[str, pd.DataFrame]
+
+
+class MissingData(LookupError):
+    """A mart, column or year needed for a claim is not available."""
+
+
+def _table(tables: Tables, name: str, columns: Iterable[str]) -> pd.DataFrame:
+    if name not in tables:
+        raise MissingData(f"mart {name} not provided")
+    frame = tables[name]
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise MissingData(f"mart {name} lacks column(s) {missing}")
+    return frame
+
+
+def _by_year(frame: pd.DataFrame, column: str, years: Iterable[int]) -> pd.Series:
+    """Sum ``column`` per year over ``years``; every year must be present."""
+    wanted = list(years)
+    series = frame.groupby("year")[column].sum(min_count=1).reindex(wanted)
+    if series.isna().any():
+        absent = [y for y, v in series.items() if pd.isna(v)]
+        raise MissingData(f"no {column} for year(s) {absent}")
+    return series.astype(float)
+
+
+def _years(start: int, end: int) -> range:
+    return range(start, end + 1)
+
+
+def flows(
+    tables: Tables, direction: str, years: Iterable[int], region: str = ALMATY, scope: str = "working_age"
+) -> pd.Series:
+    """Yearly arrivals or departures of a region from fct_yearly_flows (``direction`` = column name)."""
+    frame = _table(tables, "fct_yearly_flows", ["region_code", "year", "age_scope_code", direction])
+    rows = frame[(frame["region_code"] == region) & (frame["age_scope_code"] == scope)]
+    return _by_year(rows, direction, years)
+
+
+def _countries(tables: Tables, region: str = ALMATY) -> pd.DataFrame:
+    columns = ["region_code", "year", "country_code", "group_code", "arrivals", "departures"]
+    frame = _table(tables, "fct_country_flows", columns)
+    return frame[(frame["region_code"] == region) & (frame["country_code"] != "_T")]
+
+
+def country_flows(tables: Tables, country: str, direction: str, years: Iterable[int]) -> pd.Series:
+    """Yearly flows of Almaty with one country (ISO alpha-3)."""
+    frame = _countries(tables)
+    wanted = list(years)
+    rows = frame[frame["country_code"] == country]
+    # A country with no row in a year that the table covers had no migrants that year.
+    covered = set(frame["year"])
+    absent = [y for y in wanted if y not in covered]
+    if absent:
+        raise MissingData(f"fct_country_flows has no rows for year(s) {absent}")
+    return rows.groupby("year")[direction].sum().reindex(wanted, fill_value=0).astype(float)
+
+
+def group_flows(tables: Tables, group: str, direction: str, years: Iterable[int]) -> pd.Series:
+    """Yearly flows of Almaty with a country group: CIS, OTHER, NOT_STATED or BALTIC."""
+    frame = _countries(tables)
+    if group == "BALTIC":
+        if "is_baltic" not in frame.columns:
+            raise MissingData("fct_country_flows lacks column is_baltic")
+        rows = frame[frame["is_baltic"].astype(bool)]
+    else:
+        rows = frame[frame["group_code"] == group]
+    wanted = list(years)
+    absent = [y for y in wanted if y not in set(frame["year"])]
+    if absent:
+        raise MissingData(f"fct_country_flows has no rows for year(s) {absent}")
+    return rows.groupby("year")[direction].sum().reindex(wanted, fill_value=0).astype(float)
+
+
+def all_country_flows(tables: Tables, direction: str, years: Iterable[int]) -> pd.Series:
+    """Total yearly flows of Almaty, all ages (sum over every country row incl. not stated)."""
+    frame = _countries(tables)
+    return _by_year(frame, direction, years)
+
+
+def education_flows(
+    tables: Tables, education: str, direction: str, years: Iterable[int], region: str = ALMATY
+) -> pd.Series:
+    frame = _table(tables, "fct_education_flows", ["region_code", "year", "education_code", direction])
+    rows = frame[(frame["region_code"] == region) & (frame["education_code"] == education)]
+    return _by_year(rows, direction, years)
+
+
+def specialty_totals(tables: Tables, direction: str, years: Iterable[int]) -> pd.Series:
+    """Sum over ``years`` of Almaty's flows per specialty (``it`` folded into ``other``)."""
+    frame = _table(tables, "fct_specialty_flows", ["region_code", "year", "specialty_code", direction])
+    wanted = list(years)
+    rows = frame[(frame["region_code"] == ALMATY) & frame["year"].isin(wanted)]
+    absent = [y for y in wanted if y not in set(rows["year"])]
+    if absent:
+        raise MissingData(f"fct_specialty_flows has no rows for year(s) {absent}")
+    codes = rows["specialty_code"].replace({"it": "other"})
+    return rows.groupby(codes)[direction].sum().astype(float)
+
+
+def _specialist_total(totals: pd.Series) -> float:
+    """The ``_T`` row when the mart has one, else the sum of the specialties."""
+    if "_T" in totals.index:
+        return float(totals["_T"])
+    if totals.empty:
+        raise MissingData("no specialty rows")
+    return float(totals.sum())
+
+
+def _share(part: float, whole: float) -> float:
+    if whole == 0:
+        raise MissingData("share of an empty total")
+    return 100.0 * part / whole
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    if denominator == 0:
+        raise MissingData("ratio with a zero denominator")
+    return numerator / denominator
+
+
+def _pearson(x: pd.Series, y: pd.Series) -> float:
+    """Pearson r; an undefined correlation (a constant series) makes the claim not computable."""
+    try:
+        return correlate(x, y).pearson_r
+    except ValueError as error:
+        raise MissingData(str(error)) from error
+
+
+def _mean_yearly_share(part: pd.Series, whole: pd.Series) -> float:
+    if (whole == 0).any():
+        raise MissingData("yearly share with an empty total")
+    return float((100.0 * part / whole).mean())
+
+
+def _computable(function: Callable[[Tables], Any]) -> Callable[[Tables], Any]:
+    """Turn MissingData into None (not computable); any other error is a bug and propagates."""
+
+    @wraps(function)
+    def wrapper(tables: Tables) -> Any:
+        try:
+            return function(tables)
+        except MissingData:
+            return None
+
+    return wrapper
+
+
+# --- balance and regimes (working age, fct_yearly_flows) ------------------------------------------
+
+
+@_computable
+def c01(t: Tables) -> float:
+    return _ratio(flows(t, "arrivals", [2023])[2023], flows(t, "departures", [2023])[2023])
+
+
+@_computable
+def c02(t: Tables) -> float:
+    arrivals = flows(t, "arrivals", [2022, 2023])
+    return 100.0 * (_ratio(arrivals[2023], arrivals[2022]) - 1.0)
+
+
+@_computable
+def c03(t: Tables) -> float:
+    return flows(t, "departures", [2023])[2023]
+
+
+@_computable
+def c04(t: Tables) -> float:
+    """Mean departures of 2000–2001 divided by 2023 departures ("times lower")."""
+    departures = flows(t, "departures", [2000, 2001, 2023])
+    return _ratio((departures[2000] + departures[2001]) / 2.0, departures[2023])
+
+
+@_computable
+def c05(t: Tables) -> float:
+    return flows(t, "arrivals", [2023])[2023]
+
+
+@_computable
+def c06(t: Tables) -> float:
+    """Almaty's share of national working-age arrivals (needs the Republic's working-age series)."""
+    return _share(flows(t, "arrivals", [2023])[2023], flows(t, "arrivals", [2023], region=REPUBLIC)[2023])
+
+
+def _net_sign_years(t: Tables, inflow: bool) -> set[int]:
+    net = flows(t, "arrivals", ALL_YEARS) - flows(t, "departures", ALL_YEARS)
+    return {int(y) for y, v in net.items() if (v > 0 if inflow else v < 0)}
+
+
+@_computable
+def c07(t: Tables) -> set[int]:
+    return _net_sign_years(t, inflow=False)
+
+
+@_computable
+def c08(t: Tables) -> set[int]:
+    return _net_sign_years(t, inflow=True)
+
+
+@_computable
+def c09(t: Tables) -> float:
+    return _ratio(flows(t, "departures", [2000])[2000], flows(t, "arrivals", [2000])[2000])
+
+
+@_computable
+def c10(t: Tables) -> bool:
+    arrivals, departures = flows(t, "arrivals", ALL_YEARS), flows(t, "departures", ALL_YEARS)
+    return bool(arrivals.idxmax() == 2023 and departures.idxmin() == 2023)
+
+
+@_computable
+def c12(t: Tables) -> float:
+    years = _years(2003, 2013)
+    return _ratio(flows(t, "arrivals", years).sum(), flows(t, "departures", years).sum())
+
+
+@_computable
+def c13(t: Tables) -> float:
+    """Average of the yearly departures / arrivals ratios, 2014–2021."""
+    years = _years(2014, 2021)
+    arrivals = flows(t, "arrivals", years)
+    if (arrivals == 0).any():
+        raise MissingData("a year without arrivals")
+    return float((flows(t, "departures", years) / arrivals).mean())
+
+
+# --- education (working age) ---------------------------------------------------------------------
+
+
+def _education_share_ratio(t: Tables, years: Iterable[int], education: str = "higher") -> float:
+    """Share of ``education`` among departures divided by its share among arrivals (period sums)."""
+    years = list(years)
+    share = {
+        d: _share(education_flows(t, education, d, years).sum(), education_flows(t, "_T", d, years).sum())
+        for d in ("arrivals", "departures")
+    }
+    return _ratio(share["departures"], share["arrivals"])
+
+
+@_computable
+def c11(t: Tables) -> float:
+    return _education_share_ratio(t, _years(2022, 2023))
+
+
+@_computable
+def c14(t: Tables) -> float:
+    return _education_share_ratio(t, _years(2003, 2013))
+
+
+@_computable
+def c15(t: Tables) -> float:
+    return _education_share_ratio(t, _years(2014, 2021))
+
+
+@_computable
+def c16(t: Tables) -> bool:
+    return all(_education_share_ratio(t, [y]) > 1.0 for y in ALL_YEARS)
+
+
+@_computable
+def c46(t: Tables) -> float:
+    return _ratio(
+        education_flows(t, "higher", "arrivals", [2023])[2023],
+        education_flows(t, "higher", "departures", [2023])[2023],
+    )
+
+
+@_computable
+def c47(t: Tables) -> bool:
+    years = _years(2000, 2021)
+    net = education_flows(t, "higher", "arrivals", years) - education_flows(t, "higher", "departures", years)
+    return bool((net < 0).all())
+
+
+@_computable
+def c48(t: Tables) -> float:
+    departures = education_flows(t, "higher", "departures", [2021, 2022])
+    return _ratio(departures[2021], departures[2022])
+
+
+@_computable
+def c49(t: Tables) -> list[float]:
+    departures = education_flows(t, "higher", "departures", [2021, 2023])
+    return [departures[2021], departures[2023]]
+
+
+@_computable
+def c50(t: Tables) -> float:
+    return education_flows(t, "higher", "arrivals", [2023])[2023]
+
+
+@_computable
+def c51(t: Tables) -> float:
+    return _share(
+        education_flows(t, "higher", "arrivals", [2023])[2023],
+        education_flows(t, "higher", "arrivals", [2023], region=REPUBLIC)[2023],
+    )
+
+
+@_computable
+def c52(t: Tables) -> bool:
+    gap = education_flows(t, "secondary_vocational", "departures", ALL_YEARS) - education_flows(
+        t, "secondary_vocational", "arrivals", ALL_YEARS
+    )
+    return bool(gap.idxmax() == 2000)
+
+
+@_computable
+def c53(t: Tables) -> float:
+    return _ratio(
+        education_flows(t, "secondary_vocational", "arrivals", [2023])[2023],
+        education_flows(t, "secondary_vocational", "departures", [2023])[2023],
+    )
+
+
+@_computable
+def c54(t: Tables) -> float:
+    return _share(
+        education_flows(t, "secondary_vocational", "arrivals", [2010])[2010],
+        education_flows(t, "_T", "arrivals", [2010])[2010],
+    )
+
+
+@_computable
+def c55(t: Tables) -> float:
+    departures = education_flows(t, "secondary_vocational", "departures", [2021, 2023])
+    return _ratio(departures[2023], departures[2021])
+
+
+@_computable
+def c62(t: Tables) -> float:
+    years = _years(2022, 2023)
+    skilled = sum(education_flows(t, e, "arrivals", years).sum() for e in ("higher", "secondary_vocational"))
+    return _share(skilled, education_flows(t, "_T", "arrivals", years).sum())
+
+
+# --- countries (all ages) ------------------------------------------------------------------------
+
+
+@_computable
+def c17(t: Tables) -> float:
+    return group_flows(t, "CIS", "arrivals", [2023])[2023]
+
+
+@_computable
+def c18(t: Tables) -> float:
+    return _ratio(group_flows(t, "CIS", "arrivals", [2023])[2023], group_flows(t, "OTHER", "arrivals", [2023])[2023])
+
+
+@_computable
+def c19(t: Tables) -> float:
+    return _share(group_flows(t, "CIS", "arrivals", [2023])[2023], all_country_flows(t, "arrivals", [2023])[2023])
+
+
+@_computable
+def c20(t: Tables) -> float:
+    return _ratio(
+        group_flows(t, "CIS", "departures", [2023])[2023], group_flows(t, "OTHER", "departures", [2023])[2023]
+    )
+
+
+@_computable
+def c21(t: Tables) -> float:
+    return group_flows(t, "CIS", "departures", [2023])[2023]
+
+
+@_computable
+def c22(t: Tables) -> float:
+    return _pearson(country_flows(t, "RUS", "arrivals", ALL_YEARS), all_country_flows(t, "arrivals", ALL_YEARS))
+
+
+@_computable
+def c23(t: Tables) -> float:
+    return _mean_yearly_share(
+        country_flows(t, "RUS", "arrivals", ALL_YEARS), all_country_flows(t, "arrivals", ALL_YEARS)
+    )
+
+
+@_computable
+def c24(t: Tables) -> float:
+    return _pearson(country_flows(t, "RUS", "departures", ALL_YEARS), group_flows(t, "CIS", "departures", ALL_YEARS))
+
+
+@_computable
+def c25(t: Tables) -> float:
+    return _mean_yearly_share(
+        country_flows(t, "RUS", "departures", ALL_YEARS), group_flows(t, "CIS", "departures", ALL_YEARS)
+    )
+
+
+def _top_other_country(t: Tables, direction: str, years: Iterable[int]) -> tuple[str, float]:
+    """Largest named OTHER-group country by the period sum: (English name, sum)."""
+    wanted = list(years)
+    frame = _countries(t)
+    rows = frame[(frame["group_code"] == "OTHER") & frame["year"].isin(wanted) & ~frame["country_code"].isin(["_O"])]
+    if set(wanted) - set(rows["year"]):
+        raise MissingData("fct_country_flows does not cover the period")
+    sums = rows.groupby("country_code")[direction].sum()
+    top = str(sums.idxmax())
+    names = rows.drop_duplicates("country_code").set_index("country_code")
+    label = str(names.loc[top, "country_name_en"]) if "country_name_en" in names.columns else top
+    return label, float(sums[top])
+
+
+@_computable
+def c26(t: Tables) -> tuple[str, float]:
+    return _top_other_country(t, "arrivals", ALL_YEARS)
+
+
+@_computable
+def c27(t: Tables) -> tuple[str, float]:
+    return _top_other_country(t, "departures", ALL_YEARS)
+
+
+@_computable
+def c28(t: Tables) -> bool:
+    """CIS net inflow in 2022 and in none of the 13 years 2009–2021."""
+    years = _years(2009, 2022)
+    net = group_flows(t, "CIS", "arrivals", years) - group_flows(t, "CIS", "departures", years)
+    return bool(net[2022] > 0 and (net.drop(2022) <= 0).all())
+
+
+@_computable
+def c29(t: Tables) -> float:
+    russia = country_flows(t, "RUS", "arrivals", [2021, 2023])
+    return _ratio(russia[2023], russia[2021])
+
+
+def _share_before_after(t: Tables, country: str) -> list[float]:
+    """Mean yearly share of all arrivals, 2000–2021 then 2022–2023."""
+    return [
+        _mean_yearly_share(country_flows(t, country, "arrivals", ys), all_country_flows(t, "arrivals", ys))
+        for ys in (_years(2000, 2021), _years(2022, 2023))
+    ]
+
+
+@_computable
+def c30(t: Tables) -> list[float]:
+    return _share_before_after(t, "RUS")
+
+
+@_computable
+def c31(t: Tables) -> float:
+    return country_flows(t, "RUS", "arrivals", _years(2022, 2023)).sum()
+
+
+@_computable
+def c32(t: Tables) -> list[float]:
+    return _share_before_after(t, "UZB")
+
+
+@_computable
+def c33(t: Tables) -> list[float]:
+    """Read as 2022–2023 sums (the period is not stated; see the claim's note)."""
+    return [country_flows(t, c, "arrivals", _years(2022, 2023)).sum() for c in ("UZB", "KGZ", "TJK", "UKR")]
+
+
+@_computable
+def c34(t: Tables) -> pd.Series:
+    return group_flows(t, "OTHER", "arrivals", _years(2014, 2021))
+
+
+@_computable
+def c35(t: Tables) -> list[float]:
+    china = country_flows(t, "CHN", "arrivals", _years(2018, 2020))
+    return [china[2019], _ratio(china[2019], china[2018]), china[2020] - china[2019]]
+
+
+@_computable
+def c36(t: Tables) -> float:
+    years = _years(2000, 2021)
+    return _pearson(country_flows(t, "CHN", "arrivals", years), group_flows(t, "OTHER", "arrivals", years))
+
+
+@_computable
+def c37(t: Tables) -> list[float]:
+    years = _years(2000, 2021)
+    china = country_flows(t, "CHN", "arrivals", years).sum()
+    return [china, _share(china, group_flows(t, "OTHER", "arrivals", years).sum())]
+
+
+@_computable
+def c38(t: Tables) -> list[float]:
+    return [country_flows(t, c, "arrivals", _years(2000, 2021)).sum() for c in ("TUR", "MNG", "DEU")]
+
+
+@_computable
+def c39(t: Tables) -> list[float]:
+    years = _years(2022, 2023)
+    return [country_flows(t, "TUR", "arrivals", years).sum(), country_flows(t, "CHN", "arrivals", years).mean()]
+
+
+@_computable
+def c40(t: Tables) -> float:
+    years = _years(2022, 2023)
+    return _share(group_flows(t, "BALTIC", "arrivals", years).sum(), group_flows(t, "OTHER", "arrivals", years).sum())
+
+
+@_computable
+def c41(t: Tables) -> float:
+    years = _years(2014, 2021)
+    return _mean_yearly_share(group_flows(t, "BALTIC", "arrivals", years), group_flows(t, "OTHER", "arrivals", years))
+
+
+@_computable
+def c42(t: Tables) -> list[float]:
+    return [country_flows(t, c, "arrivals", _years(2022, 2023)).sum() for c in ("LTU", "LVA", "EST")]
+
+
+def _other_departure_share(t: Tables, country: str, years: Iterable[int]) -> float:
+    """Share of departures to OTHER + NOT_STATED (the paper counts "not stated" among these shares)."""
+    years = list(years)
+    whole = (group_flows(t, "OTHER", "departures", years) + group_flows(t, "NOT_STATED", "departures", years)).sum()
+    return _share(country_flows(t, country, "departures", years).sum(), whole)
+
+
+@_computable
+def c43(t: Tables) -> list[float]:
+    return [_other_departure_share(t, c, _years(2022, 2023)) for c in ("USA", "TUR", "_U")]
+
+
+@_computable
+def c44(t: Tables) -> list[float]:
+    return [_other_departure_share(t, "GRC", ys) for ys in (_years(2000, 2021), _years(2022, 2023))]
+
+
+@_computable
+def c45(t: Tables) -> list[float]:
+    greece = country_flows(t, "GRC", "departures", [2022, 2023])
+    return [greece[2022], greece[2023]]
+
+
+# --- specialties (working age) -------------------------------------------------------------------
+
+
+def _specialty_shares(t: Tables, direction: str, order: Iterable[str]) -> list[float]:
+    totals = specialty_totals(t, direction, _years(2022, 2023))
+    whole = _specialist_total(totals)
+    return [_share(float(totals.get(code, 0.0)), whole) for code in order]
+
+
+@_computable
+def c56(t: Tables) -> bool:
+    years = _years(2022, 2023)
+    arrivals = specialty_totals(t, "arrivals", years).drop("_T", errors="ignore")
+    departures = specialty_totals(t, "departures", years).reindex(arrivals.index, fill_value=0.0)
+    return bool((arrivals > departures).all())
+
+
+@_computable
+def c57(t: Tables) -> list[float]:
+    arrivals, departures = specialty_totals(t, "arrivals", [2001]), specialty_totals(t, "departures", [2001])
+    return [float(arrivals.get("medical", 0.0)), _ratio(arrivals.get("medical", 0.0), departures.get("medical", 0.0))]
+
+
+@_computable
+def c58(t: Tables) -> float:
+    years = _years(2000, 2021)
+    return _ratio(
+        specialty_totals(t, "departures", years).get("medical", 0.0),
+        specialty_totals(t, "arrivals", years).get("medical", 0.0),
+    )
+
+
+@_computable
+def c59(t: Tables) -> float:
+    """All specialists (the text is ambiguous; two-year arrivals near 5,000 fit all specialists)."""
+    years = _years(2022, 2023)
+    return _ratio(
+        _specialist_total(specialty_totals(t, "arrivals", years)),
+        _specialist_total(specialty_totals(t, "departures", years)),
+    )
+
+
+@_computable
+def c60(t: Tables) -> list[float]:
+    order = (
+        "other",
+        "technical",
+        "economic",
+        "pedagogical",
+        "legal",
+        "medical",
+        "architecture_construction",
+        "agricultural",
+    )
+    return _specialty_shares(t, "arrivals", order)
+
+
+@_computable
+def c61(t: Tables) -> list[float]:
+    shares = _specialty_shares(
+        t,
+        "departures",
+        ("other", "architecture_construction", "economic", "technical", "legal", "medical", "pedagogical"),
+    )
+    agricultural = float(specialty_totals(t, "departures", _years(2022, 2023)).get("agricultural", 0.0))
+    return [*shares[:4], agricultural, sum(shares[4:])]
+
+
+def c63(t: Tables) -> None:
+    """Not computable: the paper does not define the measure (see the claim's note)."""
+    return None
+
+
+# --- causal (fct_region_year_panel) --------------------------------------------------------------
+
+
+@_computable
+def c64(t: Tables) -> float:
+    """TWFE DiD estimate of Almaty vs Zhambyl and West Kazakhstan, net working-age migration."""
+    panel = _table(
+        t, "fct_region_year_panel", ["region_code", "year", "is_treated", "is_post", "net_migration_working_age"]
+    )
+    subset = panel[panel["region_code"].isin(PAPER_DID_REGIONS) & panel["year"].isin(ALL_YEARS)]
+    if set(subset["region_code"]) != set(PAPER_DID_REGIONS):
+        raise MissingData("the panel lacks one of the paper's DiD regions")
+    return estimate_did(subset, "net_migration_working_age").estimate
+
+
+CLAIM_FUNCTIONS: dict[str, Callable[[Tables], Any]] = {
+    f"C{int(name[1:]):02d}": function
+    for name, function in sorted(globals().items())
+    if len(name) == 3 and name[0] == "c" and name[1:].isdigit() and callable(function)
+}
+
+
+def compute_all(tables: Tables) -> dict[str, Any]:
+    """Computed value (or None) for every claim id that has a function."""
+    return {claim_id: function(tables) for claim_id, function in CLAIM_FUNCTIONS.items()}
