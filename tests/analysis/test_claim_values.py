@@ -1,5 +1,7 @@
 """Claim computations on small hand-built marts whose answers are known by construction."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -176,6 +178,6 @@ def test_did_claim_is_positive(values):
 
 
 def test_every_claim_has_a_function_and_missing_marts_are_not_computable():
-    claims = pd.read_csv("data/claims/paper_claims.csv", dtype=str)
+    claims = pd.read_csv(Path(__file__).resolve().parents[2] / "data" / "claims" / "paper_claims.csv", dtype=str)
     assert set(CLAIM_FUNCTIONS) == set(claims["claim_id"])
     assert all(value is None for value in compute_all({}).values())
