@@ -91,7 +91,7 @@ working_age_arrivals - working_age_departures as working_age_net_migration,
               '1.0 * ' ~ level ~ '_arrivals / nullif(working_age_arrivals, 0)') }} as {{ level }}_departure_to_arrival_share_ratio,
 {{ safe_ratio(level ~ '_arrivals', level ~ '_departures') }} as {{ level }}_arrivals_per_departure,
 {%- endfor %}
-{{ structure_share_of(levels | map('add_suffix_arrivals') | join(' + ') if false else (levels | join('_arrivals + ')) ~ '_arrivals', 'working_age_arrivals') }} as specialist_share_of_arrivals_pct,
+{{ structure_share_of((levels | join('_arrivals + ')) ~ '_arrivals', 'working_age_arrivals') }} as specialist_share_of_arrivals_pct,
 {{ structure_share_of((levels | join('_departures + ')) ~ '_departures', 'working_age_departures') }} as specialist_share_of_departures_pct
 {% endmacro %}
 

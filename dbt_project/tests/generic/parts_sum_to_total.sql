@@ -1,6 +1,7 @@
 {% test parts_sum_to_total(model, value_column, part_column, total_member, group_by, part_filter=none, tolerance=0) %}
--- For every group, the rows whose part_column is not total_member must add up to the row whose
--- part_column equals total_member, within tolerance. Fails with one row per group that does not.
+-- For every group that has both a total row (part_column = total_member) and parts, the parts must add
+-- up to the total within tolerance. Fails with one row per group that does not. A table that prints
+-- only totals for some group is not an error here.
 with parts as (
     select
         {{ group_by | join(', ') }},
@@ -24,10 +25,10 @@ compared as (
         totals.*,
         parts.parts_sum
     from totals
-    left join parts using ({{ group_by | join(', ') }})
+    inner join parts using ({{ group_by | join(', ') }})
 )
 
 select *
 from compared
-where abs(coalesce(parts_sum, 0) - total_value) > {{ tolerance }}
+where abs(parts_sum - total_value) > {{ tolerance }}
 {% endtest %}

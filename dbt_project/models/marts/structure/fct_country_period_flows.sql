@@ -1,0 +1,103 @@
+with country_counts as (
+    select * from {{ ref('int_structure__country_counts') }}
+),
+
+periods as (
+    select * from {{ ref('stg_reference__analysis_periods') }}
+),
+
+countries as (
+    select * from country_counts
+    where country_code <> '_T'
+),
+
+-- Yearly shares, computed exactly as in fct_country_flows, for the averages of yearly shares.
+yearly as (
+    select
+        *,
+        {{ structure_country_shares('year') }}
+    from countries
+),
+
+yearly_in_periods as (
+    {{ structure_years_in_periods('yearly', 'periods') }}
+),
+
+-- Years with data for the region inside each period (the same for every country and direction).
+region_period_years as (
+    select
+        region_code,
+        period_code,
+        cast(count(distinct year) as integer) as years_covered
+    from yearly_in_periods
+    group by region_code, period_code
+),
+
+period_sums as (
+    select
+        region_code,
+        region_name_en,
+        period_code,
+        period_set_code,
+        period_name_en,
+        period_order,
+        start_year,
+        end_year,
+        direction_code,
+        country_code,
+        country_name_en,
+        is_aggregate,
+        -- A country that changed group inside a period counts in the group it had in the period's last year.
+        arg_max(group_code, year) as group_code,
+        arg_max(is_baltic, year) as is_baltic,
+        sum(persons) as persons,
+        avg(share_of_all_pct) as avg_yearly_share_of_all_pct,
+        avg(share_of_group_pct) as avg_yearly_share_of_group_pct,
+        avg(share_of_non_cis_pct) as avg_yearly_share_of_non_cis_pct,
+        bool_and(is_published) as is_published
+    from yearly_in_periods
+    group by region_code, region_name_en, period_code, period_set_code, period_name_en, period_order, start_year,
+        end_year, direction_code, country_code, country_name_en, is_aggregate
+),
+
+measured as (
+    select
+        period_sums.*,
+        {{ structure_country_shares('period_code') }}
+    from period_sums
+),
+
+final as (
+    select
+        measured.region_code,
+        measured.region_name_en,
+        measured.period_code,
+        measured.period_set_code,
+        measured.period_name_en,
+        measured.start_year,
+        measured.end_year,
+        region_period_years.years_covered,
+        measured.direction_code,
+        measured.country_code,
+        measured.country_name_en,
+        measured.group_code,
+        measured.is_baltic,
+        measured.is_aggregate,
+        cast(measured.persons as bigint) as persons,
+        cast(round(1.0 * measured.persons / region_period_years.years_covered, 2) as double) as avg_yearly_persons,
+        measured.share_of_all_pct,
+        cast(round(measured.avg_yearly_share_of_all_pct, 4) as double) as avg_yearly_share_of_all_pct,
+        measured.share_of_group_pct,
+        cast(round(measured.avg_yearly_share_of_group_pct, 4) as double) as avg_yearly_share_of_group_pct,
+        measured.share_of_non_cis_pct,
+        cast(round(measured.avg_yearly_share_of_non_cis_pct, 4) as double) as avg_yearly_share_of_non_cis_pct,
+        measured.rank_in_period,
+        measured.rank_in_group_in_period,
+        measured.is_published
+    from measured
+    inner join region_period_years
+        on measured.region_code = region_period_years.region_code
+        and measured.period_code = region_period_years.period_code
+)
+
+select * from final
