@@ -5,21 +5,20 @@ Every claim has one function ``cNN(tables)`` returning the value to compare unde
 or ``None`` when the marts cannot provide it. :data:`CLAIM_FUNCTIONS` maps claim ids to them and
 :func:`compute_all` runs them all.
 
-``tables`` maps mart names to DataFrames. Expected columns (rename in the wiring layer if a mart
-differs):
+``tables`` maps mart names to DataFrames with the columns of the published marts (see the dbt
+yml files under ``dbt_project/models/marts/``):
 
-``fct_yearly_flows`` (confirmed against the mart)
+``fct_yearly_flows``
     region_code, year, age_scope_code (``all_ages`` / ``working_age``), arrivals, departures.
-``fct_country_flows`` (all ages)
-    region_code, year, country_code (ISO alpha-3, ``_U`` not stated, ``_O`` other unlisted),
-    country_name_en, group_code (top-level group: ``CIS`` / ``OTHER`` / ``NOT_STATED``),
-    is_baltic (bool), arrivals, departures.
-``fct_education_flows`` (working age)
-    region_code, year, education_code (``_T``, ``higher``, ``secondary_vocational``, …),
-    arrivals, departures.
-``fct_specialty_flows`` (working age, higher or secondary vocational education)
-    region_code, year, specialty_code (``_T``, ``technical``, …, ``it``, ``other``), arrivals,
-    departures.
+``fct_country_flows`` (all ages; long by direction, no ``_T`` row)
+    region_code, year, direction_code (``arrival`` / ``departure``), country_code (ISO alpha-3,
+    ``_U`` not stated, ``_O`` other unlisted), country_name_en, group_code (``CIS`` / ``OTHER`` /
+    ``NOT_STATED``), is_baltic, persons.
+``fct_education_flows`` (working age; long by direction, no ``_T`` row)
+    region_code, year, direction_code, education_code (``higher``, ``secondary_vocational``, …),
+    persons, working_age_persons (all working-age migrants of the region, year and direction).
+``fct_specialty_flows`` (working-age specialists; directions side by side, no ``_T`` row)
+    region_code, year, specialty_code (``technical``, …, ``it``, ``other``), arrivals, departures.
 ``fct_region_year_panel``
     the DiD panel documented in :mod:`analysis.did`, with net_migration_working_age.
 
@@ -89,53 +88,74 @@ def flows(
     return _by_year(rows, direction, years)
 
 
-def _countries(tables: Tables, region: str = ALMATY) -> pd.DataFrame:
-    columns = ["region_code", "year", "country_code", "group_code", "arrivals", "departures"]
+# The marts store one row per direction; the claim functions name the direction as the flow column.
+DIRECTION_CODES = {"arrivals": "arrival", "departures": "departure"}
+
+
+def _direction_code(direction: str) -> str:
+    if direction not in DIRECTION_CODES:
+        raise ValueError(f"direction must be one of {sorted(DIRECTION_CODES)}, got {direction!r}")
+    return DIRECTION_CODES[direction]
+
+
+def _countries(tables: Tables, direction: str, region: str = ALMATY) -> pd.DataFrame:
+    """Country rows of a region in one direction (all ages), the ``_T`` row excluded."""
+    columns = ["region_code", "year", "direction_code", "country_code", "group_code", "persons"]
     frame = _table(tables, "fct_country_flows", columns)
-    return frame[(frame["region_code"] == region) & (frame["country_code"] != "_T")]
+    return frame[
+        (frame["region_code"] == region)
+        & (frame["direction_code"] == _direction_code(direction))
+        & (frame["country_code"] != "_T")
+    ]
+
+
+def _require_years(frame: pd.DataFrame, wanted: Iterable[int]) -> None:
+    absent = [y for y in wanted if y not in set(frame["year"])]
+    if absent:
+        raise MissingData(f"fct_country_flows has no rows for year(s) {absent}")
 
 
 def country_flows(tables: Tables, country: str, direction: str, years: Iterable[int]) -> pd.Series:
     """Yearly flows of Almaty with one country (ISO alpha-3)."""
-    frame = _countries(tables)
+    frame = _countries(tables, direction)
     wanted = list(years)
-    rows = frame[frame["country_code"] == country]
     # A country with no row in a year that the table covers had no migrants that year.
-    covered = set(frame["year"])
-    absent = [y for y in wanted if y not in covered]
-    if absent:
-        raise MissingData(f"fct_country_flows has no rows for year(s) {absent}")
-    return rows.groupby("year")[direction].sum().reindex(wanted, fill_value=0).astype(float)
+    _require_years(frame, wanted)
+    rows = frame[frame["country_code"] == country]
+    return rows.groupby("year")["persons"].sum().reindex(wanted, fill_value=0).astype(float)
 
 
 def group_flows(tables: Tables, group: str, direction: str, years: Iterable[int]) -> pd.Series:
     """Yearly flows of Almaty with a country group: CIS, OTHER, NOT_STATED or BALTIC."""
-    frame = _countries(tables)
+    frame = _countries(tables, direction)
     if group == "BALTIC":
         if "is_baltic" not in frame.columns:
             raise MissingData("fct_country_flows lacks column is_baltic")
-        rows = frame[frame["is_baltic"].astype(bool)]
+        rows = frame[frame["is_baltic"].fillna(False).astype(bool)]
     else:
         rows = frame[frame["group_code"] == group]
     wanted = list(years)
-    absent = [y for y in wanted if y not in set(frame["year"])]
-    if absent:
-        raise MissingData(f"fct_country_flows has no rows for year(s) {absent}")
-    return rows.groupby("year")[direction].sum().reindex(wanted, fill_value=0).astype(float)
+    _require_years(frame, wanted)
+    return rows.groupby("year")["persons"].sum().reindex(wanted, fill_value=0).astype(float)
 
 
 def all_country_flows(tables: Tables, direction: str, years: Iterable[int]) -> pd.Series:
     """Total yearly flows of Almaty, all ages (sum over every country row incl. not stated)."""
-    frame = _countries(tables)
-    return _by_year(frame, direction, years)
+    return _by_year(_countries(tables, direction), "persons", years)
 
 
 def education_flows(
     tables: Tables, education: str, direction: str, years: Iterable[int], region: str = ALMATY
 ) -> pd.Series:
-    frame = _table(tables, "fct_education_flows", ["region_code", "year", "education_code", direction])
-    rows = frame[(frame["region_code"] == region) & (frame["education_code"] == education)]
-    return _by_year(rows, direction, years)
+    """Yearly working-age flows with one education level; ``_T`` = all working-age migrants."""
+    columns = ["region_code", "year", "direction_code", "education_code", "persons", "working_age_persons"]
+    frame = _table(tables, "fct_education_flows", columns)
+    rows = frame[(frame["region_code"] == region) & (frame["direction_code"] == _direction_code(direction))]
+    if education == "_T":
+        # working_age_persons repeats the region-year-direction total on every level's row.
+        totals = rows.groupby("year")["working_age_persons"].max()
+        return _by_year(totals.rename("persons").reset_index(), "persons", years)
+    return _by_year(rows[rows["education_code"] == education], "persons", years)
 
 
 def specialty_totals(tables: Tables, direction: str, years: Iterable[int]) -> pd.Series:
@@ -444,11 +464,13 @@ def c25(t: Tables) -> float:
 def _top_other_country(t: Tables, direction: str, years: Iterable[int]) -> tuple[str, float]:
     """Largest named OTHER-group country by the period sum: (English name, sum)."""
     wanted = list(years)
-    frame = _countries(t)
+    frame = _countries(t, direction)
     rows = frame[(frame["group_code"] == "OTHER") & frame["year"].isin(wanted) & ~frame["country_code"].isin(["_O"])]
     if set(wanted) - set(rows["year"]):
         raise MissingData("fct_country_flows does not cover the period")
-    sums = rows.groupby("country_code")[direction].sum()
+    sums = rows.groupby("country_code")["persons"].sum()
+    if sums.empty:
+        raise MissingData("no named country of the OTHER group")
     top = str(sums.idxmax())
     names = rows.drop_duplicates("country_code").set_index("country_code")
     label = str(names.loc[top, "country_name_en"]) if "country_name_en" in names.columns else top

@@ -60,26 +60,35 @@ def _marts() -> dict[str, pd.DataFrame]:
         {
             "region_code": "75",
             "year": int(y),
+            "direction_code": direction_code,
             "country_code": code,
             "country_name_en": name,
             "group_code": group,
             "is_baltic": baltic,
-            "arrivals": int(arr[i]),
-            "departures": int(dep[i]),
+            "persons": int(persons[i]),
         }
         for code, name, group, baltic, arr, dep in COUNTRIES
+        for direction_code, persons in (("arrival", arr), ("departure", dep))
         for i, y in enumerate(YEARS)
     ]
     education = []
     for y in YEARS:
-        higher_arr, higher_dep = 0.4 * ARRIVALS[y], 0.6 * DEPARTURES[y]
-        for code, arr, dep in [
-            ("_T", ARRIVALS[y], DEPARTURES[y]),
-            ("higher", higher_arr, higher_dep),
-            ("secondary_vocational", 0.2 * ARRIVALS[y], 0.1 * DEPARTURES[y]),
-        ]:
-            education.append(
-                {"region_code": "75", "year": y, "education_code": code, "arrivals": arr, "departures": dep}
+        for direction_code, total, higher, vocational in (
+            ("arrival", ARRIVALS[y], 0.4 * ARRIVALS[y], 0.2 * ARRIVALS[y]),
+            ("departure", DEPARTURES[y], 0.6 * DEPARTURES[y], 0.1 * DEPARTURES[y]),
+        ):
+            levels = {"higher": higher, "secondary_vocational": vocational}
+            levels["general_secondary"] = total - higher - vocational
+            education.extend(
+                {
+                    "region_code": "75",
+                    "year": y,
+                    "direction_code": direction_code,
+                    "education_code": code,
+                    "persons": persons,
+                    "working_age_persons": total,
+                }
+                for code, persons in levels.items()
             )
     specialty = []
     for y in (2022, 2023):
