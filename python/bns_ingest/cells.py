@@ -35,7 +35,7 @@ POPULATION_TABLE = "population_by_region"
 TOTAL = "_T"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is built per figure and frozen init is slower
 class Location:
     file: str
     sheet: str
@@ -74,19 +74,24 @@ class Cell:
     source_id: str
     where: Location
     region_kind: str = "region"
+    _key: tuple | None = None
 
     def key(self) -> tuple:
-        return (
-            self.table_code,
-            self.year,
-            self.region_code,
-            self.flow_code,
-            self.direction_code,
-            self.country_code,
-            self.sex_code,
-            self.settlement_code,
-            self.age.code,
-            self.education_code,
-            self.specialty_code,
-            self.region_kind,
-        )
+        """Every canonical key column, plus the place kind (a city administration shares its
+        region's code). Cached: validation looks it up several times per figure."""
+        if self._key is None:
+            self._key = (
+                self.table_code,
+                self.year,
+                self.region_code,
+                self.flow_code,
+                self.direction_code,
+                self.country_code,
+                self.sex_code,
+                self.settlement_code,
+                self.age.code,
+                self.education_code,
+                self.specialty_code,
+                self.region_kind,
+            )
+        return self._key

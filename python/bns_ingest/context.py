@@ -51,6 +51,8 @@ class IngestContext:
     log: ProblemLog = field(default_factory=ProblemLog)
     unknown: dict[tuple[str, str], UnknownName] = field(default_factory=dict)
     _region_cache: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
+    # Names already resolved without problems, for the parsers' per-figure fast path.
+    resolved_regions: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
 
     def problem(self, where: Location, message: str) -> None:
         self.log.add(Problem(where.file, message, where.sheet, where.row, where.column, where.raw))
@@ -99,6 +101,8 @@ class IngestContext:
         if cache_key not in self._region_cache:
             self._region_cache[cache_key] = self._resolve_region(name, year)
         resolved = self._region_cache[cache_key]
+        if resolved[0] != "?":
+            self.resolved_regions[cache_key] = resolved
         if resolved == _UNKNOWN:
             self._unknown("region", name, where, self.dims.regions.suggestions(name))
             return None

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
 from openpyxl.utils import get_column_letter
 
 from bns_ingest.ages import parse_age_label
@@ -31,6 +30,7 @@ from bns_ingest.tables import (
     normalise_label,
     normalise_title,
 )
+from bns_ingest.xlsx_reader import read_sheets
 
 _YEAR_TEXT = re.compile(r"^\s*(\d{4})(\s*(год|г\.?))?\s*$")
 _FOOTNOTE_LABEL = re.compile(r"^\s*(\d{1,2}\)|\*|примечание|источник)", re.IGNORECASE)
@@ -97,22 +97,11 @@ class _SectionState:
                 self.settlement = TOTAL
 
 
-def _read_sheets(path: Path) -> list[tuple[str, list[tuple]]]:
-    # Opened through a handle so that the file extension does not matter: the format was
-    # detected from the content.
-    with open(path, "rb") as handle:
-        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-        try:
-            return [(ws.title, list(ws.iter_rows(values_only=True))) for ws in workbook.worksheets]
-        finally:
-            workbook.close()
-
-
 def parse_workbook(path: Path, ctx: IngestContext, source_id: str) -> list[Cell]:
     file = path.name
     try:
-        sheets = _read_sheets(path)
-    except Exception as error:  # openpyxl raises many types for a damaged package
+        sheets = read_sheets(path)
+    except Exception as error:  # a damaged package fails in zipfile, expat or on a missing part
         ctx.problem_in_file(file, f"cannot read the workbook: {error}")
         return []
     heads = {name: _find_head(name, rows) for name, rows in sheets}
@@ -315,13 +304,17 @@ def _data_row(
     flow = spec.flow
     cells = []
     width = len(row)
+    resolved = ctx.resolved_regions
     for column, year in columns:
         raw = row[column] if column < width else None
+        if raw is None:
+            continue
         where = Location(file, sheet, number, letters[column], raw)
-        persons = ctx.count(raw, where, negative_ok)
+        # Fast path for the common case; anything else goes through the checking parser.
+        persons = raw if type(raw) is int and raw >= 0 else ctx.count(raw, where, negative_ok)
         if persons is None:
             continue
-        region = ctx.region(region_label, year, where)
+        region = resolved.get((region_label, year)) or ctx.region(region_label, year, where)
         if region is None:
             continue
         cells.append(

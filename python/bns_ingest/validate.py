@@ -46,6 +46,8 @@ def drop_duplicates(cells: list[Cell], ctx: IngestContext) -> list[Cell]:
 def check_cities_within_regions(cells: list[Cell], ctx: IngestContext) -> list[Cell]:
     """City administrations («ТАРАЗ Г.А.») are not regions: they must not exceed their region
     where counts are non-negative, and they leave the regional output."""
+    if not any(cell.region_kind == CITY_WITHIN_REGION for cell in cells):
+        return cells
     regional = {cell.key()[:-1]: cell for cell in cells if cell.region_kind != CITY_WITHIN_REGION}
     for cell in cells:
         if cell.region_kind != CITY_WITHIN_REGION or cell.direction_code == "net":
