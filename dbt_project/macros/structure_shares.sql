@@ -5,7 +5,7 @@
 {% macro structure_share_of(part, total, digits=4) %}
 {#- part as a percentage of total; null (not zero, not an error) when the total is zero or missing, so an
     empty region-year never shows a share that looks measured. -#}
-case when {{ total }} > 0 then cast(round(100.0 * {{ part }} / {{ total }}, {{ digits }}) as double) end
+case when ({{ total }}) > 0 then cast(round(100.0 * ({{ part }}) / ({{ total }}), {{ digits }}) as double) end
 {% endmacro %}
 
 {% macro structure_share_within(part, partition_by, digits=4) %}
