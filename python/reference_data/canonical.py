@@ -1,0 +1,53 @@
+"""Turning fitted cells into rows of the canonical format and writing them atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from reference_data.inputs import REPUBLIC
+
+COLUMNS = ["table_code", "year", "region_code", "flow_code", "direction_code", "country_code", "sex_code",
+           "settlement_code", "age_band_code", "age_from", "age_to", "education_code", "specialty_code",
+           "persons", "source_id", "provenance"]
+KEY = COLUMNS[:13]
+MODEL_SOURCE = "kzmig_reconstruction"
+
+
+def row(table: str, year: int, region: str, direction: str, persons: int, *, country: str = "_T",
+        sex: str = "_T", band: str = "_T", age_from: int | str = 0, age_to: int | str = "",
+        education: str = "_T", specialty: str = "_T") -> list:
+    return [table, year, region, "external", direction, country, sex, "_T", band, age_from, age_to, education,
+            specialty, int(persons), MODEL_SOURCE, "modeled"]
+
+
+def with_republic(cells: dict) -> dict:
+    """Add the Republic ('00') as the sum of the regions for every (year, direction)."""
+    total: dict = {}
+    for (year, direction, _region), values in cells.items():
+        key = (year, direction, REPUBLIC)
+        total[key] = values.copy() if key not in total else _add(total[key], values)
+    return {**cells, **total}
+
+
+def _add(left, right):
+    if isinstance(left, dict):
+        return {k: left[k] + right[k] for k in left}
+    return left + right
+
+
+def write_table(frame: pd.DataFrame, path: Path) -> None:
+    """Write the CSV to a temporary file in the same folder, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", newline="", encoding="utf-8") as out:
+            frame.to_csv(out, index=False, lineterminator="\n")
+        os.chmod(temp_name, 0o644)
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,122 @@
+"""T1: migrants by country of origin (arrivals) or destination (departures), all ages.
+
+Almaty's row follows its prior (key countries given explicitly, the remainder of each group
+spread by national weights). The other regions are an IPF fit of region totals against the
+national country totals less Almaty, seeded by national weights times regional affinities,
+then rounded with both margins kept. National country figures that were published are pinned.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from reference_data.education import split_rest
+from reference_data.inputs import ALMATY, InputError, interpolate
+from reference_data.integerise import controlled_round, ipf
+from reference_data.regional_totals import YEARS
+
+REST_OF_GROUP = {"_REST_CIS": "CIS", "_REST_OTHER": "OTHER"}
+
+
+def national_weights(prior: pd.DataFrame, countries: list[str]) -> dict[tuple[str, str], pd.Series]:
+    weights = {}
+    for (direction, country), group in prior.groupby(["direction_code", "country_code"], sort=True):
+        weights[(direction, country)] = interpolate(group.set_index("year").weight, YEARS)
+    for direction in ("arrival", "departure"):
+        missing = [c for c in countries if (direction, c) not in weights]
+        if missing:
+            raise InputError(f"priors/country_weights.csv: no {direction} weights for {missing}")
+    return weights
+
+
+def almaty_row(total: int, prior: pd.DataFrame, pins: dict[str, int], countries: list[str],
+               groups: dict[str, str], weights: dict[str, float]) -> np.ndarray:
+    """Almaty's counts for ``countries`` in one year and direction."""
+    labels = prior.country_code.tolist()
+    fixed = {labels.index(c): v for c, v in pins.items() if c in labels}
+    unplaced = set(pins) - set(labels)
+    if unplaced:
+        raise InputError(f"priors/almaty_countries.csv lacks a row for pinned countries {sorted(unplaced)}")
+    split = split_rest(total, prior.persons.astype(float).tolist(), fixed)
+    row = np.zeros(len(countries), dtype=np.int64)
+    for label, value in zip(labels, split.tolist(), strict=True):
+        if label in REST_OF_GROUP:
+            members = [i for i, c in enumerate(countries)
+                       if groups.get(c) == REST_OF_GROUP[label] and c not in labels]
+            row[members] += split_rest(value, [weights[countries[i]] for i in members], {})
+        else:
+            row[countries.index(label)] += value
+    return row
+
+
+def rest_column_targets(rest_total: int, almaty: np.ndarray, countries: list[str], groups: dict[str, str],
+                        weights: list[float], pins: dict[str, int]) -> np.ndarray:
+    """National column totals less Almaty for the other regions, honouring pinned countries and groups."""
+    targets = np.zeros(len(countries), dtype=np.int64)
+    pinned = {}
+    for code, value in pins.items():
+        if code.startswith("group:"):
+            continue
+        index = countries.index(code)
+        pinned[index] = value - int(almaty[index])
+    buckets: list[tuple[list[int], int]] = []
+    grouped: set[int] = set()
+    for code, value in pins.items():
+        if not code.startswith("group:"):
+            continue
+        group = code.split(":", 1)[1]
+        members = [i for i, c in enumerate(countries) if (groups.get(c) == "CIS") == (group == "CIS")]
+        free = [i for i in members if i not in pinned]
+        bucket_total = value - int(almaty[members].sum()) - sum(pinned[i] for i in members if i in pinned)
+        buckets.append((free, bucket_total))
+        grouped |= set(members)
+    free_rest = [i for i in range(len(countries)) if i not in pinned and i not in grouped]
+    spent = sum(pinned.values()) + sum(total for _, total in buckets)
+    buckets.append((free_rest, rest_total - spent))
+    for index, value in pinned.items():
+        targets[index] = value
+    for members, total in buckets:
+        if total < 0:
+            raise InputError(f"published country figures {pins} leave a negative remainder")
+        targets[members] = split_rest(total, [weights[i] for i in members], {})
+    if (targets < 0).any():
+        bad = [countries[i] for i in np.flatnonzero(targets < 0)]
+        raise InputError(f"Almaty's prior exceeds the national figure for {bad}")
+    return targets
+
+
+def affinity_matrix(regions: list[str], direction: str, countries: list[str], groups: dict[str, str],
+                    affinity: pd.DataFrame) -> np.ndarray:
+    rows = affinity[affinity.direction_code == direction]
+    factors = {(r.region_code, r.key): float(r.factor) for r in rows.itertuples()}
+    return np.array([[factors.get((region, country), factors.get((region, groups.get(country, "")), 1.0))
+                      for country in countries] for region in regions])
+
+
+def build_countries(frame: pd.DataFrame, countries: list[str], groups: dict[str, str], weight_prior: pd.DataFrame,
+                    affinity: pd.DataFrame, almaty_prior: pd.DataFrame, national_pins: dict,
+                    almaty_pins: dict) -> dict:
+    """(year, direction, region) -> counts for ``countries`` (the order of the seed, totals excluded)."""
+    weights = national_weights(weight_prior, countries)
+    result = {}
+    for (year, direction), group in frame.groupby(["year", "direction_code"], sort=True):
+        year_weights = {c: float(weights[(direction, c)].loc[year]) for c in countries}
+        almaty_total = int(group[group.region_code == ALMATY].persons.iloc[0])
+        prior = almaty_prior[(almaty_prior.year == year) & (almaty_prior.direction_code == direction)]
+        if prior.empty:
+            raise InputError(f"priors/almaty_countries.csv: no rows for {year} {direction}")
+        almaty = almaty_row(almaty_total, prior, almaty_pins.get((year, direction), {}), countries, groups,
+                            year_weights)
+        rest = group[group.region_code != ALMATY]
+        column_weights = [year_weights[c] for c in countries]
+        targets = rest_column_targets(int(rest.persons.sum()), almaty, countries, groups, column_weights,
+                                      national_pins.get((year, direction), {}))
+        seed = np.outer(rest.persons.to_numpy(dtype=float), column_weights)
+        seed *= affinity_matrix(rest.region_code.tolist(), direction, countries, groups, affinity)
+        fitted = ipf(seed, rest.persons.to_numpy(dtype=float), targets.astype(float))
+        matrix = controlled_round(fitted, rest.persons.to_numpy(dtype=np.int64), targets)
+        for region, cells in zip(rest.region_code, matrix, strict=True):
+            result[(year, direction, region)] = cells
+        result[(year, direction, ALMATY)] = almaty
+    return result
