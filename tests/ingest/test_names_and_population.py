@@ -1,0 +1,101 @@
+"""Name matching rules, conflicting totals across files, and the population seed script."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from bns_layouts import SEEDS, population_sheets, read_rows, write_iblock, write_workbook
+
+from bns_ingest import IngestError, ingest
+from bns_ingest.names import RegionNames, normalise_name
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("spelling", "year", "code"),
+    [
+        ("Туркестанская 1", 2016, "51"),
+        ("Туркестанская1)", 2017, "61"),
+        ("ТУРКЕСТАНСКАЯ ОБЛАСТЬ ", 2023, "61"),
+        ("город Алматы", 2020, "75"),
+        ("Г.АЛМАТЫ", 2020, "75"),
+        ("г.  Алматы*", 2020, "75"),
+        ("Жамбылская область", 2010, "31"),
+        ("ЗАПАДНО-КАЗАХСТАНСКАЯ ОБЛАСТЬ", 2023, "27"),
+        ("Улытау", 2023, "62"),
+        ("Республика Казахстан ", 2000, "00"),
+    ],
+)
+def test_region_spellings_resolve(spelling: str, year: int, code: str) -> None:
+    variant = RegionNames.from_seeds(SEEDS).resolve(spelling, year)
+    assert variant is not None and variant.region_code == code
+
+
+def test_city_and_region_of_the_same_name_stay_apart() -> None:
+    assert normalise_name("г. Алматы") != normalise_name("Алматинская область")
+    names = RegionNames.from_seeds(SEEDS)
+    assert names.resolve("Алматинская область", 2020).region_code == "19"
+
+
+def test_south_kazakhstan_name_after_2016_is_refused(tmp_path: Path) -> None:
+    write_iblock(tmp_path / "b.tsv", [{"year": 2018, "place": "ЮЖНО-КАЗАХСТАНСКАЯ ОБЛАСТЬ", "val": "-1 000"}])
+    with pytest.raises(
+        IngestError,
+        match=r"row 2, column КАТО.*region 51 Южно-Казахстанская reported for 2018, outside .* \(1991–2016\)",
+    ):
+        ingest(tmp_path / "b.tsv", tmp_path / "out")
+
+
+def test_the_same_total_in_two_files_must_agree(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    write_iblock(src / "a.tsv", [{"year": 2023, "place": "Г.АСТАНА", "val": "51 539"}])
+    write_iblock(src / "b.tsv", [{"year": 2023, "place": "город Астана", "val": "51 539"}])
+    assert ingest(src, tmp_path / "out") == {"balance_all_flows": 1}
+    write_iblock(src / "b.tsv", [{"year": 2023, "place": "город Астана", "val": "51 540"}])
+    with pytest.raises(IngestError, match=r"b.tsv, row 2, column VAL: conflicts with 51539 given at a.tsv"):
+        ingest(src, tmp_path / "out2")
+
+
+def _carry_module():
+    spec = importlib.util.spec_from_file_location("carry_population", REPO / "scripts" / "carry_population.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_carry_population_writes_the_seed_with_citations(tmp_path: Path) -> None:
+    sheets = population_sheets([2016, 2017])
+    workbook = write_workbook(tmp_path / "pop.xlsx", sheets)
+    seed = tmp_path / "bns_population_by_region.csv"
+    rows = _carry_module().carry(workbook, seed)
+    table = read_rows(seed)
+    assert len(table) == rows
+    assert list(table[0]) == [
+        "year",
+        "region_code",
+        "sex_code",
+        "settlement_code",
+        "population",
+        "source_id",
+        "provenance",
+    ]
+    assert {r["provenance"] for r in table} == {"published:bns_dynamic_population_by_region"}
+    everyone = dict(sheets[0].rows)["Республика Казахстан "]
+    got = {
+        r["year"]: int(r["population"])
+        for r in table
+        if (r["region_code"], r["sex_code"], r["settlement_code"]) == ("00", "_T", "_T")
+    }
+    assert got == {"2016": everyone[0], "2017": everyone[1]}
+
+
+def test_carry_population_needs_men_and_women_for_every_total(tmp_path: Path) -> None:
+    men_only = [s for s in population_sheets([2017]) if s.name != "Женщины"]
+    workbook = write_workbook(tmp_path / "pop.xlsx", men_only)
+    with pytest.raises(ValueError, match="women None"):
+        _carry_module().carry(workbook, tmp_path / "seed.csv")
+    assert not (tmp_path / "seed.csv").exists()
