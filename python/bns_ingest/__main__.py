@@ -27,9 +27,14 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         help="persons by which parts may differ from their total (default 0)",
     )
+    parser.add_argument(
+        "--allow-partial-regions",
+        action="store_true",
+        help="accept extracts that list the Republic and only some regions (the dbt build will refuse them)",
+    )
     args = parser.parse_args(argv)
     try:
-        rows = ingest(args.src, args.out, args.seeds, args.tolerance)
+        rows = ingest(args.src, args.out, args.seeds, args.tolerance, args.allow_partial_regions)
     except IngestError as error:
         print(error, file=sys.stderr)
         return 1

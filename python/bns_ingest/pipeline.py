@@ -77,7 +77,11 @@ def parse_sources(files: list[Path], ctx: IngestContext, source_ids: dict[Path, 
 
 
 def validated_cells(
-    files: list[Path], dims: Dimensions, tolerance: int = 0, source_ids: dict[Path, str] | None = None
+    files: list[Path],
+    dims: Dimensions,
+    tolerance: int = 0,
+    source_ids: dict[Path, str] | None = None,
+    partial_regions: bool = False,
 ) -> list[Cell]:
     """All cells of `files`, or IngestError listing every problem found."""
     ctx = IngestContext(dims)
@@ -85,7 +89,7 @@ def validated_cells(
     ctx.report_unknown_names()
     cells = drop_duplicates(cells, ctx)
     cells = check_cities_within_regions(cells, ctx)
-    check_sums(cells, dims.regions, ctx, tolerance)
+    check_sums(cells, dims.regions, ctx, tolerance, partial_regions)
     ctx.log.raise_if_any()
     return cells
 
@@ -98,12 +102,14 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def ingest(src: Path, out_dir: Path, seeds: Path = DEFAULT_SEEDS, tolerance: int = 0) -> dict[str, int]:
+def ingest(
+    src: Path, out_dir: Path, seeds: Path = DEFAULT_SEEDS, tolerance: int = 0, partial_regions: bool = False
+) -> dict[str, int]:
     """Ingest `src` (file or folder) into `out_dir`; returns rows per table. On any problem raises
     IngestError and leaves `out_dir` exactly as it was."""
     files = discover(src)
     dims = Dimensions.from_seeds(seeds)
-    cells = validated_cells(files, dims, tolerance)
+    cells = validated_cells(files, dims, tolerance, partial_regions=partial_regions)
     tables: dict[str, list[Cell]] = {}
     for cell in cells:
         tables.setdefault(cell.table_code, []).append(cell)

@@ -14,6 +14,16 @@ from pathlib import Path
 from bns_ingest.cells import CANONICAL_COLUMNS, POPULATION_COLUMNS, POPULATION_TABLE, Cell
 
 MANIFEST = "_manifest.json"
+# Tables kept out of the top level, which dbt reads as `*.csv` in the canonical migration shape:
+# population has other columns, and the national Taldau series is already the dbt seed
+# bns_national_external_flows (a second copy would duplicate its keys in the unioned model).
+SUBFOLDER = {POPULATION_TABLE: "population", "national_total": "national"}
+
+
+def table_path(out_dir: Path, table_code: str) -> Path:
+    """Where the ingest writes a table inside its output folder."""
+    folder = SUBFOLDER.get(table_code)
+    return out_dir / folder / f"{table_code}.csv" if folder else out_dir / f"{table_code}.csv"
 
 
 def _sort_key(cell: Cell) -> tuple:
@@ -83,11 +93,14 @@ def write_tables(out_dir: Path, tables: dict[str, list[Cell]], inputs: list[dict
     staging.chmod(0o755)  # mkdtemp makes it private; the tables are meant to be read by others
     try:
         for table_code, cells in sorted(tables.items()):
-            write_table(staging / f"{table_code}.csv", cells)
+            path = table_path(staging, table_code)
+            path.parent.mkdir(exist_ok=True)
+            write_table(path, cells)
         manifest = {
             "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "inputs": inputs,
             "rows_per_table": {code: len(cells) for code, cells in sorted(tables.items())},
+            "files": {code: str(table_path(Path(), code)) for code in sorted(tables)},
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         _swap_in(staging, out_dir)

@@ -17,6 +17,7 @@ from bns_layouts import (
 )
 
 from bns_ingest import ingest
+from bns_ingest.writer import table_path
 
 YEARS = list(range(2015, 2024))
 SEX = {"Мужчины": "M", "Женщины": "F", "Все население": "_T"}
@@ -44,7 +45,7 @@ def test_population_workbook_every_sheet_and_section(tmp_path: Path) -> None:
     sheets = population_sheets(YEARS)
     write_workbook(tmp_path / "src" / "pop.xlsx" if (tmp_path / "src").mkdir() is None else None, sheets)
     rows = ingest(tmp_path / "src", tmp_path / "out")
-    table = read_rows(tmp_path / "out" / "population_by_region.csv")
+    table = read_rows(table_path(tmp_path / "out", "population_by_region"))
     got = {(r["year"], r["region_code"], r["sex_code"], r["settlement_code"]): int(r["population"]) for r in table}
     assert got == expected_population(sheets)
     assert rows == {"population_by_region": len(got)}
@@ -54,7 +55,7 @@ def test_population_workbook_every_sheet_and_section(tmp_path: Path) -> None:
 def test_turkestan_footnote_row_means_south_kazakhstan_until_2016(tmp_path: Path) -> None:
     write_workbook(tmp_path / "pop.xlsx", population_sheets(YEARS))
     ingest(tmp_path / "pop.xlsx", tmp_path / "out")
-    table = read_rows(tmp_path / "out" / "population_by_region.csv")
+    table = read_rows(table_path(tmp_path / "out", "population_by_region"))
     years_by_code = {}
     for r in table:
         years_by_code.setdefault(r["region_code"], set()).add(int(r["year"]))
@@ -85,7 +86,7 @@ def test_by_country_with_arrival_and_departure_sections(tmp_path: Path) -> None:
     )
     write_workbook(tmp_path / "countries.xlsx", [sheet])
     ingest(tmp_path / "countries.xlsx", tmp_path / "out")
-    table = read_rows(tmp_path / "out" / "by_country.csv")
+    table = read_rows(table_path(tmp_path / "out", "by_country"))
     codes = {"Россия": "RUS", "Узбекистан": "UZB", "Китай": "CHN", "Другие страны": "_O"}
     region_codes = {"г. Алматы": "75", "Жамбылская область": "31"}
     expected = {}
@@ -111,7 +112,7 @@ def test_region_table_with_sections_and_several_sheets(tmp_path: Path) -> None:
     )
     write_workbook(tmp_path / "regions.xlsx", [arrivals, departures])
     ingest(tmp_path / "regions.xlsx", tmp_path / "out")
-    table = read_rows(tmp_path / "out" / "by_country.csv")
+    table = read_rows(table_path(tmp_path / "out", "by_country"))
     got = {(r["year"], r["region_code"], r["direction_code"]): int(r["persons"]) for r in table}
     for key, direction in (("arr", "arrival"), ("dep", "departure")):
         for label, _ in REGION_ROWS:
@@ -148,12 +149,12 @@ def test_age_and_education_tables(tmp_path: Path) -> None:
     )
     write_workbook(tmp_path / "t.xlsx", [sex_age, education])
     ingest(tmp_path / "t.xlsx", tmp_path / "out")
-    t2 = read_rows(tmp_path / "out" / "by_sex_age.csv")
+    t2 = read_rows(table_path(tmp_path / "out", "by_sex_age"))
     band = {r["age_band_code"]: (r["age_from"], r["age_to"]) for r in t2}
     assert band == {"_T": ("0", ""), "Y0T15": ("0", "16"), "Y16T62": ("16", "63"), "Y63_GE": ("63", "")}
     men_16_62_2020 = [r for r in t2 if (r["sex_code"], r["age_band_code"], r["year"]) == ("M", "Y16T62", "2020")]
     assert [int(r["persons"]) for r in men_16_62_2020] == [figure("Мужчины", "16-62", 2020)]
-    t3 = read_rows(tmp_path / "out" / "by_education.csv")
+    t3 = read_rows(table_path(tmp_path / "out", "by_education"))
     assert {r["education_code"] for r in t3} == {"_T", "higher", "secondary_vocational", "general_secondary", "lower"}
     assert {(r["age_band_code"], r["age_from"], r["region_code"], r["direction_code"]) for r in t3} == {
         ("WA", "", "75", "departure")
@@ -165,4 +166,4 @@ def test_format_is_detected_by_content_not_extension(tmp_path: Path) -> None:
     src.mkdir()
     write_workbook(src / "download.bin", population_sheets([2021, 2022]))
     ingest(src, tmp_path / "out")
-    assert (tmp_path / "out" / "population_by_region.csv").exists()
+    assert table_path(tmp_path / "out", "population_by_region").exists()

@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 from bns_layouts import read_rows
 
-from bns_ingest import ingest
+from bns_ingest import IngestError, ingest
+from bns_ingest.writer import table_path
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "bns-samples"
 pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/bns-samples not present")
@@ -29,14 +30,24 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in DOWNLOADS:
         shutil.copy(SAMPLES / name, src / name)
     target = tmp_path_factory.mktemp("ingest") / "tables"
-    ingest(src, target)
+    # The iblock file is an extract: the Republic and a few regions, so the regions cannot add up.
+    ingest(src, target, partial_regions=True)
     return target
+
+
+def test_partial_extract_is_refused_by_default_naming_the_missing_regions(tmp_path: Path) -> None:
+    shutil.copy(SAMPLES / "iblock_csv_migration_balance_extract.tsv", tmp_path / "extract.tsv")
+    with pytest.raises(IngestError) as caught:
+        ingest(tmp_path / "extract.tsv", tmp_path / "out")
+    message = str(caught.value)
+    assert "extract.tsv, row 76, column VAL: regions (missing 10 11 15 19 23 33 35" in message
+    assert not (tmp_path / "out").exists()
 
 
 def test_taldau_national_arrivals_equal_the_csv_series(out: Path) -> None:
     with open(SAMPLES / "taldau_national_external_arrivals_1991_2025.csv", newline="", encoding="utf-8") as f:
         series = {int(r["date"][:4]): int(float(r["value"])) for r in csv.DictReader(f)}
-    ingested = {int(r["year"]): int(r["persons"]) for r in read_rows(out / "national_total.csv")}
+    ingested = {int(r["year"]): int(r["persons"]) for r in read_rows(table_path(out, "national_total"))}
     overlap = sorted(set(series) & set(ingested))
     assert len(overlap) >= 20
     assert {y: ingested[y] for y in overlap} == {y: series[y] for y in overlap}
@@ -49,7 +60,7 @@ def test_iblock_places_map_to_their_regions(out: Path) -> None:
     settlement = next(k for k in source[0] if k.startswith("СПТМ"))
     ingested = {
         (r["year"], r["region_code"], r["settlement_code"]): int(r["persons"])
-        for r in read_rows(out / "balance_all_flows.csv")
+        for r in read_rows(table_path(out, "balance_all_flows"))
     }
     checked = 0
     for name, code in (("Г.АЛМАТЫ", "75"), ("ЖАМБЫЛСКАЯ ОБЛАСТЬ", "31"), ("ЗАПАДНО-КАЗАХСТАНСКАЯ ОБЛАСТЬ", "27")):
@@ -69,7 +80,7 @@ def test_population_workbook_men_women_and_all(out: Path) -> None:
     years = [y for y in everyone[0][1:] if isinstance(y, int)]
     table = {
         (r["year"], r["region_code"], r["sex_code"], r["settlement_code"]): int(r["population"])
-        for r in read_rows(out / "population_by_region.csv")
+        for r in read_rows(table_path(out, "population_by_region"))
     }
     for column, year in enumerate(years, start=1):
         republic = everyone[1][column]
