@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from bns_ingest.cells import POPULATION_TABLE, TOTAL
 
@@ -46,8 +47,9 @@ class TableSpec:
     flow: str
     direction: str | None
     rows: str
-    first_year: int = 1991
-    last_year: int = 2100
+    first_year: int = 1991  # independent Kazakhstan; BNS series start here
+    # A year's flows (or population on 1 January) cannot be published before the year starts.
+    last_year: int = field(default_factory=lambda: date.today().year)
 
     def table_code(self, rows: str | None = None) -> str | None:
         if self.measure == POPULATION:

@@ -254,3 +254,12 @@ def test_cli_exits_non_zero_with_the_message(tmp_path: Path, previous_output: Pa
     assert result.returncode == 1
     assert "bad.xlsx, sheet 'Прибывшие', row 14, column D: not a number (value '12a')" in result.stderr
     assert snapshot(previous_output) == before
+
+
+def test_a_future_year_is_outside_the_tables_range(tmp_path: Path) -> None:
+    from datetime import date
+
+    future = date.today().year + 1
+    write_taldau(tmp_path, "2929752", {future: "5"})
+    with pytest.raises(IngestError, match=rf"column y12{future}: year outside the table's range 1991–{future - 1}"):
+        ingest(tmp_path, tmp_path / "out")
