@@ -19,6 +19,9 @@ ALMATY = "75"
 REPUBLIC = "00"
 
 
+NON_NEGATIVE = {"persons", "weight", "share", "all_ages", "working_age", "higher", "secondary_vocational", "factor"}
+
+
 class InputError(ValueError):
     """An input file is malformed; the message names the file, row and problem."""
 
@@ -37,6 +40,10 @@ def read_csv(path: Path, required: list[str], numeric: tuple[str, ...] = ()) -> 
             row = int(bad.to_numpy().nonzero()[0][0]) + 2
             raise InputError(f"{path}: row {row}: column {column!r} is not a number: {frame[column].iloc[row - 2]!r}")
         frame[column] = converted
+        negative = converted < 0
+        if column in NON_NEGATIVE and negative.any():
+            row = int(negative.to_numpy().nonzero()[0][0]) + 2
+            raise InputError(f"{path}: row {row}: column {column!r} is negative: {frame[column].iloc[row - 2]!r}")
     return frame
 
 
