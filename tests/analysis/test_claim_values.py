@@ -8,123 +8,12 @@ import pytest
 
 from analysis.claim_values import CLAIM_FUNCTIONS, compute_all
 
-YEARS = np.arange(2000, 2024)
-
-# Almaty working-age arrivals / departures: outflow 2000-2002 and 2014-2021, inflow otherwise.
-ARRIVALS = {
-    2000: 2000,
-    2001: 2100,
-    2002: 2500,
-    **dict.fromkeys(range(2003, 2014), 3000),
-    **dict.fromkeys(range(2014, 2022), 1000),
-    2022: 2000,
-    2023: 5892,
-}
-DEPARTURES = {
-    2000: 7200,
-    2001: 7000,
-    2002: 2600,
-    **dict.fromkeys(range(2003, 2014), 1875),
-    **dict.fromkeys(range(2014, 2022), 1800),
-    2022: 1500,
-    2023: 888,
-}
-
-# All-ages country flows: (code, name, group, baltic, arrivals per year, departures per year).
-RUS_ARR = 500 + 20 * (YEARS - 2000) + np.where(YEARS >= 2022, 3000, 0)
-COUNTRIES = [
-    ("RUS", "Russia", "CIS", False, RUS_ARR, 900 + 10 * (YEARS % 3)),
-    ("UZB", "Uzbekistan", "CIS", False, np.full(24, 300), np.full(24, 40)),
-    ("CHN", "China", "OTHER", False, np.where(YEARS >= 2022, 24, 400), np.full(24, 5)),
-    ("DEU", "Germany", "OTHER", False, np.full(24, 50), np.full(24, 320)),
-    ("LTU", "Lithuania", "OTHER", True, np.where(YEARS >= 2022, 250, 2), np.zeros(24)),
-    ("_U", "Not stated", "NOT_STATED", False, np.full(24, 10), np.full(24, 100)),
-]
-
-
-def _marts() -> dict[str, pd.DataFrame]:
-    yearly = [
-        {
-            "region_code": "75",
-            "year": y,
-            "age_scope_code": "working_age",
-            "arrivals": ARRIVALS[y],
-            "departures": DEPARTURES[y],
-        }
-        for y in YEARS
-    ]
-    yearly.append(
-        {"region_code": "00", "year": 2023, "age_scope_code": "working_age", "arrivals": 15000, "departures": 4000}
-    )
-    countries = [
-        {
-            "region_code": "75",
-            "year": int(y),
-            "direction_code": direction_code,
-            "country_code": code,
-            "country_name_en": name,
-            "group_code": group,
-            "is_baltic": baltic,
-            "persons": int(persons[i]),
-        }
-        for code, name, group, baltic, arr, dep in COUNTRIES
-        for direction_code, persons in (("arrival", arr), ("departure", dep))
-        for i, y in enumerate(YEARS)
-    ]
-    education = []
-    for y in YEARS:
-        for direction_code, total, higher, vocational in (
-            ("arrival", ARRIVALS[y], 0.4 * ARRIVALS[y], 0.2 * ARRIVALS[y]),
-            ("departure", DEPARTURES[y], 0.6 * DEPARTURES[y], 0.1 * DEPARTURES[y]),
-        ):
-            levels = {"higher": higher, "secondary_vocational": vocational}
-            levels["general_secondary"] = total - higher - vocational
-            education.extend(
-                {
-                    "region_code": "75",
-                    "year": y,
-                    "direction_code": direction_code,
-                    "education_code": code,
-                    "persons": persons,
-                    "working_age_persons": total,
-                }
-                for code, persons in levels.items()
-            )
-    specialty = []
-    for y in (2022, 2023):
-        for code, arr, dep in [
-            ("technical", 300, 60),
-            ("economic", 200, 50),
-            ("it", 100, 10),
-            ("other", 400, 80),
-            ("agricultural", 0, 0),
-        ]:
-            specialty.append(
-                {"region_code": "75", "year": y, "specialty_code": code, "arrivals": arr, "departures": dep}
-            )
-    panel = [
-        {
-            "region_code": r,
-            "year": int(y),
-            "is_treated": r == "75",
-            "is_post": bool(y >= 2022),
-            "net_migration_working_age": base + 5 * (y - 2000) + (4000 if r == "75" and y >= 2022 else 0),
-        }
-        for r, base in [("75", -1000), ("31", -300), ("27", -200), ("11", 0)]
-        for y in YEARS
-    ]
-    return {
-        "fct_yearly_flows": pd.DataFrame(yearly),
-        "fct_country_flows": pd.DataFrame(countries),
-        "fct_education_flows": pd.DataFrame(education),
-        "fct_specialty_flows": pd.DataFrame(specialty),
-        "fct_region_year_panel": pd.DataFrame(panel),
-    }
+from .mart_fixtures import COUNTRIES, RUS_ARR, YEARS, claim_marts
 
 
 @pytest.fixture(scope="module")
 def values() -> dict:
-    return compute_all(_marts())
+    return compute_all(claim_marts())
 
 
 def test_balance_and_regimes(values):

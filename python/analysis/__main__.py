@@ -1,0 +1,103 @@
+"""Command line: ``python -m analysis report`` and ``python -m analysis correlate SERIES_A SERIES_B``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from analysis.marts import default_warehouse_path, load_marts
+from analysis.paper_correlations import correlate_named
+from analysis.replication import DEFAULT_CLAIMS, load_claims, publish_replication_mart, status_counts
+from analysis.report import analyse, write_report
+from analysis.series import EXAMPLES, UnknownSeries
+
+
+def _report(args: argparse.Namespace) -> int:
+    warehouse = args.warehouse.resolve()
+    tables = load_marts(warehouse)  # read-only; the connection is closed before anything is written
+    content = analyse(tables, load_claims(args.claims), str(warehouse))
+    index = write_report(content, args.out)
+    counts = status_counts(content.replication)
+    print(f"Report written: {index}")
+    print(
+        f"Claims: {counts['reproduced']} reproduced, {counts['not_reproduced']} not reproduced, "
+        f"{counts['not_computable']} not computable ({args.out / 'replication.csv'})"
+    )
+    if args.publish:
+        publish_replication_mart(content.replication, warehouse)
+        print(f"Published fct_claim_replication into {warehouse}")
+    return 0
+
+
+def _correlate(args: argparse.Namespace) -> int:
+    tables = load_marts(args.warehouse)
+    try:
+        result = correlate_named(tables, args.series_a, args.series_b, args.first_year, args.last_year)
+    except UnknownSeries as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except ValueError as error:
+        print(f"error: correlation of {args.series_a} and {args.series_b}: {error}", file=sys.stderr)
+        return 1
+    print(f"{args.series_a} vs {args.series_b}: n = {result.n} years ({result.n_dropped} dropped)")
+    print(
+        f"Pearson r = {result.pearson_r:.3f}, 95% CI [{result.pearson_ci_low:.3f}, {result.pearson_ci_high:.3f}], "
+        f"p = {result.pearson_p:.3g}"
+    )
+    print(f"Spearman rho = {result.spearman_rho:.3f}, p = {result.spearman_p:.3g}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="python -m analysis", description="Analysis and report of the kz-migration marts."
+    )
+    main.add_argument(
+        "--warehouse",
+        type=Path,
+        default=default_warehouse_path(),
+        help="published DuckDB file (default: $KZ_WAREHOUSE_PATH or warehouse/kz_migration.duckdb)",
+    )
+    commands = main.add_subparsers(dest="command", required=True)
+
+    report = commands.add_parser("report", help="write report/index.html, replication.csv and figures")
+    report.add_argument("--warehouse", type=Path, default=argparse.SUPPRESS, help="as above")
+    report.add_argument("--out", type=Path, default=Path("report"), help="output folder (default: report/)")
+    report.add_argument("--claims", type=Path, default=DEFAULT_CLAIMS, help="claims table (default: data/claims)")
+    report.add_argument(
+        "--no-publish",
+        dest="publish",
+        action="store_false",
+        help="do not add fct_claim_replication to the warehouse",
+    )
+    report.set_defaults(run=_report)
+
+    correlate = commands.add_parser(
+        "correlate",
+        help="Pearson (95%% CI) and Spearman correlation of two named yearly series",
+        description="Series names: REGION.DIRECTION.WHAT[.DETAIL], e.g. "
+        + ", ".join(EXAMPLES)
+        + ". See analysis/series.py for the grammar.",
+    )
+    correlate.add_argument("series_a")
+    correlate.add_argument("series_b")
+    correlate.add_argument("--warehouse", type=Path, default=argparse.SUPPRESS, help="as above")
+    correlate.add_argument("--from", dest="first_year", type=int, default=None, help="first year")
+    correlate.add_argument("--to", dest="last_year", type=int, default=None, help="last year")
+    correlate.set_defaults(run=_correlate)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,368 @@
+"""The paper's nine figures redrawn from the marts, plus the event-study and synthetic-control plots.
+
+Each ``figure_*`` function takes the mart DataFrames (or causal results) and returns a matplotlib Figure,
+or raises :class:`MissingFigureData` when the marts lack what it needs. :func:`render_all` turns them into
+PNG bytes so the report can embed them and the CLI can write them as files. Matplotlib runs on the Agg
+backend (no display needed).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis.causal import DesignResult
+from analysis.marts import Tables
+
+ALMATY = "75"
+CRISIS_PERIOD = "P2022_2023"
+ARRIVAL_COLOUR, DEPARTURE_COLOUR, NET_COLOUR = "#1f77b4", "#d62728", "#2ca02c"
+FIGSIZE = (8.0, 4.2)
+
+
+class MissingFigureData(LookupError):
+    """The marts lack the rows or columns a figure needs."""
+
+
+@dataclass(frozen=True)
+class RenderedFigure:
+    name: str
+    title: str
+    png: bytes | None
+    problem: str | None = None
+
+
+def _rows(tables: Tables, mart: str, **equal: object) -> pd.DataFrame:
+    if mart not in tables:
+        raise MissingFigureData(f"mart {mart} is not in the warehouse")
+    frame = tables[mart]
+    for column, value in equal.items():
+        frame = frame[frame[column] == value]
+    if frame.empty:
+        raise MissingFigureData(f"{mart} has no rows for {equal}")
+    return frame
+
+
+def _new(title: str, ylabel: str, xlabel: str = "Year") -> tuple[Figure, plt.Axes]:
+    figure, axes = plt.subplots(figsize=FIGSIZE, layout="constrained")
+    axes.set_title(title)
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.grid(True, alpha=0.3)
+    return figure, axes
+
+
+def _mark_crisis(axes: plt.Axes) -> None:
+    axes.axvspan(2021.5, 2023.5, color="grey", alpha=0.12, label="crisis 2022–2023")
+
+
+def _by_direction(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Pivot a mart stored one row per direction into arrival / departure columns."""
+    table = frame.pivot_table(index=key, columns="direction_code", values="persons", aggfunc="sum", fill_value=0)
+    return table.reindex(columns=["arrival", "departure"], fill_value=0)
+
+
+def figure_working_age_flows(tables: Tables) -> Figure:
+    """Figure 1: Almaty's yearly working-age arrivals, departures and net migration."""
+    rows = _rows(tables, "fct_yearly_flows", region_code=ALMATY, age_scope_code="working_age").sort_values("year")
+    figure, axes = _new("Almaty: external migration of the working-age population", "Persons per year")
+    axes.plot(rows["year"], rows["arrivals"], marker="o", color=ARRIVAL_COLOUR, label="arrivals")
+    axes.plot(rows["year"], rows["departures"], marker="o", color=DEPARTURE_COLOUR, label="departures")
+    axes.bar(rows["year"], rows["net_migration"], color=NET_COLOUR, alpha=0.35, label="net migration")
+    axes.axhline(0, color="black", linewidth=0.8)
+    _mark_crisis(axes)
+    axes.legend()
+    return figure
+
+
+def _education_structure(tables: Tables) -> pd.DataFrame:
+    return _rows(tables, "fct_education_structure", region_code=ALMATY).sort_values("year")
+
+
+def figure_higher_education_shares(tables: Tables) -> Figure:
+    """Figure 2: share of migrants with higher education among working-age arrivals and departures."""
+    rows = _education_structure(tables)
+    figure, axes = _new("Almaty: share with higher education among working-age migrants", "Percent of migrants")
+    axes.plot(rows["year"], rows["higher_share_of_arrivals_pct"], marker="o", color=ARRIVAL_COLOUR, label="arrivals")
+    axes.plot(
+        rows["year"], rows["higher_share_of_departures_pct"], marker="o", color=DEPARTURE_COLOUR, label="departures"
+    )
+    _mark_crisis(axes)
+    axes.legend()
+    return figure
+
+
+def figure_countries_2023(tables: Tables, year: int = 2023, top: int = 15) -> Figure:
+    """Figure 3: arrivals and departures by country in 2023 (largest countries)."""
+    rows = _rows(tables, "fct_country_flows", region_code=ALMATY, year=year)
+    table = _by_direction(rows, "country_name_en")
+    table = table.loc[table.sum(axis=1).sort_values(ascending=False).index[:top]].iloc[::-1]
+    figure, axes = plt.subplots(figsize=(8.0, 5.5), layout="constrained")
+    positions = np.arange(len(table))
+    axes.barh(positions - 0.2, table["arrival"], height=0.4, color=ARRIVAL_COLOUR, label="arrivals")
+    axes.barh(positions + 0.2, table["departure"], height=0.4, color=DEPARTURE_COLOUR, label="departures")
+    axes.set_yticks(positions, table.index)
+    axes.set_xlabel("Persons (all ages)")
+    axes.set_ylabel("Country of origin / destination")
+    axes.set_title(f"Almaty: external migration by country, {year}")
+    axes.grid(True, axis="x", alpha=0.3)
+    axes.legend()
+    return figure
+
+
+def _group_series(tables: Tables, group: str) -> pd.DataFrame:
+    rows = _rows(tables, "fct_country_group_flows", region_code=ALMATY, group_code=group)
+    return _by_direction(rows, "year").sort_index()
+
+
+def figure_cis_flows(tables: Tables) -> Figure:
+    """Figure 4: arrivals from and departures to the CIS countries."""
+    table = _group_series(tables, "CIS")
+    figure, axes = _new("Almaty: migration with CIS countries", "Persons per year (all ages)")
+    axes.plot(table.index, table["arrival"], marker="o", color=ARRIVAL_COLOUR, label="arrivals from the CIS")
+    axes.plot(table.index, table["departure"], marker="o", color=DEPARTURE_COLOUR, label="departures to the CIS")
+    _mark_crisis(axes)
+    axes.legend()
+    return figure
+
+
+def figure_other_country_arrivals(tables: Tables, top: int = 5) -> Figure:
+    """Figure 5: arrivals from countries outside the CIS, total and the largest countries."""
+    total = _group_series(tables, "OTHER")["arrival"]
+    rows = _rows(tables, "fct_country_flows", region_code=ALMATY, direction_code="arrival", group_code="OTHER")
+    rows = rows[rows["country_code"] != "_O"]
+    by_country = rows.pivot_table(index="year", columns="country_name_en", values="persons", aggfunc="sum").fillna(0)
+    largest = by_country.sum().sort_values(ascending=False).index[:top]
+    figure, axes = _new("Almaty: arrivals from other (non-CIS) countries", "Persons per year (all ages)")
+    axes.plot(total.index, total, marker="o", color="black", label="all other countries")
+    for country in largest:
+        axes.plot(by_country.index, by_country[country], marker=".", label=country)
+    _mark_crisis(axes)
+    axes.legend(fontsize="small", ncols=2)
+    return figure
+
+
+def _other_country_shares(tables: Tables, direction: str, column: str, top: int = 8) -> pd.Series:
+    rows = _rows(
+        tables, "fct_country_period_flows", region_code=ALMATY, period_code=CRISIS_PERIOD, direction_code=direction
+    )
+    rows = rows[rows[column].notna()]
+    if rows.empty:
+        raise MissingFigureData(f"fct_country_period_flows has no {column} for {direction}s in {CRISIS_PERIOD}")
+    shares = rows.set_index("country_name_en")[column].sort_values(ascending=False)
+    head = shares.iloc[:top]
+    rest = 100.0 - head.sum()
+    return pd.concat([head, pd.Series({"all others": rest})]) if rest > 0.05 else head
+
+
+def _share_bar(shares: pd.Series, title: str, xlabel: str) -> Figure:
+    figure, axes = plt.subplots(figsize=(8.0, 4.8), layout="constrained")
+    ordered = shares.iloc[::-1]
+    axes.barh(ordered.index, ordered.to_numpy(), color="#7f7f7f")
+    for position, value in enumerate(ordered.to_numpy()):
+        axes.text(value, position, f" {value:.1f}%", va="center", fontsize="small")
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel("Country")
+    axes.set_title(title)
+    axes.grid(True, axis="x", alpha=0.3)
+    return figure
+
+
+def figure_other_country_arrival_shares(tables: Tables) -> Figure:
+    """Figure 6: shares of countries in arrivals from other (non-CIS) countries, 2022–2023."""
+    shares = _other_country_shares(tables, "arrival", "share_of_group_pct")
+    return _share_bar(
+        shares,
+        "Almaty: shares in arrivals from other countries, 2022–2023",
+        "Percent of arrivals from non-CIS countries",
+    )
+
+
+def figure_other_country_departure_shares(tables: Tables) -> Figure:
+    """Figure 7: shares of countries in departures to other countries (country not stated included)."""
+    shares = _other_country_shares(tables, "departure", "share_of_non_cis_pct")
+    return _share_bar(
+        shares,
+        "Almaty: shares in departures outside the CIS, 2022–2023",
+        "Percent of departures to non-CIS or unstated countries",
+    )
+
+
+def _education_flow_figure(tables: Tables, level: str, label: str) -> Figure:
+    rows = _education_structure(tables)
+    figure, axes = _new(f"Almaty: working-age migrants with {label}", "Persons per year")
+    axes.plot(rows["year"], rows[f"{level}_arrivals"], marker="o", color=ARRIVAL_COLOUR, label="arrivals")
+    axes.plot(rows["year"], rows[f"{level}_departures"], marker="o", color=DEPARTURE_COLOUR, label="departures")
+    axes.bar(rows["year"], rows[f"{level}_net_migration"], color=NET_COLOUR, alpha=0.35, label="net migration")
+    axes.axhline(0, color="black", linewidth=0.8)
+    _mark_crisis(axes)
+    axes.legend()
+    return figure
+
+
+def figure_higher_education_flows(tables: Tables) -> Figure:
+    """Figure 8: working-age arrivals and departures with higher education."""
+    return _education_flow_figure(tables, "higher", "higher education")
+
+
+def figure_secondary_vocational_flows(tables: Tables) -> Figure:
+    """Figure 9: working-age arrivals and departures with secondary vocational education."""
+    return _education_flow_figure(tables, "secondary_vocational", "secondary vocational education")
+
+
+PAPER_FIGURES: tuple[tuple[str, str, Callable[[Tables], Figure]], ...] = (
+    ("fig1_working_age_flows", "Figure 1 – yearly working-age flows", figure_working_age_flows),
+    ("fig2_higher_education_shares", "Figure 2 – higher-education shares", figure_higher_education_shares),
+    ("fig3_countries_2023", "Figure 3 – flows by country, 2023", figure_countries_2023),
+    ("fig4_cis_flows", "Figure 4 – flows with the CIS", figure_cis_flows),
+    ("fig5_other_country_arrivals", "Figure 5 – arrivals from other countries", figure_other_country_arrivals),
+    (
+        "fig6_other_country_arrival_shares",
+        "Figure 6 – shares of other countries in arrivals",
+        figure_other_country_arrival_shares,
+    ),
+    (
+        "fig7_other_country_departure_shares",
+        "Figure 7 – shares of other countries in departures",
+        figure_other_country_departure_shares,
+    ),
+    ("fig8_higher_education_flows", "Figure 8 – flows with higher education", figure_higher_education_flows),
+    (
+        "fig9_secondary_vocational_flows",
+        "Figure 9 – flows with secondary vocational education",
+        figure_secondary_vocational_flows,
+    ),
+)
+
+
+def figure_event_study(result: DesignResult) -> Figure:
+    """Event-study coefficients (treated − control, relative to 2021) with 95% intervals."""
+    if result.event_study is None:
+        raise MissingFigureData(f"no event study for {result.design} / {result.outcome}")
+    coefficients = result.event_study.coefficients
+    figure, axes = _new(
+        f"Event study: Almaty vs {'Taraz and Oral' if result.design == 'paper' else 'all other regions'}",
+        f"Effect on net working-age migration ({result.unit})",
+    )
+    errors = np.vstack(
+        [coefficients["estimate"] - coefficients["ci_low"], coefficients["ci_high"] - coefficients["estimate"]]
+    )
+    axes.errorbar(
+        coefficients["year"],
+        coefficients["estimate"],
+        yerr=np.nan_to_num(errors),
+        fmt="o",
+        capsize=3,
+        color=NET_COLOUR,
+        label="coefficient, 95% CI (conventional)",
+    )
+    axes.axhline(0, color="black", linewidth=0.8)
+    axes.axvline(result.event_study.reference_year, color="grey", linestyle=":", label="reference year")
+    _mark_crisis(axes)
+    axes.legend(fontsize="small")
+    return figure
+
+
+def figure_synthetic_control(result: DesignResult, demeaned: bool = False) -> Figure:
+    """Almaty against its synthetic control (top) and the gap against the placebo gaps' range (bottom)."""
+    synthetic = result.synthetic_demeaned if demeaned else result.synthetic
+    if synthetic is None:
+        raise MissingFigureData(f"no synthetic control for {result.design} / {result.outcome}")
+    gap = synthetic.fit.gap
+    figure, (top, bottom) = plt.subplots(2, 1, figsize=(8.0, 6.5), sharex=True, layout="constrained")
+    kind = "demeaned synthetic control" if demeaned else "synthetic control"
+    top.set_title(f"Almaty and its {kind} ({result.unit})")
+    top.plot(gap["year"], gap["treated"], marker="o", color="black", label="Almaty")
+    top.plot(gap["year"], gap["synthetic"], linestyle="--", color=ARRIVAL_COLOUR, label="synthetic Almaty")
+    top.set_ylabel(f"Net working-age migration ({result.unit})")
+    top.grid(True, alpha=0.3)
+    top.legend(fontsize="small")
+    bottom.bar(gap["year"], gap["gap"], color=np.where(gap["is_post"], DEPARTURE_COLOUR, "#7f7f7f"))
+    bottom.axhline(0, color="black", linewidth=0.8)
+    bottom.set_ylabel(f"Gap, Almaty − synthetic ({result.unit})")
+    bottom.set_xlabel("Year")
+    bottom.set_title(
+        f"post/pre RMSPE ratio {synthetic.fit.rmspe_ratio:.2f}, permutation p = {synthetic.p_value:.3f} "
+        f"(smallest attainable {synthetic.min_attainable_p:.3f})",
+        fontsize="medium",
+    )
+    bottom.grid(True, alpha=0.3)
+    return figure
+
+
+def figure_placebo_space(result: DesignResult) -> Figure:
+    """Distribution of placebo-in-space DiD estimates with Almaty's estimate marked."""
+    placebo = result.placebo_space
+    if placebo is None:
+        raise MissingFigureData(f"no placebo-in-space for {result.design} / {result.outcome}")
+    figure, axes = _new(
+        f"Placebo in space: DiD with each control region treated ({result.unit})",
+        "Region",
+        xlabel=f"DiD estimate ({result.unit})",
+    )
+    ordered = placebo.placebo_estimates.sort_values("estimate")
+    axes.barh(ordered["region_code"], ordered["estimate"], color="#7f7f7f", label="placebo regions")
+    axes.barh(["75 (Almaty)"], [placebo.actual_estimate], color=DEPARTURE_COLOUR, label="Almaty")
+    axes.axvline(0, color="black", linewidth=0.8)
+    axes.legend(fontsize="small")
+    return figure
+
+
+def to_png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100)
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def _render(name: str, title: str, draw: Callable[[], Figure]) -> RenderedFigure:
+    try:
+        return RenderedFigure(name, title, to_png(draw()))
+    except MissingFigureData as error:
+        return RenderedFigure(name, title, None, str(error))
+
+
+def render_paper_figures(tables: Tables) -> list[RenderedFigure]:
+    return [_render(name, title, lambda draw=draw: draw(tables)) for name, title, draw in PAPER_FIGURES]
+
+
+def render_causal_figures(results: list[DesignResult]) -> list[RenderedFigure]:
+    """Event study for each design and outcome; placebo and synthetic-control plots for all regions."""
+    rendered = []
+    for result in results:
+        suffix = f"{result.design}_{'per_1000' if 'per_1000' in result.outcome else 'persons'}"
+        label = f"{result.design.replace('_', ' ')}, {result.unit}"
+        rendered.append(
+            _render(f"event_study_{suffix}", f"Event study ({label})", lambda r=result: figure_event_study(r))
+        )
+        if result.design == "all_regions":
+            rendered.append(
+                _render(
+                    f"placebo_space_{suffix}", f"Placebo in space ({label})", lambda r=result: figure_placebo_space(r)
+                )
+            )
+            rendered.append(
+                _render(
+                    f"synthetic_control_{suffix}",
+                    f"Synthetic control ({label})",
+                    lambda r=result: figure_synthetic_control(r),
+                )
+            )
+            rendered.append(
+                _render(
+                    f"synthetic_control_demeaned_{suffix}",
+                    f"Demeaned synthetic control ({label})",
+                    lambda r=result: figure_synthetic_control(r, demeaned=True),
+                )
+            )
+    return rendered

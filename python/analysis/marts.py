@@ -1,0 +1,93 @@
+"""Read the marts the analysis needs from the published DuckDB warehouse, read-only.
+
+The published file may be held open by BI tools and is replaced atomically by rebuilds, so the analysis
+never writes to it: it opens one read-only connection, copies the marts it needs into DataFrames (they
+are small) and closes the connection. Marts missing from the file are simply absent from the result, so
+that a claim or figure depending on them is reported as not computable instead of failing the run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_WAREHOUSE = REPO_ROOT / "warehouse" / "kz_migration.duckdb"
+
+# Marts read by the claim values, the causal analysis, the figures and the report.
+ANALYSIS_MARTS = (
+    "dim_regions",
+    "dim_countries",
+    "dim_data_sources",
+    "fct_yearly_flows",
+    "fct_period_flows",
+    "fct_region_year_panel",
+    "fct_country_flows",
+    "fct_country_group_flows",
+    "fct_country_period_flows",
+    "fct_education_flows",
+    "fct_education_structure",
+    "fct_specialty_flows",
+)
+
+Tables = dict[str, pd.DataFrame]
+
+
+def default_warehouse_path() -> Path:
+    """``$KZ_WAREHOUSE_PATH`` or ``warehouse/kz_migration.duckdb`` in the repository."""
+    return Path(os.environ.get("KZ_WAREHOUSE_PATH", DEFAULT_WAREHOUSE))
+
+
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a published warehouse; a clear error if the file is absent."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"warehouse {path} does not exist: build it with `make warehouse` or pass --warehouse PATH"
+        )
+    return duckdb.connect(str(path), read_only=True)
+
+
+def list_tables(connection: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = connection.execute("select table_name from information_schema.tables where table_schema = 'main'").fetchall()
+    return {str(name) for (name,) in rows}
+
+
+def read_marts(connection: duckdb.DuckDBPyConnection, names: Iterable[str] = ANALYSIS_MARTS) -> Tables:
+    """Every named mart present in the warehouse as a DataFrame (absent marts are left out)."""
+    present = list_tables(connection)
+    return {name: connection.execute(f'select * from "{name}"').df() for name in names if name in present}
+
+
+def load_marts(path: Path, names: Iterable[str] = ANALYSIS_MARTS) -> Tables:
+    """Open ``path`` read-only, read the marts and close the connection."""
+    with connect_read_only(path) as connection:
+        return read_marts(connection, names)
+
+
+def data_provenance(tables: Tables) -> pd.DataFrame:
+    """Cells per table that are published or reconstructed (from ``dim_data_sources``).
+
+    Columns table_code, published_cells, modeled_cells; empty when the mart is absent.
+    """
+    columns = ["table_code", "published_cells", "modeled_cells"]
+    sources = tables.get("dim_data_sources")
+    if sources is None or sources.empty:
+        return pd.DataFrame(columns=columns)
+    frame = sources.assign(
+        published_cells=sources["cells"].where(~sources["is_modeled"].astype(bool), 0),
+        modeled_cells=sources["cells"].where(sources["is_modeled"].astype(bool), 0),
+    )
+    summary = frame.groupby("table_code", as_index=False)[["published_cells", "modeled_cells"]].sum()
+    return summary.astype({"published_cells": "int64", "modeled_cells": "int64"})[columns]
+
+
+def is_reconstruction(tables: Tables) -> bool:
+    """True when any migration figure in the warehouse is reconstructed (``modeled``), or unknown."""
+    provenance = data_provenance(tables)
+    # Without dim_data_sources nobody can vouch for the figures: treat them as not official.
+    return provenance.empty or bool((provenance["modeled_cells"] > 0).any())

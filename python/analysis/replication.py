@@ -1,0 +1,161 @@
+"""The paper's claim-by-claim replication: compute, classify, and publish as CSV and as a mart.
+
+The replication table has one row per claim of ``data/claims/paper_claims.csv`` (columns documented in
+``docs/replication.md``). It is published three ways: ``report/replication.csv``, a section of the
+HTML report, and the table ``fct_claim_replication`` inside the published warehouse for BI tools.
+
+Publishing the mart keeps the warehouse's atomic-publish guarantee: the published file is copied into
+the private build folder, the table is written into the copy, and
+:func:`warehouse.publish.finalize_and_swap` checkpoints the copy and renames it over the published
+file. A reader holding the published file open keeps its version; a failure leaves it untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analysis.claim_rules import NOT_COMPUTABLE, NOT_REPRODUCED, REPRODUCED, classify_all
+from analysis.claim_values import compute_all
+from analysis.marts import REPO_ROOT, Tables
+from warehouse.publish import finalize_and_swap
+
+DEFAULT_CLAIMS = REPO_ROOT / "data" / "claims" / "paper_claims.csv"
+REPLICATION_TABLE = "fct_claim_replication"
+
+# Claim columns carried into the replication table beside the computed outcome.
+CLAIM_COLUMNS = (
+    "claim_id",
+    "topic",
+    "population",
+    "geography_codes",
+    "period",
+    "measure",
+    "reported_value",
+    "unit",
+    "comparison",
+    "contradicts",
+    "paper_section",
+    "note",
+    "source_id",
+    "source",
+)
+REPLICATION_COLUMNS = (
+    *CLAIM_COLUMNS[:9],
+    "computed_value",
+    "status",
+    "explanation",
+    *CLAIM_COLUMNS[9:],
+    "data_is_reconstruction",
+)
+
+
+def load_claims(path: Path = DEFAULT_CLAIMS) -> pd.DataFrame:
+    """The claims table, all columns as text (empty cells as empty strings)."""
+    claims = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in CLAIM_COLUMNS if c not in claims.columns]
+    if missing:
+        raise ValueError(f"{path}: claims table lacks column(s) {missing}")
+    duplicated = claims["claim_id"][claims["claim_id"].duplicated()]
+    if not duplicated.empty:
+        raise ValueError(f"{path}: claim_id {duplicated.iloc[0]} appears more than once")
+    return claims
+
+
+def replicate(tables: Tables, claims: pd.DataFrame, data_is_reconstruction: bool) -> pd.DataFrame:
+    """Compute every claim from the marts and classify it: one row per claim, in the claims' order."""
+    checks = classify_all(claims, compute_all(tables))
+    merged = claims.loc[:, list(CLAIM_COLUMNS)].merge(
+        checks[["claim_id", "computed_value", "status", "explanation"]], on="claim_id", how="left", validate="1:1"
+    )
+    merged["data_is_reconstruction"] = bool(data_is_reconstruction)
+    return merged.loc[:, list(REPLICATION_COLUMNS)]
+
+
+def status_counts(replication: pd.DataFrame) -> dict[str, int]:
+    counts = replication["status"].value_counts()
+    return {status: int(counts.get(status, 0)) for status in (REPRODUCED, NOT_REPRODUCED, NOT_COMPUTABLE)}
+
+
+def contradiction_pairs(replication: pd.DataFrame) -> pd.DataFrame:
+    """Each pair of claims recorded as contradicting each other once, with both outcomes.
+
+    ``verdict`` says what the data say about the pair: a contradiction means the two claims cannot both
+    be true, so at most one should reproduce.
+    """
+    status = replication.set_index("claim_id")["status"]
+    pairs: set[tuple[str, str]] = set()
+    for claim_id, contradicts in replication[["claim_id", "contradicts"]].itertuples(index=False):
+        for other in str(contradicts or "").split(";"):
+            other = other.strip()
+            if other:
+                pairs.add(tuple(sorted((str(claim_id), other))))  # type: ignore[arg-type]
+    rows = []
+    for first, second in sorted(pairs):
+        first_status, second_status = status.get(first, "unknown"), status.get(second, "unknown")
+        outcomes = {first_status, second_status}
+        if outcomes == {REPRODUCED}:
+            verdict = "both reproduce: the comparison rules are loose enough to accept both"
+        elif REPRODUCED in outcomes:
+            kept = first if first_status == REPRODUCED else second
+            verdict = f"the data side with {kept}"
+        elif NOT_COMPUTABLE in outcomes:
+            verdict = "cannot be settled: a claim is not computable from the marts"
+        else:
+            verdict = "neither reproduces"
+        rows.append(
+            {
+                "claim_id": first,
+                "contradicted_claim_id": second,
+                "claim_status": first_status,
+                "contradicted_claim_status": second_status,
+                "verdict": verdict,
+            }
+        )
+    columns = ["claim_id", "contradicted_claim_id", "claim_status", "contradicted_claim_status", "verdict"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def write_csv_atomically(frame: pd.DataFrame, path: Path) -> Path:
+    """Write ``frame`` next to ``path`` and rename it into place (no half-written file is ever visible)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(descriptor)
+    try:
+        frame.to_csv(temporary, index=False)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def publish_replication_mart(replication: pd.DataFrame, published_path: Path) -> Path:
+    """Add (or replace) ``fct_claim_replication`` in the published warehouse by copy, write and swap."""
+    published_path = Path(published_path).resolve()
+    if not published_path.is_file():
+        raise FileNotFoundError(f"published warehouse {published_path} does not exist")
+    build_dir = published_path.parent / ".build"
+    build_dir.mkdir(parents=True, exist_ok=True)
+    # A name of its own, so a dbt build running into .build/<name> at the same time is never overwritten.
+    build_path = build_dir / f"{published_path.stem}.replication{published_path.suffix}"
+    for stale in (build_path, build_path.with_name(build_path.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    shutil.copyfile(published_path, build_path)
+    try:
+        frame = replication.loc[:, list(REPLICATION_COLUMNS)].copy()
+        with duckdb.connect(str(build_path)) as connection:
+            connection.register("replication_frame", frame)
+            connection.execute(f"create or replace table {REPLICATION_TABLE} as select * from replication_frame")
+            connection.unregister("replication_frame")
+        finalize_and_swap(build_path, published_path)
+    except BaseException:
+        build_path.unlink(missing_ok=True)
+        raise
+    return published_path

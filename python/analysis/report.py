@@ -1,0 +1,323 @@
+"""One static HTML report (figures embedded as base64 PNG) that opens from disk with nothing else.
+
+:func:`build_report` is the whole analysis: read the marts, compute correlations, the causal designs,
+the replication and the figures, and return them in a :class:`ReportContent`. :func:`render_html` turns
+that into a single self-contained page; :func:`write_report` writes ``index.html``, ``replication.csv``
+and the PNG files into the output folder, each renamed into place only once complete.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.causal import DESIGNS, DesignResult, run_all, summary_table
+from analysis.figures import RenderedFigure, render_causal_figures, render_paper_figures
+from analysis.marts import Tables, data_provenance, is_reconstruction
+from analysis.paper_correlations import paper_correlations
+from analysis.replication import contradiction_pairs, replicate, status_counts, write_csv_atomically
+
+ALMATY = "75"
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    warehouse: str
+    reconstruction: bool
+    provenance: pd.DataFrame
+    almaty_flows: pd.DataFrame
+    correlations: pd.DataFrame
+    causal: list[DesignResult]
+    replication: pd.DataFrame
+    contradictions: pd.DataFrame
+    paper_figures: list[RenderedFigure]
+    causal_figures: list[RenderedFigure]
+
+
+def almaty_flow_table(tables: Tables) -> pd.DataFrame:
+    """Almaty's yearly working-age flows, with the all-ages net migration per 1,000 residents."""
+    flows = tables.get("fct_yearly_flows")
+    if flows is None:
+        return pd.DataFrame()
+    rows = flows[flows["region_code"] == ALMATY]
+    working = rows[rows["age_scope_code"] == "working_age"].set_index("year")
+    every_age = rows[rows["age_scope_code"] == "all_ages"].set_index("year")
+    table = pd.DataFrame(
+        {
+            "working-age arrivals": working["arrivals"],
+            "working-age departures": working["departures"],
+            "working-age net": working["net_migration"],
+            "arrivals / departures": working["arrivals_per_departure"],
+            "working-age net per 1,000 residents": working["net_migration_per_1000_residents"],
+            "all-ages net": every_age["net_migration"],
+        }
+    )
+    return table.sort_index().reset_index(names="year")
+
+
+def analyse(tables: Tables, claims: pd.DataFrame, warehouse: str, with_figures: bool = True) -> ReportContent:
+    """Every result the report shows, computed from the marts."""
+    reconstruction = is_reconstruction(tables)
+    panel = tables.get("fct_region_year_panel")
+    causal = run_all(panel) if panel is not None else []
+    replication = replicate(tables, claims, reconstruction)
+    return ReportContent(
+        warehouse=warehouse,
+        reconstruction=reconstruction,
+        provenance=data_provenance(tables),
+        almaty_flows=almaty_flow_table(tables),
+        correlations=paper_correlations(tables),
+        causal=causal,
+        replication=replication,
+        contradictions=contradiction_pairs(replication),
+        paper_figures=render_paper_figures(tables) if with_figures else [],
+        causal_figures=render_causal_figures(causal) if with_figures else [],
+    )
+
+
+# --- HTML -------------------------------------------------------------------------------------------
+
+STYLE = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 2rem auto; max-width: 1100px;
+       padding: 0 1rem; color: #222; line-height: 1.45; }
+h1 { font-size: 1.6rem; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2rem; margin-top: 2.5rem; }
+table { border-collapse: collapse; font-size: .85rem; margin: .8rem 0; }
+th, td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: right; vertical-align: top; }
+th { background: #f3f3f3; } td.text, th.text { text-align: left; }
+.banner { background: #fff3cd; border: 2px solid #e0a800; padding: .8rem 1rem; border-radius: 4px; }
+.official { background: #e6f4ea; border: 2px solid #34a853; padding: .8rem 1rem; border-radius: 4px; }
+.reproduced { background: #e6f4ea; } .not_reproduced { background: #fde8e8; } .not_computable { background: #f1f1f1; }
+.note { color: #555; font-size: .9rem; } figure { margin: 1.2rem 0; } figure img { max-width: 100%; }
+figcaption { font-size: .9rem; color: #444; } .missing { color: #a00; }
+"""
+
+
+def _number(value: object, digits: int = 3) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_number(v, digits) for v in value) + "]"
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and math.isnan(value):
+            return ""
+        if isinstance(value, float) and not value.is_integer():
+            return f"{value:,.{digits}f}" if abs(value) < 1000 else f"{value:,.1f}"
+        return f"{int(value):,}"
+    return str(value)
+
+
+def _table(frame: pd.DataFrame, text_columns: Iterable[str] = (), row_class: str | None = None) -> str:
+    """An HTML table with every cell escaped; ``row_class`` names a column whose value styles the row."""
+    if frame is None or frame.empty:
+        return '<p class="note">No rows.</p>'
+    text = set(text_columns)
+    shown = [c for c in frame.columns if c != "_class"]
+    head = "".join(f'<th class="{"text" if c in text else ""}">{html.escape(str(c))}</th>' for c in shown)
+    body = []
+    for _, row in frame.iterrows():
+        css = f' class="{html.escape(str(row[row_class]))}"' if row_class else ""
+        cells = "".join(f'<td class="{"text" if c in text else ""}">{html.escape(_number(row[c]))}</td>' for c in shown)
+        body.append(f"<tr{css}>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _figure(rendered: RenderedFigure) -> str:
+    if rendered.png is None:
+        return (
+            f'<p class="missing">{html.escape(rendered.title)}: not drawn — {html.escape(rendered.problem or "")}</p>'
+        )
+    encoded = base64.b64encode(rendered.png).decode("ascii")
+    return (
+        f'<figure id="{html.escape(rendered.name)}"><img alt="{html.escape(rendered.title)}" '
+        f'src="data:image/png;base64,{encoded}"><figcaption>{html.escape(rendered.title)}</figcaption></figure>'
+    )
+
+
+def _banner(content: ReportContent) -> str:
+    modeled = int(content.provenance["modeled_cells"].sum()) if not content.provenance.empty else 0
+    total = modeled + (int(content.provenance["published_cells"].sum()) if not content.provenance.empty else 0)
+    if content.reconstruction:
+        detail = (
+            f"{modeled:,} of {total:,} migration cells are reconstructed (<code>modeled</code>)"
+            if total
+            else "the warehouse does not say where its figures come from (no <code>dim_data_sources</code>)"
+        )
+        return (
+            '<div class="banner"><strong>Bundled reconstruction, not official data.</strong> '
+            f"The regional tables behind this report are the project's calibrated reconstruction: {detail}. "
+            "It matches every published figure it was calibrated to, but reproducing a claim on it is not "
+            "evidence from official statistics. Load official BNS downloads with <code>make ingest</code> and "
+            "rebuild.</div>"
+        )
+    return '<div class="official">Every migration figure in this warehouse is a published BNS figure.</div>'
+
+
+def _causal_section(content: ReportContent) -> str:
+    parts = ["<h2 id='causal'>Causal estimate of the 2022 shock</h2>"]
+    parts.append(
+        "<p>Outcome: Almaty's net working-age migration (arrivals − departures), in persons and per 1,000 residents. "
+        "Two-way fixed-effects difference-in-differences (region and year effects; post = 2022 onwards). With a "
+        "single treated region the cluster-robust interval is unreliable, so inference rests on permutation: "
+        "placebo in space (each control region treated in turn), placebo in time (fake crisis years before "
+        "2022) and the synthetic control's post/pre RMSPE ratio. Every p-value is shown with the smallest value "
+        "its number of placebos allows.</p>"
+    )
+    summary = summary_table(content.causal)
+    if not summary.empty:
+        summary = summary.assign(design=summary["design"].map(DESIGNS).fillna(summary["design"]))
+    parts.append(_table(summary, text_columns=("design", "outcome", "unit", "years")))
+    for result in content.causal:
+        parts.append(f"<h3>{html.escape(DESIGNS[result.design])} — {html.escape(result.unit)}</h3>")
+        if result.did is not None and result.did.warning:
+            parts.append(f'<p class="note">{html.escape(result.did.warning)}</p>')
+        if result.event_study is not None:
+            pre = result.event_study.pre_trend
+            parts.append(
+                f"<p>Pre-trend check: joint F test of the {pre.n_pre_coefficients} pre-period coefficients "
+                f"p = {pre.joint_p:.3f}; linear slope difference {pre.slope_difference:,.2f} per year "
+                f"(p = {pre.slope_p:.3f}). Parallel pre-trends "
+                f"{'<strong>rejected</strong>' if pre.parallel_trends_rejected else 'not rejected'} at "
+                f"{pre.alpha:.2f}.</p>"
+            )
+            coefficients = result.event_study.coefficients[["year", "estimate", "se", "ci_low", "ci_high", "p_value"]]
+            parts.append("<details><summary>Event-study coefficients</summary>" + _table(coefficients) + "</details>")
+        if result.placebo_space is not None and result.placebo_space.excluded_regions:
+            excluded = ", ".join(f"{k} ({v})" for k, v in result.placebo_space.excluded_regions.items())
+            parts.append(f'<p class="note">Not usable as placebo regions: {html.escape(excluded)}.</p>')
+        for synthetic in (result.synthetic, result.synthetic_demeaned):
+            if synthetic is None:
+                continue
+            weights = synthetic.fit.weights[synthetic.fit.weights > 0].sort_values(ascending=False)
+            listed = ", ".join(f"{code}: {weight:.3f}" for code, weight in weights.items())
+            kind = "Demeaned synthetic control" if synthetic.demeaned else "Synthetic control"
+            parts.append(
+                f"<p>{kind}: donor weights {html.escape(listed)}; pre-period RMSPE "
+                f"{synthetic.fit.pre_rmspe:,.2f}, average post-period gap {synthetic.fit.average_post_gap:,.2f}, "
+                f"post/pre RMSPE ratio {synthetic.fit.rmspe_ratio:.2f}, permutation p = {synthetic.p_value:.3f} "
+                f"(smallest attainable {synthetic.min_attainable_p:.3f}, {synthetic.n_placebos} placebos).</p>"
+            )
+            if synthetic.excluded_donors:
+                excluded = ", ".join(f"{k} ({v})" for k, v in synthetic.excluded_donors.items())
+                parts.append(f'<p class="note">Excluded donors: {html.escape(excluded)}.</p>')
+        for step, problem in result.problems.items():
+            parts.append(f'<p class="missing">{html.escape(step)} not estimated: {html.escape(problem)}</p>')
+    parts.extend(_figure(f) for f in content.causal_figures)
+    return "\n".join(parts)
+
+
+def _replication_section(content: ReportContent) -> str:
+    counts = status_counts(content.replication)
+    parts = [
+        "<h2 id='replication'>Replication of the paper's claims</h2>",
+        f"<p>{len(content.replication)} claims: <strong>{counts['reproduced']}</strong> reproduced, "
+        f"<strong>{counts['not_reproduced']}</strong> not reproduced, <strong>{counts['not_computable']}</strong> "
+        "not computable from the marts. Comparison rules: approx = within the reported rounding; at_least; "
+        "exact; range; set; flag; sign. Also in <code>replication.csv</code> and the mart "
+        "<code>fct_claim_replication</code>.</p>",
+        "<h3>Claims that contradict each other</h3>",
+        "<p>Pairs recorded in the claims table as impossible together (arithmetic in each claim's note).</p>",
+        _table(content.contradictions, text_columns=content.contradictions.columns),
+        "<h3>Every claim</h3>",
+    ]
+    columns = [
+        "claim_id",
+        "topic",
+        "period",
+        "measure",
+        "reported_value",
+        "unit",
+        "comparison",
+        "computed_value",
+        "status",
+        "explanation",
+        "contradicts",
+    ]
+    frame = content.replication[columns].copy()
+    parts.append(_table(frame.assign(_class=frame["status"]), text_columns=columns, row_class="_class"))
+    return "\n".join(parts)
+
+
+def render_html(content: ReportContent) -> str:
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    correlations = content.correlations
+    keep = [
+        c
+        for c in (
+            "claim_id",
+            "pair",
+            "years",
+            "n",
+            "pearson_r",
+            "pearson_ci_low",
+            "pearson_ci_high",
+            "pearson_p",
+            "spearman_rho",
+            "spearman_p",
+            "problem",
+        )
+        if c in correlations.columns
+    ]
+    sections = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8"><title>kz-migration: Almaty external migration report</title>',
+        f"<style>{STYLE}</style></head><body>",
+        "<h1>External migration of Almaty's working-age population: replication and causal analysis</h1>",
+        f'<p class="note">Generated {generated} from <code>{html.escape(content.warehouse)}</code>. Reproduces '
+        "and tests Sagandykova et al. (2025), doi:10.51176/1997-9967-2025-3-106-122.</p>",
+        _banner(content),
+        "<p><a href='#flows'>Flows</a> · <a href='#figures'>Figures</a> · <a href='#correlations'>Correlations</a> · "
+        "<a href='#causal'>Causal estimate</a> · <a href='#replication'>Replication</a> · "
+        "<a href='#sources'>Data sources</a></p>",
+        "<h2 id='flows'>Almaty's working-age flows</h2>",
+        "<p>Persons per year; per 1,000 residents (all ages) on 1 January.</p>",
+        _table(content.almaty_flows),
+        "<h2 id='figures'>The paper's figures, redrawn from the marts</h2>",
+        *(_figure(f) for f in content.paper_figures),
+        "<h2 id='correlations'>Correlations</h2>",
+        "<p>Pearson r with a 95% Fisher-z interval and p-value, and Spearman rho, over yearly values (all ages).</p>",
+        _table(correlations[keep] if keep else correlations, text_columns=("claim_id", "pair", "years", "problem")),
+        _causal_section(content),
+        _replication_section(content),
+        "<h2 id='sources'>Data sources</h2>",
+        "<p>Cells of each canonical table by provenance (<code>dim_data_sources</code>).</p>",
+        _table(content.provenance, text_columns=("table_code",)),
+        "</body></html>",
+    ]
+    return "\n".join(sections)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_report(content: ReportContent, out_dir: Path) -> Path:
+    """Write index.html, replication.csv, contradictions.csv and figures/*.png; return index.html's path."""
+    out_dir = Path(out_dir)
+    figures_dir = out_dir / "figures"
+    figures_dir.mkdir(parents=True, exist_ok=True)
+    for rendered in (*content.paper_figures, *content.causal_figures):
+        if rendered.png is not None:
+            _write_atomically(figures_dir / f"{rendered.name}.png", rendered.png)
+    write_csv_atomically(content.replication, out_dir / "replication.csv")
+    write_csv_atomically(content.contradictions, out_dir / "contradictions.csv")
+    index = out_dir / "index.html"
+    _write_atomically(index, render_html(content).encode("utf-8"))
+    return index

@@ -1,0 +1,116 @@
+"""The whole analysis end to end on a constructed warehouse: report, replication CSV and mart, CLI."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.__main__ import main
+from analysis.replication import REPLICATION_TABLE, load_claims
+
+from .mart_fixtures import ARRIVALS, COUNTRIES, DEPARTURES, RUS_ARR, YEARS, report_marts, write_warehouse
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_warehouse(report_marts(), tmp_path_factory.mktemp("warehouse") / "kz_migration.duckdb")
+
+
+@pytest.fixture(scope="module")
+def report_dir(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    assert main(["--warehouse", str(warehouse), "report", "--out", str(out)]) == 0
+    return out
+
+
+def test_report_is_one_self_contained_page_with_the_reconstruction_banner(report_dir: Path):
+    page = (report_dir / "index.html").read_text(encoding="utf-8")
+    assert "Bundled reconstruction, not official data" in page
+    # Every image is embedded; nothing refers to a file beside the page.
+    images = re.findall(r'<img [^>]*src="([^"]+)"', page)
+    assert len(images) >= 9
+    assert all(src.startswith("data:image/png;base64,") for src in images)
+    assert not re.search(r'(?:src|href)="(?!data:|#)', page)
+    for section in ("id='causal'", "id='replication'", "smallest attainable"):
+        assert section in page
+
+
+def test_every_claim_is_in_the_replication_csv_with_the_expected_outcomes(report_dir: Path):
+    replication = pd.read_csv(report_dir / "replication.csv", dtype=str, keep_default_na=False)
+    claims = load_claims()
+    assert list(replication["claim_id"]) == list(claims["claim_id"])
+    status = replication.set_index("claim_id")["status"]
+    # Outcomes known from the constructed numbers, not from the code under test:
+    assert DEPARTURES[2023] == 888 and status["C03"] == "reproduced"  # exact 888
+    assert round(ARRIVALS[2023] / DEPARTURES[2023], 1) != 6.5 and status["C01"] == "not_reproduced"
+    assert DEPARTURES[2000] / ARRIVALS[2000] == 3.6 and status["C09"] == "reproduced"
+    assert status["C07"] == "reproduced" and status["C08"] == "reproduced"  # regimes built to match
+    assert status["C51"] == "not_computable"  # no national education rows
+    assert status["C63"] == "not_computable"
+    r = np.corrcoef(RUS_ARR, sum(c[4] for c in COUNTRIES))[0, 1]
+    computed = float(replication.set_index("claim_id").loc["C22", "computed_value"])
+    assert computed == pytest.approx(r, abs=1e-4)
+
+
+def test_contradictions_are_listed_once_per_pair(report_dir: Path):
+    pairs = pd.read_csv(report_dir / "contradictions.csv", dtype=str)
+    claims = load_claims()
+    expected = {
+        tuple(sorted((row.claim_id, other.strip())))
+        for row in claims.itertuples()
+        for other in row.contradicts.split(";")
+        if other.strip()
+    }
+    assert set(zip(pairs["claim_id"], pairs["contradicted_claim_id"], strict=True)) == expected
+
+
+def test_replication_mart_is_published_into_the_warehouse(warehouse: Path, report_dir: Path):
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        mart = connection.execute(f"select * from {REPLICATION_TABLE} order by claim_id").df()
+        tables = {r[0] for r in connection.execute("select table_name from information_schema.tables").fetchall()}
+    csv = pd.read_csv(report_dir / "replication.csv", dtype=str, keep_default_na=False)
+    assert len(mart) == len(csv) == 64
+    assert list(mart["status"]) == list(csv.sort_values("claim_id")["status"])
+    assert mart["data_is_reconstruction"].all()
+    assert {"fct_yearly_flows", "fct_region_year_panel", "dim_data_sources"} <= tables  # nothing else lost
+    assert not (warehouse.parent / ".build" / "kz_migration.replication.duckdb").exists()
+
+
+def test_publishing_leaves_an_open_reader_on_its_version(tmp_path: Path):
+    from analysis.replication import publish_replication_mart
+
+    published = write_warehouse(report_marts(), tmp_path / "kz_migration.duckdb")
+    reader = duckdb.connect(str(published), read_only=True)
+    try:
+        frame = pd.DataFrame({"claim_id": ["C01"]})
+        with pytest.raises(KeyError):
+            publish_replication_mart(frame, published)  # incomplete columns: refused before the swap
+        assert not (tmp_path / ".build" / "kz_migration.replication.duckdb").exists()
+        before = reader.execute("select count(*) from fct_yearly_flows").fetchone()
+        assert before is not None and before[0] > 0
+    finally:
+        reader.close()
+
+
+def test_cli_correlates_named_series(warehouse: Path, capsys: pytest.CaptureFixture[str]):
+    total = sum(c[4] for c in COUNTRIES).astype(float)
+    assert main(["--warehouse", str(warehouse), "correlate", "almaty.arrivals.RUS", "almaty.arrivals.total"]) == 0
+    output = capsys.readouterr().out
+    r = float(re.search(r"Pearson r = (-?[\d.]+)", output).group(1))  # type: ignore[union-attr]
+    assert r == pytest.approx(np.corrcoef(RUS_ARR, total)[0, 1], abs=1e-3)
+    assert f"n = {len(YEARS)} years" in output
+
+
+def test_cli_rejects_an_unknown_series(warehouse: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["--warehouse", str(warehouse), "correlate", "almaty.sideways.RUS", "almaty.arrivals.total"]) == 2
+    assert "direction must be one of" in capsys.readouterr().err
+
+
+def test_cli_reports_a_missing_warehouse(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["--warehouse", str(tmp_path / "absent.duckdb"), "report", "--out", str(tmp_path)]) == 1
+    assert "does not exist" in capsys.readouterr().err
