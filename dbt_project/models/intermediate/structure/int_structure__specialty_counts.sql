@@ -28,6 +28,8 @@ specialty_rows as (
       and country_code = '_T'
       and sex_code = '_T'
       and settlement_code = '_T'
+      -- the specialist total over both levels; a table split by level as well would otherwise count twice
+      and education_code = '_T'
 ),
 
 pivoted as (
