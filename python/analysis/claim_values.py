@@ -26,9 +26,11 @@ Readings chosen where the paper is loose (each also stated at the function):
 
 * shares "over a period" are ratios of period sums unless the claim says "average", which is the
   mean of yearly shares;
-* "other countries" is the OTHER group (Baltic included); "country not stated" is separate, except
-  for the shares of departures to other countries (C43, C44) whose denominator is OTHER plus
-  NOT_STATED, because the paper lists "not stated" among those shares;
+* "other countries" as a total (a denominator, a yearly series) is every migrant not from/to the CIS:
+  the OTHER group (Baltic included) plus "country not stated" (pseudo-group ``NON_CIS``). The paper
+  sorts countries into exactly two groups, CIS and "other countries", and itself lists "country not
+  stated" among the shares of departures to other countries (C43). The largest *named* other
+  country (C26, C27) is taken from the OTHER group only;
 * the specialty "other" includes ``it`` (the paper has no IT category).
 """
 
@@ -126,9 +128,14 @@ def country_flows(tables: Tables, country: str, direction: str, years: Iterable[
 
 
 def group_flows(tables: Tables, group: str, direction: str, years: Iterable[int]) -> pd.Series:
-    """Yearly flows of Almaty with a country group: CIS, OTHER, NOT_STATED or BALTIC."""
+    """Yearly flows of Almaty with a country group: CIS, OTHER, NOT_STATED, BALTIC or NON_CIS.
+
+    ``NON_CIS`` is every migrant not from/to the CIS: OTHER plus NOT_STATED.
+    """
     frame = _countries(tables, direction)
-    if group == "BALTIC":
+    if group == "NON_CIS":
+        rows = frame[frame["group_code"].isin(["OTHER", "NOT_STATED"])]
+    elif group == "BALTIC":
         if "is_baltic" not in frame.columns:
             raise MissingData("fct_country_flows lacks column is_baltic")
         rows = frame[frame["is_baltic"].fillna(False).astype(bool)]
@@ -417,7 +424,7 @@ def c17(t: Tables) -> float:
 
 @_computable
 def c18(t: Tables) -> float:
-    return _ratio(group_flows(t, "CIS", "arrivals", [2023])[2023], group_flows(t, "OTHER", "arrivals", [2023])[2023])
+    return _ratio(group_flows(t, "CIS", "arrivals", [2023])[2023], group_flows(t, "NON_CIS", "arrivals", [2023])[2023])
 
 
 @_computable
@@ -428,7 +435,7 @@ def c19(t: Tables) -> float:
 @_computable
 def c20(t: Tables) -> float:
     return _ratio(
-        group_flows(t, "CIS", "departures", [2023])[2023], group_flows(t, "OTHER", "departures", [2023])[2023]
+        group_flows(t, "CIS", "departures", [2023])[2023], group_flows(t, "NON_CIS", "departures", [2023])[2023]
     )
 
 
@@ -532,7 +539,7 @@ def c33(t: Tables) -> list[float]:
 
 @_computable
 def c34(t: Tables) -> pd.Series:
-    return group_flows(t, "OTHER", "arrivals", _years(2014, 2021))
+    return group_flows(t, "NON_CIS", "arrivals", _years(2014, 2021))
 
 
 @_computable
@@ -544,14 +551,14 @@ def c35(t: Tables) -> list[float]:
 @_computable
 def c36(t: Tables) -> float:
     years = _years(2000, 2021)
-    return _pearson(country_flows(t, "CHN", "arrivals", years), group_flows(t, "OTHER", "arrivals", years))
+    return _pearson(country_flows(t, "CHN", "arrivals", years), group_flows(t, "NON_CIS", "arrivals", years))
 
 
 @_computable
 def c37(t: Tables) -> list[float]:
     years = _years(2000, 2021)
     china = country_flows(t, "CHN", "arrivals", years).sum()
-    return [china, _share(china, group_flows(t, "OTHER", "arrivals", years).sum())]
+    return [china, _share(china, group_flows(t, "NON_CIS", "arrivals", years).sum())]
 
 
 @_computable
@@ -568,13 +575,13 @@ def c39(t: Tables) -> list[float]:
 @_computable
 def c40(t: Tables) -> float:
     years = _years(2022, 2023)
-    return _share(group_flows(t, "BALTIC", "arrivals", years).sum(), group_flows(t, "OTHER", "arrivals", years).sum())
+    return _share(group_flows(t, "BALTIC", "arrivals", years).sum(), group_flows(t, "NON_CIS", "arrivals", years).sum())
 
 
 @_computable
 def c41(t: Tables) -> float:
     years = _years(2014, 2021)
-    return _mean_yearly_share(group_flows(t, "BALTIC", "arrivals", years), group_flows(t, "OTHER", "arrivals", years))
+    return _mean_yearly_share(group_flows(t, "BALTIC", "arrivals", years), group_flows(t, "NON_CIS", "arrivals", years))
 
 
 @_computable
@@ -585,7 +592,7 @@ def c42(t: Tables) -> list[float]:
 def _other_departure_share(t: Tables, country: str, years: Iterable[int]) -> float:
     """Share of departures to OTHER + NOT_STATED (the paper counts "not stated" among these shares)."""
     years = list(years)
-    whole = (group_flows(t, "OTHER", "departures", years) + group_flows(t, "NOT_STATED", "departures", years)).sum()
+    whole = group_flows(t, "NON_CIS", "departures", years).sum()
     return _share(country_flows(t, country, "departures", years).sum(), whole)
 
 

@@ -29,7 +29,7 @@ PAPER_PAIRS = (
         "almaty.departures.RUS", "almaty.departures.CIS", 2000, 2023, "C24", "departures to Russia vs to the CIS"
     ),
     SeriesPair(
-        "almaty.arrivals.CHN", "almaty.arrivals.OTHER", 2000, 2021, "C36", "arrivals from China vs other countries"
+        "almaty.arrivals.CHN", "almaty.arrivals.NON_CIS", 2000, 2021, "C36", "arrivals from China vs non-CIS countries"
     ),
 )
 

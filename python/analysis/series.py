@@ -10,8 +10,9 @@ A name has three or four dot-separated parts: ``REGION.DIRECTION.WHAT[.DETAIL]``
   ==========================  ============================================================  =========================
   ``total``                   all migrants (all ages)                                       ``fct_yearly_flows``
   ``working_age``             migrants of working age                                       ``fct_yearly_flows``
-  ``CIS`` / ``OTHER`` /       a country group (all ages)                                    ``fct_country_group_flows``
+  ``CIS`` / ``OTHER`` /       a country group (all ages); ``NON_CIS`` = OTHER + NOT_STATED   ``fct_country_group_flows``
   ``BALTIC`` / ``NOT_STATED``
+  / ``NON_CIS``
   ``RUS``, ``CHN``, …         one country, ISO 3166-1 alpha-3 (all ages)                    ``fct_country_flows``
   ``education.LEVEL``         working-age migrants with an education level                  ``fct_education_flows``
                               (``higher``, ``secondary_vocational``, …)
@@ -39,7 +40,7 @@ REGION_ALIASES = {
     "oral": "27",
 }
 DIRECTIONS = ("arrivals", "departures", "net")
-GROUPS = ("CIS", "OTHER", "BALTIC", "NOT_STATED")
+GROUPS = ("CIS", "OTHER", "BALTIC", "NOT_STATED", "NON_CIS")
 _DIRECTION_CODES = {"arrivals": "arrival", "departures": "departure"}
 
 EXAMPLES = (
@@ -146,7 +147,9 @@ def yearly_series(tables: Tables, name: str) -> pd.Series:
     elif parsed.source_mart == "fct_education_flows":
         series = _long_by_direction(rows[rows["education_code"] == parsed.detail], parsed.direction, "persons", name)
     elif parsed.source_mart == "fct_country_group_flows":
-        series = _long_by_direction(rows[rows["group_code"] == parsed.what], parsed.direction, "persons", name)
+        # NON_CIS: every migrant not from/to the CIS, the paper's "other countries" as a whole.
+        members = ["OTHER", "NOT_STATED"] if parsed.what == "NON_CIS" else [parsed.what]
+        series = _long_by_direction(rows[rows["group_code"].isin(members)], parsed.direction, "persons", name)
     else:
         if parsed.what not in set(mart["country_code"]):
             raise UnknownSeries(f"series {name!r}: country {parsed.what} has no rows in fct_country_flows")

@@ -55,10 +55,11 @@ def test_countries(values):
     assert values["C35"] == pytest.approx([400, 1.0, 0])
     assert values["C39"] == pytest.approx([0, 24])
     assert values["C36"] is None  # China constant before 2022: correlation undefined
-    assert values["C40"] == pytest.approx(100 * 500 / (48 + 100 + 500))
+    # "Other countries" = OTHER + not stated: 2022-2023 arrivals China 48, Germany 100, Lithuania 500, not stated 20.
+    assert values["C40"] == pytest.approx(100 * 500 / (48 + 100 + 500 + 20))
     # Departures to other countries + not stated in 2022-2023: (5 + 320 + 0 + 100) * 2.
     assert values["C43"] == pytest.approx([0.0, 0.0, 100 * 200 / 850])
-    assert list(values["C34"]) == [400 + 50 + 2] * 8
+    assert list(values["C34"]) == [400 + 50 + 2 + 10] * 8
 
 
 def test_specialties(values):
