@@ -1,0 +1,52 @@
+"""Benchmark: load every bundled reference table into DuckDB as the warehouse does.
+
+Reads data/reference/tables/*.csv with read_csv and explicit column types (no sniffing) into an
+in-memory database and prints seconds and rows per table and in total. Target: under 20 s.
+
+    PYTHONPATH=python python bench/bench_reference_load.py [tables_dir]
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+COLUMN_TYPES = {
+    "table_code": "VARCHAR", "year": "INTEGER", "region_code": "VARCHAR", "flow_code": "VARCHAR",
+    "direction_code": "VARCHAR", "country_code": "VARCHAR", "sex_code": "VARCHAR", "settlement_code": "VARCHAR",
+    "age_band_code": "VARCHAR", "age_from": "INTEGER", "age_to": "INTEGER", "education_code": "VARCHAR",
+    "specialty_code": "VARCHAR", "persons": "BIGINT", "source_id": "VARCHAR", "provenance": "VARCHAR",
+}
+
+
+def load(connection: duckdb.DuckDBPyConnection, tables_dir: Path) -> list[tuple[str, int, float]]:
+    columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in COLUMN_TYPES.items()) + "}"
+    results = []
+    for path in sorted(tables_dir.glob("*.csv")):
+        started = time.perf_counter()
+        connection.execute(
+            f"create or replace table {path.stem} as select * from read_csv(?, header = true, "
+            f"auto_detect = false, columns = {columns}, nullstr = '')",
+            [str(path)],
+        )
+        rows = connection.execute(f"select count(*) from {path.stem}").fetchone()[0]
+        results.append((path.stem, rows, time.perf_counter() - started))
+    return results
+
+
+def main() -> None:
+    default = Path(__file__).resolve().parents[1] / "data" / "reference" / "tables"
+    tables_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else default
+    started = time.perf_counter()
+    results = load(duckdb.connect(), tables_dir)
+    for name, rows, seconds in results:
+        print(f"{name:<14} {rows:>8} rows  {seconds:6.2f} s")
+    total_rows = sum(rows for _, rows, _ in results)
+    print(f"{'total':<14} {total_rows:>8} rows  {time.perf_counter() - started:6.2f} s (target < 20 s)")
+
+
+if __name__ == "__main__":
+    main()
