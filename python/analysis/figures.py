@@ -284,12 +284,12 @@ def figure_synthetic_control(result: DesignResult, demeaned: bool = False) -> Fi
     top.set_title(f"Almaty and its {kind} ({result.unit})")
     top.plot(gap["year"], gap["treated"], marker="o", color="black", label="Almaty")
     top.plot(gap["year"], gap["synthetic"], linestyle="--", color=ARRIVAL_COLOUR, label="synthetic Almaty")
-    top.set_ylabel(f"Net working-age migration ({result.unit})")
+    top.set_ylabel(f"Net migration\n({result.unit})")
     top.grid(True, alpha=0.3)
     top.legend(fontsize="small")
     bottom.bar(gap["year"], gap["gap"], color=np.where(gap["is_post"], DEPARTURE_COLOUR, "#7f7f7f"))
     bottom.axhline(0, color="black", linewidth=0.8)
-    bottom.set_ylabel(f"Gap, Almaty − synthetic ({result.unit})")
+    bottom.set_ylabel(f"Almaty − synthetic\n({result.unit})")
     bottom.set_xlabel("Year")
     bottom.set_title(
         f"post/pre RMSPE ratio {synthetic.fit.rmspe_ratio:.2f}, permutation p = {synthetic.p_value:.3f} "

@@ -117,6 +117,13 @@ def _number(value: object, digits: int = 3) -> str:
     return str(value)
 
 
+def _cell(column: object, value: object) -> str:
+    """A year is shown as 2023, not 2,023."""
+    if str(column) == "year" and isinstance(value, (int, float)) and not pd.isna(value):
+        return str(int(value))
+    return _number(value)
+
+
 def _table(frame: pd.DataFrame, text_columns: Iterable[str] = (), row_class: str | None = None) -> str:
     """An HTML table with every cell escaped; ``row_class`` names a column whose value styles the row."""
     if frame is None or frame.empty:
@@ -127,7 +134,9 @@ def _table(frame: pd.DataFrame, text_columns: Iterable[str] = (), row_class: str
     body = []
     for _, row in frame.iterrows():
         css = f' class="{html.escape(str(row[row_class]))}"' if row_class else ""
-        cells = "".join(f'<td class="{"text" if c in text else ""}">{html.escape(_number(row[c]))}</td>' for c in shown)
+        cells = "".join(
+            f'<td class="{"text" if c in text else ""}">{html.escape(_cell(c, row[c]))}</td>' for c in shown
+        )
         body.append(f"<tr{css}>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 

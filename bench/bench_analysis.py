@@ -1,0 +1,88 @@
+"""Time the whole analysis and report against the published warehouse; print seconds per step.
+
+Usage: PYTHONPATH=python python bench/bench_analysis.py [--warehouse PATH] [--out DIR] [--publish]
+
+Target: the whole run under 30 s on the development machine. By default the replication mart is not
+published (the benchmark should not change the warehouse); --publish times that step too, on a copy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from analysis.causal import run_all
+from analysis.figures import render_causal_figures, render_paper_figures
+from analysis.marts import default_warehouse_path, is_reconstruction, load_marts
+from analysis.paper_correlations import paper_correlations
+from analysis.replication import contradiction_pairs, load_claims, publish_replication_mart, replicate
+from analysis.report import ReportContent, almaty_flow_table, data_provenance, write_report
+
+TARGET_SECONDS = 30.0
+
+
+def timed(label: str, timings: list[tuple[str, float]], step: Callable[[], Any]) -> Any:
+    start = time.perf_counter()
+    result = step()
+    timings.append((label, time.perf_counter() - start))
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--warehouse", type=Path, default=default_warehouse_path())
+    parser.add_argument("--out", type=Path, default=None, help="report folder (default: a temporary folder)")
+    parser.add_argument("--publish", action="store_true", help="also time publishing the mart (into a copy)")
+    args = parser.parse_args()
+    out = args.out or Path(tempfile.mkdtemp(prefix="bench_report_"))
+
+    timings: list[tuple[str, float]] = []
+    tables = timed("load marts (read-only)", timings, lambda: load_marts(args.warehouse))
+    claims = load_claims()
+    reconstruction = is_reconstruction(tables)
+    correlations = timed("correlations", timings, lambda: paper_correlations(tables))
+    causal = timed(
+        "causal designs (DiD, event study, placebos, synthetic control)",
+        timings,
+        lambda: run_all(tables["fct_region_year_panel"]),
+    )
+    replication = timed("claim replication", timings, lambda: replicate(tables, claims, reconstruction))
+    paper_figures = timed("paper figures (9)", timings, lambda: render_paper_figures(tables))
+    causal_figures = timed("causal figures", timings, lambda: render_causal_figures(causal))
+    content = ReportContent(
+        warehouse=str(args.warehouse),
+        reconstruction=reconstruction,
+        provenance=data_provenance(tables),
+        almaty_flows=almaty_flow_table(tables),
+        correlations=correlations,
+        causal=causal,
+        replication=replication,
+        contradictions=contradiction_pairs(replication),
+        paper_figures=paper_figures,
+        causal_figures=causal_figures,
+    )
+    timed("write report (HTML, CSV, PNG)", timings, lambda: write_report(content, out))
+    if args.publish:
+        copy = Path(tempfile.mkdtemp(prefix="bench_wh_")) / args.warehouse.name
+        shutil.copyfile(args.warehouse, copy)
+        timed(
+            "publish fct_claim_replication (copy + swap)", timings, lambda: publish_replication_mart(replication, copy)
+        )
+
+    width = max(len(label) for label, _ in timings)
+    for label, seconds in timings:
+        print(f"{label:<{width}}  {seconds:7.2f} s")
+    total = sum(seconds for _, seconds in timings)
+    verdict = "met" if total < TARGET_SECONDS else "MISSED"
+    print(f"{'total':<{width}}  {total:7.2f} s  (target < {TARGET_SECONDS:.0f} s: {verdict})")
+    print(f"report: {out / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
