@@ -54,10 +54,10 @@ pytest: venv
 lint: venv
 	$(BIN)/ruff check python tests bench scripts
 
-## ingest SRC=path: official BNS downloads -> data/official/tables (canonical format)
+## ingest SRC=path [ARGS="--tolerance N --allow-partial-regions"]: official BNS downloads -> data/official/tables
 ingest: venv
 	@test -n "$(SRC)" || { echo "usage: make ingest SRC=path/to/file-or-folder"; exit 2; }
-	$(BIN)/python -m bns_ingest "$(SRC)" --out $(OFFICIAL_DIR)
+	$(BIN)/python -m bns_ingest "$(SRC)" --out $(OFFICIAL_DIR) $(ARGS)
 
 ## reference: regenerate the bundled reconstruction (byte for byte)
 reference: venv

@@ -15,7 +15,7 @@
     the build with DuckDB's message naming the file and line. -#}
 {%- set directory = directory or env_var('KZ_COUNTS_DIR', 'data/reference/tables') -%}
 read_csv(
-    '{{ directory }}/*.csv',
+    '{{ directory }}/*.csv*',
     header = true,
     auto_detect = false,
     strict_mode = true,

@@ -14,10 +14,10 @@ from pathlib import Path
 from bns_ingest.cells import CANONICAL_COLUMNS, POPULATION_COLUMNS, POPULATION_TABLE, Cell
 
 MANIFEST = "_manifest.json"
-# Tables kept out of the top level, which dbt reads as `*.csv` in the canonical migration shape:
-# population has other columns, and the national Taldau series is already the dbt seed
-# bns_national_external_flows (a second copy would duplicate its keys in the unioned model).
-SUBFOLDER = {POPULATION_TABLE: "population", "national_total": "national"}
+# Population is kept out of the top level, which dbt reads as `*.csv*` in the canonical migration shape.
+# An ingested national series stays at the top level: the warehouse prefers it, year by year, to its
+# bundled copy (the seed bns_national_external_flows).
+SUBFOLDER = {POPULATION_TABLE: "population"}
 
 
 def table_path(out_dir: Path, table_code: str) -> Path:

@@ -18,7 +18,7 @@ SAMPLE_REGIONS = ["75", "31", "27", "47", "79"]
 
 @pytest.fixture(scope="module")
 def raw_counts() -> pd.DataFrame:
-    files = sorted(default_counts_dir().glob("*.csv"))
+    files = sorted(default_counts_dir().glob("*.csv*"))
     if not files:
         pytest.skip("no canonical tables in the counts folder")
     frames = [pd.read_csv(f, dtype={"region_code": str}, keep_default_na=False, na_values=[""]) for f in files]

@@ -1,16 +1,27 @@
--- Every migration count in the canonical shape, whatever file it came from.
-with national_series as (
+-- Every migration count in the canonical shape, whatever file it came from. An ingested national series
+-- (table national_total in the counts folder) supersedes the bundled seed for the years it covers.
+with national_seed as (
     select * from {{ ref('stg_bns__national_flows') }}
 ),
 
-regional_tables as (
+counts_folder as (
     select * from {{ ref('stg_bns__migration_counts') }}
 ),
 
+national_seed_not_superseded as (
+    select national_seed.*
+    from national_seed
+    anti join counts_folder
+        on counts_folder.table_code = national_seed.table_code
+        and counts_folder.year = national_seed.year
+        and counts_folder.region_code = national_seed.region_code
+        and counts_folder.direction_code = national_seed.direction_code
+),
+
 unioned as (
-    select * from national_series
+    select * from national_seed_not_superseded
     union all
-    select * from regional_tables
+    select * from counts_folder
 )
 
 select * from unioned
