@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis.__main__ import main
-from analysis.replication import REPLICATION_TABLE, load_claims
+from analysis.replication import REPLICATION_TABLE, load_claims, publish_replication_mart
 
 from .mart_fixtures import ARRIVALS, COUNTRIES, DEPARTURES, RUS_ARR, YEARS, report_marts, write_warehouse
 
@@ -81,20 +81,29 @@ def test_replication_mart_is_published_into_the_warehouse(warehouse: Path, repor
     assert not (warehouse.parent / ".build" / "kz_migration.replication.duckdb").exists()
 
 
-def test_publishing_leaves_an_open_reader_on_its_version(tmp_path: Path):
-    from analysis.replication import publish_replication_mart
-
+def test_an_incomplete_replication_is_refused_and_the_published_file_left_alone(tmp_path: Path):
     published = write_warehouse(report_marts(), tmp_path / "kz_migration.duckdb")
+    before = published.read_bytes()
+    with pytest.raises(KeyError):
+        publish_replication_mart(pd.DataFrame({"claim_id": ["C01"]}), published)
+    assert published.read_bytes() == before
+    assert not (tmp_path / ".build" / "kz_migration.replication.duckdb").exists()
+
+
+def test_a_reader_holding_the_file_open_keeps_its_version(tmp_path: Path, report_dir: Path):
+    published = write_warehouse(report_marts(), tmp_path / "kz_migration.duckdb")
+    replication = pd.read_csv(report_dir / "replication.csv", dtype=str, keep_default_na=False)
+    replication["data_is_reconstruction"] = replication["data_is_reconstruction"] == "True"
     reader = duckdb.connect(str(published), read_only=True)
     try:
-        frame = pd.DataFrame({"claim_id": ["C01"]})
-        with pytest.raises(KeyError):
-            publish_replication_mart(frame, published)  # incomplete columns: refused before the swap
-        assert not (tmp_path / ".build" / "kz_migration.replication.duckdb").exists()
-        before = reader.execute("select count(*) from fct_yearly_flows").fetchone()
-        assert before is not None and before[0] > 0
+        publish_replication_mart(replication, published)
+        old_tables = {r[0] for r in reader.execute("select table_name from information_schema.tables").fetchall()}
+        assert REPLICATION_TABLE not in old_tables
+        assert reader.execute("select count(*) from fct_yearly_flows").fetchone()[0] > 0  # type: ignore[index]
     finally:
         reader.close()
+    with duckdb.connect(str(published), read_only=True) as fresh:
+        assert fresh.execute(f"select count(*) from {REPLICATION_TABLE}").fetchone()[0] == 64  # type: ignore[index]
 
 
 def test_cli_correlates_named_series(warehouse: Path, capsys: pytest.CaptureFixture[str]):
