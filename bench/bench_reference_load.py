@@ -25,15 +25,16 @@ COLUMN_TYPES = {
 def load(connection: duckdb.DuckDBPyConnection, tables_dir: Path) -> list[tuple[str, int, float]]:
     columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in COLUMN_TYPES.items()) + "}"
     results = []
-    for path in sorted(tables_dir.glob("*.csv")):
+    for path in sorted(tables_dir.glob("*.csv*")):
+        table_code = path.name.split(".")[0]
         started = time.perf_counter()
         connection.execute(
-            f"create or replace table {path.stem} as select * from read_csv(?, header = true, "
+            f"create or replace table {table_code} as select * from read_csv(?, header = true, "
             f"auto_detect = false, columns = {columns}, nullstr = '')",
             [str(path)],
         )
-        rows = connection.execute(f"select count(*) from {path.stem}").fetchone()[0]
-        results.append((path.stem, rows, time.perf_counter() - started))
+        rows = connection.execute(f"select count(*) from {table_code}").fetchone()[0]
+        results.append((table_code, rows, time.perf_counter() - started))
     return results
 
 

@@ -18,7 +18,7 @@ from reference_data.inputs import (
     load_prior,
     load_seeds,
 )
-from reference_data.paths import Paths
+from reference_data.paths import Paths, table_file
 from reference_data.provenance import mark_published
 from reference_data.regional_totals import YEARS
 
@@ -143,7 +143,7 @@ def generate(paths: Paths, out_dir: Path | None = None) -> dict[str, Path]:
     out_dir = out_dir or paths.tables_dir
     written = {}
     for code in TABLE_CODES:
-        target = out_dir / f"{code}.csv"
+        target = table_file(out_dir, code)
         write_table(frames[code], target)
         written[code] = target
     return written

@@ -26,5 +26,10 @@ class Paths:
         return self.reference_dir / "tables"
 
 
+def table_file(tables_dir: Path, table_code: str) -> Path:
+    """The committed file of one reference table."""
+    return tables_dir / f"{table_code}.csv.gz"
+
+
 def default_paths() -> Paths:
     return Paths(seeds_dir=REPO_ROOT / "dbt_project" / "seeds", reference_dir=REPO_ROOT / "data" / "reference")

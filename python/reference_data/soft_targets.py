@@ -1,6 +1,6 @@
 """Soft-target report: each Almaty claim of the paper recomputed from the generated CSVs alone.
 
-Nothing here uses the generator: it reads ``data/reference/tables/*.csv`` with pandas, derives
+Nothing here uses the generator: it reads ``data/reference/tables/*.csv.gz`` with pandas, derives
 each claimed quantity and compares it with the reported value within that value's rounding
 (``approx``), as a bound (``at_least``), exactly, as a set, a flag or a sign. Claims that cannot
 hold together with the others are listed in ``data/reference/claim_conflicts.csv`` (the
@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from reference_data.paths import table_file
 
 ALMATY = "75"
 YEARS = np.arange(2000, 2024)
@@ -41,7 +43,7 @@ class Tables:
     """Almaty's series pulled out of the four CSVs."""
 
     def __init__(self, tables_dir: Path) -> None:
-        read = lambda name: pd.read_csv(tables_dir / f"{name}.csv", dtype={"region_code": str})  # noqa: E731
+        read = lambda name: pd.read_csv(table_file(tables_dir, name), dtype={"region_code": str})  # noqa: E731
         country = read("by_country")
         self.country = country[country.region_code == ALMATY]
         education = read("by_education")

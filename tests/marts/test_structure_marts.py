@@ -30,7 +30,7 @@ def _counts_dir() -> Path:
 
 
 def _read_canonical(directory: Path) -> pd.DataFrame:
-    files = sorted(directory.glob("*.csv"))
+    files = sorted(directory.glob("*.csv*"))
     assert files, f"no canonical CSV files in {directory}"
     frame = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False) for f in files], ignore_index=True)
     frame["year"] = frame["year"].astype(int)

@@ -7,6 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from reference_data.paths import table_file
+
 REPO = Path(__file__).resolve().parents[2]
 TABLES_DIR = REPO / "data" / "reference" / "tables"
 SEEDS_DIR = REPO / "dbt_project" / "seeds"
@@ -18,7 +20,7 @@ KEY = ["table_code", "year", "region_code", "flow_code", "direction_code", "coun
 @pytest.fixture(scope="session")
 def tables() -> dict[str, pd.DataFrame]:
     text = {"region_code": str, "age_from": str, "age_to": str}
-    return {code: pd.read_csv(TABLES_DIR / f"{code}.csv", dtype=text, keep_default_na=False)
+    return {code: pd.read_csv(table_file(TABLES_DIR, code), dtype=text, keep_default_na=False)
             for code in TABLE_CODES}
 
 

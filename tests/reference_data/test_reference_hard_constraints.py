@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from conftest import KEY, REPO, TABLE_CODES
+from reference_data.paths import table_file
 
 YEARS = range(2000, 2024)
 
@@ -161,7 +162,7 @@ def test_published_figures_hold():
     constraints = pd.read_csv(REPO / "data" / "reference" / "constraints.csv", dtype=str, keep_default_na=False)
     constraints["year"] = constraints.year.astype(int)
     constraints["value"] = constraints.value.astype(int)
-    tables = {code: pd.read_csv(REPO / "data" / "reference" / "tables" / f"{code}.csv", dtype={"region_code": str})
+    tables = {code: pd.read_csv(table_file(REPO / "data" / "reference" / "tables", code), dtype={"region_code": str})
               for code in TABLE_CODES}
     failures = []
     for c in constraints[constraints.use.isin(["hard", "lower_bound", "signed_part_year"])].itertuples():

@@ -6,11 +6,11 @@ import filecmp
 
 from conftest import TABLE_CODES, TABLES_DIR
 from reference_data.generate import generate
-from reference_data.paths import default_paths
+from reference_data.paths import default_paths, table_file
 
 
 def test_regeneration_is_byte_identical(tmp_path):
     written = generate(default_paths(), tmp_path)
     assert sorted(written) == sorted(TABLE_CODES)
     for code in TABLE_CODES:
-        assert filecmp.cmp(written[code], TABLES_DIR / f"{code}.csv", shallow=False), code
+        assert filecmp.cmp(written[code], table_file(TABLES_DIR, code), shallow=False), code
