@@ -104,3 +104,23 @@ def test_period_ratios_match_recomputation(built_warehouse: Path, mart: pd.DataF
         assert row.arrivals_per_departure_of_sums == pytest.approx(ratio_of_sums, abs=1e-6)
         yearly_ratio = (years.departures / years.arrivals).round(6)
         assert row.avg_of_yearly_departures_per_arrival == pytest.approx(yearly_ratio.mean(), abs=1e-6)
+
+
+def test_almaty_working_age_regimes_are_the_papers_periods(built_warehouse: Path) -> None:
+    """On the bundled data, regime detection finds the four periods the study describes for Almaty."""
+    if default_counts_dir() != (REPO_ROOT / "data" / "reference" / "tables").resolve():
+        pytest.skip("only meaningful on the bundled reference data")
+    periods = pd.read_csv(SEEDS / "analysis_periods.csv")
+    expected = [
+        (row.start_year, row.end_year)
+        for row in periods[periods.period_set_code == "paper_regimes"].sort_values("start_year").itertuples()
+    ]
+    with duckdb.connect(str(built_warehouse), read_only=True) as connection:
+        found = connection.execute(
+            """
+            select start_year, end_year, regime_direction from fct_net_migration_regimes
+            where region_code = '75' and age_scope_code = 'working_age' order by regime_number
+            """
+        ).fetchall()
+    assert [(start, end) for start, end, _ in found] == expected
+    assert [direction for *_, direction in found] == ["net_outflow", "net_inflow", "net_outflow", "net_inflow"]
