@@ -8,6 +8,16 @@ One module per job:
 * :mod:`analysis.synthetic_control` – synthetic control (scipy SLSQP) with permutation inference.
 * :mod:`analysis.claim_rules` – parse a reported claim value and compare a computed value with it.
 * :mod:`analysis.claim_values` – compute each paper claim from the mart tables.
+* :mod:`analysis.marts` – read the marts from the published warehouse, read-only.
+* :mod:`analysis.series` – named yearly series (``almaty.arrivals.RUS``) for correlations on demand.
+* :mod:`analysis.paper_correlations` – the paper's correlation pairs and any named pair.
+* :mod:`analysis.causal` – the paper's DiD design and the all-regions design with permutation inference.
+* :mod:`analysis.replication` – classify every claim; publish CSV and the ``fct_claim_replication`` mart.
+* :mod:`analysis.figures` – the paper's nine figures and the causal plots (matplotlib, Agg).
+* :mod:`analysis.report` – the whole analysis into one self-contained ``report/index.html``.
+
+CLI: ``python -m analysis report [--warehouse PATH] [--out report/]`` and
+``python -m analysis correlate SERIES_A SERIES_B``.
 
 Every function takes DataFrames (or plain sequences) and returns small result objects, so the
 CLI / report layer only wires marts to functions.
