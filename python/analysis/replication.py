@@ -129,6 +129,7 @@ def write_csv_atomically(frame: pd.DataFrame, path: Path) -> Path:
     os.close(descriptor)
     try:
         frame.to_csv(temporary, index=False)
+        os.chmod(temporary, 0o644)  # mkstemp creates 0600; the report is meant to be shared
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -311,6 +311,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
+        os.chmod(temporary, 0o644)  # mkstemp creates 0600; the report is meant to be shared
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
