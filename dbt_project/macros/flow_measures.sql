@@ -13,7 +13,7 @@ end
 
 {% macro safe_ratio(numerator, denominator, digits=6) %}
 {#- numerator / denominator, null (not an error or infinity) when the denominator is zero or null. -#}
-case when {{ denominator }} <> 0 then round(1.0 * {{ numerator }} / {{ denominator }}, {{ digits }}) end
+case when ({{ denominator }}) <> 0 then round(1.0 * ({{ numerator }}) / ({{ denominator }}), {{ digits }}) end
 {% endmacro %}
 
 {% macro flow_aggregates(yearly) %}
