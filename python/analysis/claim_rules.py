@@ -29,6 +29,9 @@ reported) and ``comparison``, one of:
 ``sign``
     ``positive`` / ``negative`` / ``zero``: the sign of the computed number.
 
+A claim with several reported numbers may give one numeric rule per number, separated by ``;``
+(``at_least; approx`` for "more than 750 arrivals, 4.6 times the departures").
+
 Multi-valued reported values are split on ``->``, ``/`` and ``;`` into elements compared one by
 one (``'39 -> 61'``, ``'964 / 831 / 472 / 290'``, ``'356; 2.0; +100'``,
 ``'53 / 7 / 17 / 12; 5 persons; 11'``); the computed value is then a sequence of the same length.
@@ -213,15 +216,31 @@ def _sequence(computed: Any) -> list[Any]:
     return [computed]
 
 
+NUMERIC_RULES = ("approx", "at_least", "exact")
+
+
+def element_rules(rule: str, element_count: int) -> list[str]:
+    """The numeric rule of each reported number: one rule for all, or one per number separated by ';'."""
+    rules = [part.strip() for part in rule.split(";")]
+    if any(part not in NUMERIC_RULES for part in rules):
+        raise ValueError(f"{rule!r}: per-number rules must each be one of {', '.join(NUMERIC_RULES)}")
+    if len(rules) == 1:
+        return rules * element_count
+    if len(rules) != element_count:
+        raise ValueError(f"{rule!r} gives {len(rules)} rules for {element_count} reported numbers")
+    return rules
+
+
 def _check_numbers(reported: str, computed: Any, rule: str) -> tuple[str, str]:
     elements = parse_elements(reported)
+    rules = element_rules(rule, len(elements))
     if len(elements) == 1:
         values = [computed]
     else:
         values = _sequence(computed)
         if len(values) != len(elements):
             return NOT_COMPUTABLE, (f"reported {len(elements)} values ({reported}) but {len(values)} were computed")
-    outcomes = [_check_number(e, v, rule) for e, v in zip(elements, values, strict=True)]
+    outcomes = [_check_number(e, v, r) for e, v, r in zip(elements, values, rules, strict=True)]
     return _combine(outcomes)
 
 
@@ -304,7 +323,8 @@ def classify(claim_row: Mapping[str, Any] | pd.Series, computed_value: Any) -> C
     claim_id = str(claim_row["claim_id"])
     rule = str(claim_row["comparison"]).strip()
     reported = str(claim_row["reported_value"]).strip()
-    if rule not in RULES:
+    is_per_number = ";" in rule
+    if rule not in RULES and not is_per_number:
         raise ValueError(f"claim {claim_id}: unknown comparison rule {rule!r} (known: {', '.join(RULES)})")
 
     def result(status: str, explanation: str) -> ClaimCheck:
@@ -313,7 +333,7 @@ def classify(claim_row: Mapping[str, Any] | pd.Series, computed_value: Any) -> C
     if _is_missing(computed_value):
         return result(NOT_COMPUTABLE, "the marts do not provide this value")
     try:
-        if rule in ("approx", "at_least", "exact"):
+        if rule in NUMERIC_RULES or is_per_number:
             status, explanation = _check_numbers(reported, computed_value, rule)
         elif rule == "range":
             status, explanation = _check_range(reported, computed_value)

@@ -148,3 +148,12 @@ def test_classify_all_covers_every_claim():
     assert list(table["status"]) == [REPRODUCED, NOT_REPRODUCED, NOT_COMPUTABLE]
     assert list(table["computed_value"]) == ["6.53", "900", ""]
     assert list(table["contradicts"]) == ["", "C01", ""]
+
+
+def test_per_number_rules_apply_each_rule_to_its_number():
+    row = {"claim_id": "X", "reported_value": "750; 4.6", "comparison": "at_least; approx"}
+    assert classify(row, (755, 4.61)).status == REPRODUCED
+    assert classify(row, (749, 4.61)).status == NOT_REPRODUCED  # below "more than 750"
+    assert classify(row, (900, 4.7)).status == NOT_REPRODUCED  # 4.7 does not round to 4.6
+    with pytest.raises(ValueError):
+        classify({"claim_id": "Y", "reported_value": "1; 2; 3", "comparison": "at_least; approx"}, (1, 2, 3))

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.claim_rules import RULES, parse_elements, parse_range, parse_year_set
+from analysis.claim_rules import RULES, element_rules, parse_elements, parse_range, parse_year_set
 
 CLAIMS = Path(__file__).resolve().parents[2] / "data" / "claims" / "paper_claims.csv"
 
@@ -21,9 +21,10 @@ def test_every_claim_present_once(claims):
 
 def test_rules_and_reported_values_parse(claims):
     for row in claims.itertuples():
-        assert row.comparison in RULES, row.claim_id
-        if row.comparison in ("approx", "at_least", "exact"):
-            assert parse_elements(row.reported_value), row.claim_id
+        assert row.comparison in RULES or ";" in row.comparison, row.claim_id
+        if row.comparison in ("approx", "at_least", "exact") or ";" in row.comparison:
+            elements = parse_elements(row.reported_value)
+            assert len(element_rules(row.comparison, len(elements))) == len(elements), row.claim_id
         elif row.comparison == "range":
             parse_range(row.reported_value)
         elif row.comparison == "set":
