@@ -19,7 +19,7 @@ case when ({{ denominator }}) <> 0 then round(1.0 * ({{ numerator }}) / ({{ deno
 {% macro flow_aggregates(yearly) %}
 {#- Aggregates of yearly flows over a group of years (a fixed period or a detected regime). Ratios come in
     two kinds, named apart: the ratio of the period's sums, and the average of the yearly ratios. -#}
-count(*) as years_covered,
+cast(count(*) as integer) as years_covered,
 sum({{ yearly }}.arrivals) as arrivals,
 sum({{ yearly }}.departures) as departures,
 sum({{ yearly }}.arrivals) - sum({{ yearly }}.departures) as net_migration,

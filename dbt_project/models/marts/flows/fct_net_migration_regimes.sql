@@ -32,29 +32,15 @@ regimes as (
         max(islands.year) as end_year,
         {{ flow_aggregates('islands') }}
     from islands
-    group by islands.region_code, islands.age_scope_code, islands.net_sign, islands.island_key
+    group by all
 ),
 
 final as (
     select
-        region_code,
-        age_scope_code,
+        * exclude (net_sign, island_key) rename (years_covered as length_years),
         cast(row_number() over (partition by region_code, age_scope_code order by start_year) as integer)
             as regime_number,
-        case net_sign when 1 then 'net_inflow' when -1 then 'net_outflow' else 'balanced' end as regime_direction,
-        start_year,
-        end_year,
-        cast(years_covered as integer) as length_years,
-        arrivals,
-        departures,
-        net_migration,
-        avg_yearly_arrivals,
-        avg_yearly_departures,
-        avg_yearly_net_migration,
-        arrivals_per_departure_of_sums,
-        departures_per_arrival_of_sums,
-        avg_of_yearly_arrivals_per_departure,
-        avg_of_yearly_departures_per_arrival
+        case net_sign when 1 then 'net_inflow' when -1 then 'net_outflow' else 'balanced' end as regime_direction
     from regimes
 )
 
