@@ -21,20 +21,27 @@ case when {{ eligible }} then cast(
     as integer) end
 {% endmacro %}
 
+{% macro structure_period_columns(relation=none) %}
+{#- The columns identifying an analysis period, optionally qualified by relation, as one comma-separated line. -#}
+{%- for column in ['period_code', 'period_set_code', 'period_name_en', 'start_year', 'end_year'] -%}
+{{ relation ~ '.' if relation }}{{ column }}{{ ', ' if not loop.last }}
+{%- endfor -%}
+{% endmacro %}
+
 {% macro structure_years_in_periods(counts_cte, periods_cte) %}
 {#- Every row of counts_cte once for each analysis period whose years contain the row's year. -#}
 select
-    {{ periods_cte }}.period_code,
-    {{ periods_cte }}.period_set_code,
-    {{ periods_cte }}.period_name_en,
-    {{ periods_cte }}.period_order,
-    {{ periods_cte }}.start_year,
-    {{ periods_cte }}.end_year,
+    {{ structure_period_columns(periods_cte) }},
     {{ counts_cte }}.*
 from {{ counts_cte }}
 inner join {{ periods_cte }}
     on {{ counts_cte }}.year between {{ periods_cte }}.start_year and {{ periods_cte }}.end_year
 {% endmacro %}
+
+{% macro structure_avg_of_yearly(column, digits=4) %}
+{#- The average over a period of a yearly measure, rounded like the measure itself. -#}
+cast(round(avg({{ column }}), {{ digits }}) as double) as avg_yearly_{{ column }}
+{%- endmacro %}
 
 {% macro structure_country_shares(time_column) %}
 {#- Share and rank columns of one country within its region × time × direction, where time is `year` or
@@ -98,7 +105,7 @@ working_age_arrivals - working_age_departures as working_age_net_migration,
 {% macro structure_specialty_measures(time_column) %}
 {#- Columns of one specialty within its region × time (year or period_code): net migration, shares within
     all specialists' arrivals and departures, and arrivals per departure. Expects arrivals and departures. -#}
-arrivals - departures as net_migration,
+cast(arrivals - departures as bigint) as net_migration,
 {{ structure_share_within('arrivals', ['region_code', time_column]) }} as share_of_arrivals_pct,
 {{ structure_share_within('departures', ['region_code', time_column]) }} as share_of_departures_pct,
 {{ safe_ratio('arrivals', 'departures') }} as arrivals_per_departure

@@ -19,11 +19,7 @@ period_sums as (
     select
         region_code,
         region_name_en,
-        period_code,
-        period_set_code,
-        period_name_en,
-        start_year,
-        end_year,
+        {{ structure_period_columns() }},
         direction_code,
         group_code,
         group_name_en,
@@ -31,13 +27,12 @@ period_sums as (
         is_top_level,
         cast(count(distinct year) as integer) as years_covered,
         cast(sum(persons) as bigint) as persons,
-        avg(share_of_all_pct) as avg_yearly_share_of_all_pct,
-        avg(share_of_parent_group_pct) as avg_yearly_share_of_parent_group_pct,
-        avg(share_of_non_cis_pct) as avg_yearly_share_of_non_cis_pct,
+        {{ structure_avg_of_yearly('share_of_all_pct') }},
+        {{ structure_avg_of_yearly('share_of_parent_group_pct') }},
+        {{ structure_avg_of_yearly('share_of_non_cis_pct') }},
         bool_and(is_published) as is_published
     from yearly_in_periods
-    group by region_code, region_name_en, period_code, period_set_code, period_name_en, start_year, end_year,
-        direction_code, group_code, group_name_en, parent_group_code, is_top_level
+    group by all
 ),
 
 measured as (
@@ -46,28 +41,8 @@ measured as (
 
 final as (
     select
-        region_code,
-        region_name_en,
-        period_code,
-        period_set_code,
-        period_name_en,
-        start_year,
-        end_year,
-        years_covered,
-        direction_code,
-        group_code,
-        group_name_en,
-        parent_group_code,
-        is_top_level,
-        persons,
-        cast(round(1.0 * persons / years_covered, 2) as double) as avg_yearly_persons,
-        share_of_all_pct,
-        cast(round(avg_yearly_share_of_all_pct, 4) as double) as avg_yearly_share_of_all_pct,
-        share_of_parent_group_pct,
-        cast(round(avg_yearly_share_of_parent_group_pct, 4) as double) as avg_yearly_share_of_parent_group_pct,
-        share_of_non_cis_pct,
-        cast(round(avg_yearly_share_of_non_cis_pct, 4) as double) as avg_yearly_share_of_non_cis_pct,
-        is_published
+        *,
+        cast(round(1.0 * persons / years_covered, 2) as double) as avg_yearly_persons
     from measured
 )
 

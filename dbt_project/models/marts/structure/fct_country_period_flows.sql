@@ -37,12 +37,7 @@ period_sums as (
     select
         region_code,
         region_name_en,
-        period_code,
-        period_set_code,
-        period_name_en,
-        period_order,
-        start_year,
-        end_year,
+        {{ structure_period_columns() }},
         direction_code,
         country_code,
         country_name_en,
@@ -51,13 +46,12 @@ period_sums as (
         arg_max(group_code, year) as group_code,
         arg_max(is_baltic, year) as is_baltic,
         sum(persons) as persons,
-        avg(share_of_all_pct) as avg_yearly_share_of_all_pct,
-        avg(share_of_group_pct) as avg_yearly_share_of_group_pct,
-        avg(share_of_non_cis_pct) as avg_yearly_share_of_non_cis_pct,
+        {{ structure_avg_of_yearly('share_of_all_pct') }},
+        {{ structure_avg_of_yearly('share_of_group_pct') }},
+        {{ structure_avg_of_yearly('share_of_non_cis_pct') }},
         bool_and(is_published) as is_published
     from yearly_in_periods
-    group by region_code, region_name_en, period_code, period_set_code, period_name_en, period_order, start_year,
-        end_year, direction_code, country_code, country_name_en, is_aggregate
+    group by all
 ),
 
 measured as (
@@ -69,31 +63,9 @@ measured as (
 
 final as (
     select
-        measured.region_code,
-        measured.region_name_en,
-        measured.period_code,
-        measured.period_set_code,
-        measured.period_name_en,
-        measured.start_year,
-        measured.end_year,
+        measured.* replace (cast(measured.persons as bigint) as persons),
         region_period_years.years_covered,
-        measured.direction_code,
-        measured.country_code,
-        measured.country_name_en,
-        measured.group_code,
-        measured.is_baltic,
-        measured.is_aggregate,
-        cast(measured.persons as bigint) as persons,
-        cast(round(1.0 * measured.persons / region_period_years.years_covered, 2) as double) as avg_yearly_persons,
-        measured.share_of_all_pct,
-        cast(round(measured.avg_yearly_share_of_all_pct, 4) as double) as avg_yearly_share_of_all_pct,
-        measured.share_of_group_pct,
-        cast(round(measured.avg_yearly_share_of_group_pct, 4) as double) as avg_yearly_share_of_group_pct,
-        measured.share_of_non_cis_pct,
-        cast(round(measured.avg_yearly_share_of_non_cis_pct, 4) as double) as avg_yearly_share_of_non_cis_pct,
-        measured.rank_in_period,
-        measured.rank_in_group_in_period,
-        measured.is_published
+        cast(round(1.0 * measured.persons / region_period_years.years_covered, 2) as double) as avg_yearly_persons
     from measured
     inner join region_period_years
         on measured.region_code = region_period_years.region_code

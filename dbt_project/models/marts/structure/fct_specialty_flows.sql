@@ -15,20 +15,7 @@ measured as (
 ),
 
 final as (
-    select
-        region_code,
-        region_name_en,
-        year,
-        specialty_code,
-        specialty_name_en,
-        arrivals,
-        departures,
-        cast(net_migration as bigint) as net_migration,
-        share_of_arrivals_pct,
-        share_of_departures_pct,
-        arrivals_per_departure,
-        is_published
-    from measured
+    select * exclude (specialty_order) from measured
 )
 
 select * from final

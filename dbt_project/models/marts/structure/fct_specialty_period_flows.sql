@@ -27,23 +27,18 @@ period_sums as (
     select
         region_code,
         region_name_en,
-        period_code,
-        period_set_code,
-        period_name_en,
-        start_year,
-        end_year,
+        {{ structure_period_columns() }},
         specialty_code,
         specialty_name_en,
         cast(count(*) as integer) as years_covered,
         cast(sum(arrivals) as bigint) as arrivals,
         cast(sum(departures) as bigint) as departures,
-        avg(share_of_arrivals_pct) as avg_yearly_share_of_arrivals_pct,
-        avg(share_of_departures_pct) as avg_yearly_share_of_departures_pct,
-        avg(arrivals_per_departure) as avg_yearly_arrivals_per_departure,
+        {{ structure_avg_of_yearly('share_of_arrivals_pct') }},
+        {{ structure_avg_of_yearly('share_of_departures_pct') }},
+        {{ structure_avg_of_yearly('arrivals_per_departure', 6) }},
         bool_and(is_published) as is_published
     from yearly_in_periods
-    group by region_code, region_name_en, period_code, period_set_code, period_name_en, start_year, end_year,
-        specialty_code, specialty_name_en
+    group by all
 ),
 
 measured as (
@@ -54,28 +49,7 @@ measured as (
 ),
 
 final as (
-    select
-        region_code,
-        region_name_en,
-        period_code,
-        period_set_code,
-        period_name_en,
-        start_year,
-        end_year,
-        years_covered,
-        specialty_code,
-        specialty_name_en,
-        arrivals,
-        departures,
-        cast(net_migration as bigint) as net_migration,
-        share_of_arrivals_pct,
-        cast(round(avg_yearly_share_of_arrivals_pct, 4) as double) as avg_yearly_share_of_arrivals_pct,
-        share_of_departures_pct,
-        cast(round(avg_yearly_share_of_departures_pct, 4) as double) as avg_yearly_share_of_departures_pct,
-        arrivals_per_departure,
-        cast(round(avg_yearly_arrivals_per_departure, 6) as double) as avg_yearly_arrivals_per_departure,
-        is_published
-    from measured
+    select * from measured
 )
 
 select * from final
