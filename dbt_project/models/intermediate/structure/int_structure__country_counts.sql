@@ -21,22 +21,7 @@ groups as (
 ),
 
 country_rows as (
-    select
-        region_code,
-        year,
-        direction_code,
-        country_code,
-        persons,
-        provenance like 'published:%' as is_published
-    from counts
-    where table_code = 'by_country'
-      and flow_code = 'external'
-      and direction_code in ('arrival', 'departure')
-      and sex_code = '_T'
-      and settlement_code = '_T'
-      and age_band_code = '_T'
-      and education_code = '_T'
-      and specialty_code = '_T'
+    {{ structure_count_rows('counts', 'by_country', 'country_code') }}
 ),
 
 -- One top-level group per country and year (CIS, OTHER, NOT_STATED); a second one would duplicate the row

@@ -25,7 +25,7 @@ region_years as (
         direction_code,
         bool_and(is_published) as is_published
     from countries
-    group by region_code, region_name_en, year, direction_code
+    group by all
 ),
 
 member_counts as (
@@ -39,7 +39,7 @@ member_counts as (
     inner join memberships
         on countries.country_code = memberships.country_code
         and countries.year between memberships.valid_from_year and memberships.valid_to_year
-    group by countries.region_code, countries.year, countries.direction_code, memberships.group_code
+    group by all
 ),
 
 spine as (

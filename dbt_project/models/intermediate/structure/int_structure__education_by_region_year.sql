@@ -17,7 +17,7 @@ pivoted as (
         {%- endfor %}
         bool_and(is_published) as is_published
     from education_counts
-    group by region_code, region_name_en, year
+    group by all
 ),
 
 final as (

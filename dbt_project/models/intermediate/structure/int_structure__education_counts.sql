@@ -13,22 +13,7 @@ education_levels as (
 ),
 
 education_rows as (
-    select
-        region_code,
-        year,
-        direction_code,
-        education_code,
-        persons,
-        provenance like 'published:%' as is_published
-    from counts
-    where table_code = 'by_education'
-      and flow_code = 'external'
-      and direction_code in ('arrival', 'departure')
-      and age_band_code = 'WA'
-      and country_code = '_T'
-      and sex_code = '_T'
-      and settlement_code = '_T'
-      and specialty_code = '_T'
+    {{ structure_count_rows('counts', 'by_education', 'education_code', age_band_code='WA') }}
 ),
 
 final as (

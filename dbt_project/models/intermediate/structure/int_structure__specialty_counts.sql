@@ -13,23 +13,7 @@ specialties as (
 ),
 
 specialty_rows as (
-    select
-        region_code,
-        year,
-        direction_code,
-        specialty_code,
-        persons,
-        provenance like 'published:%' as is_published
-    from counts
-    where table_code = 'by_specialty'
-      and flow_code = 'external'
-      and direction_code in ('arrival', 'departure')
-      and age_band_code = 'WA'
-      and country_code = '_T'
-      and sex_code = '_T'
-      and settlement_code = '_T'
-      -- the specialist total over both levels; a table split by level as well would otherwise count twice
-      and education_code = '_T'
+    {{ structure_count_rows('counts', 'by_specialty', 'specialty_code', age_band_code='WA') }}
 ),
 
 pivoted as (
@@ -41,7 +25,7 @@ pivoted as (
         cast(sum(persons) filter (where direction_code = 'departure') as bigint) as departures,
         bool_and(is_published) as is_published
     from specialty_rows
-    group by region_code, year, specialty_code
+    group by all
 ),
 
 final as (
