@@ -9,33 +9,18 @@ levels as (
 
 measured as (
     select
-        region_code,
-        region_name_en,
-        year,
-        direction_code,
-        education_code,
-        education_name_en,
-        is_specialist,
-        persons,
+        * exclude (education_order),
         sum(persons) over (partition by region_code, year, direction_code) as working_age_persons,
-        {{ structure_share_within('persons', ['region_code', 'year', 'direction_code']) }} as share_of_working_age_pct,
-        is_published
+        {{ structure_share_within('persons', ['region_code', 'year', 'direction_code']) }} as share_of_working_age_pct
     from levels
 ),
 
 final as (
     select
-        region_code,
-        region_name_en,
-        year,
-        direction_code,
-        education_code,
-        education_name_en,
-        is_specialist,
-        cast(persons as bigint) as persons,
-        cast(working_age_persons as bigint) as working_age_persons,
-        share_of_working_age_pct,
-        is_published
+        * replace (
+            cast(persons as bigint) as persons,
+            cast(working_age_persons as bigint) as working_age_persons
+        )
     from measured
 )
 
