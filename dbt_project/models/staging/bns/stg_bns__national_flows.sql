@@ -3,23 +3,11 @@ with source as (
 ),
 
 renamed as (
+    -- The canonical columns in file order, as in every staging model of counts: they are unioned by position.
     select
-        table_code,
-        year,
-        region_code,
-        flow_code,
-        direction_code,
-        country_code,
-        sex_code,
-        settlement_code,
-        age_band_code,
-        age_from,
-        age_to,
-        education_code,
-        specialty_code,
-        persons,
-        source_id,
-        provenance,
+        {%- for column in canonical_column_types() %}
+        {{ column }},
+        {%- endfor %}
         'bns_national_external_flows.csv' as source_file_name
     from source
 )
