@@ -38,9 +38,12 @@ inner join {{ periods_cte }}
     on {{ counts_cte }}.year between {{ periods_cte }}.start_year and {{ periods_cte }}.end_year
 {% endmacro %}
 
-{% macro structure_avg_of_yearly(column, digits=4) %}
-{#- The average over a period of a yearly measure, rounded like the measure itself. -#}
-cast(round(avg({{ column }}), {{ digits }}) as double) as avg_yearly_{{ column }}
+{% macro structure_avgs_of_yearly(columns, digits=4) %}
+{#- For each yearly measure in columns, its average over a period (avg_yearly_<column>), rounded like the
+    measure itself. -#}
+{%- for column in columns %}
+cast(round(avg({{ column }}), {{ digits }}) as double) as avg_yearly_{{ column }}{{ ',' if not loop.last }}
+{%- endfor %}
 {%- endmacro %}
 
 {% macro structure_country_shares(time_column) %}

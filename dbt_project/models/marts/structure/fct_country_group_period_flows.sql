@@ -27,9 +27,7 @@ period_sums as (
         is_top_level,
         cast(count(distinct year) as integer) as years_covered,
         cast(sum(persons) as bigint) as persons,
-        {{ structure_avg_of_yearly('share_of_all_pct') }},
-        {{ structure_avg_of_yearly('share_of_parent_group_pct') }},
-        {{ structure_avg_of_yearly('share_of_non_cis_pct') }},
+        {{ structure_avgs_of_yearly(['share_of_all_pct', 'share_of_parent_group_pct', 'share_of_non_cis_pct']) }},
         bool_and(is_published) as is_published
     from yearly_in_periods
     group by all

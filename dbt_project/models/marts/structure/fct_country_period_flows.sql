@@ -46,9 +46,7 @@ period_sums as (
         arg_max(group_code, year) as group_code,
         arg_max(is_baltic, year) as is_baltic,
         sum(persons) as persons,
-        {{ structure_avg_of_yearly('share_of_all_pct') }},
-        {{ structure_avg_of_yearly('share_of_group_pct') }},
-        {{ structure_avg_of_yearly('share_of_non_cis_pct') }},
+        {{ structure_avgs_of_yearly(['share_of_all_pct', 'share_of_group_pct', 'share_of_non_cis_pct']) }},
         bool_and(is_published) as is_published
     from yearly_in_periods
     group by all

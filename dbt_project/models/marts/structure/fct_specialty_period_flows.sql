@@ -33,9 +33,8 @@ period_sums as (
         cast(count(*) as integer) as years_covered,
         cast(sum(arrivals) as bigint) as arrivals,
         cast(sum(departures) as bigint) as departures,
-        {{ structure_avg_of_yearly('share_of_arrivals_pct') }},
-        {{ structure_avg_of_yearly('share_of_departures_pct') }},
-        {{ structure_avg_of_yearly('arrivals_per_departure', 6) }},
+        {{ structure_avgs_of_yearly(['share_of_arrivals_pct', 'share_of_departures_pct']) }},
+        {{ structure_avgs_of_yearly(['arrivals_per_departure'], 6) }},
         bool_and(is_published) as is_published
     from yearly_in_periods
     group by all
