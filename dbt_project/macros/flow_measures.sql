@@ -28,6 +28,13 @@ avg({{ yearly }}.departures) as avg_yearly_departures,
 avg({{ yearly }}.arrivals - {{ yearly }}.departures) as avg_yearly_net_migration,
 {{ safe_ratio('sum(' ~ yearly ~ '.arrivals)', 'sum(' ~ yearly ~ '.departures)') }} as arrivals_per_departure_of_sums,
 {{ safe_ratio('sum(' ~ yearly ~ '.departures)', 'sum(' ~ yearly ~ '.arrivals)') }} as departures_per_arrival_of_sums,
-avg({{ safe_ratio(yearly ~ '.arrivals', yearly ~ '.departures') }}) as avg_of_yearly_arrivals_per_departure,
-avg({{ safe_ratio(yearly ~ '.departures', yearly ~ '.arrivals') }}) as avg_of_yearly_departures_per_arrival
+{{ exact_avg(safe_ratio(yearly ~ '.arrivals', yearly ~ '.departures')) }} as avg_of_yearly_arrivals_per_departure,
+{{ exact_avg(safe_ratio(yearly ~ '.departures', yearly ~ '.arrivals')) }} as avg_of_yearly_departures_per_arrival
 {% endmacro %}
+
+{% macro exact_avg(expression) %}
+{#- Average of rounded values that does not depend on the order DuckDB's threads add them up in: the sum
+    is taken in exact decimal arithmetic, so the same data always gives the same last digit (an average
+    of two 4-digit shares can land exactly on a rounding tie, where floating-point noise would decide). -#}
+avg(cast(({{ expression }}) as decimal(38, 10)))
+{%- endmacro %}

@@ -42,7 +42,7 @@ inner join {{ periods_cte }}
 {#- For each yearly measure in columns, its average over a period (avg_yearly_<column>), rounded like the
     measure itself. -#}
 {%- for column in columns %}
-cast(round(avg({{ column }}), {{ digits }}) as double) as avg_yearly_{{ column }}{{ ',' if not loop.last }}
+cast(round({{ exact_avg(column) }}, {{ digits }}) as double) as avg_yearly_{{ column }}{{ ',' if not loop.last }}
 {%- endfor %}
 {%- endmacro %}
 
