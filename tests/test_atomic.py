@@ -1,0 +1,31 @@
+"""The atomic writer leaves the old file in place when writing fails, and no temporary behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from warehouse.atomic import write_atomically
+
+
+def test_successful_write_replaces_file_readable_by_others(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "table.csv"
+    write_atomically(target, lambda p: p.write_text("new\n"))
+    assert target.read_text() == "new\n"
+    assert target.stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in target.parent.iterdir()] == ["table.csv"]
+
+
+def test_failed_write_keeps_previous_content(tmp_path: Path) -> None:
+    target = tmp_path / "table.csv"
+    target.write_text("old\n")
+
+    def half_write(path: Path) -> None:
+        path.write_text("partial")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_atomically(target, half_write)
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]
