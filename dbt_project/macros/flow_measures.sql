@@ -26,8 +26,8 @@ sum({{ yearly }}.arrivals) - sum({{ yearly }}.departures) as net_migration,
 avg({{ yearly }}.arrivals) as avg_yearly_arrivals,
 avg({{ yearly }}.departures) as avg_yearly_departures,
 avg({{ yearly }}.arrivals - {{ yearly }}.departures) as avg_yearly_net_migration,
-{{ safe_ratio('sum(' ~ yearly ~ '.arrivals)', 'sum(' ~ yearly ~ '.departures)') }} as arrivals_per_departure_of_sums,
-{{ safe_ratio('sum(' ~ yearly ~ '.departures)', 'sum(' ~ yearly ~ '.arrivals)') }} as departures_per_arrival_of_sums,
+{{ safe_ratio('sum(' ~ yearly ~ '.arrivals)', 'sum(' ~ yearly ~ '.departures)') }} as arrivals_per_departure,
+{{ safe_ratio('sum(' ~ yearly ~ '.departures)', 'sum(' ~ yearly ~ '.arrivals)') }} as departures_per_arrival,
 {{ exact_avg(safe_ratio(yearly ~ '.arrivals', yearly ~ '.departures')) }} as avg_of_yearly_arrivals_per_departure,
 {{ exact_avg(safe_ratio(yearly ~ '.departures', yearly ~ '.arrivals')) }} as avg_of_yearly_departures_per_arrival
 {% endmacro %}

@@ -39,10 +39,10 @@ inner join {{ periods_cte }}
 {% endmacro %}
 
 {% macro structure_avgs_of_yearly(columns, digits=4) %}
-{#- For each yearly measure in columns, its average over a period (avg_yearly_<column>), rounded like the
+{#- For each yearly measure in columns, its average over a period (avg_of_yearly_<column>), rounded like the
     measure itself. -#}
 {%- for column in columns %}
-cast(round({{ exact_avg(column) }}, {{ digits }}) as double) as avg_yearly_{{ column }}{{ ',' if not loop.last }}
+cast(round({{ exact_avg(column) }}, {{ digits }}) as double) as avg_of_yearly_{{ column }}{{ ',' if not loop.last }}
 {%- endfor %}
 {%- endmacro %}
 

@@ -188,16 +188,16 @@ def test_country_period_flows_distinguish_share_of_sums_from_average_share(
     keys = ["region_code", "period_code", "direction_code", "country_code"]
     sums = in_periods.groupby(keys, as_index=False).agg(
         persons=("persons", "sum"), group_code=("group_code", "last"), is_aggregate=("is_aggregate", "first"),
-        avg_yearly_share_of_all_pct=("share_of_all_pct", "mean"),
-        avg_yearly_share_of_group_pct=("share_of_group_pct", "mean"))
+        avg_of_yearly_share_of_all_pct=("share_of_all_pct", "mean"),
+        avg_of_yearly_share_of_group_pct=("share_of_group_pct", "mean"))
     years = in_periods.groupby(["region_code", "period_code"])["year"].nunique().rename("years_covered")
     expected = _country_shares(sums, "period_code").rename(columns={"rank": "rank_in_period"})
     expected = expected.merge(years.reset_index(), on=["region_code", "period_code"])
     expected["avg_yearly_persons"] = expected["persons"] / expected["years_covered"]
     _compare(marts["fct_country_period_flows"], expected, keys, {
         "persons": 0, "years_covered": 0, "avg_yearly_persons": 0.01, "share_of_all_pct": SHARE_TOLERANCE,
-        "avg_yearly_share_of_all_pct": SHARE_TOLERANCE, "share_of_group_pct": SHARE_TOLERANCE,
-        "avg_yearly_share_of_group_pct": SHARE_TOLERANCE, "share_of_non_cis_pct": SHARE_TOLERANCE,
+        "avg_of_yearly_share_of_all_pct": SHARE_TOLERANCE, "share_of_group_pct": SHARE_TOLERANCE,
+        "avg_of_yearly_share_of_group_pct": SHARE_TOLERANCE, "share_of_non_cis_pct": SHARE_TOLERANCE,
         "rank_in_period": 0})
 
 
@@ -207,11 +207,11 @@ def test_country_group_period_flows(
     yearly = _group_shares(_group_years(country_years), "year")
     keys = ["region_code", "period_code", "direction_code", "group_code"]
     sums = _in_periods(yearly, periods).groupby(keys, as_index=False).agg(
-        persons=("persons", "sum"), avg_yearly_share_of_parent_group_pct=("share_of_parent_group_pct", "mean"))
+        persons=("persons", "sum"), avg_of_yearly_share_of_parent_group_pct=("share_of_parent_group_pct", "mean"))
     expected = _group_shares(sums, "period_code")
     _compare(marts["fct_country_group_period_flows"], expected, keys, {
         "persons": 0, "share_of_all_pct": SHARE_TOLERANCE, "share_of_parent_group_pct": SHARE_TOLERANCE,
-        "avg_yearly_share_of_parent_group_pct": SHARE_TOLERANCE, "share_of_non_cis_pct": SHARE_TOLERANCE})
+        "avg_of_yearly_share_of_parent_group_pct": SHARE_TOLERANCE, "share_of_non_cis_pct": SHARE_TOLERANCE})
 
 
 # --- education -------------------------------------------------------------------------------------------
@@ -272,16 +272,16 @@ def test_education_period_structure_ratio_of_sums_and_average_of_ratios(
     counts = [c for c in education_years.columns if c.endswith(("_arrivals", "_departures"))]
     sums = in_periods.groupby(["region_code", "period_code"])[counts].sum()
     averages = in_periods.groupby(["region_code", "period_code"]).agg(
-        avg_yearly_higher_departure_to_arrival_share_ratio=("higher_departure_to_arrival_share_ratio", "mean"),
-        avg_yearly_secondary_vocational_arrivals_per_departure=("secondary_vocational_arrivals_per_departure",
+        avg_of_yearly_higher_departure_to_arrival_share_ratio=("higher_departure_to_arrival_share_ratio", "mean"),
+        avg_of_yearly_secondary_vocational_arrivals_per_departure=("secondary_vocational_arrivals_per_departure",
                                                                 "mean"))
     expected = _education_measures(sums.join(averages).reset_index())
     _compare(marts["fct_education_period_structure"], expected, ["region_code", "period_code"], {
         "higher_arrivals": 0, "working_age_departures": 0,
         "higher_share_of_departures_pct": SHARE_TOLERANCE,
         "higher_departure_to_arrival_share_ratio": RATIO_TOLERANCE,
-        "avg_yearly_higher_departure_to_arrival_share_ratio": RATIO_TOLERANCE,
-        "avg_yearly_secondary_vocational_arrivals_per_departure": RATIO_TOLERANCE})
+        "avg_of_yearly_higher_departure_to_arrival_share_ratio": RATIO_TOLERANCE,
+        "avg_of_yearly_secondary_vocational_arrivals_per_departure": RATIO_TOLERANCE})
 
 
 # --- specialties -----------------------------------------------------------------------------------------
@@ -320,11 +320,11 @@ def test_specialty_period_flows(
     keys = ["region_code", "period_code", "specialty_code"]
     sums = _in_periods(yearly, periods).groupby(keys, as_index=False).agg(
         arrivals=("arrivals", "sum"), departures=("departures", "sum"),
-        avg_yearly_arrivals_per_departure=("arrivals_per_departure", "mean"),
-        avg_yearly_share_of_departures_pct=("share_of_departures_pct", "mean"))
+        avg_of_yearly_arrivals_per_departure=("arrivals_per_departure", "mean"),
+        avg_of_yearly_share_of_departures_pct=("share_of_departures_pct", "mean"))
     expected = _specialty_measures(sums, "period_code")
     _compare(marts["fct_specialty_period_flows"], expected, keys, {
         "arrivals": 0, "departures": 0, "share_of_arrivals_pct": SHARE_TOLERANCE,
         "share_of_departures_pct": SHARE_TOLERANCE, "arrivals_per_departure": RATIO_TOLERANCE,
-        "avg_yearly_arrivals_per_departure": RATIO_TOLERANCE,
-        "avg_yearly_share_of_departures_pct": SHARE_TOLERANCE})
+        "avg_of_yearly_arrivals_per_departure": RATIO_TOLERANCE,
+        "avg_of_yearly_share_of_departures_pct": SHARE_TOLERANCE})
