@@ -29,3 +29,24 @@ def test_failed_write_keeps_previous_content(tmp_path: Path) -> None:
         write_atomically(target, half_write)
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]
+
+
+def test_publish_lock_excludes_a_second_publisher(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import textwrap
+
+    from warehouse.publish import publish_lock
+
+    published = tmp_path / "kz_migration.duckdb"
+    probe = textwrap.dedent(f"""
+        import fcntl, sys
+        handle = open({str(published) + ".publish.lock"!r}, "a")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            sys.exit(3)
+    """)
+    with publish_lock(published):
+        assert subprocess.run([sys.executable, "-c", probe], check=False).returncode == 3
+    assert subprocess.run([sys.executable, "-c", probe], check=False).returncode == 0

@@ -9,10 +9,12 @@ connection sees the new one, and a failed build never touches the published file
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +62,24 @@ def run_dbt_build(build_path: Path, dbt_args: Sequence[str] = (), env: dict[str,
         )
 
 
+@contextmanager
+def publish_lock(published_path: Path) -> Iterator[None]:
+    """Serialise every swap onto ``published_path`` between processes (dbt builds, the replication step).
+
+    An advisory lock on a file beside the warehouse: a publisher that copies the published file, adds to it
+    and swaps it back holds the lock from the copy to the swap, so no other build can land in between and
+    be overwritten by the older copy. Readers never take it.
+    """
+    lock_path = Path(published_path).with_name(Path(published_path).name + ".publish.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def finalize_and_swap(build_path: Path, published_path: Path) -> None:
     """Checkpoint the build file so it is self-contained, then rename it over the published file."""
     with duckdb.connect(str(build_path)) as connection:
@@ -89,7 +109,8 @@ def build_and_publish(
     paths.build.parent.mkdir(parents=True, exist_ok=True)
     _remove_database_files(paths.build)
     run_dbt_build(paths.build, dbt_args, env)
-    finalize_and_swap(paths.build, paths.published)
+    with publish_lock(paths.published):
+        finalize_and_swap(paths.build, paths.published)
     return paths.published
 
 
