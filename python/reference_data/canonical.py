@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import gzip
 import io
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from reference_data.inputs import REPUBLIC
+from warehouse.atomic import write_atomically
 
 COLUMNS = ["table_code", "year", "region_code", "flow_code", "direction_code", "country_code", "sex_code",
            "settlement_code", "age_band_code", "age_from", "age_to", "education_code", "specialty_code",
@@ -42,22 +41,18 @@ def _add(left, right):
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:
-    """Write the gzip-compressed CSV to a temporary file in the same folder, then rename it into place.
+    """Write the gzip-compressed CSV atomically (``warehouse.atomic``): readers never see half a table.
 
     Compressed because the table by sex and age is 19 MB as text (1 MB gzipped); the gzip header carries
     no file name and no time stamp, so the same table always gives the same bytes.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
-    try:
+
+    def write_gzip_csv(temporary: Path) -> None:
         with (
-            os.fdopen(handle, "wb") as raw,
+            open(temporary, "wb") as raw,
             gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as compressed,
             io.TextIOWrapper(compressed, encoding="utf-8", newline="") as out,
         ):
             frame.to_csv(out, index=False, lineterminator="\n")
-        os.chmod(temp_name, 0o644)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+
+    write_atomically(path, write_gzip_csv)
