@@ -1,4 +1,8 @@
-"""python -m bns_ingest SRC [--out DIR]: ingest BNS downloads into the canonical raw tables."""
+"""python -m bns_ingest SRC [--out DIR]: ingest BNS downloads into the canonical raw tables.
+
+Each ingest replaces the whole previous official set: tables of an earlier ingest are not carried
+over, so put every download you want in SRC. The output path is a symlink switched atomically to a
+new version folder beside it (DIR.v<time>-<id>); the previous version is kept there for rollback."""
 
 from __future__ import annotations
 
@@ -12,13 +16,18 @@ from bns_ingest.pipeline import ingest
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bns_ingest", description=__doc__)
-    parser.add_argument("src", type=Path, help="a BNS download or a folder of them")
+    parser = argparse.ArgumentParser(
+        prog="python -m bns_ingest", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "src", type=Path, help="a BNS download or a folder of them: ALL the downloads of the new official set"
+    )
     parser.add_argument(
         "--out",
         type=Path,
         default=Path("data/official/tables"),
-        help="output folder, replaced as a whole (default: data/official/tables)",
+        help="output path, a symlink to the current set, which each ingest replaces as a whole "
+        "(default: data/official/tables)",
     )
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="dimension seeds folder")
     parser.add_argument(
@@ -40,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for table_code, count in rows.items():
         print(f"{table_code}: {count} rows")
-    print(f"written to {args.out}")
+    print(f"written to {args.out} -> {args.out.resolve().name} (the previous set replaced as a whole)")
     return 0
 
 
