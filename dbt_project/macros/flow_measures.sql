@@ -1,8 +1,10 @@
-{% macro yoy_growth_pct(column, partition_by, order_by='year') %}
+{% macro yoy_growth_pct(column, partition_by, order_by='year', comparable='true') %}
 {#- Percent change on the previous year within the partition; null when the previous year is missing
-    (not merely the previous row) or was zero. -#}
+    (not merely the previous row), was zero, or when `comparable` is false (e.g. the region's borders
+    changed that year, so the two years measure different territories). -#}
 case
-    when lag({{ order_by }}) over (partition by {{ partition_by }} order by {{ order_by }}) = {{ order_by }} - 1
+    when ({{ comparable }})
+     and lag({{ order_by }}) over (partition by {{ partition_by }} order by {{ order_by }}) = {{ order_by }} - 1
      and lag({{ column }}) over (partition by {{ partition_by }} order by {{ order_by }}) <> 0
     then round(
         100.0 * ({{ column }} - lag({{ column }}) over (partition by {{ partition_by }} order by {{ order_by }}))

@@ -17,6 +17,11 @@ population as (
     where sex_code = '_T' and settlement_code = '_T'
 ),
 
+boundary_changes as (
+    select distinct region_code, change_year as year
+    from {{ ref('stg_reference__region_boundary_changes') }}
+),
+
 stacked as (
     select
         region_code,
@@ -40,9 +45,11 @@ stacked as (
 final as (
     select
         stacked.*,
-        population.residents_on_1_january
+        population.residents_on_1_january,
+        boundary_changes.year is not null as has_boundary_change
     from stacked
     left join population using (region_code, year)
+    left join boundary_changes using (region_code, year)
 )
 
 select * from final

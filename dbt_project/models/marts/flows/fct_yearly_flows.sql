@@ -16,14 +16,16 @@ measured as (
         flows.departures,
         flows.arrivals - flows.departures as net_migration,
         {{ safe_ratio('flows.arrivals', 'flows.departures') }} as arrivals_per_departure,
-        {{ yoy_growth_pct('flows.arrivals', 'flows.region_code, flows.age_scope_code') }} as arrivals_yoy_growth_pct,
-        {{ yoy_growth_pct('flows.departures', 'flows.region_code, flows.age_scope_code') }}
-            as departures_yoy_growth_pct,
+        {{ yoy_growth_pct('flows.arrivals', 'flows.region_code, flows.age_scope_code',
+            comparable='not flows.has_boundary_change') }} as arrivals_yoy_growth_pct,
+        {{ yoy_growth_pct('flows.departures', 'flows.region_code, flows.age_scope_code',
+            comparable='not flows.has_boundary_change') }} as departures_yoy_growth_pct,
         flows.residents_on_1_january,
         {{ safe_ratio('1000 * flows.arrivals', 'flows.residents_on_1_january') }} as arrivals_per_1000_residents,
         {{ safe_ratio('1000 * flows.departures', 'flows.residents_on_1_january') }} as departures_per_1000_residents,
         {{ safe_ratio('1000 * (flows.arrivals - flows.departures)', 'flows.residents_on_1_january') }}
             as net_migration_per_1000_residents,
+        flows.has_boundary_change,
         flows.is_published
     from flows
     inner join regions on flows.region_code = regions.region_code

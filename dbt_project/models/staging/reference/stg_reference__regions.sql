@@ -12,7 +12,8 @@ renamed as (
         bns_order,
         first_year,
         last_year,
-        successor_region_codes
+        successor_region_codes,
+        territory_code
     from source
 )
 
