@@ -13,6 +13,11 @@ treated region itself, so the estimate is compared with estimates obtained where
 Both report ``min_attainable_p = 1 / (1 + #placebos)``: with 19 donors no result can be
 "significant" beyond p = 0.05, whatever its size, and the report must say so.
 
+A placebo whose estimate is undefined (NaN: its indicator is absorbed by the fixed effects, so the
+regression cannot separate it) is not a draw from the null distribution. It is dropped from both the
+count of extreme placebos and the number of placebos, and listed in ``undefined_placebos`` so the
+report can say which ones were lost; counting it in the denominator would make p look smaller.
+
 Input: the long panel documented in :mod:`analysis.did` (region_code, year, is_treated, is_post and
 the outcome column), with exactly one treated region.
 """
@@ -24,17 +29,32 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.did import POST, REGION, TREATED, YEAR, did_point_estimate, fixed_effects_design, prepare_panel
+from analysis.did import POST, REGION, TREATED, YEAR, fixed_effects_design, prepare_panel
 
 # Placebo effects this close to the actual one (relative) count as ties, i.e. as extreme as it.
 _TIE_TOLERANCE = 1e-10
+# An indicator whose residual (after the fixed effects) keeps less than this share of its squared norm
+# is absorbed by them: its coefficient is 0/0 up to rounding, so it is reported as undefined (NaN)
+# rather than as the huge number floating-point noise would give.
+_ABSORBED_SHARE = 1e-10
 
 
 def rank_p_value(actual: float, placebos: np.ndarray | list[float]) -> float:
-    """(1 + #{|placebo| >= |actual|}) / (1 + #placebos): the rank p-value of a two-sided statistic."""
-    values = np.abs(np.asarray(placebos, dtype=float))
+    """(1 + #{|placebo| >= |actual|}) / (1 + #placebos): the rank p-value of a two-sided statistic.
+
+    NaN placebos are not placebos: they are left out of the numerator and the denominator (callers
+    report which ones). An undefined actual estimate has no rank and is refused.
+    """
+    if not np.isfinite(actual):
+        raise ValueError(f"the actual estimate is {actual}: it has no rank among the placebos")
+    values = np.asarray(placebos, dtype=float)
+    values = np.abs(values[~np.isnan(values)])
     threshold = abs(actual) * (1.0 - _TIE_TOLERANCE)
     return float((1 + np.sum(values >= threshold)) / (1 + len(values)))
+
+
+def _undefined(labels: list, estimates: np.ndarray) -> tuple[str, ...]:
+    return tuple(str(label) for label, value in zip(labels, estimates, strict=True) if np.isnan(value))
 
 
 def _estimates_for_indicators(frame: pd.DataFrame, outcome: str, indicators: np.ndarray) -> np.ndarray:
@@ -49,8 +69,15 @@ def _estimates_for_indicators(frame: pd.DataFrame, outcome: str, indicators: np.
     y_res = y - basis @ (basis.T @ y)
     d_res = indicators - basis @ (basis.T @ indicators)
     denominators = np.einsum("ij,ij->j", d_res, d_res)
+    absorbed = denominators <= _ABSORBED_SHARE * np.einsum("ij,ij->j", indicators, indicators)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (d_res.T @ y_res) / denominators
+        return np.where(absorbed, np.nan, (d_res.T @ y_res) / denominators)
+
+
+def _did_estimate(frame: pd.DataFrame, outcome: str) -> float:
+    """The TWFE DiD of ``frame``'s own treated × post indicator; NaN when the fixed effects absorb it."""
+    indicator = (frame[TREATED] & frame[POST]).to_numpy(dtype=float)[:, None]
+    return float(_estimates_for_indicators(frame, outcome, indicator)[0])
 
 
 def _single_treated(frame: pd.DataFrame) -> str:
@@ -62,7 +89,11 @@ def _single_treated(frame: pd.DataFrame) -> str:
 
 @dataclass(frozen=True)
 class PlaceboInSpaceResult:
-    """``placebo_estimates`` columns: region_code, estimate (DiD with that region as treated)."""
+    """``placebo_estimates`` columns: region_code, estimate (DiD with that region as treated; NaN if undefined).
+
+    ``n_placebos`` counts only defined estimates; ``undefined_placebos`` lists the regions whose
+    estimate is NaN (left out of the p-value).
+    """
 
     outcome: str
     treated_region: str
@@ -72,6 +103,7 @@ class PlaceboInSpaceResult:
     p_value: float
     min_attainable_p: float
     excluded_regions: dict[str, str]
+    undefined_placebos: tuple[str, ...] = ()
 
 
 def placebo_in_space(panel: pd.DataFrame, outcome: str) -> PlaceboInSpaceResult:
@@ -83,7 +115,7 @@ def placebo_in_space(panel: pd.DataFrame, outcome: str) -> PlaceboInSpaceResult:
     """
     frame = prepare_panel(panel, outcome)
     treated_region = _single_treated(frame)
-    actual = did_point_estimate(frame, outcome)
+    actual = _did_estimate(frame, outcome)
 
     controls = frame.loc[frame[REGION] != treated_region].reset_index(drop=True)
     observed = controls.groupby(REGION)[POST].agg(["any", "all"])
@@ -100,7 +132,10 @@ def placebo_in_space(panel: pd.DataFrame, outcome: str) -> PlaceboInSpaceResult:
     indicators = np.column_stack([(controls[REGION] == r).to_numpy(dtype=float) * post for r in placebo_regions])
     estimates = _estimates_for_indicators(controls, outcome, indicators)
     placebo = pd.DataFrame({"region_code": placebo_regions, "estimate": estimates})
-    n = len(placebo_regions)
+    undefined = _undefined(placebo_regions, estimates)
+    n = len(placebo_regions) - len(undefined)
+    if n == 0:
+        raise ValueError(f"every placebo estimate is undefined (regions {', '.join(undefined)})")
     return PlaceboInSpaceResult(
         outcome=outcome,
         treated_region=treated_region,
@@ -110,12 +145,17 @@ def placebo_in_space(panel: pd.DataFrame, outcome: str) -> PlaceboInSpaceResult:
         p_value=rank_p_value(actual, estimates),
         min_attainable_p=1.0 / (n + 1),
         excluded_regions=excluded,
+        undefined_placebos=undefined,
     )
 
 
 @dataclass(frozen=True)
 class PlaceboInTimeResult:
-    """``placebo_estimates`` columns: fake_first_post_year, window_end_year, estimate."""
+    """``placebo_estimates`` columns: fake_first_post_year, window_end_year, estimate (NaN if undefined).
+
+    ``n_placebos`` counts only defined estimates; ``undefined_placebos`` lists the fake crisis years
+    whose estimate is NaN (left out of the p-value).
+    """
 
     outcome: str
     treated_region: str
@@ -126,6 +166,7 @@ class PlaceboInTimeResult:
     n_placebos: int
     p_value: float
     min_attainable_p: float
+    undefined_placebos: tuple[str, ...] = ()
 
 
 def placebo_in_time(
@@ -136,15 +177,18 @@ def placebo_in_time(
     Only years before the real first post year are used. A fake crisis year f uses the years
     before f as its pre-period (at least ``min_pre_years`` of them) and f … f + post_length − 1 as
     its post-period; later pre-period years are not used for that placebo. ``post_length``
-    defaults to the number of real post-period years in the panel.
+    defaults (when None) to the number of real post-period years in the panel; an explicit value
+    below 1 is refused.
     """
     frame = prepare_panel(panel, outcome)
     treated_region = _single_treated(frame)
-    actual = did_point_estimate(frame, outcome)
+    actual = _did_estimate(frame, outcome)
     first_post = int(frame.loc[frame[POST], YEAR].min())
-    length = post_length or int(frame.loc[frame[POST], YEAR].nunique())
-    if length < 1 or min_pre_years < 1:
-        raise ValueError("post_length and min_pre_years must be positive")
+    if post_length is not None and post_length < 1:
+        raise ValueError(f"post_length must be at least 1 year, got {post_length}")
+    if min_pre_years < 1:
+        raise ValueError(f"min_pre_years must be at least 1, got {min_pre_years}")
+    length = int(frame.loc[frame[POST], YEAR].nunique()) if post_length is None else int(post_length)
     pre = frame.loc[frame[YEAR] < first_post]
     pre_years = sorted(pre[YEAR].unique())
     fake_years = [
@@ -163,11 +207,15 @@ def placebo_in_time(
             {
                 "fake_first_post_year": fake,
                 "window_end_year": fake + length - 1,
-                "estimate": did_point_estimate(window.reset_index(drop=True), outcome),
+                "estimate": _did_estimate(window.reset_index(drop=True), outcome),
             }
         )
     placebo = pd.DataFrame(rows)
-    n = len(placebo)
+    estimates = placebo["estimate"].to_numpy(dtype=float)
+    undefined = _undefined(list(placebo["fake_first_post_year"]), estimates)
+    n = len(placebo) - len(undefined)
+    if n == 0:
+        raise ValueError(f"every placebo-in-time estimate is undefined (fake years {', '.join(undefined)})")
     return PlaceboInTimeResult(
         outcome=outcome,
         treated_region=treated_region,
@@ -176,6 +224,7 @@ def placebo_in_time(
         post_length=length,
         placebo_estimates=placebo,
         n_placebos=n,
-        p_value=rank_p_value(actual, placebo["estimate"].to_numpy()),
+        p_value=rank_p_value(actual, estimates),
         min_attainable_p=1.0 / (n + 1),
+        undefined_placebos=undefined,
     )

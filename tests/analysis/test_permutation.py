@@ -81,3 +81,45 @@ def test_permutation_needs_single_treated_region(panel_factory):
     panel.loc[panel.region_code == "C01", "is_treated"] = True
     with pytest.raises(ValueError, match="exactly one treated"):
         placebo_in_space(panel, "net")
+
+
+def test_rank_p_value_leaves_undefined_placebos_out_of_numerator_and_denominator():
+    # Defined placebos 3 and 1; |3| >= 2 -> (1 + 1) / (1 + 2).
+    assert rank_p_value(2.0, [np.nan, 3.0, 1.0, np.nan]) == pytest.approx(2 / 3)
+    with pytest.raises(ValueError, match="no rank"):
+        rank_p_value(np.nan, [1.0, 2.0])
+
+
+def test_placebo_in_space_drops_and_reports_an_absorbed_placebo(panel_factory):
+    panel = panel_factory(seed=31, n_regions=8, effect=20.0)
+    controls = [f"C{i:02d}" for i in range(1, 8)]
+    # Among the controls, 2023 is observed only for C05, so C05 x post is the 2023 year dummy: its
+    # placebo DiD is not identified. (The real run still identifies Almaty's effect: T0 has 2023.)
+    panel.loc[panel.region_code.isin([c for c in controls if c != "C05"]) & (panel.year == 2023), "net"] = np.nan
+    panel.loc[(panel.region_code == "C05") & (panel.year == 2022), "net"] = np.nan
+    result = placebo_in_space(panel, "net")
+    assert result.undefined_placebos == ("C05",)
+    assert result.n_placebos == 6 and result.min_attainable_p == pytest.approx(1 / 7)
+    assert np.isnan(result.placebo_estimates.set_index("region_code").loc["C05", "estimate"])
+    # The p-value from six separate regressions, one per identified placebo region.
+    observed = panel.dropna(subset=["net"])
+    actual = abs(estimate_did(observed, "net").estimate)
+    others = observed[observed.region_code != "T0"].copy()
+    placebo_effects = []
+    for region in (c for c in controls if c != "C05"):
+        others["is_treated"] = others.region_code == region
+        placebo_effects.append(abs(estimate_did(others, "net").estimate))
+    expected = (1 + sum(e >= actual for e in placebo_effects)) / 7
+    assert result.p_value == pytest.approx(expected)
+
+
+def test_placebo_in_time_refuses_an_explicit_zero_post_length(panel_factory):
+    panel = panel_factory(seed=24)
+    with pytest.raises(ValueError, match="post_length must be at least 1"):
+        placebo_in_time(panel, "net", post_length=0)
+    with pytest.raises(ValueError, match="min_pre_years must be at least 1"):
+        placebo_in_time(panel, "net", min_pre_years=0)
+    # One-year windows: fake years 2003..2021 (three pre years before each, window inside 2000-2021).
+    one_year = placebo_in_time(panel, "net", post_length=1)
+    assert one_year.post_length == 1
+    assert list(one_year.placebo_estimates["fake_first_post_year"]) == list(range(2003, 2022))
