@@ -34,10 +34,27 @@ TREATED = "is_treated"
 POST = "is_post"
 PANEL_COLUMNS = (REGION, YEAR, TREATED, POST)
 
+# Below this many treated regions the cluster-robust (by region) standard error comes with a warning.
+# Why a count of *treated* regions: the CRVE t-test's size depends on how many clusters are treated,
+# not on the total (MacKinnon & Webb 2017, "Wild bootstrap inference for wildly different cluster
+# sizes", J. Appl. Econometrics 32(2); MacKinnon & Webb 2018, "The wild bootstrap for few (treated)
+# clusters", Econometrics Journal 21(2)). With one treated cluster its residuals are forced towards
+# zero, its contribution to the variance is missing and the test over-rejects grossly; the distortion
+# shrinks only gradually as treated clusters are added. Why 5: a conventional rule of thumb for
+# "very few", deliberately conservative, not a sharp bound derived from those simulations. It never
+# decides anything here: the analysis always has exactly one treated region (Almaty), so the warning
+# always fires and the permutation p-values carry the inference.
+MIN_TREATED_FOR_CLUSTER_SE = 5
+
 ONE_TREATED_WARNING = (
     "only {n} treated region(s): cluster-robust standard errors by region are unreliable with so few "
     "treated clusters; use the permutation (placebo) p-values instead"
 )
+
+
+def few_treated_warning(n_treated: int) -> str | None:
+    """The warning for clustered inference with fewer than ``MIN_TREATED_FOR_CLUSTER_SE`` treated regions."""
+    return ONE_TREATED_WARNING.format(n=n_treated) if n_treated < MIN_TREATED_FOR_CLUSTER_SE else None
 
 
 def _as_bool(values: pd.Series, column: str) -> pd.Series:
@@ -93,18 +110,6 @@ def fixed_effects_design(frame: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     return matrix, ["const", *regions.columns, *years.columns]
 
 
-def did_point_estimate(frame: pd.DataFrame, outcome: str) -> float:
-    """TWFE DiD coefficient only (no standard errors): the fast path used by the placebo loops.
-
-    ``frame`` must already be validated by :func:`prepare_panel` (or have the same columns/types).
-    """
-    effects, _ = fixed_effects_design(frame)
-    interaction = (frame[TREATED] & frame[POST]).to_numpy(dtype=float)
-    design = np.column_stack([interaction, effects])
-    coefficients, *_ = np.linalg.lstsq(design, frame[outcome].to_numpy(), rcond=None)
-    return float(coefficients[0])
-
-
 @dataclass(frozen=True)
 class DidResult:
     """TWFE DiD estimate of ``delta`` with conventional and cluster-robust (by region) inference."""
@@ -143,7 +148,7 @@ def estimate_did(panel: pd.DataFrame, outcome: str, confidence: float = 0.95) ->
     ci_conv = conventional.conf_int(alpha)[0]
     ci_clu = clustered.conf_int(alpha)[0]
     treated = tuple(sorted(frame.loc[frame[TREATED], REGION].unique()))
-    warning = ONE_TREATED_WARNING.format(n=len(treated)) if len(treated) < 5 else None
+    warning = few_treated_warning(len(treated))
     return DidResult(
         outcome=outcome,
         estimate=float(conventional.params[0]),
@@ -293,5 +298,5 @@ def event_study(
         parallel_trends_rejected=rejected,
     )
     n_treated = frame.loc[frame[TREATED], REGION].nunique()
-    warning = ONE_TREATED_WARNING.format(n=n_treated) if n_treated < 5 else None
+    warning = few_treated_warning(n_treated)
     return EventStudyResult(outcome, reference_year, coefficients, pre_trend, confidence, warning)
