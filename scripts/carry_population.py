@@ -9,59 +9,70 @@ dbt_project/seeds/bns_population_by_region.csv with a citation on every row:
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-from bns_ingest.cells import POPULATION_TABLE, Cell
+from bns_ingest.cells import POPULATION_TABLE, TOTAL, Cell
 from bns_ingest.context import Dimensions
-from bns_ingest.errors import IngestError
+from bns_ingest.errors import IngestError, Problem
 from bns_ingest.pipeline import validated_cells
 from bns_ingest.writer import write_table
+from warehouse.atomic import write_atomically
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_ID = "bns_dynamic_population_by_region"
 SEED = ROOT / "dbt_project" / "seeds" / "bns_population_by_region.csv"
 
 
-def check_all_equals_men_plus_women(cells: list[Cell]) -> None:
-    """Every both-sexes figure needs its men and women figures and must be their sum."""
-    by_key = {(c.year, c.region_code, c.settlement_code, c.sex_code): c.persons for c in cells}
-    both = [key for key in by_key if key[3] == "_T"]
-    if not both:
-        raise ValueError("the workbook has no both-sexes figures («Все население»)")
-    for year, region, settlement, _ in both:
-        men, women = by_key.get((year, region, settlement, "M")), by_key.get((year, region, settlement, "F"))
-        total = by_key[(year, region, settlement, "_T")]
-        if men is None or women is None or men + women != total:
-            raise ValueError(f"{year} region {region} {settlement}: all {total} != men {men} + women {women}")
+SEX_NAMES = {"M": "men", "F": "women"}
+
+
+def check_every_total_has_men_and_women(cells: list[Cell], workbook: Path) -> None:
+    """The seed must split every both-sexes figure by sex. Whether men + women equal «Все
+    население» is checked by the pipeline (validate.check_sums), but only where both are printed:
+    a workbook without its «Женщины» sheet would pass it."""
+    sexes: dict[tuple[int, str, str], set[str]] = {}
+    for cell in cells:
+        sexes.setdefault((cell.year, cell.region_code, cell.settlement_code), set()).add(cell.sex_code)
+    totals = [cell for cell in cells if cell.sex_code == TOTAL]
+    if not totals:
+        raise IngestError([Problem(workbook.name, "no both-sexes population figures («Все население»)")])
+    problems = []
+    for cell in totals:
+        present = sexes[(cell.year, cell.region_code, cell.settlement_code)]
+        missing = [name for code, name in SEX_NAMES.items() if code not in present]
+        if missing:
+            w = cell.where
+            message = f"both-sexes figure without its {' and '.join(missing)} figure"
+            problems.append(Problem(w.file, message, w.sheet, w.row, w.column, w.raw))
+    if problems:
+        raise IngestError(problems)
 
 
 def carry(workbook: Path, seed: Path = SEED) -> int:
+    """Write the seed from `workbook`; IngestError (and no write) when the workbook is not valid."""
     cells = [
         c
         for c in validated_cells([workbook], Dimensions.from_seeds(), source_ids={workbook: SOURCE_ID})
         if c.table_code == POPULATION_TABLE
     ]
-    check_all_equals_men_plus_women(cells)
-    handle, temp = tempfile.mkstemp(prefix=".bns_population_", suffix=".csv", dir=seed.parent)
-    os.close(handle)
-    try:
-        write_table(Path(temp), cells)
-        os.chmod(temp, 0o644)
-        os.replace(temp, seed)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    check_every_total_has_men_and_women(cells, workbook)
+    write_atomically(seed, lambda path: write_table(path, cells))
     return len(cells)
 
 
-if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit(__doc__)
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print(__doc__, file=sys.stderr)
+        return 2
     try:
-        rows = carry(Path(sys.argv[1]))
+        rows = carry(Path(argv[0]))
     except IngestError as error:
-        sys.exit(str(error))
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     print(f"{SEED.relative_to(ROOT)}: {rows} rows")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

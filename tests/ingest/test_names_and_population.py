@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from bns_layouts import SEEDS, population_sheets, read_rows, write_iblock, write_workbook
+from bns_layouts import REPUBLIC_LABEL, SEEDS, Sheet, population_sheets, read_rows, write_iblock, write_workbook
 
 from bns_ingest import IngestError, ingest
 from bns_ingest.names import RegionNames, normalise_name
@@ -96,6 +98,59 @@ def test_carry_population_writes_the_seed_with_citations(tmp_path: Path) -> None
 def test_carry_population_needs_men_and_women_for_every_total(tmp_path: Path) -> None:
     men_only = [s for s in population_sheets([2017]) if s.name != "Женщины"]
     workbook = write_workbook(tmp_path / "pop.xlsx", men_only)
-    with pytest.raises(ValueError, match="women None"):
+    with pytest.raises(
+        IngestError,
+        match=r"pop.xlsx, sheet 'Все население', row 2, column B: both-sexes "
+        r"figure without its women figure",
+    ):
         _carry_module().carry(workbook, tmp_path / "seed.csv")
     assert not (tmp_path / "seed.csv").exists()
+
+
+def all_population_off_by_one(years: list[int], labels: tuple[str, ...], year_index: int) -> list[Sheet]:
+    """The population workbook with «Все население» one person above men + women in `labels`."""
+    sheets = population_sheets(years)
+    everyone = sheets[0]
+    assert everyone.name == "Все население"
+    rows = []
+    for label, values in everyone.rows:
+        if label in labels:
+            values = list(values)
+            values[year_index] += 1
+        rows.append((label, values))
+    sheets[0] = Sheet(everyone.name, everyone.title, everyone.years, rows, everyone.unit, everyone.footnotes)
+    return sheets
+
+
+def test_carry_population_refuses_all_not_equal_to_men_plus_women(tmp_path: Path) -> None:
+    # The Republic and Акмолинская both one above men + women: the regions still add up to the
+    # Republic, so only the sex sums are wrong. «Все население» has no header: years in row 1.
+    sheets = all_population_off_by_one([2016, 2017], (REPUBLIC_LABEL, "Акмолинская"), 1)
+    labels = [label for label, _ in sheets[0].rows]
+    workbook = write_workbook(tmp_path / "pop.xlsx", sheets)
+    seed = tmp_path / "seed.csv"
+    seed.write_text("the previous seed\n", encoding="utf-8")
+    with pytest.raises(IngestError) as caught:
+        _carry_module().carry(workbook, seed)
+    wrong = {(p.file, p.sheet, p.row, p.column) for p in caught.value.problems if "sex parts" in p.message}
+    assert wrong == {
+        ("pop.xlsx", "Все население", 2 + labels.index(label), "C") for label in (REPUBLIC_LABEL, "Акмолинская")
+    }
+    assert all("do not add up to the total" in p.message for p in caught.value.problems)
+    assert seed.read_text(encoding="utf-8") == "the previous seed\n"
+
+
+def test_carry_population_script_prints_the_error_without_traceback(tmp_path: Path) -> None:
+    sheets = all_population_off_by_one([2017], (REPUBLIC_LABEL, "Акмолинская"), 0)
+    workbook = write_workbook(tmp_path / "pop.xlsx", sheets)
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "carry_population.py"), str(workbook)],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(REPO / "python")},
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: 2 problem(s) in the BNS input; nothing was written:")
+    assert "pop.xlsx, sheet 'Все население', row 2, column B: sex parts (2 rows" in result.stderr
