@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +74,9 @@ class IngestContext:
         if isinstance(raw, int):
             value = raw
         elif isinstance(raw, float):
+            if not math.isfinite(raw):  # NaN or infinity (JSON allows both), which int() cannot take
+                self.problem(where, "not a number")
+                return None
             if raw != int(raw):
                 self.problem(where, "not a whole number of persons")
                 return None

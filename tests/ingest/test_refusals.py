@@ -188,6 +188,20 @@ CASES = {
         lambda folder: write_taldau(folder, "2929752", {2023: "-5"}) and None,
         ["node 1 (РЕСПУБЛИКА КАЗАХСТАН)", "column y122023", "negative count"],
     ),
+    # Python's json reads the NaN and Infinity literals as floats, which int() cannot convert.
+    "Taldau value NaN": (
+        lambda folder: write_taldau(folder, "2929752", {2022: "5", 2023: float("nan")}) and None,
+        [
+            "taldau_index_2929752_data.json",
+            "node 1 (РЕСПУБЛИКА КАЗАХСТАН)",
+            "column y122023",
+            "not a number (value nan)",
+        ],
+    ),
+    "Taldau value infinite": (
+        lambda folder: write_taldau(folder, "2929752", {2023: float("-inf")}) and None,
+        ["node 1 (РЕСПУБЛИКА КАЗАХСТАН)", "column y122023", "not a number (value -inf)"],
+    ),
     "file in no BNS format": (
         lambda folder: (folder / "notes.txt").write_text("hello", encoding="utf-8") and None,
         ["notes.txt", "not a BNS dynamic-table xlsx"],
