@@ -19,8 +19,14 @@ the optimiser gives full control over what is fitted, deterministic results (fix
 starting point, no random restarts) and the exact placebo procedure.
 
 Donors must be observed in every year of the analysis window (the treated region's years): a
-region that did not exist for the whole period (e.g. Abai, Zhetysu, Ulytau from 2022; Turkestan
-and Shymkent from 2017–2018; South Kazakhstan until 2017) is excluded and listed with the reason.
+donor with missing years is excluded and listed with the reason. On the territory panel
+(``fct_territory_year_panel``, constant 2000–2023 borders) every territory is complete; on a panel of
+regions as they were each year, the regions that did not exist for the whole period (Abai, Zhetysu,
+Ulytau from 2022; Turkestan and Shymkent from 2017; South Kazakhstan until 2016) would drop out.
+
+A placebo whose RMSPE ratio is undefined (NaN) is left out of the p-value's numerator and denominator
+and listed in ``undefined_placebos``; an infinite ratio (a perfect pre-period fit) is a valid, extreme
+value and is kept.
 """
 
 from __future__ import annotations
@@ -78,6 +84,17 @@ def _rmspe(gaps: np.ndarray) -> float:
     return float(np.sqrt(np.mean(gaps**2))) if len(gaps) else math.nan
 
 
+def _rmspe_ratio(post_rmspe: float, pre_rmspe: float) -> float:
+    """post / pre; a perfect pre-fit gives inf if the paths then part, NaN (undefined) if they never do.
+
+    A donor that is an exact copy of another (or of a mix of others) fits with zero gap before and
+    after: 0 / 0 says nothing about an effect and must not rank as the most extreme placebo.
+    """
+    if pre_rmspe > 0:
+        return post_rmspe / pre_rmspe
+    return math.inf if post_rmspe > 0 else math.nan
+
+
 @dataclass(frozen=True)
 class SyntheticControlFit:
     """One synthetic control fit.
@@ -124,7 +141,7 @@ def fit_synthetic_control(
         gap=gap,
         pre_rmspe=pre_rmspe,
         post_rmspe=post_rmspe,
-        rmspe_ratio=post_rmspe / pre_rmspe if pre_rmspe > 0 else math.inf,
+        rmspe_ratio=_rmspe_ratio(post_rmspe, pre_rmspe),
         average_post_gap=float(np.mean(gaps[is_post])),
     )
 
@@ -145,6 +162,7 @@ class SyntheticControlResult:
     p_value: float
     min_attainable_p: float
     excluded_donors: dict[str, str]
+    undefined_placebos: tuple[str, ...] = ()
 
 
 def _complete_wide(frame: pd.DataFrame, outcome: str, treated_region: str) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -200,8 +218,10 @@ def synthetic_control(
     placebos = pd.DataFrame(
         placebo_rows, columns=["region_code", "pre_rmspe", "post_rmspe", "rmspe_ratio", "average_post_gap"]
     )
-    n = len(placebos)
     ratios = placebos["rmspe_ratio"].to_numpy(dtype=float)
+    undefined = tuple(str(code) for code in placebos.loc[np.isnan(ratios), "region_code"])
+    ratios = ratios[~np.isnan(ratios)]
+    n = len(ratios)
     # The ratio is one-sided by construction (always >= 0), so rank on the ratio itself.
     p_value = float((1 + np.sum(ratios >= fit.rmspe_ratio * (1 - 1e-10))) / (1 + n)) if n else math.nan
     return SyntheticControlResult(
@@ -213,4 +233,5 @@ def synthetic_control(
         p_value=p_value,
         min_attainable_p=1.0 / (n + 1) if n else math.nan,
         excluded_donors=excluded,
+        undefined_placebos=undefined,
     )

@@ -112,3 +112,18 @@ def test_demeaned_fit_handles_level_outside_donor_range():
     assert plain.fit.pre_rmspe > 100
     assert demeaned.fit.pre_rmspe < 1.0
     assert demeaned.fit.average_post_gap == pytest.approx(30.0, abs=3.0)
+
+
+def test_placebos_that_copy_another_donor_are_undefined_and_left_out_of_the_p_value():
+    panel = _factor_panel(seed=8, effect=40.0)
+    # C13 is an exact copy of C04: as placebos each is fitted by the other with zero gap before and
+    # after, a 0/0 RMSPE ratio that says nothing about an effect.
+    twin = panel[panel.region_code == "C04"].assign(region_code="C13")
+    result = synthetic_control(pd.concat([panel, twin], ignore_index=True), "net")
+    assert result.undefined_placebos == ("C04", "C13")
+    assert result.n_placebos == 11 and result.min_attainable_p == pytest.approx(1 / 12)
+    # The real effect (40 against noise 0.3) outranks every defined placebo: p = 1 / (1 + 11), whereas
+    # counting the two undefined placebos as infinitely extreme would give 3 / 14.
+    defined = result.placebos.dropna(subset=["rmspe_ratio"])
+    assert (defined["rmspe_ratio"] < result.fit.rmspe_ratio).all()
+    assert result.p_value == pytest.approx(1 / 12)
