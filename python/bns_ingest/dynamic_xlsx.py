@@ -97,8 +97,9 @@ class _SectionState:
                 self.settlement = TOTAL
 
 
-def parse_workbook(path: Path, ctx: IngestContext, source_id: str) -> list[Cell]:
-    file = path.name
+def parse_workbook(path: Path, ctx: IngestContext, source_id: str, file: str = "") -> list[Cell]:
+    """`file` names the workbook in problems (default: its file name)."""
+    file = file or path.name
     try:
         sheets = read_sheets(path)
     except Exception as error:  # a damaged package fails in zipfile, expat or on a missing part

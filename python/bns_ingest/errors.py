@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -29,6 +30,23 @@ class Problem:
         return f"{where}: {self.message}{shown}"
 
 
+def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Numbers inside text compare as numbers («node 2» before «node 10»)."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.findall(r"\d+|\D+", text))
+
+
+def _column_key(column: str) -> tuple[tuple[int, int | str], ...]:
+    """Spreadsheet letters in column order (B before AA); other column names naturally."""
+    if column.isascii() and column.isalpha():
+        return ((0, len(column)), (1, column.upper()))
+    return _natural(column)
+
+
+def reading_order(problem: Problem) -> tuple:
+    """Sort key: file, sheet, row, column, as an analyst reads the input; file-wide problems first."""
+    return (problem.file, problem.sheet, _natural(str(problem.row)), _column_key(problem.column))
+
+
 class IngestError(Exception):
     """Raised once per ingest with every problem found, so the analyst can fix them in one pass."""
 
@@ -50,4 +68,4 @@ class ProblemLog:
 
     def raise_if_any(self) -> None:
         if self.problems:
-            raise IngestError(self.problems)
+            raise IngestError(sorted(self.problems, key=reading_order))

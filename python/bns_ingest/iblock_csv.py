@@ -35,8 +35,9 @@ def looks_like_iblock(head: str) -> bool:
     return "NAM" in fields and "VAL" in fields
 
 
-def parse_iblock(path: Path, ctx: IngestContext, source_id: str) -> list[Cell]:
-    file = path.name
+def parse_iblock(path: Path, ctx: IngestContext, source_id: str, file: str = "") -> list[Cell]:
+    """`file` names the export in problems (default: its file name)."""
+    file = file or path.name
     text = path.read_text(encoding="utf-8-sig")
     records = list(csv.reader(io.StringIO(text), delimiter="\t", quotechar='"'))
     if not records:

@@ -47,8 +47,19 @@ def _taldau_index(path: Path, requests: dict[Path, str]) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
-def parse_sources(files: list[Path], ctx: IngestContext, source_ids: dict[Path, str] | None = None) -> list[Cell]:
-    """Parse every file into cells, logging problems in `ctx` instead of stopping at the first."""
+def file_label(path: Path, root: Path | None) -> str:
+    """How problems name a file: its path relative to the SRC folder, so that same-named files in
+    different subfolders stay apart; its name when SRC is the file itself."""
+    if root is not None and path.is_relative_to(root):
+        return path.relative_to(root).as_posix()
+    return path.name
+
+
+def parse_sources(
+    files: list[Path], ctx: IngestContext, source_ids: dict[Path, str] | None = None, root: Path | None = None
+) -> list[Cell]:
+    """Parse every file into cells, logging problems in `ctx` instead of stopping at the first.
+    Problems name files relative to `root` (the SRC folder)."""
     formats = {path: detect_format(path) for path in files}
     requests = {}
     for path, kind in formats.items():
@@ -57,22 +68,23 @@ def parse_sources(files: list[Path], ctx: IngestContext, source_ids: dict[Path, 
     cells: list[Cell] = []
     for path, kind in formats.items():
         source_id = (source_ids or {}).get(path) or source_id_for(path)
+        label = file_label(path, root)
         if kind == XLSX:
-            cells += parse_workbook(path, ctx, source_id)
+            cells += parse_workbook(path, ctx, source_id, label)
         elif kind == IBLOCK:
-            cells += parse_iblock(path, ctx, source_id)
+            cells += parse_iblock(path, ctx, source_id, label)
         elif kind == TALDAU:
             index = _taldau_index(path, requests)
             if index is None:
                 ctx.problem_in_file(
-                    path.name,
+                    label,
                     "cannot tell which Taldau index this response holds: save "
                     "the request json (with index_id) beside it",
                 )
             else:
-                cells += parse_taldau(path, index, ctx)
+                cells += parse_taldau(path, index, ctx, label)
         elif kind is None:
-            ctx.problem_in_file(path.name, "not a BNS dynamic-table xlsx, iblock CSV export or Taldau JSON")
+            ctx.problem_in_file(label, "not a BNS dynamic-table xlsx, iblock CSV export or Taldau JSON")
     return cells
 
 
@@ -82,10 +94,12 @@ def validated_cells(
     tolerance: int = 0,
     source_ids: dict[Path, str] | None = None,
     partial_regions: bool = False,
+    root: Path | None = None,
 ) -> list[Cell]:
-    """All cells of `files`, or IngestError listing every problem found."""
+    """All cells of `files`, or IngestError listing every problem found (files named relative
+    to `root`), sorted by file, sheet, row and column."""
     ctx = IngestContext(dims)
-    cells = parse_sources(files, ctx, source_ids)
+    cells = parse_sources(files, ctx, source_ids, root)
     ctx.report_unknown_names()
     cells = drop_duplicates(cells, ctx)
     cells = check_cities_within_regions(cells, ctx)
@@ -109,7 +123,8 @@ def ingest(
     IngestError and leaves `out_dir` exactly as it was."""
     files = discover(src)
     dims = Dimensions.from_seeds(seeds)
-    cells = validated_cells(files, dims, tolerance, partial_regions=partial_regions)
+    root = src if src.is_dir() else None
+    cells = validated_cells(files, dims, tolerance, partial_regions=partial_regions, root=root)
     tables: dict[str, list[Cell]] = {}
     for cell in cells:
         tables.setdefault(cell.table_code, []).append(cell)

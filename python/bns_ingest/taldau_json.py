@@ -32,8 +32,9 @@ def request_index_id(data: object) -> str | None:
     return str(index) if index else None
 
 
-def parse_taldau(path: Path, index_id: str, ctx: IngestContext) -> list[Cell]:
-    file = path.name
+def parse_taldau(path: Path, index_id: str, ctx: IngestContext, file: str = "") -> list[Cell]:
+    """`file` names the response in problems (default: its file name)."""
+    file = file or path.name
     if index_id not in TALDAU_INDICES:
         ctx.problem_in_file(
             file,

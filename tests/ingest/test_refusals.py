@@ -278,3 +278,53 @@ def test_a_future_year_is_outside_the_tables_range(tmp_path: Path) -> None:
     write_taldau(tmp_path, "2929752", {future: "5"})
     with pytest.raises(IngestError, match=rf"column y12{future}: year outside the table's range 1991–{future - 1}"):
         ingest(tmp_path, tmp_path / "out")
+
+
+def test_problems_name_files_by_their_path_under_src(tmp_path: Path) -> None:
+    for folder, bad_region in (("2023", "Жамбылская"), ("2024", "Павлодарская")):
+        (tmp_path / "src" / folder).mkdir(parents=True)
+        write_workbook(
+            tmp_path / "src" / folder / "arrivals.xlsx", [arrivals_sheet(with_cell(BLOCK, bad_region, 1, "x"))]
+        )
+    with pytest.raises(IngestError) as caught:
+        ingest(tmp_path / "src", tmp_path / "out")
+    located = [(p.file, p.row, p.column) for p in caught.value.problems if p.message == "not a number"]
+    assert located == [("2023/arrivals.xlsx", 14, "C"), ("2024/arrivals.xlsx", 20, "C")]
+
+
+def test_same_named_downloads_in_two_folders_are_two_files(tmp_path: Path) -> None:
+    # The same figures in two downloads agree and are kept once; with files named by their
+    # basename alone they were taken for one file holding every cell twice.
+    for folder in ("first", "second"):
+        (tmp_path / "src" / folder).mkdir(parents=True)
+        write_workbook(tmp_path / "src" / folder / "arrivals.xlsx", [arrivals_sheet(BLOCK)])
+    rows = ingest(tmp_path / "src", tmp_path / "out")
+    figures = sum(value != "-" for _, values in BLOCK for value in values)
+    assert rows == {"by_country": figures}
+
+
+def test_problems_are_reported_in_reading_order(tmp_path: Path) -> None:
+    # Unknown names are collected apart from the other problems and reported after parsing;
+    # the report still lists every problem by sheet, row and column. Rows follow the template:
+    # Республика in row 7, Абай 8, Актюбинская 10, Жамбылская 14, Павлодарская 20.
+    rows = with_cell(with_cell(BLOCK, "Павлодарская", 1, "x1"), "Абай", 4, -3)
+    rows = with_cell(rows, "Павлодарская", 0, "y")
+    rows = [(n if n != "Актюбинская" else "Актюбинск", v) for n, v in rows]
+    write_workbook(tmp_path / "bad.xlsx", [arrivals_sheet(rows)])
+    with pytest.raises(IngestError) as caught:
+        ingest(tmp_path / "bad.xlsx", tmp_path / "out")
+    # The Republic's row 7 comes first: its regions no longer add up without the refused figures.
+    problems = caught.value.problems
+    assert [(p.row, p.column) for p in problems] == [(7, c) for c in "BCDEF"] + [
+        (8, "F"),
+        (10, "B"),
+        (20, "B"),
+        (20, "C"),
+    ]
+    assert all("regions" in p.message for p in problems[:5])
+    assert [p.message.split(";")[0] for p in problems[5:]] == [
+        "negative count where counts cannot be negative",
+        "unknown region name 'Актюбинск'",
+        "not a number",
+        "not a number",
+    ]
