@@ -46,9 +46,12 @@ analysis: warehouse
 ## test: dbt build against a throwaway database, then pytest
 test: venv lint dbt-test pytest
 
+# Both working-age rule sets must build and pass: the default (paper_2025) and the statutory one.
 dbt-test: venv
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	  KZ_BUILD_PATH=$$tmp/test.duckdb $(BIN)/dbt build --project-dir dbt_project --target-path $$tmp/target --log-path $$tmp/logs
+	  KZ_BUILD_PATH=$$tmp/test.duckdb $(BIN)/dbt build --project-dir dbt_project --target-path $$tmp/target --log-path $$tmp/logs && \
+	  KZ_BUILD_PATH=$$tmp/statutory.duckdb $(BIN)/dbt build --project-dir dbt_project --target-path $$tmp/target --log-path $$tmp/logs \
+	    --vars '{working_age_rule_set: statutory}'
 
 pytest: venv
 	$(BIN)/python -m pytest

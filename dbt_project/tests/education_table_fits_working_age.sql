@@ -1,5 +1,9 @@
 -- Working-age migrants by education (T3) cannot outnumber the working-age migrants derived from the table
 -- by sex and age (T2) for the same region, year and direction. Fails with each region-year that does.
+-- T3 counts working age as its publisher defined it; the bundled tables use the paper's definition, so the
+-- check is an error under the paper_2025 rule set and only a warning under another (statutory bounds are
+-- narrower than the ones T3 was compiled with).
+{{ config(severity = 'error' if var('working_age_rule_set') == 'paper_2025' else 'warn') }}
 with counts as (
     select * from {{ ref('int_migration_counts_unioned') }}
 ),

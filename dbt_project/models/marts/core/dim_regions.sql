@@ -13,6 +13,7 @@ final as (
         first_year,
         last_year,
         successor_region_codes,
+        territory_code,
         region_kind = 'republic' as is_republic,
         region_code = '{{ var("treated_region_code") }}' as is_treated_region
     from regions

@@ -2,6 +2,10 @@ with yearly as (
     select * from {{ ref('int_flows_by_region_year_scope') }}
 ),
 
+regions as (
+    select * from {{ ref('stg_reference__regions') }}
+),
+
 signed as (
     select
         region_code,
@@ -37,11 +41,13 @@ regimes as (
 
 final as (
     select
-        * exclude (net_sign, island_key) rename (years_covered as length_years),
-        cast(row_number() over (partition by region_code, age_scope_code order by start_year) as integer)
+        regimes.* exclude (net_sign, island_key) rename (years_covered as length_years),
+        regions.region_name_en,
+        cast(row_number() over (partition by regimes.region_code, regimes.age_scope_code order by regimes.start_year) as integer)
             as regime_number,
-        case net_sign when 1 then 'net_inflow' when -1 then 'net_outflow' else 'balanced' end as regime_direction
+        case regimes.net_sign when 1 then 'net_inflow' when -1 then 'net_outflow' else 'balanced' end as regime_direction
     from regimes
+    inner join regions on regimes.region_code = regions.region_code
 )
 
 select * from final

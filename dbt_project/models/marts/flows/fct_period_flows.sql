@@ -6,10 +6,16 @@ periods as (
     select * from {{ ref('stg_reference__analysis_periods') }}
 ),
 
+regions as (
+    select * from {{ ref('stg_reference__regions') }}
+),
+
 aggregated as (
     select
         yearly.region_code,
+        regions.region_name_en,
         periods.period_code,
+        periods.period_name_en,
         periods.period_set_code,
         yearly.age_scope_code,
         any_value(periods.start_year) as start_year,
@@ -18,6 +24,7 @@ aggregated as (
         {{ flow_aggregates('yearly') }}
     from yearly
     inner join periods on yearly.year between periods.start_year and periods.end_year
+    inner join regions on yearly.region_code = regions.region_code
     group by all
 ),
 
