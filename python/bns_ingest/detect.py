@@ -13,6 +13,9 @@ XLSX = "dynamic_xlsx"
 IBLOCK = "iblock_csv"
 TALDAU = "taldau_json"
 TALDAU_REQUEST = "taldau_request"
+# Taldau's own CSV export: recognised only to be refused with a precise reason (it names no index).
+TALDAU_CSV = "taldau_csv"
+_TALDAU_CSV_HEADER = "date,value,transformation"
 
 
 def detect_format(path: Path) -> str | None:
@@ -35,4 +38,6 @@ def detect_format(path: Path) -> str | None:
         if is_taldau_response(data):
             return TALDAU
         return TALDAU_REQUEST if request_index_id(data) else None
+    if stripped.splitlines()[:1] == [_TALDAU_CSV_HEADER]:
+        return TALDAU_CSV
     return IBLOCK if looks_like_iblock(text_head) else None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bns_ingest.cells import Cell
 from bns_ingest.context import DEFAULT_SEEDS, Dimensions, IngestContext
-from bns_ingest.detect import IBLOCK, TALDAU, TALDAU_REQUEST, XLSX, detect_format
+from bns_ingest.detect import IBLOCK, TALDAU, TALDAU_CSV, TALDAU_REQUEST, XLSX, detect_format
 from bns_ingest.dynamic_xlsx import parse_workbook
 from bns_ingest.errors import IngestError, Problem
 from bns_ingest.iblock_csv import parse_iblock
@@ -83,6 +83,12 @@ def parse_sources(
                 )
             else:
                 cells += parse_taldau(path, index, ctx, label)
+        elif kind == TALDAU_CSV:
+            ctx.problem_in_file(
+                label,
+                "a Taldau CSV export (date,value,transformation) does not name its index: save the "
+                "GetIndexTreeData JSON response and its request json instead",
+            )
         elif kind is None:
             ctx.problem_in_file(label, "not a BNS dynamic-table xlsx, iblock CSV export or Taldau JSON")
     return cells

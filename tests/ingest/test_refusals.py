@@ -202,6 +202,13 @@ CASES = {
         lambda folder: write_taldau(folder, "2929752", {2023: float("-inf")}) and None,
         ["node 1 (РЕСПУБЛИКА КАЗАХСТАН)", "column y122023", "not a number (value -inf)"],
     ),
+    "Taldau CSV export": (
+        lambda folder: (
+            (folder / "arrivals.csv").write_text("date,value,transformation\n2023-12-31,5.0,level\n", encoding="utf-8")
+            and None
+        ),
+        ["arrivals.csv", "a Taldau CSV export (date,value,transformation) does not name its index"],
+    ),
     "file in no BNS format": (
         lambda folder: (folder / "notes.txt").write_text("hello", encoding="utf-8") and None,
         ["notes.txt", "not a BNS dynamic-table xlsx"],
