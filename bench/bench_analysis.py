@@ -47,9 +47,9 @@ def main() -> int:
     reconstruction = is_reconstruction(tables)
     correlations = timed("correlations", timings, lambda: paper_correlations(tables))
     causal = timed(
-        "causal designs (DiD, event study, placebos, synthetic control)",
+        "causal designs (DiD, event study, placebos, synthetic control; region and territory panels)",
         timings,
-        lambda: run_all(tables["fct_region_year_panel"]),
+        lambda: run_all(tables),
     )
     replication = timed("claim replication", timings, lambda: replicate(tables, claims, reconstruction))
     paper_figures = timed("paper figures (9)", timings, lambda: render_paper_figures(tables))

@@ -1,32 +1,45 @@
-"""The causal analysis of the 2022 shock on Almaty's net working-age migration, run on the panel mart.
+"""The causal analysis of the 2022 shock on Almaty's net working-age migration, run on the panel marts.
 
-Two designs, each for the outcome in persons and per 1,000 residents:
+Two designs, each for the outcome in persons and per 1,000 residents, each on the panel that fits it:
 
 * ``paper``: the study's comparison, Almaty city (75) against Zhambyl (31, Taraz) and West Kazakhstan
   (27, Oral) — TWFE difference-in-differences, event study relative to 2021 with a pre-trend check,
-  and permutation inference. With two controls, placebo-in-space can never give p below 1/3; that is
-  reported, not hidden.
-* ``all_regions``: every region of ``fct_region_year_panel`` as a potential control — the same DiD and
-  event study, placebo-in-space over all controls, placebo-in-time, and a synthetic control (plain and
-  demeaned) with its RMSPE-ratio permutation p-value.
+  and permutation inference. These three regions kept their borders in 2017 and 2022, so the design
+  reads ``fct_region_year_panel`` as published. With two controls, placebo-in-space can never give p
+  below 1/3; and since each placebo compares one control with the other, the two placebo estimates are
+  equal and opposite, so p is either 1/3 or 1. That is reported, not hidden.
+* ``all_regions``: every territory as a potential control — the same DiD and event study,
+  placebo-in-space over all controls, placebo-in-time, and a synthetic control (plain and demeaned) with
+  its RMSPE-ratio permutation p-value. It reads ``fct_territory_year_panel`` (constant 2000–2023
+  borders), because in the region panel the parents of the regions created in 2017 (Turkestan,
+  Shymkent from South Kazakhstan) and in 2022 (Abai, Zhetysu, Ulytau from East Kazakhstan, Almaty
+  region and Karaganda) jump mechanically when they lose territory — in 2022, the first post year, which
+  would load a border change onto the controls' "effect". Without that mart the design is not run and
+  says why; it never falls back to the region panel.
 
 Each estimate carries its smallest attainable p-value (1 / (1 + number of placebos)).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from analysis.did import DidResult, EventStudyResult, estimate_did, event_study
+from analysis.did import DidResult, EventStudyResult, PreTrendCheck, estimate_did, event_study
 from analysis.permutation import PlaceboInSpaceResult, PlaceboInTimeResult, placebo_in_space, placebo_in_time
 from analysis.synthetic_control import SyntheticControlResult, synthetic_control
 
 TREATED_REGION = "75"
 PAPER_CONTROLS = ("31", "27")
+REGION_PANEL = "fct_region_year_panel"
+TERRITORY_PANEL = "fct_territory_year_panel"
+# Regions created by a border change (2017: Turkestan 61, Shymkent 79; 2022: Abai 10, Zhetysu 33,
+# Ulytau 62). A panel holding any of them has units whose borders moved inside the window.
+REGIONS_CREATED_BY_BORDER_CHANGES = ("10", "33", "62", "61", "79")
 REFERENCE_YEAR = 2021
 OUTCOMES = {
     "net_migration_working_age": "persons per year",
@@ -34,8 +47,42 @@ OUTCOMES = {
 }
 DESIGNS = {
     "paper": "Almaty vs Zhambyl (Taraz) and West Kazakhstan (Oral)",
-    "all_regions": "Almaty vs every other region",
+    "all_regions": "Almaty vs every other territory (constant 2000–2023 borders)",
 }
+# The mart each design reads, and why (shown in the report).
+DESIGN_PANELS = {"paper": REGION_PANEL, "all_regions": TERRITORY_PANEL}
+PANEL_REASONS = {
+    "paper": "Almaty, Zhambyl and West Kazakhstan kept their borders in 2017 and 2022, so the regions are "
+    "used as published.",
+    "all_regions": "regions split off in 2017 (Turkestan, Shymkent) and 2022 (Abai, Zhetysu, Ulytau) are "
+    "added back to their parents, so no control jumps when a border moves (2022 is the first post year).",
+}
+
+
+class MissingPanel(LookupError):
+    """The mart a design needs is not in the warehouse."""
+
+
+def design_input(tables: Mapping[str, pd.DataFrame], design: str) -> pd.DataFrame:
+    """The panel a design reads, with the region column named ``region_code`` as the estimators expect.
+
+    Raises :class:`MissingPanel` naming the mart when it is absent: the all-regions design must not
+    silently run on the region panel, whose split regions' parents jump at the border changes.
+    """
+    if design not in DESIGN_PANELS:
+        raise ValueError(f"unknown design {design!r} (known: {', '.join(DESIGN_PANELS)})")
+    mart = DESIGN_PANELS[design]
+    frame = tables.get(mart)
+    if frame is None:
+        raise MissingPanel(
+            f"{mart} is not in the warehouse: the {design} design needs it ({PANEL_REASONS[design]}) — "
+            "rebuild the warehouse with `make warehouse`"
+        )
+    if mart == TERRITORY_PANEL:
+        if "territory_code" not in frame.columns:
+            raise MissingPanel(f"{mart} has no territory_code column; it has {list(frame.columns)}")
+        frame = frame.drop(columns=["region_code"], errors="ignore").rename(columns={"territory_code": "region_code"})
+    return frame
 
 
 @dataclass(frozen=True)
@@ -45,6 +92,7 @@ class DesignResult:
     design: str
     outcome: str
     unit: str
+    panel_mart: str
     regions: tuple[str, ...]
     years: tuple[int, int]
     did: DidResult | None
@@ -63,6 +111,13 @@ def design_panel(panel: pd.DataFrame, design: str, outcome: str) -> pd.DataFrame
     rows = panel.dropna(subset=[outcome])
     if design == "paper":
         rows = rows[rows["region_code"].isin((TREATED_REGION, *PAPER_CONTROLS))]
+    else:
+        moved = sorted(set(rows["region_code"].astype(str)) & set(REGIONS_CREATED_BY_BORDER_CHANGES))
+        if moved:
+            raise ValueError(
+                f"the {design} design needs constant borders, but the panel has regions created by a border "
+                f"change ({', '.join(moved)}): use {TERRITORY_PANEL}"
+            )
     treated_years = rows.loc[rows["region_code"] == TREATED_REGION, "year"]
     if treated_years.empty:
         raise ValueError(f"the panel has no {outcome} for the treated region {TREATED_REGION}")
@@ -104,6 +159,7 @@ def run_design(panel: pd.DataFrame, design: str, outcome: str, with_synthetic: b
         design=design,
         outcome=outcome,
         unit=OUTCOMES.get(outcome, ""),
+        panel_mart=DESIGN_PANELS.get(design, ""),
         regions=tuple(sorted(rows["region_code"].unique())) if has_rows else (),
         years=years,
         did=did,
@@ -116,9 +172,62 @@ def run_design(panel: pd.DataFrame, design: str, outcome: str, with_synthetic: b
     )
 
 
-def run_all(panel: pd.DataFrame) -> list[DesignResult]:
-    """Both designs for both outcomes, paper design first."""
-    return [run_design(panel, design, outcome) for design in DESIGNS for outcome in OUTCOMES]
+def _not_run(design: str, outcome: str, problem: str) -> DesignResult:
+    return DesignResult(
+        design=design,
+        outcome=outcome,
+        unit=OUTCOMES.get(outcome, ""),
+        panel_mart=DESIGN_PANELS[design],
+        regions=(),
+        years=(0, 0),
+        did=None,
+        event_study=None,
+        placebo_space=None,
+        placebo_time=None,
+        synthetic=None,
+        synthetic_demeaned=None,
+        problems={"panel": problem},
+    )
+
+
+def run_all(tables: Mapping[str, pd.DataFrame]) -> list[DesignResult]:
+    """Both designs for both outcomes, paper design first, each on its own panel mart (see DESIGN_PANELS).
+
+    A design whose mart is missing is returned with the reason in ``problems["panel"]``.
+    """
+    results = []
+    for design in DESIGNS:
+        try:
+            panel = design_input(tables, design)
+        except MissingPanel as error:
+            results.extend(_not_run(design, outcome, str(error)) for outcome in OUTCOMES)
+            continue
+        results.extend(run_design(panel, design, outcome) for outcome in OUTCOMES)
+    return results
+
+
+def format_p_value(p: float | None) -> str:
+    """A p-value for people: three decimals, ``< 0.001`` below that (never ``0.000``), empty if missing."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return ""
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def pretrend_verdict(check: PreTrendCheck | None) -> str:
+    """One phrase: are parallel pre-trends rejected, and by which p-values (joint F test, linear slope)."""
+    if check is None:
+        return ""
+    tests = [
+        f"{name} p {_p_phrase(p)}" for name, p in (("joint", check.joint_p), ("slope", check.slope_p)) if _p_phrase(p)
+    ]
+    verdict = "rejected" if check.parallel_trends_rejected else "not rejected"
+    return f"parallel pre-trends {verdict} at {check.alpha:g} ({', '.join(tests) or 'not testable'})"
+
+
+def _p_phrase(p: float) -> str:
+    """``< 0.001`` or ``= 0.123``; empty when the p-value is missing."""
+    text = format_p_value(p)
+    return text if text.startswith("<") or not text else f"= {text}"
 
 
 def summary_table(results: list[DesignResult]) -> pd.DataFrame:
@@ -130,11 +239,13 @@ def summary_table(results: list[DesignResult]) -> pd.DataFrame:
         rows.append(
             {
                 "design": result.design,
+                "panel": result.panel_mart,
                 "outcome": result.outcome,
                 "unit": result.unit,
                 "regions": len(result.regions),
                 "years": f"{result.years[0]}–{result.years[1]}" if result.regions else "",
                 "did_estimate": did.estimate if did else None,
+                "pretrend_verdict": pretrend_verdict(pre),
                 "ci_conventional": did.ci_conventional if did else None,
                 "ci_cluster": did.ci_cluster if did else None,
                 "placebo_space_p": space.p_value if space else None,

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.causal import DesignResult
+from analysis.causal import DesignResult, format_p_value
 from analysis.marts import Tables
 
 ALMATY = "75"
@@ -251,7 +251,7 @@ def figure_event_study(result: DesignResult) -> Figure:
         raise MissingFigureData(f"no event study for {result.design} / {result.outcome}")
     coefficients = result.event_study.coefficients
     figure, axes = _new(
-        f"Event study: Almaty vs {'Taraz and Oral' if result.design == 'paper' else 'all other regions'}",
+        f"Event study: Almaty vs {'Taraz and Oral' if result.design == 'paper' else 'all other territories'}",
         f"Effect on net working-age migration ({result.unit})",
     )
     errors = np.vstack(
@@ -292,8 +292,8 @@ def figure_synthetic_control(result: DesignResult, demeaned: bool = False) -> Fi
     bottom.set_ylabel(f"Almaty − synthetic\n({result.unit})")
     bottom.set_xlabel("Year")
     bottom.set_title(
-        f"post/pre RMSPE ratio {synthetic.fit.rmspe_ratio:.2f}, permutation p = {synthetic.p_value:.3f} "
-        f"(smallest attainable {synthetic.min_attainable_p:.3f})",
+        f"post/pre RMSPE ratio {synthetic.fit.rmspe_ratio:.2f}, permutation p = {format_p_value(synthetic.p_value)} "
+        f"(smallest attainable {format_p_value(synthetic.min_attainable_p)})",
         fontsize="medium",
     )
     bottom.grid(True, alpha=0.3)
@@ -306,11 +306,13 @@ def figure_placebo_space(result: DesignResult) -> Figure:
     if placebo is None:
         raise MissingFigureData(f"no placebo-in-space for {result.design} / {result.outcome}")
     figure, axes = _new(
-        f"Placebo in space: DiD with each control region treated ({result.unit})",
+        f"Placebo in space: DiD with each control {'region' if result.design == 'paper' else 'territory'} "
+        f"treated ({result.unit})",
         "Region",
         xlabel=f"DiD estimate ({result.unit})",
     )
-    ordered = placebo.placebo_estimates.sort_values("estimate")
+    # Undefined placebo estimates are left out of the p-value; the report lists them.
+    ordered = placebo.placebo_estimates.dropna(subset=["estimate"]).sort_values("estimate")
     axes.barh(ordered["region_code"], ordered["estimate"], color="#7f7f7f", label="placebo regions")
     axes.barh(["75 (Almaty)"], [placebo.actual_estimate], color=DEPARTURE_COLOUR, label="Almaty")
     axes.axvline(0, color="black", linewidth=0.8)

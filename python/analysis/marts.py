@@ -26,6 +26,7 @@ ANALYSIS_MARTS = (
     "fct_yearly_flows",
     "fct_period_flows",
     "fct_region_year_panel",
+    "fct_territory_year_panel",
     "fct_country_flows",
     "fct_country_group_flows",
     "fct_country_period_flows",

@@ -5,11 +5,82 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.formula.api as smf
 
-from analysis.causal import PAPER_CONTROLS, design_panel, run_design, summary_table
+from analysis.causal import (
+    PAPER_CONTROLS,
+    TERRITORY_PANEL,
+    design_panel,
+    format_p_value,
+    pretrend_verdict,
+    run_all,
+    run_design,
+    summary_table,
+)
+from analysis.did import event_study
 from analysis.series import UnknownSeries, parse_series_name, yearly_series
 
-from .mart_fixtures import ARRIVALS, COUNTRIES, DEPARTURES, TREATMENT_EFFECT, YEARS, report_marts
+from .conftest import make_panel
+from .mart_fixtures import ARRIVALS, COUNTRIES, DEPARTURES, RESIDENTS, TREATMENT_EFFECT, YEARS, report_marts
+
+# Territories with constant 2000–2023 borders and the regions each is made of (as fct_territory_year_panel).
+TERRITORY_MEMBERS = {
+    "75": "75",
+    "31": "31",
+    "27": "27",
+    "11": "11",
+    "19": "19 33",
+    "35": "35 62",
+    "63": "10 63",
+    "51": "51 61 79",
+}
+
+
+def territory_panel() -> pd.DataFrame:
+    """A fct_territory_year_panel for the test warehouse (the real mart is built by dbt).
+
+    Almaty, Zhambyl and West Kazakhstan are copied from the region panel (their borders never moved);
+    the other territories get their own series, so the all-regions design gives a different DiD from the
+    region panel and a test can tell which panel a design read.
+    """
+    regions = report_marts()["fct_region_year_panel"].set_index(["region_code", "year"])
+    rng = np.random.default_rng(17)
+    year_effect = np.cumsum(rng.normal(0.0, 40.0, len(YEARS)))
+    rows = []
+    for code, members in TERRITORY_MEMBERS.items():
+        level = rng.normal(0.0, 300.0)
+        residents = RESIDENTS * len(members.split())
+        for k, year in enumerate(YEARS):
+            if code in ("75", "31", "27"):
+                net = float(regions.loc[(code, int(year)), "net_migration_working_age"])
+                residents = RESIDENTS
+            else:
+                net = level + year_effect[k] + rng.normal(0.0, 25.0)
+            rows.append(
+                {
+                    "territory_code": code,
+                    "territory_name_en": f"territory {code}",
+                    "member_region_codes": members,
+                    "year": int(year),
+                    "net_migration_working_age": net,
+                    "net_migration_working_age_per_1000_residents": 1000.0 * net / residents,
+                    "residents_on_1_january": residents,
+                    "is_treated": code == "75",
+                    "is_post": bool(year >= 2022),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def marts_with_territories() -> dict[str, pd.DataFrame]:
+    return {**report_marts(), TERRITORY_PANEL: territory_panel()}
+
+
+def _two_by_two(panel: pd.DataFrame, region_column: str, outcome: str) -> float:
+    """(post − pre mean) of the treated unit minus that of the controls: the TWFE DiD of a balanced panel."""
+    means = panel.groupby(["is_treated", "is_post"])[outcome].mean()
+    assert panel.groupby(region_column).size().nunique() == 1  # balanced, so the identity holds
+    return (means[True, True] - means[True, False]) - (means[False, True] - means[False, False])
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +163,85 @@ def test_a_panel_without_the_treated_region_is_reported_not_raised(marts):
     result = run_design(panel[panel["region_code"] != "75"], "all_regions", "net_migration_working_age")
     assert "panel" in result.problems and result.did is None
     assert np.isnan(summary_table([result]).loc[0, "did_estimate"] or np.nan)
+
+
+def test_each_design_reads_its_own_panel():
+    tables = marts_with_territories()
+    results = {(r.design, r.outcome): r for r in run_all(tables)}
+    outcome = "net_migration_working_age"
+    paper, everyone = results["paper", outcome], results["all_regions", outcome]
+    assert paper.panel_mart == "fct_region_year_panel" and everyone.panel_mart == TERRITORY_PANEL
+    assert paper.regions == ("27", "31", "75")
+    assert everyone.regions == tuple(sorted(TERRITORY_MEMBERS))
+    region_rows = tables["fct_region_year_panel"]
+    paper_rows = region_rows[region_rows.region_code.isin(["75", "31", "27"])]
+    assert paper.did.estimate == pytest.approx(_two_by_two(paper_rows, "region_code", outcome), rel=1e-9)
+    territories = tables[TERRITORY_PANEL]
+    assert everyone.did.estimate == pytest.approx(_two_by_two(territories, "territory_code", outcome), rel=1e-9)
+    # The two panels hold different controls, so reading the wrong one would show.
+    assert _two_by_two(region_rows, "region_code", outcome) != pytest.approx(everyone.did.estimate, rel=1e-3)
+    assert everyone.synthetic is not None and everyone.synthetic.n_placebos == len(TERRITORY_MEMBERS) - 1
+    assert summary_table([everyone]).loc[0, "panel"] == TERRITORY_PANEL
+
+
+def test_without_the_territory_mart_the_all_regions_design_says_why_and_does_not_fall_back(marts):
+    results = run_all(marts)  # report_marts has only the region panel
+    all_regions = [r for r in results if r.design == "all_regions"]
+    assert len(all_regions) == 2
+    for result in all_regions:
+        assert result.did is None and result.synthetic is None and result.regions == ()
+        assert "fct_territory_year_panel is not in the warehouse" in result.problems["panel"]
+    assert all(r.did is not None for r in results if r.design == "paper")
+
+
+def test_all_regions_design_refuses_a_panel_with_regions_created_by_border_changes(marts):
+    panel = marts["fct_region_year_panel"]
+    # A region panel as published: Abai (10) appears beside its parent (here any region's rows will do).
+    split = pd.concat([panel, panel[panel.region_code == "11"].assign(region_code="10")], ignore_index=True)
+    with pytest.raises(ValueError, match=r"created by a border change \(10\).*fct_territory_year_panel"):
+        design_panel(split, "all_regions", "net_migration_working_age")
+    assert set(design_panel(split, "paper", "net_migration_working_age").region_code) == {"75", "31", "27"}
+
+
+@pytest.mark.parametrize(
+    "p, shown",
+    [(0.0, "< 0.001"), (0.0004, "< 0.001"), (0.00099, "< 0.001"), (0.001, "0.001"), (0.0123, "0.012"), (1.0, "1.000")],
+)
+def test_p_values_below_one_in_a_thousand_are_never_shown_as_zero(p, shown):
+    assert format_p_value(p) == shown
+    assert format_p_value(float("nan")) == "" and format_p_value(None) == ""
+
+
+def test_pretrend_verdict_states_the_decision_and_the_p_values():
+    diverging = make_panel(seed=5, effect=8.0, treated_pretrend_slope=0.8)
+    # The slope test computed independently: pre-period rows, region and year effects, treated × year.
+    pre = diverging[~diverging.is_post].assign(trend=lambda f: f.is_treated * (f.year - f.year.mean()))
+    slope_p = smf.ols("net ~ trend + C(region_code) + C(year)", data=pre).fit().pvalues["trend"]
+    assert slope_p < 0.001
+    verdict = pretrend_verdict(event_study(diverging, "net").pre_trend)
+    assert verdict.startswith("parallel pre-trends rejected at 0.05 (")
+    assert "slope p < 0.001" in verdict
+    parallel = make_panel(seed=4, effect=8.0)
+    parallel_pre = parallel[~parallel.is_post].assign(trend=lambda f: f.is_treated * (f.year - f.year.mean()))
+    parallel_slope_p = smf.ols("net ~ trend + C(region_code) + C(year)", data=parallel_pre).fit().pvalues["trend"]
+    verdict = pretrend_verdict(event_study(parallel, "net").pre_trend)
+    assert verdict.startswith("parallel pre-trends not rejected")
+    assert f"slope p = {parallel_slope_p:.3f}" in verdict
+    table = summary_table(run_all(marts_with_territories()))
+    assert table["pretrend_verdict"].str.startswith("parallel pre-trends").all()
+    assert list(table.columns).index("pretrend_verdict") == list(table.columns).index("did_estimate") + 1
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_with_two_controls_placebo_in_space_gives_one_third_or_one(seed):
+    # Two controls: each placebo is one control against the other, so the estimates are equal and opposite.
+    panel = make_panel(seed=300 + seed, n_regions=3, effect=float(seed - 3))
+    result = run_design(
+        panel.assign(region_code=panel.region_code.map({"T0": "75", "C01": "31", "C02": "27"})),
+        "paper",
+        "net",
+    )
+    estimates = result.placebo_space.placebo_estimates["estimate"].to_numpy()
+    assert estimates[0] == pytest.approx(-estimates[1])
+    expected = 1 / 3 if abs(result.did.estimate) > abs(estimates[0]) else 1.0
+    assert result.placebo_space.p_value == pytest.approx(expected)
