@@ -20,7 +20,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.causal import DESIGNS, DesignResult, run_all, summary_table
+from analysis.causal import (
+    DESIGN_PANELS,
+    DESIGNS,
+    PANEL_REASONS,
+    DesignResult,
+    format_p_value,
+    run_all,
+    summary_table,
+)
 from analysis.figures import RenderedFigure, render_causal_figures, render_paper_figures
 from analysis.marts import Tables, data_provenance, is_reconstruction
 from analysis.paper_correlations import paper_correlations
@@ -67,8 +75,7 @@ def almaty_flow_table(tables: Tables) -> pd.DataFrame:
 def analyse(tables: Tables, claims: pd.DataFrame, warehouse: str, with_figures: bool = True) -> ReportContent:
     """Every result the report shows, computed from the marts."""
     reconstruction = is_reconstruction(tables)
-    panel = tables.get("fct_region_year_panel")
-    causal = run_all(panel) if panel is not None else []
+    causal = run_all(tables)
     replication = replicate(tables, claims, reconstruction)
     return ReportContent(
         warehouse=warehouse,
@@ -117,10 +124,18 @@ def _number(value: object, digits: int = 3) -> str:
     return str(value)
 
 
+def is_p_value_column(column: object) -> bool:
+    """Columns holding p-values: ``p``, ``p_value``, ``*_p``, ``*_p_value`` (e.g. pearson_p, synthetic_min_p)."""
+    name = str(column)
+    return name in ("p", "p_value") or name.endswith(("_p", "_p_value"))
+
+
 def _cell(column: object, value: object) -> str:
-    """A year is shown as 2023, not 2,023."""
+    """A year is shown as 2023, not 2,023; a p-value below 0.001 as ``< 0.001``, never ``0.000``."""
     if str(column) == "year" and isinstance(value, (int, float)) and not pd.isna(value):
         return str(int(value))
+    if is_p_value_column(column) and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_p_value(float(value))
     return _number(value)
 
 
@@ -172,6 +187,58 @@ def _banner(content: ReportContent) -> str:
     return '<div class="official">Every migration figure in this warehouse is a published BNS figure.</div>'
 
 
+PAPER_DESIGN_NOTE = (
+    "With two controls, placebo in space has two placebos, and each compares one control with the other, "
+    "so their estimates are equal and opposite: the p-value can only be 1/3 or 1."
+)
+
+
+def _placebo_notes(result: DesignResult) -> list[str]:
+    notes = []
+    space, time = result.placebo_space, result.placebo_time
+    if space is not None and space.excluded_regions:
+        excluded = ", ".join(f"{k} ({v})" for k, v in space.excluded_regions.items())
+        notes.append(f"Not usable as placebo regions: {excluded}.")
+    if space is not None and space.undefined_placebos:
+        notes.append(
+            f"Placebo-in-space estimates undefined (absorbed by the fixed effects), left out of the p-value: "
+            f"{len(space.undefined_placebos)} ({', '.join(space.undefined_placebos)})."
+        )
+    if time is not None and time.undefined_placebos:
+        notes.append(
+            f"Placebo-in-time estimates undefined, left out of the p-value: {len(time.undefined_placebos)} "
+            f"(fake crisis years {', '.join(time.undefined_placebos)})."
+        )
+    return [f'<p class="note">{html.escape(note)}</p>' for note in notes]
+
+
+def _synthetic_paragraphs(result: DesignResult) -> list[str]:
+    parts = []
+    for synthetic in (result.synthetic, result.synthetic_demeaned):
+        if synthetic is None:
+            continue
+        weights = synthetic.fit.weights[synthetic.fit.weights > 0].sort_values(ascending=False)
+        listed = ", ".join(f"{code}: {weight:.3f}" for code, weight in weights.items())
+        kind = "Demeaned synthetic control" if synthetic.demeaned else "Synthetic control"
+        parts.append(
+            f"<p>{kind}: donor weights {html.escape(listed)}; pre-period RMSPE "
+            f"{synthetic.fit.pre_rmspe:,.2f}, average post-period gap {synthetic.fit.average_post_gap:,.2f}, "
+            f"post/pre RMSPE ratio {synthetic.fit.rmspe_ratio:.2f}, permutation p = "
+            f"{html.escape(format_p_value(synthetic.p_value))} (smallest attainable "
+            f"{html.escape(format_p_value(synthetic.min_attainable_p))}, {synthetic.n_placebos} placebos).</p>"
+        )
+        notes = []
+        if synthetic.excluded_donors:
+            notes.append("Excluded donors: " + ", ".join(f"{k} ({v})" for k, v in synthetic.excluded_donors.items()))
+        if synthetic.undefined_placebos:
+            notes.append(
+                f"Placebos with an undefined RMSPE ratio (0/0), left out of the p-value: "
+                f"{len(synthetic.undefined_placebos)} ({', '.join(synthetic.undefined_placebos)})"
+            )
+        parts.extend(f'<p class="note">{html.escape(note)}.</p>' for note in notes)
+    return parts
+
+
 def _causal_section(content: ReportContent) -> str:
     parts = ["<h2 id='causal'>Causal estimate of the 2022 shock</h2>"]
     parts.append(
@@ -180,45 +247,45 @@ def _causal_section(content: ReportContent) -> str:
         "single treated region the cluster-robust interval is unreliable, so inference rests on permutation: "
         "placebo in space (each control region treated in turn), placebo in time (fake crisis years before "
         "2022) and the synthetic control's post/pre RMSPE ratio. Every p-value is shown with the smallest value "
-        "its number of placebos allows.</p>"
+        "its number of placebos allows. The pre-trend verdict beside each estimate tests parallel trends before "
+        "2022 (joint F test of the pre-period event-study coefficients and a linear slope difference); where it "
+        "is rejected the DiD estimate is not a credible causal effect, whatever its p-value.</p>"
+    )
+    panels = "".join(
+        f"<li><strong>{html.escape(DESIGNS[design])}</strong>: <code>{html.escape(DESIGN_PANELS[design])}</code> — "
+        f"{html.escape(PANEL_REASONS[design])}</li>"
+        for design in DESIGNS
+    )
+    parts.append(f"<p>Panels:</p><ul>{panels}</ul>")
+    parts.append(
+        '<p class="note">Almaty city itself gained parts of the Karasai and Ili districts of Almaty region in '
+        "2014; no panel can undo that without district data, so that border change stays in the pre-period of "
+        "both designs.</p>"
     )
     summary = summary_table(content.causal)
     if not summary.empty:
         summary = summary.assign(design=summary["design"].map(DESIGNS).fillna(summary["design"]))
-    parts.append(_table(summary, text_columns=("design", "outcome", "unit", "years")))
+    parts.append(_table(summary, text_columns=("design", "panel", "outcome", "unit", "years", "pretrend_verdict")))
+    if any(result.design == "paper" for result in content.causal):
+        parts.append(f'<p class="note">Paper design: {html.escape(PAPER_DESIGN_NOTE)}</p>')
     for result in content.causal:
         parts.append(f"<h3>{html.escape(DESIGNS[result.design])} — {html.escape(result.unit)}</h3>")
+        parts.append(f'<p class="note">Panel: <code>{html.escape(result.panel_mart)}</code>.</p>')
         if result.did is not None and result.did.warning:
             parts.append(f'<p class="note">{html.escape(result.did.warning)}</p>')
         if result.event_study is not None:
             pre = result.event_study.pre_trend
             parts.append(
                 f"<p>Pre-trend check: joint F test of the {pre.n_pre_coefficients} pre-period coefficients "
-                f"p = {pre.joint_p:.3f}; linear slope difference {pre.slope_difference:,.2f} per year "
-                f"(p = {pre.slope_p:.3f}). Parallel pre-trends "
-                f"{'<strong>rejected</strong>' if pre.parallel_trends_rejected else 'not rejected'} at "
-                f"{pre.alpha:.2f}.</p>"
+                f"p = {html.escape(format_p_value(pre.joint_p))}; linear slope difference "
+                f"{pre.slope_difference:,.2f} per year (p = {html.escape(format_p_value(pre.slope_p))}). "
+                f"Parallel pre-trends {'<strong>rejected</strong>' if pre.parallel_trends_rejected else 'not rejected'}"
+                f" at {pre.alpha:.2f}.</p>"
             )
             coefficients = result.event_study.coefficients[["year", "estimate", "se", "ci_low", "ci_high", "p_value"]]
             parts.append("<details><summary>Event-study coefficients</summary>" + _table(coefficients) + "</details>")
-        if result.placebo_space is not None and result.placebo_space.excluded_regions:
-            excluded = ", ".join(f"{k} ({v})" for k, v in result.placebo_space.excluded_regions.items())
-            parts.append(f'<p class="note">Not usable as placebo regions: {html.escape(excluded)}.</p>')
-        for synthetic in (result.synthetic, result.synthetic_demeaned):
-            if synthetic is None:
-                continue
-            weights = synthetic.fit.weights[synthetic.fit.weights > 0].sort_values(ascending=False)
-            listed = ", ".join(f"{code}: {weight:.3f}" for code, weight in weights.items())
-            kind = "Demeaned synthetic control" if synthetic.demeaned else "Synthetic control"
-            parts.append(
-                f"<p>{kind}: donor weights {html.escape(listed)}; pre-period RMSPE "
-                f"{synthetic.fit.pre_rmspe:,.2f}, average post-period gap {synthetic.fit.average_post_gap:,.2f}, "
-                f"post/pre RMSPE ratio {synthetic.fit.rmspe_ratio:.2f}, permutation p = {synthetic.p_value:.3f} "
-                f"(smallest attainable {synthetic.min_attainable_p:.3f}, {synthetic.n_placebos} placebos).</p>"
-            )
-            if synthetic.excluded_donors:
-                excluded = ", ".join(f"{k} ({v})" for k, v in synthetic.excluded_donors.items())
-                parts.append(f'<p class="note">Excluded donors: {html.escape(excluded)}.</p>')
+        parts.extend(_placebo_notes(result))
+        parts.extend(_synthetic_paragraphs(result))
         for step, problem in result.problems.items():
             parts.append(f'<p class="missing">{html.escape(step)} not estimated: {html.escape(problem)}</p>')
     parts.extend(_figure(f) for f in content.causal_figures)
@@ -239,22 +306,39 @@ def _replication_section(content: ReportContent) -> str:
         _table(content.contradictions, text_columns=content.contradictions.columns),
         "<h3>Every claim</h3>",
     ]
-    columns = [
-        "claim_id",
-        "topic",
-        "period",
-        "measure",
-        "reported_value",
-        "unit",
-        "comparison",
-        "computed_value",
-        "status",
-        "explanation",
-        "contradicts",
-    ]
-    frame = content.replication[columns].copy()
-    parts.append(_table(frame.assign(_class=frame["status"]), text_columns=columns, row_class="_class"))
+    frame = replication_columns(content.replication)
+    styled = frame.assign(_class=frame["status"]) if "status" in frame.columns else frame
+    parts.append(_table(styled, text_columns=frame.columns, row_class="_class" if "status" in frame.columns else None))
     return "\n".join(parts)
+
+
+# The replication columns shown first, in this order; any other column replication.py adds follows them.
+REPLICATION_LEADING_COLUMNS = (
+    "claim_id",
+    "topic",
+    "period",
+    "measure",
+    "reported_value",
+    "unit",
+    "comparison",
+    "computed_value",
+    "status",
+    "explanation",
+    "contradicts",
+)
+# Carried in the CSV and the mart but the same on every row: the banner already says it.
+REPLICATION_HIDDEN_COLUMNS = ("data_is_reconstruction",)
+
+
+def replication_columns(replication: pd.DataFrame) -> pd.DataFrame:
+    """The replication table as shown: leading columns that exist, then every other column, in order.
+
+    Tolerant of the table's shape (replication.py may add or drop columns): nothing it produces is lost
+    except the constant ``data_is_reconstruction`` flag.
+    """
+    leading = [c for c in REPLICATION_LEADING_COLUMNS if c in replication.columns]
+    rest = [c for c in replication.columns if c not in leading and c not in REPLICATION_HIDDEN_COLUMNS]
+    return replication.loc[:, leading + rest]
 
 
 def render_html(content: ReportContent) -> str:

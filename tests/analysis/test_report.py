@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import re
 from pathlib import Path
 
@@ -9,16 +11,20 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from analysis.__main__ import main
 from analysis.replication import REPLICATION_TABLE, load_claims, publish_replication_mart
+from analysis.report import analyse, render_html, replication_columns
 
 from .mart_fixtures import ARRIVALS, COUNTRIES, DEPARTURES, RUS_ARR, YEARS, report_marts, write_warehouse
+from .test_series_and_causal import marts_with_territories
 
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_warehouse(report_marts(), tmp_path_factory.mktemp("warehouse") / "kz_migration.duckdb")
+    # The region panel (paper design) and the constant-borders territory panel (all-regions design).
+    return write_warehouse(marts_with_territories(), tmp_path_factory.mktemp("warehouse") / "kz_migration.duckdb")
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +83,7 @@ def test_replication_mart_is_published_into_the_warehouse(warehouse: Path, repor
     assert len(mart) == len(csv) == 64
     assert list(mart["status"]) == list(csv.sort_values("claim_id")["status"])
     assert mart["data_is_reconstruction"].all()
-    assert {"fct_yearly_flows", "fct_region_year_panel", "dim_data_sources"} <= tables  # nothing else lost
+    assert {"fct_yearly_flows", "fct_region_year_panel", "fct_territory_year_panel", "dim_data_sources"} <= tables
     assert not (warehouse.parent / ".build" / "kz_migration.replication.duckdb").exists()
 
 
@@ -123,3 +129,53 @@ def test_cli_rejects_an_unknown_series(warehouse: Path, capsys: pytest.CaptureFi
 def test_cli_reports_a_missing_warehouse(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     assert main(["--warehouse", str(tmp_path / "absent.duckdb"), "report", "--out", str(tmp_path)]) == 1
     assert "does not exist" in capsys.readouterr().err
+
+
+def _cells(page: str) -> list[str]:
+    return [html.unescape(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", page)]
+
+
+def _p_value_cells(page: str) -> list[str]:
+    """Every table cell under a p-value heading (p_value, pearson_p, placebo_space_min_p, …)."""
+    cells = []
+    for table in re.findall(r"<table>.*?</table>", page, flags=re.S):
+        heads = [html.unescape(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", table)]
+        for row in re.findall(r"<tr>(.*?)</tr>|<tr [^>]*>(.*?)</tr>", table):
+            values = _cells("".join(row))
+            if values:  # the heading row has no <td>
+                cells += [v for h, v in zip(heads, values, strict=True) if h == "p_value" or h.endswith("_p")]
+    return cells
+
+
+def test_causal_section_states_panels_verdicts_and_the_paper_design_limit(report_dir: Path):
+    page = (report_dir / "index.html").read_text(encoding="utf-8")
+    causal = page[page.index("id='causal'") : page.index("id='replication'")]
+    assert "<code>fct_region_year_panel</code>" in causal and "<code>fct_territory_year_panel</code>" in causal
+    assert "p-value can only be 1/3 or 1" in causal
+    cells = _cells(causal)
+    assert sum(c.startswith("parallel pre-trends ") for c in cells) == 4  # one per design × outcome
+    assert "not estimated" not in causal  # every step ran on both panels
+
+
+def test_p_values_below_one_in_a_thousand_read_less_than_never_zero(report_dir: Path):
+    page = (report_dir / "index.html").read_text(encoding="utf-8")
+    # Russia vs total arrivals (the paper's first pair): its Pearson p, computed here with scipy, is tiny.
+    assert stats.pearsonr(RUS_ARR, sum(c[4] for c in COUNTRIES)).pvalue < 0.001
+    correlations = page[page.index("id='correlations'") : page.index("id='causal'")]
+    assert "< 0.001" in _cells(correlations)
+    p_cells = _p_value_cells(page)
+    assert len(p_cells) > 50 and "< 0.001" in p_cells and "0.000" not in p_cells
+    assert not re.search(r"p = 0\.000\b", html.unescape(page))
+
+
+def test_replication_section_shows_whatever_columns_replication_produces(warehouse: Path):
+    tables = marts_with_territories()
+    content = analyse(tables, load_claims(), str(warehouse), with_figures=False)
+    extended = content.replication.drop(columns=["topic"]).assign(reviewer_note="checked by hand")
+    shown = replication_columns(extended)
+    assert list(shown.columns[:3]) == ["claim_id", "period", "measure"]
+    assert "reviewer_note" in shown.columns and "data_is_reconstruction" not in shown.columns
+    page = render_html(dataclasses.replace(content, replication=extended))
+    section = page[page.index("id='replication'") : page.index("id='sources'")]
+    assert '<th class="text">reviewer_note</th>' in section
+    assert section.count("checked by hand") == len(extended)
