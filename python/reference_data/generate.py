@@ -71,8 +71,10 @@ def build(paths: Paths) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     almaty_series, education_pins = almaty_series_with_pins(paths, constraints)
     totals = regional_totals.region_totals(
         seeds, constraints, almaty_series,
-        load_prior(paths, "region_weights.csv", ["region_code", "direction_code", "year", "weight"],
-                   ("year", "weight")),
+        load_prior(paths, "region_propensity.csv", ["region_code", "direction_code", "year", "propensity"],
+                   ("year", "propensity")),
+        load_prior(paths, "region_cycles.csv", ["region_code", "direction_code", "amplitude", "period_years",
+                                                "peak_year"], ("amplitude", "period_years", "peak_year")),
         load_prior(paths, "region_level_paths.csv", ["region_code", "direction_code", "year", "base_year", "index"],
                    ("year", "base_year", "index")),
     )

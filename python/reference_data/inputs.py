@@ -19,7 +19,8 @@ ALMATY = "75"
 REPUBLIC = "00"
 
 
-NON_NEGATIVE = {"persons", "weight", "share", "all_ages", "working_age", "higher", "secondary_vocational", "factor"}
+NON_NEGATIVE = {"persons", "weight", "propensity", "population", "share", "all_ages", "working_age", "higher",
+                "secondary_vocational", "factor"}
 
 
 class InputError(ValueError):
@@ -63,6 +64,12 @@ class Seeds:
     specialty_codes: list[str]
     working_age: pd.DataFrame
     national: pd.DataFrame
+    population: pd.Series  # residents on 1 January, index (year, region_code): the regional weights' base
+
+    def residents(self, year: int, region: str) -> int:
+        if (year, region) not in self.population.index:
+            raise InputError(f"bns_population_by_region.csv: no total population of region {region} in {year}")
+        return int(self.population.loc[(year, region)])
 
     def regions_in(self, year: int) -> list[str]:
         """Regions (not the Republic) that existed in ``year``, in code order."""
@@ -97,6 +104,9 @@ def load_seeds(paths: Paths) -> Seeds:
                                                              "upper_age"], ("year", "lower_age", "upper_age"))
     national = read_csv(seeds / "bns_national_external_flows.csv", ["year", "direction_code", "persons"],
                         ("year", "persons"))
+    population = read_csv(seeds / "bns_population_by_region.csv",
+                          ["year", "region_code", "sex_code", "settlement_code", "population"], ("year", "population"))
+    population = population[(population.sex_code == "_T") & (population.settlement_code == "_T")]
     return Seeds(
         regions=regions,
         countries=countries.sort_values("display_order").country_code.tolist(),
@@ -105,6 +115,7 @@ def load_seeds(paths: Paths) -> Seeds:
         specialty_codes=specialties.sort_values("specialty_order").specialty_code.tolist(),
         working_age=working_age,
         national=national[national.table_code == "national_total"],
+        population=population.astype({"year": int, "population": int}).set_index(["year", "region_code"]).population,
     )
 
 

@@ -3,9 +3,19 @@
 The Republic's total is the Taldau series; pinned regions (published figures, Almaty's prior
 path) keep their values; regions with a level path (Zhambyl and West Kazakhstan after 2021)
 follow their base year; every other region shares what is left by its prior weight.
+
+A region's weight is its real population on 1 January times its own per-resident propensity to
+arrive or depart (``priors/region_propensity.csv``, anchors interpolated) times its own cycle
+(``priors/region_cycles.csv``: 1 + amplitude x cos(2 pi (year - peak_year) / period_years)).
+Populations move differently in every region; each propensity path has its own level and trend
+and each cycle its own period and phase, so no two
+regions share a series or a constant ratio; at a boundary change the new regions' propensities
+start near the parent's, so the flows split roughly as the residents did and the sum carries on.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
@@ -27,20 +37,36 @@ def pinned_region_totals(constraints: pd.DataFrame, almaty_series: pd.DataFrame)
     return pinned
 
 
-def weight_paths(seeds: Seeds, weights: pd.DataFrame) -> dict[tuple[str, str], pd.Series]:
-    """(region, direction) -> prior weight for every year the region exists."""
+def cycle_factor(cycle, year: int) -> float:
+    """1 + amplitude x cos: the region's own swing around its propensity trend, largest in ``peak_year``."""
+    phase = 2 * math.pi * (year - float(cycle.peak_year)) / float(cycle.period_years)
+    return 1.0 + float(cycle.amplitude) * math.cos(phase)
+
+
+def weight_paths(seeds: Seeds, propensity: pd.DataFrame, cycles: pd.DataFrame) -> dict[tuple[str, str], pd.Series]:
+    """(region, direction) -> prior weight (residents x propensity x cycle) for every year the region exists."""
+    cycle_of = {(c.region_code, c.direction_code): c for c in cycles.itertuples()}
     paths = {}
-    for (region, direction), group in weights.groupby(["region_code", "direction_code"], sort=True):
+    for (region, direction), group in propensity.groupby(["region_code", "direction_code"], sort=True):
+        if (region, direction) not in cycle_of:
+            raise InputError(f"priors/region_cycles.csv: no {direction} cycle for region {region}")
+        cycle = cycle_of[(region, direction)]
+        if not 0 <= float(cycle.amplitude) < 1 or float(cycle.period_years) <= 0:
+            raise InputError(f"priors/region_cycles.csv: region {region} {direction}: amplitude must be in [0, 1) "
+                             f"and period_years positive, got {cycle.amplitude} and {cycle.period_years}")
         info = seeds.regions[seeds.regions.region_code == region].iloc[0]
         years = range(max(FIRST_YEAR, int(info.first_year)), min(LAST_YEAR, int(info.last_year)) + 1)
-        paths[(region, direction)] = interpolate(group.set_index("year").weight, years)
+        rate = interpolate(group.set_index("year").propensity, years)
+        paths[(region, direction)] = pd.Series(
+            [seeds.residents(year, region) * rate.loc[year] * cycle_factor(cycle, year) for year in years],
+            index=list(years))
     return paths
 
 
 def region_totals(seeds: Seeds, constraints: pd.DataFrame, almaty_series: pd.DataFrame,
-                  weights: pd.DataFrame, level_paths: pd.DataFrame) -> pd.DataFrame:
+                  propensity: pd.DataFrame, cycles: pd.DataFrame, level_paths: pd.DataFrame) -> pd.DataFrame:
     pinned = pinned_region_totals(constraints, almaty_series)
-    paths = weight_paths(seeds, weights)
+    paths = weight_paths(seeds, propensity, cycles)
     levels = {(r.region_code, r.direction_code, int(r.year)): (int(r.base_year), float(r.index))
               for r in level_paths.itertuples()}
     totals: dict[tuple[int, str, str], int] = {}
@@ -58,7 +84,7 @@ def region_totals(seeds: Seeds, constraints: pd.DataFrame, almaty_series: pd.Dat
             free = [r for r in regions if r not in fixed]
             missing = [r for r in free if (r, direction) not in paths]
             if missing:
-                raise InputError(f"priors/region_weights.csv: no {direction} weights for regions {missing}")
+                raise InputError(f"priors/region_propensity.csv: no {direction} propensity for regions {missing}")
             remaining = national - sum(fixed.values())
             if remaining < 0:
                 raise InputError(f"{year} {direction}: pinned regions {fixed} exceed the national total {national}")
