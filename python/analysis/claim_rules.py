@@ -1,27 +1,32 @@
-"""Compare a value computed from the marts with a value the paper reports, under the claim's rule.
+"""Compare a value computed from the data with a value the paper reports, under the claim's rule.
+
+This module is the one claim engine: the replication (:mod:`analysis.replication`, values from the
+marts) and the reference data's own check (:mod:`reference_data.soft_targets`, values from the CSVs)
+both classify through :func:`classify`.
 
 A claim row (see ``data/claims/paper_claims.csv``) carries ``claim_id``, ``reported_value`` (text as
-reported) and ``comparison``, one of:
+reported), ``comparison`` and, optionally, ``precision``.
+
+``precision`` is the rounding unit of each reported number as the paper wrote it ("9.4 thousand" →
+100, "almost 40%" → 1, "6.5 times" → 0.1), one unit per number, separated like the values
+(``'1 -> 1'``, ``'100 / 100 / 100'``, ``'- ; 1; 10'``); ``-`` stands for an element that is not a
+number (a ``flag`` element). Without a precision a decimal gets half a unit of its last digit and an
+integer ±0.5 (a written integer is not assumed to be rounded to its trailing zeros).
+
+Comparison rules:
 
 ``approx``
-    The computed value rounds to the reported one. The tolerance is half a unit of the last
-    reported digit, as a half-open interval ``[v − h, v + h)``:
-
-    * a decimal with d digits after the point: ``h = 0.5·10^-d`` (6.5 → [6.45, 6.55),
-      194.6 → [194.55, 194.65), 2.0 → [1.95, 2.05));
-    * an integer: ``h = 0.5·10^z`` where z is its number of trailing zeros, because the paper writes
-      rounded magnitudes as round integers ("more than 5,800", "9.4 thousand" → 9400, "nearly 100"):
-      888 → [887.5, 888.5), 5800 → [5750, 5850), 40 → [35, 45), +100 → [50, 150), 0 → [−0.5, 0.5).
-      This reads "40" as rounded to tens; it is deliberately the same rule for every integer rather
-      than a judgement per claim.
+    The computed value rounds to the reported one: it lies in the half-open interval
+    ``[v − p/2, v + p/2)`` with p the precision (6.5 at 0.1 → [6.45, 6.55); 9400 at 100 →
+    [9350, 9450); 40 at 1 → [39.5, 40.5)).
 ``at_least``
     computed ≥ reported (no rounding allowance: "more than 5,800" means at least 5,800).
 ``exact``
     computed equals reported (to 1e-9; counts of persons).
 ``range``
-    ``'400-900'``: every computed value lies in ``[lo − h_lo, hi + h_hi)`` with the rounding
-    allowance of each bound as for ``approx``. The computed value is a number, a sequence, or a
-    mapping / Series (e.g. year → value, so the explanation names the years outside).
+    ``'400-900'``: every computed value lies in the closed interval ``[lo, hi]``; the bounds are
+    not widened by their rounding. The computed value is a number, a sequence, or a mapping /
+    Series (e.g. year → value, so the explanation names the years outside).
 ``set``
     ``'2000-2002; 2014-2021'``: the computed collection of integers (years) equals that set.
 ``flag``
@@ -29,15 +34,21 @@ reported) and ``comparison``, one of:
 ``sign``
     ``positive`` / ``negative`` / ``zero``: the sign of the computed number.
 
-A claim with several reported numbers may give one numeric rule per number, separated by ``;``
-(``at_least; approx`` for "more than 750 arrivals, 4.6 times the departures").
+A claim with several reported elements may give one rule per element, separated by ``;``
+(``at_least; approx`` for "more than 750 arrivals, 4.6 times the departures"; ``flag; exact; approx``
+for "negative every year, closest in 2006 with a gap of 90"). Element rules are ``approx``,
+``at_least``, ``exact`` and ``flag``.
 
 Multi-valued reported values are split on ``->``, ``/`` and ``;`` into elements compared one by
 one (``'39 -> 61'``, ``'964 / 831 / 472 / 290'``, ``'356; 2.0; +100'``,
 ``'53 / 7 / 17 / 12; 5 persons; 11'``); the computed value is then a sequence of the same length.
 An element may carry a leading label (``'China 9400'``): its computed element is a
 ``(label, number)`` pair and the label must match too (case-insensitive). Trailing words
-(``'5 persons'``) are a unit and are ignored.
+(``'5 persons'``) are a unit and are ignored. A computed element that is a mapping or Series
+(year → value) must satisfy the element's rule for every entry ("24 per year" → each year).
+
+A computed value may be wrapped in :class:`Computed` to carry a note (e.g. the DiD's pre-trend test)
+that is appended to the explanation without entering the comparison.
 
 Status: ``not_computable`` when the computed value is None (or an element is None and no other
 element fails); ``not_reproduced`` when any element fails; ``reproduced`` otherwise.
@@ -60,11 +71,15 @@ NOT_REPRODUCED = "not_reproduced"
 NOT_COMPUTABLE = "not_computable"
 STATUSES = (REPRODUCED, NOT_REPRODUCED, NOT_COMPUTABLE)
 RULES = ("approx", "at_least", "exact", "range", "set", "flag", "sign")
+NUMERIC_RULES = ("approx", "at_least", "exact")
+ELEMENT_RULES = (*NUMERIC_RULES, "flag")
+NOT_A_NUMBER = "-"  # precision of an element that is not a number (a flag element)
 
 _ELEMENT_SEPARATOR = re.compile(r"\s*(?:->|/|;)\s*")
 _NUMBER_TOKEN = re.compile(r"^(?P<label>[^\d+\-−]*?)\s*(?P<number>[+\-−]?\d+(?:\.\d+)?)\s*(?P<unit>[^\d]*)$")
 _RANGE = re.compile(r"^\s*(?P<lo>[+\-]?\d+(?:\.\d+)?)\s*-\s*(?P<hi>[+\-]?\d+(?:\.\d+)?)\s*$")
 _YEAR_SPAN = re.compile(r"^\s*(?P<start>\d{4})\s*(?:-\s*(?P<end>\d{4}))?\s*$")
+_UNIT = re.compile(r"^\d+(?:\.\d+)?$")
 _EPS = 1e-9
 
 
@@ -86,31 +101,49 @@ class ReportedNumber:
         return self.lower, self.upper
 
 
-def rounding_half_unit(number_text: str) -> float:
-    """Half a unit of the last reported digit of a number written as text (see module docstring)."""
+@dataclass(frozen=True)
+class Computed:
+    """A computed value with a note for the explanation (the note never enters the comparison)."""
+
+    value: Any
+    note: str
+
+
+def default_precision(number_text: str) -> Decimal:
+    """Rounding unit of a number without a stated precision: its last decimal digit, or 1 for an integer."""
     digits = number_text.strip().lstrip("+-−")
     if "." in digits:
-        return 0.5 * 10.0 ** -len(digits.split(".", 1)[1])
-    stripped = digits.lstrip("0")
-    if not stripped:
-        return 0.5
-    trailing_zeros = len(stripped) - len(stripped.rstrip("0"))
-    return 0.5 * 10.0**trailing_zeros
+        return Decimal(1).scaleb(-len(digits.split(".", 1)[1]))
+    return Decimal(1)
 
 
-def parse_number(token: str) -> ReportedNumber:
+def rounding_half_unit(number_text: str, precision: str | None = None) -> float:
+    """Half the rounding unit: of ``precision`` when given, else of :func:`default_precision`."""
+    return float(_unit(number_text, precision) / 2)
+
+
+def _unit(number_text: str, precision: str | None) -> Decimal:
+    if precision is None or precision.strip() in ("", NOT_A_NUMBER):
+        return default_precision(number_text)
+    text = precision.strip()
+    if not _UNIT.match(text) or Decimal(text) <= 0:
+        raise ValueError(f"precision {precision!r} of {number_text!r} is not a positive number")
+    return Decimal(text)
+
+
+def parse_number(token: str, precision: str | None = None) -> ReportedNumber:
     """Parse ``'6.5'``, ``'+100'``, ``'China 9400'`` or ``'5 persons'`` into a ReportedNumber."""
     match = _NUMBER_TOKEN.match(token.strip())
     if not match:
         raise ValueError(f"cannot read a number in reported element {token!r}")
     number = match["number"].replace("−", "-")
-    half_unit = rounding_half_unit(number)
+    unit = _unit(number, precision)
     # Decimal arithmetic so that 1.6 ± 0.05 gives the bounds 1.55 and 1.65 exactly as written.
-    exact, half = Decimal(number), Decimal(repr(half_unit))
+    exact, half = Decimal(number), unit / 2
     return ReportedNumber(
         text=token.strip(),
         value=float(number),
-        half_unit=half_unit,
+        half_unit=float(half),
         lower=float(exact - half),
         upper=float(exact + half),
         label=match["label"].strip() or None,
@@ -118,9 +151,26 @@ def parse_number(token: str) -> ReportedNumber:
     )
 
 
-def parse_elements(reported_value: str) -> list[ReportedNumber]:
-    """Split a (possibly multi-valued) reported value into numbers."""
-    return [parse_number(part) for part in _ELEMENT_SEPARATOR.split(reported_value.strip()) if part]
+def split_elements(text: str) -> list[str]:
+    """Split a multi-valued reported value (or precision) on ``->``, ``/`` and ``;``."""
+    return [part for part in _ELEMENT_SEPARATOR.split(text.strip()) if part]
+
+
+def parse_elements(reported_value: str, precision: str | None = None) -> list[ReportedNumber]:
+    """Split a (possibly multi-valued) reported value into numbers, each with its precision."""
+    parts = split_elements(reported_value)
+    units = element_precisions(precision, len(parts))
+    return [parse_number(part, unit) for part, unit in zip(parts, units, strict=True)]
+
+
+def element_precisions(precision: str | None, element_count: int) -> list[str | None]:
+    """One precision per element (None for all when the claim has none)."""
+    if precision is None or not str(precision).strip():
+        return [None] * element_count
+    units = split_elements(str(precision))
+    if len(units) != element_count:
+        raise ValueError(f"precision {precision!r} gives {len(units)} units for {element_count} reported elements")
+    return units
 
 
 def parse_year_set(reported_value: str) -> set[int]:
@@ -138,14 +188,37 @@ def parse_year_set(reported_value: str) -> set[int]:
     return years
 
 
-def parse_range(reported_value: str) -> tuple[ReportedNumber, ReportedNumber]:
+def parse_range(reported_value: str) -> tuple[float, float]:
+    """``'400-900'`` → (400, 900): the closed interval the computed values must lie in."""
     match = _RANGE.match(reported_value)
     if not match:
         raise ValueError(f"cannot read a range 'lo-hi' in {reported_value!r}")
-    lo, hi = parse_number(match["lo"]), parse_number(match["hi"])
-    if lo.value > hi.value:
+    lo, hi = float(match["lo"]), float(match["hi"])
+    if lo > hi:
         raise ValueError(f"range {reported_value!r} has its lower bound above its upper bound")
     return lo, hi
+
+
+def validate_precision(rule: str, reported_value: str, precision: str | None) -> None:
+    """Raise ValueError when a claim's precision does not fit its rule and reported value."""
+    text = "" if precision is None else str(precision).strip()
+    if rule in ("set", "flag", "sign"):
+        if text:
+            raise ValueError(f"a {rule} claim has no rounding unit, got precision {precision!r}")
+        return
+    if rule == "range":
+        if text:
+            parse_range(text)  # the units of the two bounds, as written; the bounds are not widened
+        return
+    rules = element_rules(rule, len(split_elements(reported_value)))
+    units = element_precisions(text or None, len(rules))
+    for element_rule, unit in zip(rules, units, strict=True):
+        if element_rule == "flag" and unit not in (None, NOT_A_NUMBER):
+            raise ValueError(f"a flag element has no rounding unit ({NOT_A_NUMBER!r}), got {unit!r}")
+        if element_rule != "flag" and unit == NOT_A_NUMBER:
+            raise ValueError(f"a {element_rule} element needs a rounding unit, got {NOT_A_NUMBER!r}")
+        if unit not in (None, NOT_A_NUMBER):
+            _unit("0", unit)
 
 
 def _fmt(value: float) -> str:
@@ -208,6 +281,29 @@ def _check_number(element: ReportedNumber, computed: Any, rule: str) -> tuple[bo
     raise ValueError(f"rule {rule!r} is not an element-wise numeric rule")
 
 
+def _check_flag_element(text: str, computed: Any) -> tuple[bool | None, str]:
+    expected = _flag_value(text)
+    if _is_missing(computed):
+        return None, f"{text}: not computable"
+    if not isinstance(computed, (bool, np.bool_)):
+        raise TypeError(f"flag element needs a boolean, got {computed!r}")
+    return bool(computed) == expected, f"computed statement is {str(bool(computed)).lower()}"
+
+
+def _check_each(check: Any, computed: Mapping[Any, Any] | pd.Series) -> tuple[bool | None, str]:
+    """Apply ``check`` to every entry of a mapping (year → value): all must pass."""
+    items = list(computed.items())
+    if not items:
+        return None, "no computed value"
+    outcomes = [(key, *check(value)) for key, value in items]
+    explanation = ", ".join(f"{key}: {text}" for key, _, text in outcomes)
+    if any(ok is False for _, ok, _ in outcomes):
+        return False, explanation
+    if any(ok is None for _, ok, _ in outcomes):
+        return None, explanation
+    return True, explanation
+
+
 def _sequence(computed: Any) -> list[Any]:
     if isinstance(computed, (pd.Series, np.ndarray)):
         return list(computed.tolist())
@@ -216,31 +312,41 @@ def _sequence(computed: Any) -> list[Any]:
     return [computed]
 
 
-NUMERIC_RULES = ("approx", "at_least", "exact")
-
-
 def element_rules(rule: str, element_count: int) -> list[str]:
-    """The numeric rule of each reported number: one rule for all, or one per number separated by ';'."""
+    """The rule of each reported element: one rule for all, or one per element separated by ';'."""
     rules = [part.strip() for part in rule.split(";")]
-    if any(part not in NUMERIC_RULES for part in rules):
-        raise ValueError(f"{rule!r}: per-number rules must each be one of {', '.join(NUMERIC_RULES)}")
+    if len(rules) == 1 and rules[0] not in NUMERIC_RULES:
+        raise ValueError(f"{rule!r} is not an element-wise rule ({', '.join(NUMERIC_RULES)})")
+    if any(part not in ELEMENT_RULES for part in rules):
+        raise ValueError(f"{rule!r}: per-element rules must each be one of {', '.join(ELEMENT_RULES)}")
     if len(rules) == 1:
         return rules * element_count
     if len(rules) != element_count:
-        raise ValueError(f"{rule!r} gives {len(rules)} rules for {element_count} reported numbers")
+        raise ValueError(f"{rule!r} gives {len(rules)} rules for {element_count} reported elements")
     return rules
 
 
-def _check_numbers(reported: str, computed: Any, rule: str) -> tuple[str, str]:
-    elements = parse_elements(reported)
-    rules = element_rules(rule, len(elements))
-    if len(elements) == 1:
+def _check_elements(reported: str, computed: Any, rule: str, precision: str | None) -> tuple[str, str]:
+    parts = split_elements(reported)
+    rules = element_rules(rule, len(parts))
+    units = element_precisions(precision, len(parts))
+    if len(parts) == 1:
         values = [computed]
     else:
         values = _sequence(computed)
-        if len(values) != len(elements):
-            return NOT_COMPUTABLE, (f"reported {len(elements)} values ({reported}) but {len(values)} were computed")
-    outcomes = [_check_number(e, v, r) for e, v, r in zip(elements, values, rules, strict=True)]
+        if len(values) != len(parts):
+            return NOT_COMPUTABLE, (f"reported {len(parts)} values ({reported}) but {len(values)} were computed")
+    outcomes = []
+    for part, element_rule, unit, value in zip(parts, rules, units, values, strict=True):
+        if element_rule == "flag":
+            check = lambda v, part=part: _check_flag_element(part, v)  # noqa: E731
+        else:
+            element = parse_number(part, unit)
+            check = lambda v, element=element, r=element_rule: _check_number(element, v, r)  # noqa: E731
+        if isinstance(value, (pd.Series, Mapping)):
+            outcomes.append(_check_each(check, value))
+        else:
+            outcomes.append(check(value))
     return _combine(outcomes)
 
 
@@ -262,15 +368,14 @@ def _range_items(computed: Any) -> list[tuple[str | None, Any]]:
 
 
 def _check_range(reported: str, computed: Any) -> tuple[str, str]:
-    lo, hi = parse_range(reported)
-    low, high = lo.lower, hi.upper
+    low, high = parse_range(reported)
     items = [(key, value) for key, value in _range_items(computed) if not _is_missing(value)]
     if not items:
         return NOT_COMPUTABLE, "no computed value"
-    outside = [(k, _as_number(v)) for k, v in items if not (low - _EPS <= _as_number(v) < high - _EPS)]
+    outside = [(k, _as_number(v)) for k, v in items if not (low - _EPS <= _as_number(v) <= high + _EPS)]
     values = [_as_number(v) for _, v in items]
     span = f"computed values {_fmt(min(values))}–{_fmt(max(values))} (n={len(values)})"
-    interval = f"[{_fmt(low)}, {_fmt(high)}) (reported {reported} with its rounding)"
+    interval = f"[{_fmt(low)}, {_fmt(high)}] (reported {reported})"
     if outside:
         listed = ", ".join(f"{k}: {_fmt(v)}" if k is not None else _fmt(v) for k, v in outside)
         return NOT_REPRODUCED, f"{span}; outside {interval}: {listed}"
@@ -293,13 +398,18 @@ def _check_set(reported: str, computed: Any) -> tuple[str, str]:
     return NOT_REPRODUCED, "; ".join(parts)
 
 
-def _check_flag(reported: str, computed: Any) -> tuple[str, str]:
+def _flag_value(reported: str) -> bool:
     text = reported.strip().lower()
     if text not in ("true", "false"):
         raise ValueError(f"flag claim must report true or false, got {reported!r}")
+    return text == "true"
+
+
+def _check_flag(reported: str, computed: Any) -> tuple[str, str]:
+    expected = _flag_value(reported)
     if not isinstance(computed, (bool, np.bool_)):
         raise TypeError(f"flag comparison needs a boolean, got {computed!r}")
-    ok = bool(computed) == (text == "true")
+    ok = bool(computed) == expected
     return (REPRODUCED if ok else NOT_REPRODUCED), f"computed statement is {str(bool(computed)).lower()}"
 
 
@@ -314,27 +424,40 @@ def _check_sign(reported: str, computed: Any) -> tuple[str, str]:
     return (REPRODUCED if sign == signs[text] else NOT_REPRODUCED), f"computed {_fmt(value)} is {name}"
 
 
+def _precision_of(claim_row: Mapping[str, Any] | pd.Series) -> str | None:
+    value = claim_row.get("precision") if hasattr(claim_row, "get") else None
+    return None if _is_missing(value) or not str(value).strip() else str(value).strip()
+
+
 def classify(claim_row: Mapping[str, Any] | pd.Series, computed_value: Any) -> ClaimCheck:
     """Compare ``computed_value`` with the claim's reported value under its comparison rule.
 
-    ``claim_row`` needs ``claim_id``, ``reported_value`` and ``comparison``. A computed value of
-    None means the marts cannot provide it (status ``not_computable``).
+    ``claim_row`` needs ``claim_id``, ``reported_value`` and ``comparison``, and may give
+    ``precision``. A computed value of None means the data cannot provide it (status
+    ``not_computable``); a :class:`Computed` is compared by its value and its note is appended to the
+    explanation.
     """
     claim_id = str(claim_row["claim_id"])
     rule = str(claim_row["comparison"]).strip()
     reported = str(claim_row["reported_value"]).strip()
-    is_per_number = ";" in rule
-    if rule not in RULES and not is_per_number:
+    precision = _precision_of(claim_row)
+    note = ""
+    if isinstance(computed_value, Computed):
+        computed_value, note = computed_value.value, computed_value.note
+    is_per_element = ";" in rule
+    if rule not in RULES and not is_per_element:
         raise ValueError(f"claim {claim_id}: unknown comparison rule {rule!r} (known: {', '.join(RULES)})")
 
     def result(status: str, explanation: str) -> ClaimCheck:
+        explanation = f"{explanation} ({note})" if note else explanation
         return ClaimCheck(claim_id, rule, reported, computed_value, status, explanation)
 
-    if _is_missing(computed_value):
-        return result(NOT_COMPUTABLE, "the marts do not provide this value")
     try:
-        if rule in NUMERIC_RULES or is_per_number:
-            status, explanation = _check_numbers(reported, computed_value, rule)
+        validate_precision(rule, reported, precision)
+        if _is_missing(computed_value):
+            return result(NOT_COMPUTABLE, "the data do not provide this value")
+        if rule in NUMERIC_RULES or is_per_element:
+            status, explanation = _check_elements(reported, computed_value, rule, precision)
         elif rule == "range":
             status, explanation = _check_range(reported, computed_value)
         elif rule == "set":

@@ -22,10 +22,20 @@ yml files under ``dbt_project/models/marts/``):
 ``fct_region_year_panel``
     the DiD panel documented in :mod:`analysis.did`, with net_migration_working_age.
 
-Readings chosen where the paper is loose (each also stated at the function):
+Readings chosen where the paper is loose (each also stated at the function, and in
+``docs/replication.md``). The same readings are computed independently from the reference CSVs by
+:mod:`reference_data.soft_targets`, and a test checks that both give every claim the same status.
 
 * shares "over a period" are ratios of period sums unless the claim says "average", which is the
-  mean of yearly shares;
+  mean of yearly shares (C32 is pooled: its sentence says "over the same periods", not "average");
+* a statement about several years holds in each of them (C39 "24 per year", C56 each of 2022 and
+  2023, C47 every year 2000–2021); "more than 8 times lower than at the start of the 2000s" (C04)
+  holds against each of 2000 and 2001, i.e. the smaller ratio counts;
+* a claim that states several facts is checked on all of them: C47 (negative every year, 2006 the
+  closest year, gap 90), C54 (25% in 2010, and 2010 the peak over 2000–2023), C59 (ratio about 3 and
+  two-year arrivals about 5,000); C10 and C52 need the extreme year to be the only one;
+* "for the first time in 13 years" (C28) means the 13 years before 2022, 2009–2021, had CIS
+  arrivals at or below CIS departures: 2009–2021 is 13 years, 2010–2021 only 12;
 * "other countries" as a total (a denominator, a yearly series) is every migrant not from/to the CIS:
   the OTHER group (Baltic included) plus "country not stated" (pseudo-group ``NON_CIS``). The paper
   sorts countries into exactly two groups, CIS and "other countries", and itself lists "country not
@@ -42,8 +52,9 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.claim_rules import Computed
 from analysis.correlation import correlate
-from analysis.did import estimate_did
+from analysis.did import estimate_did, event_study
 
 ALMATY = "75"
 REPUBLIC = "00"
@@ -206,6 +217,12 @@ def _pearson(x: pd.Series, y: pd.Series) -> float:
         raise MissingData(str(error)) from error
 
 
+def _only_extreme_year(series: pd.Series, extreme: Callable[[pd.Series], float]) -> int | None:
+    """The year holding the series' max (or min), or None when several years share it."""
+    years = series.index[series == extreme(series)]
+    return int(years[0]) if len(years) == 1 else None
+
+
 def _mean_yearly_share(part: pd.Series, whole: pd.Series) -> float:
     if (whole == 0).any():
         raise MissingData("yearly share with an empty total")
@@ -246,9 +263,9 @@ def c03(t: Tables) -> float:
 
 @_computable
 def c04(t: Tables) -> float:
-    """Mean departures of 2000–2001 divided by 2023 departures ("times lower")."""
+    """Departures of 2000 and of 2001 each divided by 2023 departures; the smaller ratio ("more than 8 times")."""
     departures = flows(t, "departures", [2000, 2001, 2023])
-    return _ratio((departures[2000] + departures[2001]) / 2.0, departures[2023])
+    return min(_ratio(departures[2000], departures[2023]), _ratio(departures[2001], departures[2023]))
 
 
 @_computable
@@ -284,8 +301,9 @@ def c09(t: Tables) -> float:
 
 @_computable
 def c10(t: Tables) -> bool:
+    """2023 is the only year with the most arrivals and the only year with the fewest departures."""
     arrivals, departures = flows(t, "arrivals", ALL_YEARS), flows(t, "departures", ALL_YEARS)
-    return bool(arrivals.idxmax() == 2023 and departures.idxmin() == 2023)
+    return _only_extreme_year(arrivals, max) == 2023 and _only_extreme_year(departures, min) == 2023
 
 
 @_computable
@@ -346,10 +364,11 @@ def c46(t: Tables) -> float:
 
 
 @_computable
-def c47(t: Tables) -> bool:
+def c47(t: Tables) -> list[Any]:
+    """[net negative in every year 2000–2021, the year of the smallest gap, the 2006 gap (departures − arrivals)]."""
     years = _years(2000, 2021)
-    net = education_flows(t, "higher", "arrivals", years) - education_flows(t, "higher", "departures", years)
-    return bool((net < 0).all())
+    gap = education_flows(t, "higher", "departures", years) - education_flows(t, "higher", "arrivals", years)
+    return [bool((gap > 0).all()), int(gap.idxmin()), float(gap[2006])]
 
 
 @_computable
@@ -382,7 +401,7 @@ def c52(t: Tables) -> bool:
     gap = education_flows(t, "secondary_vocational", "departures", ALL_YEARS) - education_flows(
         t, "secondary_vocational", "arrivals", ALL_YEARS
     )
-    return bool(gap.idxmax() == 2000)
+    return _only_extreme_year(gap, max) == 2000
 
 
 @_computable
@@ -394,11 +413,14 @@ def c53(t: Tables) -> float:
 
 
 @_computable
-def c54(t: Tables) -> float:
-    return _share(
-        education_flows(t, "secondary_vocational", "arrivals", [2010])[2010],
-        education_flows(t, "_T", "arrivals", [2010])[2010],
-    )
+def c54(t: Tables) -> list[float]:
+    """[secondary vocational share of working-age arrivals in 2010, the year that share peaks in 2000–2023]."""
+    vocational = education_flows(t, "secondary_vocational", "arrivals", ALL_YEARS)
+    everyone = education_flows(t, "_T", "arrivals", ALL_YEARS)
+    if (everyone == 0).any():
+        raise MissingData("a year without working-age arrivals")
+    share = 100.0 * vocational / everyone
+    return [float(share[2010]), int(share.idxmax())]
 
 
 @_computable
@@ -508,17 +530,13 @@ def c29(t: Tables) -> float:
     return _ratio(russia[2023], russia[2021])
 
 
-def _share_before_after(t: Tables, country: str) -> list[float]:
-    """Mean yearly share of all arrivals, 2000–2021 then 2022–2023."""
-    return [
-        _mean_yearly_share(country_flows(t, country, "arrivals", ys), all_country_flows(t, "arrivals", ys))
-        for ys in (_years(2000, 2021), _years(2022, 2023))
-    ]
-
-
 @_computable
 def c30(t: Tables) -> list[float]:
-    return _share_before_after(t, "RUS")
+    """Russia's mean yearly share of all arrivals, 2000–2021 then 2022–2023 (the text says average)."""
+    return [
+        _mean_yearly_share(country_flows(t, "RUS", "arrivals", ys), all_country_flows(t, "arrivals", ys))
+        for ys in (_years(2000, 2021), _years(2022, 2023))
+    ]
 
 
 @_computable
@@ -528,7 +546,11 @@ def c31(t: Tables) -> float:
 
 @_computable
 def c32(t: Tables) -> list[float]:
-    return _share_before_after(t, "UZB")
+    """Uzbekistan's pooled share of all arrivals (period sums), 2000–2021 then 2022–2023."""
+    return [
+        _share(country_flows(t, "UZB", "arrivals", ys).sum(), all_country_flows(t, "arrivals", ys).sum())
+        for ys in (_years(2000, 2021), _years(2022, 2023))
+    ]
 
 
 @_computable
@@ -567,9 +589,10 @@ def c38(t: Tables) -> list[float]:
 
 
 @_computable
-def c39(t: Tables) -> list[float]:
+def c39(t: Tables) -> list[Any]:
+    """[Turkey's two-year sum, China's arrivals in each of 2022 and 2023] ("24 people per year")."""
     years = _years(2022, 2023)
-    return [country_flows(t, "TUR", "arrivals", years).sum(), country_flows(t, "CHN", "arrivals", years).mean()]
+    return [country_flows(t, "TUR", "arrivals", years).sum(), country_flows(t, "CHN", "arrivals", years)]
 
 
 @_computable
@@ -623,10 +646,14 @@ def _specialty_shares(t: Tables, direction: str, order: Iterable[str]) -> list[f
 
 @_computable
 def c56(t: Tables) -> bool:
-    years = _years(2022, 2023)
-    arrivals = specialty_totals(t, "arrivals", years).drop("_T", errors="ignore")
-    departures = specialty_totals(t, "departures", years).reindex(arrivals.index, fill_value=0.0)
-    return bool((arrivals > departures).all())
+    """In every specialty (``it`` within ``other``), arrivals exceed departures in 2022 and again in 2023."""
+    for year in (2022, 2023):
+        arrivals = specialty_totals(t, "arrivals", [year]).drop("_T", errors="ignore")
+        departures = specialty_totals(t, "departures", [year]).drop("_T", errors="ignore")
+        codes = arrivals.index.union(departures.index)
+        if not (arrivals.reindex(codes, fill_value=0.0) > departures.reindex(codes, fill_value=0.0)).all():
+            return False
+    return True
 
 
 @_computable
@@ -645,13 +672,14 @@ def c58(t: Tables) -> float:
 
 
 @_computable
-def c59(t: Tables) -> float:
-    """All specialists (the text is ambiguous; two-year arrivals near 5,000 fit all specialists)."""
+def c59(t: Tables) -> list[float]:
+    """[all specialists' 2022–2023 arrivals / departures, their 2022–2023 arrivals].
+
+    The text is ambiguous between medical and all specialists; two-year arrivals near 5,000 fit all.
+    """
     years = _years(2022, 2023)
-    return _ratio(
-        _specialist_total(specialty_totals(t, "arrivals", years)),
-        _specialist_total(specialty_totals(t, "departures", years)),
-    )
+    arrivals = _specialist_total(specialty_totals(t, "arrivals", years))
+    return [_ratio(arrivals, _specialist_total(specialty_totals(t, "departures", years))), arrivals]
 
 
 @_computable
@@ -689,15 +717,33 @@ def c63(t: Tables) -> None:
 
 
 @_computable
-def c64(t: Tables) -> float:
-    """TWFE DiD estimate of Almaty vs Zhambyl and West Kazakhstan, net working-age migration."""
+def c64(t: Tables) -> Computed:
+    """TWFE DiD estimate of Almaty vs Zhambyl and West Kazakhstan, net working-age migration.
+
+    The sign is what the paper claims; the event-study pre-trend test goes into the explanation, since a
+    rejected parallel pre-trend undermines the estimate whatever its sign.
+    """
     panel = _table(
         t, "fct_region_year_panel", ["region_code", "year", "is_treated", "is_post", "net_migration_working_age"]
     )
     subset = panel[panel["region_code"].isin(PAPER_DID_REGIONS) & panel["year"].isin(ALL_YEARS)]
     if set(subset["region_code"]) != set(PAPER_DID_REGIONS):
         raise MissingData("the panel lacks one of the paper's DiD regions")
-    return estimate_did(subset, "net_migration_working_age").estimate
+    estimate = estimate_did(subset, "net_migration_working_age").estimate
+    return Computed(estimate, _pre_trend_note(subset))
+
+
+def _pre_trend_note(panel: pd.DataFrame) -> str:
+    try:
+        check = event_study(panel, "net_migration_working_age").pre_trend
+    except ValueError as error:
+        return f"pre-trend test not available: {error}"
+    verdict = "rejected" if check.parallel_trends_rejected else "not rejected"
+    return (
+        f"pre-trend test: parallel trends {verdict} at {check.alpha:g} "
+        f"(joint F p = {check.joint_p:.3g}; linear slope difference {check.slope_difference:+.1f} a year, "
+        f"p = {check.slope_p:.3g})"
+    )
 
 
 CLAIM_FUNCTIONS: dict[str, Callable[[Tables], Any]] = {

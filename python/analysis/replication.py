@@ -4,17 +4,19 @@ The replication table has one row per claim of ``data/claims/paper_claims.csv`` 
 ``docs/replication.md``). It is published three ways: ``report/replication.csv``, a section of the
 HTML report, and the table ``fct_claim_replication`` inside the published warehouse for BI tools.
 
-Publishing the mart keeps the warehouse's atomic-publish guarantee: the published file is copied into
-the private build folder, the table is written into the copy, and
-:func:`warehouse.publish.finalize_and_swap` checkpoints the copy and renames it over the published
-file. A reader holding the published file open keeps its version; a failure leaves it untouched.
+Publishing the mart keeps the warehouse's atomic-publish guarantee: under
+:func:`warehouse.publish.publish_lock` the published file is copied into the private build folder, the
+table is written into the copy, and :func:`warehouse.publish.finalize_and_swap` checkpoints the copy and
+renames it over the published file. Before the swap the published file must be the one that was copied
+(same inode, modification time and size), so a warehouse published meanwhile by a process that does not
+take the lock is never overwritten by an older copy: the copy is redone once, then the step gives up with
+a clear error. A reader holding the published file open keeps its version; a failure leaves it untouched.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import duckdb
@@ -23,7 +25,8 @@ import pandas as pd
 from analysis.claim_rules import NOT_COMPUTABLE, NOT_REPRODUCED, REPRODUCED, classify_all
 from analysis.claim_values import compute_all
 from analysis.marts import REPO_ROOT, Tables
-from warehouse.publish import finalize_and_swap
+from warehouse.atomic import write_atomically
+from warehouse.publish import finalize_and_swap, publish_lock
 
 DEFAULT_CLAIMS = REPO_ROOT / "data" / "claims" / "paper_claims.csv"
 REPLICATION_TABLE = "fct_claim_replication"
@@ -39,18 +42,20 @@ CLAIM_COLUMNS = (
     "reported_value",
     "unit",
     "comparison",
+    "precision",
     "contradicts",
     "paper_section",
     "note",
     "source_id",
     "source",
 )
+_OUTCOME_AFTER = CLAIM_COLUMNS.index("precision") + 1
 REPLICATION_COLUMNS = (
-    *CLAIM_COLUMNS[:9],
+    *CLAIM_COLUMNS[:_OUTCOME_AFTER],
     "computed_value",
     "status",
     "explanation",
-    *CLAIM_COLUMNS[9:],
+    *CLAIM_COLUMNS[_OUTCOME_AFTER:],
     "data_is_reconstruction",
 )
 
@@ -105,7 +110,9 @@ def contradiction_pairs(replication: pd.DataFrame) -> pd.DataFrame:
             kept = first if first_status == REPRODUCED else second
             verdict = f"the data side with {kept}"
         elif NOT_COMPUTABLE in outcomes:
-            verdict = "cannot be settled: a claim is not computable from the marts"
+            missing = [c for c, s in ((first, first_status), (second, second_status)) if s == NOT_COMPUTABLE]
+            verb = "are" if len(missing) > 1 else "is"
+            verdict = f"cannot be settled: {' and '.join(missing)} {verb} not computable"
         else:
             verdict = "neither reproduces"
         rows.append(
@@ -122,23 +129,38 @@ def contradiction_pairs(replication: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv_atomically(frame: pd.DataFrame, path: Path) -> Path:
-    """Write ``frame`` next to ``path`` and rename it into place (no half-written file is ever visible)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(descriptor)
-    try:
-        frame.to_csv(temporary, index=False)
-        os.chmod(temporary, 0o644)  # mkstemp creates 0600; the report is meant to be shared
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    """Write ``frame`` as CSV so that readers never see a half-written file (warehouse.atomic)."""
+    return write_atomically(Path(path), lambda temporary: frame.to_csv(temporary, index=False))
+
+
+class PublishedFileChanged(RuntimeError):
+    """The published warehouse kept changing while the replication table was being added to a copy."""
+
+
+def _file_identity(path: Path) -> tuple[int, int, int]:
+    status = os.stat(path)
+    return status.st_ino, status.st_mtime_ns, status.st_size
+
+
+def _remove_database_files(path: Path) -> None:
+    for stale in (path, path.with_name(path.name + ".wal")):
+        stale.unlink(missing_ok=True)
+
+
+def _write_replication_table(frame: pd.DataFrame, database: Path) -> None:
+    with duckdb.connect(str(database)) as connection:
+        connection.register("replication_frame", frame)
+        connection.execute(f"create or replace table {REPLICATION_TABLE} as select * from replication_frame")
+        connection.unregister("replication_frame")
 
 
 def publish_replication_mart(replication: pd.DataFrame, published_path: Path) -> Path:
-    """Add (or replace) ``fct_claim_replication`` in the published warehouse by copy, write and swap."""
+    """Add (or replace) ``fct_claim_replication`` in the published warehouse by copy, write and swap.
+
+    Holds :func:`warehouse.publish.publish_lock` from the copy to the swap. If the published file was
+    replaced or modified after it was copied (by a writer that does not take the lock), the copy is
+    redone once; if it changed again, :class:`PublishedFileChanged` is raised and nothing is published.
+    """
     published_path = Path(published_path).resolve()
     if not published_path.is_file():
         raise FileNotFoundError(f"published warehouse {published_path} does not exist")
@@ -146,17 +168,22 @@ def publish_replication_mart(replication: pd.DataFrame, published_path: Path) ->
     build_dir.mkdir(parents=True, exist_ok=True)
     # A name of its own, so a dbt build running into .build/<name> at the same time is never overwritten.
     build_path = build_dir / f"{published_path.stem}.replication{published_path.suffix}"
-    for stale in (build_path, build_path.with_name(build_path.name + ".wal")):
-        stale.unlink(missing_ok=True)
-    shutil.copyfile(published_path, build_path)
-    try:
-        frame = replication.loc[:, list(REPLICATION_COLUMNS)].copy()
-        with duckdb.connect(str(build_path)) as connection:
-            connection.register("replication_frame", frame)
-            connection.execute(f"create or replace table {REPLICATION_TABLE} as select * from replication_frame")
-            connection.unregister("replication_frame")
-        finalize_and_swap(build_path, published_path)
-    except BaseException:
-        build_path.unlink(missing_ok=True)
-        raise
-    return published_path
+    frame = replication.loc[:, list(REPLICATION_COLUMNS)].copy()
+    with publish_lock(published_path):
+        try:
+            for _attempt in range(2):
+                _remove_database_files(build_path)
+                copied = _file_identity(published_path)
+                shutil.copyfile(published_path, build_path)
+                _write_replication_table(frame, build_path)
+                if _file_identity(published_path) == copied:
+                    finalize_and_swap(build_path, published_path)
+                    return published_path
+        except BaseException:
+            _remove_database_files(build_path)
+            raise
+        _remove_database_files(build_path)
+    raise PublishedFileChanged(
+        f"{published_path} changed while {REPLICATION_TABLE} was being added to a copy of it, twice; "
+        "the published warehouse was left as it is (is a build publishing without warehouse.publish.publish_lock?)"
+    )

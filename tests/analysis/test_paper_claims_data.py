@@ -5,7 +5,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.claim_rules import RULES, element_rules, parse_elements, parse_range, parse_year_set
+from analysis.claim_rules import (
+    RULES,
+    element_rules,
+    parse_number,
+    parse_range,
+    parse_year_set,
+    split_elements,
+    validate_precision,
+)
 
 CLAIMS = Path(__file__).resolve().parents[2] / "data" / "claims" / "paper_claims.csv"
 
@@ -22,9 +30,12 @@ def test_every_claim_present_once(claims):
 def test_rules_and_reported_values_parse(claims):
     for row in claims.itertuples():
         assert row.comparison in RULES or ";" in row.comparison, row.claim_id
+        validate_precision(row.comparison, row.reported_value, row.precision)
         if row.comparison in ("approx", "at_least", "exact") or ";" in row.comparison:
-            elements = parse_elements(row.reported_value)
-            assert len(element_rules(row.comparison, len(elements))) == len(elements), row.claim_id
+            elements = split_elements(row.reported_value)
+            rules = element_rules(row.comparison, len(elements))
+            for element, rule in zip(elements, rules, strict=True):
+                assert element in ("true", "false") if rule == "flag" else parse_number(element), row.claim_id
         elif row.comparison == "range":
             parse_range(row.reported_value)
         elif row.comparison == "set":
@@ -33,6 +44,13 @@ def test_rules_and_reported_values_parse(claims):
             assert row.reported_value in ("true", "false"), row.claim_id
         else:
             assert row.reported_value in ("positive", "negative"), row.claim_id
+
+
+def test_every_reported_number_has_its_rounding_unit(claims):
+    """A number claim states its precision; flags, sets and signs have none (validate_precision checks the fit)."""
+    for row in claims.itertuples():
+        has_numbers = row.comparison not in ("set", "flag", "sign")
+        assert bool(row.precision) == has_numbers, row.claim_id
 
 
 def test_contradictions_are_symmetric_and_explained(claims):
@@ -44,6 +62,9 @@ def test_contradictions_are_symmetric_and_explained(claims):
     notes = dict(zip(claims["claim_id"], claims["note"], strict=True))
     assert all(notes[c] for c, others in links.items() if others)
     assert {"C60", "C63"} <= {c for c, others in links.items() if others}
+    # The conflicts of the reference data (data/reference/CONFLICTS.md) are recorded as contradictions.
+    assert links["C28"] == {"C08", "C12", "C30", "C32"}
+    assert links["C30"] == {"C19", "C28", "C31", "C40", "C42"}
 
 
 def test_every_row_cites_the_paper(claims):
