@@ -218,13 +218,13 @@ def pretrend_verdict(check: PreTrendCheck | None) -> str:
     if check is None:
         return ""
     tests = [
-        f"{name} p {_p_phrase(p)}" for name, p in (("joint", check.joint_p), ("slope", check.slope_p)) if _p_phrase(p)
+        f"{name} p {p_phrase(p)}" for name, p in (("joint", check.joint_p), ("slope", check.slope_p)) if p_phrase(p)
     ]
     verdict = "rejected" if check.parallel_trends_rejected else "not rejected"
     return f"parallel pre-trends {verdict} at {check.alpha:g} ({', '.join(tests) or 'not testable'})"
 
 
-def _p_phrase(p: float) -> str:
+def p_phrase(p: float) -> str:
     """``< 0.001`` or ``= 0.123``; empty when the p-value is missing."""
     text = format_p_value(p)
     return text if text.startswith("<") or not text else f"= {text}"

@@ -26,6 +26,7 @@ from analysis.causal import (
     PANEL_REASONS,
     DesignResult,
     format_p_value,
+    p_phrase,
     run_all,
     summary_table,
 )
@@ -223,8 +224,8 @@ def _synthetic_paragraphs(result: DesignResult) -> list[str]:
         parts.append(
             f"<p>{kind}: donor weights {html.escape(listed)}; pre-period RMSPE "
             f"{synthetic.fit.pre_rmspe:,.2f}, average post-period gap {synthetic.fit.average_post_gap:,.2f}, "
-            f"post/pre RMSPE ratio {synthetic.fit.rmspe_ratio:.2f}, permutation p = "
-            f"{html.escape(format_p_value(synthetic.p_value))} (smallest attainable "
+            f"post/pre RMSPE ratio {synthetic.fit.rmspe_ratio:.2f}, permutation p "
+            f"{html.escape(p_phrase(synthetic.p_value))} (smallest attainable "
             f"{html.escape(format_p_value(synthetic.min_attainable_p))}, {synthetic.n_placebos} placebos).</p>"
         )
         notes = []
@@ -277,8 +278,8 @@ def _causal_section(content: ReportContent) -> str:
             pre = result.event_study.pre_trend
             parts.append(
                 f"<p>Pre-trend check: joint F test of the {pre.n_pre_coefficients} pre-period coefficients "
-                f"p = {html.escape(format_p_value(pre.joint_p))}; linear slope difference "
-                f"{pre.slope_difference:,.2f} per year (p = {html.escape(format_p_value(pre.slope_p))}). "
+                f"p {html.escape(p_phrase(pre.joint_p))}; linear slope difference "
+                f"{pre.slope_difference:,.2f} per year (p {html.escape(p_phrase(pre.slope_p))}). "
                 f"Parallel pre-trends {'<strong>rejected</strong>' if pre.parallel_trends_rejected else 'not rejected'}"
                 f" at {pre.alpha:.2f}.</p>"
             )
