@@ -9,7 +9,6 @@ from conftest import REPO, TABLES_DIR
 from reference_data.soft_targets import soft_target_report
 
 CONFLICTS = REPO / "data" / "reference" / "claim_conflicts.csv"
-CLAIMS = REPO.parent / "shared" / "paper" / "claims.csv"
 
 
 def test_every_non_conflicting_claim_holds():
@@ -18,6 +17,14 @@ def test_every_non_conflicting_claim_holds():
     failing = report[report.status == "not_reproduced"]
     assert failing.empty, failing.to_string()
     print(report.to_string())
+
+
+def test_soft_targets_classify_with_the_claim_engine():
+    """Statuses come from analysis.claim_rules with each claim's precision, not from a rule of their own."""
+    report = soft_target_report(TABLES_DIR, CONFLICTS).set_index("claim_id")
+    assert "outside [9350, 9450), the rounding of China 9400" in report.loc["C26", "explanation"]
+    assert report.loc["C63", "claim_status"] == "not_computable"
+    assert report.loc["C63", "status"] == "documented_conflict"
 
 
 def test_documented_conflicts_really_fail_and_are_explained():
