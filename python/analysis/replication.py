@@ -104,15 +104,16 @@ def contradiction_pairs(replication: pd.DataFrame) -> pd.DataFrame:
     for first, second in sorted(pairs):
         first_status, second_status = status.get(first, "unknown"), status.get(second, "unknown")
         outcomes = {first_status, second_status}
-        if outcomes == {REPRODUCED}:
+        if NOT_COMPUTABLE in outcomes:
+            # One side has no value: the data cannot say which of the two holds.
+            missing = [c for c, s in ((first, first_status), (second, second_status)) if s == NOT_COMPUTABLE]
+            verb = "are" if len(missing) > 1 else "is"
+            verdict = f"cannot be settled: {' and '.join(missing)} {verb} not computable"
+        elif outcomes == {REPRODUCED}:
             verdict = "both reproduce: the comparison rules are loose enough to accept both"
         elif REPRODUCED in outcomes:
             kept = first if first_status == REPRODUCED else second
             verdict = f"the data side with {kept}"
-        elif NOT_COMPUTABLE in outcomes:
-            missing = [c for c, s in ((first, first_status), (second, second_status)) if s == NOT_COMPUTABLE]
-            verb = "are" if len(missing) > 1 else "is"
-            verdict = f"cannot be settled: {' and '.join(missing)} {verb} not computable"
         else:
             verdict = "neither reproduces"
         rows.append(
