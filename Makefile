@@ -37,8 +37,9 @@ $(STAMP): requirements.lock pyproject.toml
 build: warehouse analysis
 	@echo "Warehouse published at $(KZ_WAREHOUSE_PATH)"
 
+# DBT_ARGS passes options to dbt build, e.g. DBT_ARGS="--vars '{working_age_rule_set: statutory}'".
 warehouse: venv
-	$(BIN)/python -m warehouse.publish
+	$(BIN)/python -m warehouse.publish -- $(DBT_ARGS)
 
 analysis: warehouse
 	@if [ -f python/analysis/__main__.py ]; then $(BIN)/python -m analysis report; fi

@@ -1,12 +1,16 @@
-"""The atomic writer leaves the old file in place when writing fails, and no temporary behind."""
+"""The atomic writer keeps the old file when writing fails; the publish lock excludes a second publisher."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
 from warehouse.atomic import write_atomically
+from warehouse.publish import publish_lock
 
 
 def test_successful_write_replaces_file_readable_by_others(tmp_path: Path) -> None:
@@ -32,12 +36,6 @@ def test_failed_write_keeps_previous_content(tmp_path: Path) -> None:
 
 
 def test_publish_lock_excludes_a_second_publisher(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-    import textwrap
-
-    from warehouse.publish import publish_lock
-
     published = tmp_path / "kz_migration.duckdb"
     probe = textwrap.dedent(f"""
         import fcntl, sys
