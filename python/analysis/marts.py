@@ -80,8 +80,8 @@ def data_provenance(tables: Tables) -> pd.DataFrame:
     if sources is None or sources.empty:
         return pd.DataFrame(columns=columns)
     frame = sources.assign(
-        published_cells=sources["cells"].where(~sources["is_modeled"].astype(bool), 0),
-        modeled_cells=sources["cells"].where(sources["is_modeled"].astype(bool), 0),
+        published_cells=sources["cell_count"].where(~sources["is_modeled"].astype(bool), 0),
+        modeled_cells=sources["cell_count"].where(sources["is_modeled"].astype(bool), 0),
     )
     summary = frame.groupby("table_code", as_index=False)[["published_cells", "modeled_cells"]].sum()
     return summary.astype({"published_cells": "int64", "modeled_cells": "int64"})[columns]

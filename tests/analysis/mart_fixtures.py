@@ -216,7 +216,7 @@ def report_marts() -> dict[str, pd.DataFrame]:
             "table_code": ["by_country", "national_total"],
             "source_id": ["reference", "taldau"],
             "provenance_kind": ["modeled", "published"],
-            "cells": [1000, 35],
+            "cell_count": [1000, 35],
             "is_modeled": [True, False],
         }
     )

@@ -9,10 +9,10 @@ summarised as (
         table_code,
         source_id,
         case when provenance like 'published:%' then 'published' else 'modeled' end as provenance_kind,
-        count(*) as cells,
+        count(*) as cell_count,
         min(year) as first_year,
         max(year) as last_year,
-        count(distinct region_code) as regions,
+        count(distinct region_code) as region_count,
         any_value(source_file_name) as example_file_name
     from counts
     group by all
@@ -23,10 +23,10 @@ final as (
         table_code,
         source_id,
         provenance_kind,
-        cast(cells as bigint) as cells,
+        cast(cell_count as bigint) as cell_count,
         first_year,
         last_year,
-        cast(regions as integer) as regions,
+        cast(region_count as integer) as region_count,
         example_file_name,
         provenance_kind = 'modeled' as is_modeled
     from summarised
