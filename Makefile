@@ -42,9 +42,9 @@ warehouse: venv
 	$(BIN)/python -m warehouse.publish -- $(DBT_ARGS)
 
 analysis: warehouse
-	@if [ -f python/analysis/__main__.py ]; then $(BIN)/python -m analysis report; fi
+	$(BIN)/python -m analysis report
 
-## test: dbt build against a throwaway database, then pytest
+## test: ruff, dbt build against throwaway databases (both working-age rule sets), then pytest
 test: venv lint dbt-test pytest
 
 # Both working-age rule sets must build and pass: the default (paper_2025) and the statutory one.

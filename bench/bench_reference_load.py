@@ -1,6 +1,6 @@
 """Benchmark: load every bundled reference table into DuckDB as the warehouse does.
 
-Reads data/reference/tables/*.csv with read_csv and explicit column types (no sniffing) into an
+Reads data/reference/tables/*.csv.gz with read_csv and explicit column types (no sniffing) into an
 in-memory database and prints seconds and rows per table and in total. Target: under 20 s.
 
     PYTHONPATH=python python bench/bench_reference_load.py [tables_dir]
@@ -30,7 +30,7 @@ def load(connection: duckdb.DuckDBPyConnection, tables_dir: Path) -> list[tuple[
         started = time.perf_counter()
         connection.execute(
             f"create or replace table {table_code} as select * from read_csv(?, header = true, "
-            f"auto_detect = false, columns = {columns}, nullstr = '')",
+            f"auto_detect = false, strict_mode = true, columns = {columns}, nullstr = '')",
             [str(path)],
         )
         rows = connection.execute(f"select count(*) from {table_code}").fetchone()[0]

@@ -69,7 +69,6 @@ import pandas as pd
 REPRODUCED = "reproduced"
 NOT_REPRODUCED = "not_reproduced"
 NOT_COMPUTABLE = "not_computable"
-STATUSES = (REPRODUCED, NOT_REPRODUCED, NOT_COMPUTABLE)
 RULES = ("approx", "at_least", "exact", "range", "set", "flag", "sign")
 NUMERIC_RULES = ("approx", "at_least", "exact")
 ELEMENT_RULES = (*NUMERIC_RULES, "flag")
@@ -117,11 +116,6 @@ def default_precision(number_text: str) -> Decimal:
     return Decimal(1)
 
 
-def rounding_half_unit(number_text: str, precision: str | None = None) -> float:
-    """Half the rounding unit: of ``precision`` when given, else of :func:`default_precision`."""
-    return float(_unit(number_text, precision) / 2)
-
-
 def _unit(number_text: str, precision: str | None) -> Decimal:
     if precision is None or precision.strip() in ("", NOT_A_NUMBER):
         return default_precision(number_text)
@@ -154,13 +148,6 @@ def parse_number(token: str, precision: str | None = None) -> ReportedNumber:
 def split_elements(text: str) -> list[str]:
     """Split a multi-valued reported value (or precision) on ``->``, ``/`` and ``;``."""
     return [part for part in _ELEMENT_SEPARATOR.split(text.strip()) if part]
-
-
-def parse_elements(reported_value: str, precision: str | None = None) -> list[ReportedNumber]:
-    """Split a (possibly multi-valued) reported value into numbers, each with its precision."""
-    parts = split_elements(reported_value)
-    units = element_precisions(precision, len(parts))
-    return [parse_number(part, unit) for part, unit in zip(parts, units, strict=True)]
 
 
 def element_precisions(precision: str | None, element_count: int) -> list[str | None]:

@@ -23,6 +23,7 @@ ANALYSIS_MARTS = (
     "dim_regions",
     "dim_countries",
     "dim_data_sources",
+    "dim_build_settings",
     "fct_yearly_flows",
     "fct_period_flows",
     "fct_region_year_panel",
@@ -92,3 +93,14 @@ def is_reconstruction(tables: Tables) -> bool:
     provenance = data_provenance(tables)
     # Without dim_data_sources nobody can vouch for the figures: treat them as not official.
     return provenance.empty or bool((provenance["modeled_cells"] > 0).any())
+
+
+PAPER_RULE_SET = "paper_2025"
+
+
+def working_age_rule_set(tables: Tables) -> str | None:
+    """The working-age rule set the warehouse was built with (``dim_build_settings``), None if unrecorded."""
+    settings = tables.get("dim_build_settings")
+    if settings is None or settings.empty:
+        return None
+    return str(settings["working_age_rule_set_code"].iloc[0])

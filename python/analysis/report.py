@@ -31,7 +31,7 @@ from analysis.causal import (
     summary_table,
 )
 from analysis.figures import RenderedFigure, render_causal_figures, render_paper_figures
-from analysis.marts import Tables, data_provenance, is_reconstruction
+from analysis.marts import PAPER_RULE_SET, Tables, data_provenance, is_reconstruction, working_age_rule_set
 from analysis.paper_correlations import paper_correlations
 from analysis.replication import contradiction_pairs, replicate, status_counts, write_csv_atomically
 
@@ -50,6 +50,7 @@ class ReportContent:
     contradictions: pd.DataFrame
     paper_figures: list[RenderedFigure]
     causal_figures: list[RenderedFigure]
+    working_age_rule_set: str | None = None
 
 
 def almaty_flow_table(tables: Tables) -> pd.DataFrame:
@@ -89,6 +90,7 @@ def analyse(tables: Tables, claims: pd.DataFrame, warehouse: str, with_figures: 
         contradictions=contradiction_pairs(replication),
         paper_figures=render_paper_figures(tables) if with_figures else [],
         causal_figures=render_causal_figures(causal) if with_figures else [],
+        working_age_rule_set=working_age_rule_set(tables),
     )
 
 
@@ -166,6 +168,22 @@ def _figure(rendered: RenderedFigure) -> str:
     return (
         f'<figure id="{html.escape(rendered.name)}"><img alt="{html.escape(rendered.title)}" '
         f'src="data:image/png;base64,{encoded}"><figcaption>{html.escape(rendered.title)}</figcaption></figure>'
+    )
+
+
+def _rule_set_note(content: ReportContent) -> str:
+    """Which definition of working age the figures use; a warning when it is not the paper's."""
+    rule_set = content.working_age_rule_set
+    if rule_set == PAPER_RULE_SET:
+        return (
+            "<p>Working age: the study's definition (<code>paper_2025</code>: 16 to 63 for men, 16 to 60.5 "
+            "for women).</p>"
+        )
+    shown = html.escape(rule_set) if rule_set else "not recorded in the warehouse"
+    return (
+        f'<div class="banner"><strong>Working age: {shown}.</strong> The study states its claims for '
+        "16 to 63 (men) and 16 to 60.5 (women); claims about working-age migrants are compared with figures "
+        "under another definition here, so a difference may come from the definition alone.</div>"
     )
 
 
@@ -370,6 +388,7 @@ def render_html(content: ReportContent) -> str:
         f'<p class="note">Generated {generated} from <code>{html.escape(content.warehouse)}</code>. Reproduces '
         "and tests Sagandykova et al. (2025), doi:10.51176/1997-9967-2025-3-106-122.</p>",
         _banner(content),
+        _rule_set_note(content),
         "<p><a href='#flows'>Flows</a> · <a href='#figures'>Figures</a> · <a href='#correlations'>Correlations</a> · "
         "<a href='#causal'>Causal estimate</a> · <a href='#replication'>Replication</a> · "
         "<a href='#sources'>Data sources</a></p>",

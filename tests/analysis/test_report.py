@@ -15,7 +15,7 @@ from scipy import stats
 
 from analysis.__main__ import main
 from analysis.replication import REPLICATION_TABLE, load_claims, publish_replication_mart
-from analysis.report import analyse, render_html, replication_columns
+from analysis.report import ReportContent, _rule_set_note, analyse, render_html, replication_columns
 
 from .mart_fixtures import ARRIVALS, COUNTRIES, DEPARTURES, RUS_ARR, YEARS, report_marts, write_warehouse
 from .test_series_and_causal import marts_with_territories
@@ -179,3 +179,17 @@ def test_replication_section_shows_whatever_columns_replication_produces(warehou
     section = page[page.index("id='replication'") : page.index("id='sources'")]
     assert '<th class="text">reviewer_note</th>' in section
     assert section.count("checked by hand") == len(extended)
+
+
+def test_report_names_the_working_age_rule_set_and_warns_when_it_is_not_the_papers() -> None:
+    def note(rule_set: str | None) -> str:
+        content = ReportContent(
+            warehouse="w", reconstruction=True, provenance=pd.DataFrame(), almaty_flows=pd.DataFrame(),
+            correlations=pd.DataFrame(), causal=[], replication=pd.DataFrame(), contradictions=pd.DataFrame(),
+            paper_figures=[], causal_figures=[], working_age_rule_set=rule_set,
+        )
+        return _rule_set_note(content)
+
+    assert "paper_2025" in note("paper_2025") and "banner" not in note("paper_2025")
+    assert "banner" in note("statutory") and "statutory" in note("statutory")
+    assert "not recorded" in note(None)

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
+from tests.conftest import default_counts_dir
 
 from analysis.marts import load_marts
 from analysis.replication import load_claims, replicate
@@ -16,13 +16,8 @@ REPO = Path(__file__).resolve().parents[2]
 CONFLICTS = REPO / "data" / "reference" / "claim_conflicts.csv"
 
 
-def counts_dir() -> Path:
-    """The tables the session warehouse (tests/conftest.py ``built_warehouse``) was built from."""
-    return Path(os.environ.get("KZ_COUNTS_DIR", REPO / "data" / "reference" / "tables")).resolve()
-
-
 def test_every_claim_has_the_same_status_from_the_csvs_and_from_the_warehouse(built_warehouse):
-    from_csv = soft_target_report(counts_dir(), CONFLICTS).set_index("claim_id")
+    from_csv = soft_target_report(default_counts_dir(), CONFLICTS).set_index("claim_id")
     from_marts = replicate(load_marts(built_warehouse), load_claims(), data_is_reconstruction=True)
     from_marts = from_marts.set_index("claim_id")
     assert list(from_csv.index) == list(from_marts.index) == [f"C{i:02d}" for i in range(1, 65)]

@@ -1,4 +1,4 @@
--- The causal panel with constant 2000–2023 borders: regions created in 2017 and 2022 are added back to
+-- The causal panel with borders held constant over the 2017 and 2022 changes: regions created then are added back to
 -- the region they were split from, so that no control unit jumps when a border moves.
 with yearly as (
     select * from {{ ref('int_flows_by_region_year_scope') }}
