@@ -26,6 +26,7 @@ ANALYSIS_MARTS = (
     "dim_build_settings",
     "fct_yearly_flows",
     "fct_period_flows",
+    "fct_net_migration_regimes",
     "fct_region_year_panel",
     "fct_territory_year_panel",
     "fct_country_flows",

@@ -44,6 +44,7 @@ class ReportContent:
     reconstruction: bool
     provenance: pd.DataFrame
     almaty_flows: pd.DataFrame
+    almaty_regimes: pd.DataFrame
     correlations: pd.DataFrame
     causal: list[DesignResult]
     replication: pd.DataFrame
@@ -74,6 +75,28 @@ def almaty_flow_table(tables: Tables) -> pd.DataFrame:
     return table.sort_index().reset_index(names="year")
 
 
+def almaty_regime_table(tables: Tables) -> pd.DataFrame:
+    """Almaty's working-age regimes as the warehouse detects them (runs of years with one sign of net)."""
+    regimes = tables.get("fct_net_migration_regimes")
+    if regimes is None:
+        return pd.DataFrame()
+    rows = regimes[(regimes["region_code"] == ALMATY) & (regimes["age_scope_code"] == "working_age")]
+    return pd.DataFrame(
+        {
+            "regime": rows["regime_number"],
+            "direction": rows["regime_direction"].str.replace("_", " "),
+            "first year": rows["start_year"],
+            "last year": rows["end_year"],
+            "years": rows["length_years"],
+            "arrivals": rows["arrivals"],
+            "departures": rows["departures"],
+            "net": rows["net_migration"],
+            "arrivals / departures (of sums)": rows["arrivals_per_departure"],
+            "departures / arrivals (average of years)": rows["avg_of_yearly_departures_per_arrival"],
+        }
+    ).sort_values("regime")
+
+
 def analyse(tables: Tables, claims: pd.DataFrame, warehouse: str, with_figures: bool = True) -> ReportContent:
     """Every result the report shows, computed from the marts."""
     reconstruction = is_reconstruction(tables)
@@ -84,6 +107,7 @@ def analyse(tables: Tables, claims: pd.DataFrame, warehouse: str, with_figures: 
         reconstruction=reconstruction,
         provenance=data_provenance(tables),
         almaty_flows=almaty_flow_table(tables),
+        almaty_regimes=almaty_regime_table(tables),
         correlations=paper_correlations(tables),
         causal=causal,
         replication=replication,
@@ -135,7 +159,8 @@ def is_p_value_column(column: object) -> bool:
 
 def _cell(column: object, value: object) -> str:
     """A year is shown as 2023, not 2,023; a p-value below 0.001 as ``< 0.001``, never ``0.000``."""
-    if str(column) == "year" and isinstance(value, (int, float)) and not pd.isna(value):
+    is_year = str(column) == "year" or str(column).endswith((" year", "_year"))
+    if is_year and isinstance(value, (int, float)) and not pd.isna(value):
         return str(int(value))
     if is_p_value_column(column) and isinstance(value, (int, float)) and not isinstance(value, bool):
         return format_p_value(float(value))
@@ -395,6 +420,11 @@ def render_html(content: ReportContent) -> str:
         "<h2 id='flows'>Almaty's working-age flows</h2>",
         "<p>Persons per year; per 1,000 residents (all ages) on 1 January.</p>",
         _table(content.almaty_flows),
+        "<h3>Regimes detected from the data</h3>",
+        "<p>Maximal runs of consecutive years in which Almaty's working-age net migration keeps one sign "
+        "(<code>fct_net_migration_regimes</code>); the study describes 2000–2002, 2003–2013, 2014–2021 and "
+        "2022–2023.</p>",
+        _table(content.almaty_regimes, text_columns=("direction",)),
         "<h2 id='figures'>The paper's figures, redrawn from the marts</h2>",
         *(_figure(f) for f in content.paper_figures),
         "<h2 id='correlations'>Correlations</h2>",

@@ -15,7 +15,14 @@ from scipy import stats
 
 from analysis.__main__ import main
 from analysis.replication import REPLICATION_TABLE, load_claims, publish_replication_mart
-from analysis.report import ReportContent, _rule_set_note, analyse, render_html, replication_columns
+from analysis.report import (
+    ReportContent,
+    _rule_set_note,
+    almaty_regime_table,
+    analyse,
+    render_html,
+    replication_columns,
+)
 
 from .mart_fixtures import ARRIVALS, COUNTRIES, DEPARTURES, RUS_ARR, YEARS, report_marts, write_warehouse
 from .test_series_and_causal import marts_with_territories
@@ -185,6 +192,7 @@ def test_report_names_the_working_age_rule_set_and_warns_when_it_is_not_the_pape
     def note(rule_set: str | None) -> str:
         content = ReportContent(
             warehouse="w", reconstruction=True, provenance=pd.DataFrame(), almaty_flows=pd.DataFrame(),
+            almaty_regimes=pd.DataFrame(),
             correlations=pd.DataFrame(), causal=[], replication=pd.DataFrame(), contradictions=pd.DataFrame(),
             paper_figures=[], causal_figures=[], working_age_rule_set=rule_set,
         )
@@ -193,3 +201,26 @@ def test_report_names_the_working_age_rule_set_and_warns_when_it_is_not_the_pape
     assert "paper_2025" in note("paper_2025") and "banner" not in note("paper_2025")
     assert "banner" in note("statutory") and "statutory" in note("statutory")
     assert "not recorded" in note(None)
+
+
+def test_regime_table_shows_almatys_working_age_regimes_in_order() -> None:
+    regimes = pd.DataFrame(
+        {
+            "region_code": ["75", "75", "75", "31"],
+            "age_scope_code": ["working_age", "working_age", "all_ages", "working_age"],
+            "regime_number": [2, 1, 1, 1],
+            "regime_direction": ["net_inflow", "net_outflow", "net_outflow", "net_outflow"],
+            "start_year": [2003, 2000, 2000, 2000],
+            "end_year": [2013, 2002, 2023, 2023],
+            "length_years": [11, 3, 24, 24],
+            "arrivals": [10.0, 1.0, 5.0, 5.0],
+            "departures": [5.0, 2.0, 9.0, 9.0],
+            "net_migration": [5.0, -1.0, -4.0, -4.0],
+            "arrivals_per_departure": [2.0, 0.5, 0.6, 0.6],
+            "avg_of_yearly_departures_per_arrival": [0.5, 2.0, 1.8, 1.8],
+        }
+    )
+    table = almaty_regime_table({"fct_net_migration_regimes": regimes})
+    assert list(table["first year"]) == [2000, 2003]
+    assert list(table["direction"]) == ["net outflow", "net inflow"]
+    assert almaty_regime_table({}).empty
