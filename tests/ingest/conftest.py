@@ -7,9 +7,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bns_layouts import SEEDS
-
 from bns_ingest.context import Dimensions
+
+from .bns_layouts import SEEDS
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bns_layouts import (
+from bns_ingest import ingest
+from bns_ingest.writer import table_path
+
+from .bns_layouts import (
     REGION_ROWS,
     REPUBLIC_LABEL,
     Sheet,
@@ -15,9 +18,6 @@ from bns_layouts import (
     region_code,
     write_workbook,
 )
-
-from bns_ingest import ingest
-from bns_ingest.writer import table_path
 
 YEARS = list(range(2015, 2024))
 SEX = {"Мужчины": "M", "Женщины": "F", "Все население": "_T"}

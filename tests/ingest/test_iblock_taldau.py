@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bns_layouts import read_rows, spaced, write_iblock, write_taldau
-
 from bns_ingest import ingest
 from bns_ingest.writer import table_path
+
+from .bns_layouts import read_rows, spaced, write_iblock, write_taldau
 
 # Regional balances of a small made-up extract; city administrations sit inside their region.
 BALANCE = {

@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from bns_layouts import REPUBLIC_LABEL, SEEDS, Sheet, population_sheets, read_rows, write_iblock, write_workbook
 
 from bns_ingest import IngestError, ingest
 from bns_ingest.names import RegionNames, normalise_name
+
+from .bns_layouts import REPUBLIC_LABEL, SEEDS, Sheet, population_sheets, read_rows, write_iblock, write_workbook
 
 REPO = Path(__file__).resolve().parents[2]
 

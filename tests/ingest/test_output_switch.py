@@ -12,9 +12,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from bns_layouts import REPUBLIC_LABEL, Sheet, read_rows, region_block, write_workbook
 
 from bns_ingest import ingest, writer
+
+from .bns_layouts import REPUBLIC_LABEL, Sheet, read_rows, region_block, write_workbook
 
 REPO = Path(__file__).resolve().parents[2]
 YEARS = [2021, 2022, 2023]

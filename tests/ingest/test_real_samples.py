@@ -8,10 +8,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from bns_layouts import read_rows
 
 from bns_ingest import IngestError, ingest
 from bns_ingest.writer import table_path
+
+from .bns_layouts import read_rows
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "bns-samples"
 pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/bns-samples not present")

@@ -8,7 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from bns_layouts import (
+
+from bns_ingest import IngestError, ingest
+
+from .bns_layouts import (
     REPUBLIC_LABEL,
     Sheet,
     population_sheets,
@@ -17,8 +20,6 @@ from bns_layouts import (
     write_taldau,
     write_workbook,
 )
-
-from bns_ingest import IngestError, ingest
 
 YEARS = list(range(2019, 2024))
 REPO = Path(__file__).resolve().parents[2]

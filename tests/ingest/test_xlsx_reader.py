@@ -6,9 +6,10 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-from bns_layouts import population_sheets, write_workbook
 
 from bns_ingest.xlsx_reader import read_sheets
+
+from .bns_layouts import population_sheets, write_workbook
 
 
 def openpyxl_values(path: Path) -> list[tuple[str, list[tuple]]]:

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import KEY, REPO, TABLE_CODES
 from reference_data.paths import table_file
+
+from .conftest import KEY, REPO, TABLE_CODES
 
 YEARS = range(2000, 2024)
 

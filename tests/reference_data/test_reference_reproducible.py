@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import filecmp
 
-from conftest import TABLE_CODES, TABLES_DIR
 from reference_data.generate import generate
 from reference_data.paths import default_paths, table_file
+
+from .conftest import TABLE_CODES, TABLES_DIR
 
 
 def test_regeneration_is_byte_identical(tmp_path):

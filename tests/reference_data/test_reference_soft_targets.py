@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
-from test_reference_hard_constraints import working_age_from_ages
 
-from conftest import REPO, TABLES_DIR
 from reference_data.soft_targets import soft_target_report
+
+from .conftest import REPO, TABLES_DIR
+from .test_reference_hard_constraints import working_age_from_ages
 
 CONFLICTS = REPO / "data" / "reference" / "claim_conflicts.csv"
 

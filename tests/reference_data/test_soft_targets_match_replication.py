@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from tests.conftest import default_counts_dir
 
 from analysis.marts import load_marts
 from analysis.replication import load_claims, replicate
 from reference_data.soft_targets import soft_target_report
+from tests.conftest import default_counts_dir
 
 REPO = Path(__file__).resolve().parents[2]
 CONFLICTS = REPO / "data" / "reference" / "claim_conflicts.csv"
