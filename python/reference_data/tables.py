@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from reference_data.canonical import row, with_republic
 from reference_data.education import LEVELS, SPECIALTIES
 from reference_data.sex_age import SEXES, TOP_AGE
@@ -40,19 +42,19 @@ def by_sex_age(cells: dict) -> list[list]:
     return rows
 
 
-def by_education(cells: dict) -> list[list]:
+def _working_age_breakdown(table_code: str, cells: dict, dimension: str, members: Sequence[str]) -> list[list]:
+    """A working-age table (age band `WA`): its total, then one row per member of `dimension`."""
     rows = []
     for (year, direction, region), values in in_order(cells):
-        rows.append(row("by_education", year, region, direction, int(values.sum()), band="WA", age_from=""))
-        rows.extend(row("by_education", year, region, direction, v, band="WA", age_from="", education=level)
-                    for level, v in zip(LEVELS, values.tolist(), strict=True))
+        rows.append(row(table_code, year, region, direction, int(values.sum()), band="WA", age_from=""))
+        rows.extend(row(table_code, year, region, direction, v, band="WA", age_from="", **{dimension: member})
+                    for member, v in zip(members, values.tolist(), strict=True))
     return rows
+
+
+def by_education(cells: dict) -> list[list]:
+    return _working_age_breakdown("by_education", cells, "education", LEVELS)
 
 
 def by_specialty(cells: dict) -> list[list]:
-    rows = []
-    for (year, direction, region), values in in_order(cells):
-        rows.append(row("by_specialty", year, region, direction, int(values.sum()), band="WA", age_from=""))
-        rows.extend(row("by_specialty", year, region, direction, v, band="WA", age_from="", specialty=s)
-                    for s, v in zip(SPECIALTIES, values.tolist(), strict=True))
-    return rows
+    return _working_age_breakdown("by_specialty", cells, "specialty", SPECIALTIES)
