@@ -24,6 +24,5 @@ def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     published = tmp_path_factory.mktemp("warehouse") / "kz_migration.duckdb"
     return build_and_publish(
         published,
-        dbt_args=["--target-path", str(published.parent / "target"), "--log-path", str(published.parent / "logs")],
         env={"KZ_COUNTS_DIR": str(default_counts_dir())},
     )

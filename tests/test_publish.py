@@ -40,12 +40,7 @@ def _write_counts(directory: Path, persons_by_year: dict[int, tuple[int, int]]) 
 
 
 def _build(published: Path, counts_dir: Path) -> Path:
-    work = published.parent
-    return build_and_publish(
-        published,
-        dbt_args=["--target-path", str(work / "target"), "--log-path", str(work / "logs")],
-        env={"KZ_COUNTS_DIR": str(counts_dir)},
-    )
+    return build_and_publish(published, env={"KZ_COUNTS_DIR": str(counts_dir)})
 
 
 def _sha256(path: Path) -> str:

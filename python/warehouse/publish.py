@@ -1,87 +1,254 @@
 """Build the warehouse with dbt and publish it atomically for BI tools.
 
-dbt writes into a private build file. Only when every model and test of `dbt build` has passed is that file
-checkpointed, closed and renamed over the published file. A rename replaces the directory entry in one
-step: a BI tool that holds the old file open read-only keeps reading the old version undisturbed, the next
-connection sees the new one, and a failed build never touches the published file.
+Every build runs in a private folder of its own under ``warehouse/.build/`` (database, dbt target and
+logs), so two builds can never write into, or delete, each other's files. Builds onto one published path
+are serialised by a build lock: a second build waits for the first and says so (``--no-wait`` refuses it
+with a one-line message instead). Only when every model and test of ``dbt build`` has passed, and every
+relation dbt was asked to build is present in the private file, is that file checkpointed, closed and
+renamed over the published file. A rename replaces the directory entry in one step: a BI tool that holds
+the old file open read-only keeps reading the old version undisturbed, the next connection sees the new
+one, and a failed, killed or refused build never touches the published file.
 """
 
 from __future__ import annotations
 
 import argparse
-import fcntl
+import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+from filelock import FileLock, Timeout
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PUBLISHED_PATH = REPO_ROOT / "warehouse" / "kz_migration.duckdb"
+PRIVATE_DATABASE_NAME = "build.duckdb"
+_OWNER_FILE = "owner.json"
 
 
 class BuildFailed(RuntimeError):
-    """dbt build failed; the published warehouse was left as it was."""
+    """The build failed or was refused; the published warehouse was left as it was."""
 
 
 @dataclass(frozen=True)
 class Paths:
+    """Where one published warehouse lives, and where its builds and locks live beside it."""
+
     published: Path
-    build: Path
 
     @classmethod
     def for_published(cls, published: Path) -> Paths:
-        published = published.resolve()
-        return cls(published=published, build=published.parent / ".build" / published.name)
+        return cls(published=Path(published).resolve())
+
+    @property
+    def build_root(self) -> Path:
+        return self.published.parent / ".build"
+
+    @property
+    def build_lock(self) -> Path:
+        return self.published.with_name(self.published.name + ".build.lock")
+
+    @property
+    def build_owner(self) -> Path:
+        return self.published.with_name(self.published.name + ".build.owner")
+
+    @property
+    def publish_lock(self) -> Path:
+        return self.published.with_name(self.published.name + ".publish.lock")
 
 
-def _remove_database_files(path: Path) -> None:
-    for stale in (path, path.with_name(path.name + ".wal")):
-        stale.unlink(missing_ok=True)
+@dataclass(frozen=True)
+class PrivateBuild:
+    """One build's own folder: nothing else ever writes into it."""
+
+    folder: Path
+
+    @property
+    def database(self) -> Path:
+        return self.folder / PRIVATE_DATABASE_NAME
+
+    @property
+    def target(self) -> Path:
+        return self.folder / "target"
+
+    @property
+    def logs(self) -> Path:
+        return self.folder / "logs"
 
 
-def run_dbt_build(build_path: Path, dbt_args: Sequence[str] = (), env: dict[str, str] | None = None) -> None:
-    """Run `dbt build` into build_path; raise BuildFailed if any model or test fails."""
-    dbt = Path(sys.executable).with_name("dbt")
-    command = [
-        str(dbt), "build",
-        "--project-dir", str(REPO_ROOT / "dbt_project"),
-        "--profiles-dir", str(REPO_ROOT),
-        *dbt_args,
-    ]
-    run_env = {**os.environ, **(env or {}), "KZ_BUILD_PATH": str(build_path), "DO_NOT_TRACK": "1"}
-    completed = subprocess.run(command, cwd=REPO_ROOT, env=run_env, check=False)
-    if completed.returncode != 0:
-        raise BuildFailed(
-            f"dbt build failed (exit code {completed.returncode}); the published warehouse was not changed. "
-            f"The failed build is kept for inspection at {build_path}."
-        )
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def new_private_build(build_root: Path, published_name: str) -> PrivateBuild:
+    """A fresh private folder, named so that no other build (running or killed) can share it."""
+    build_root.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"{Path(published_name).stem}.{os.getpid()}.", dir=build_root))
+    (folder / _OWNER_FILE).write_text(json.dumps({"pid": os.getpid(), "started": time.time()}))
+    return PrivateBuild(folder)
+
+
+def remove_abandoned_builds(build_root: Path, keep: Path | None = None) -> list[Path]:
+    """Delete private build folders whose owning process is gone (killed builds, earlier failures).
+
+    Called only while holding the build lock, so no live build of this warehouse can own one of them;
+    the owner check also spares folders of a process that is still running (e.g. an orphaned dbt's parent).
+    """
+    removed: list[Path] = []
+    if not build_root.is_dir():
+        return removed
+    for folder in build_root.iterdir():
+        if not folder.is_dir() or folder == keep:
+            continue
+        owner = folder / _OWNER_FILE
+        try:
+            pid = int(json.loads(owner.read_text())["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pid = -1
+        if pid > 0 and pid != os.getpid() and _pid_alive(pid):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _describe_owner(owner_file: Path) -> str:
+    try:
+        owner = json.loads(owner_file.read_text())
+        started = time.strftime("%H:%M:%S", time.localtime(float(owner["started"])))
+        return f"pid {int(owner['pid'])}, started {started}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "owner unknown"
+
+
+@contextmanager
+def build_lock(paths: Paths, wait: bool = True, timeout: float = -1) -> Iterator[None]:
+    """Hold the one build slot of ``paths.published``: a second build waits (saying so) or is refused."""
+    paths.published.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(paths.build_lock))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        holder = _describe_owner(paths.build_owner)
+        if not wait:
+            raise BuildFailed(
+                f"another build of {paths.published} is running ({holder}); not started (--no-wait)"
+            ) from None
+        print(f"Another build of {paths.published} is running ({holder}); waiting for it to finish…",
+              file=sys.stderr, flush=True)
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout:
+            raise BuildFailed(
+                f"another build of {paths.published} was still running after {timeout:g} s ({holder}); "
+                "not started"
+            ) from None
+    try:
+        paths.build_owner.write_text(json.dumps({"pid": os.getpid(), "started": time.time()}))
+        yield
+    finally:
+        lock.release()
 
 
 @contextmanager
 def publish_lock(published_path: Path) -> Iterator[None]:
     """Serialise every swap onto ``published_path`` between processes (dbt builds, the replication step).
 
-    An advisory lock on a file beside the warehouse: a publisher that copies the published file, adds to it
-    and swaps it back holds the lock from the copy to the swap, so no other build can land in between and
-    be overwritten by the older copy. Readers never take it.
+    A publisher that copies the published file, adds to it and swaps it back holds the lock from the copy
+    to the swap, so no other build can land in between and be overwritten by the older copy. Readers never
+    take it.
     """
-    lock_path = Path(published_path).with_name(Path(published_path).name + ".publish.lock")
+    lock_path = Paths.for_published(published_path).publish_lock
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with FileLock(str(lock_path)):
+        yield
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    # A build killed with SIGKILL must not leave dbt running on: it would hold the private file's lock.
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def run_dbt_build(build: PrivateBuild, dbt_args: Sequence[str] = (), env: dict[str, str] | None = None) -> None:
+    """Run `dbt build` into the private build; raise BuildFailed if any model or test fails."""
+    dbt = Path(sys.executable).with_name("dbt")
+    command = [
+        str(dbt), "build",
+        "--project-dir", str(REPO_ROOT / "dbt_project"),
+        "--profiles-dir", str(REPO_ROOT),
+        "--target-path", str(build.target),
+        "--log-path", str(build.logs),
+        *dbt_args,
+    ]
+    run_env = {**os.environ, **(env or {}), "KZ_BUILD_PATH": str(build.database), "DO_NOT_TRACK": "1"}
+    completed = subprocess.run(command, cwd=REPO_ROOT, env=run_env, check=False, preexec_fn=_die_with_parent)
+    if completed.returncode != 0:
+        raise BuildFailed(
+            f"dbt build failed (exit code {completed.returncode}); the published warehouse was not changed. "
+            f"The failed build is kept for inspection at {build.folder} until the next build."
+        )
+
+
+def expected_relations(target: Path) -> set[tuple[str, str]]:
+    """(schema, name) of every model and seed dbt built, from this build's own manifest and results."""
+    try:
+        results = json.loads((target / "run_results.json").read_text())
+        manifest = json.loads((target / "manifest.json").read_text())
+    except (OSError, ValueError) as error:
+        raise BuildFailed(f"cannot read dbt's results in {target}: {error}") from None
+    failed = [r["unique_id"] for r in results["results"] if r["status"] not in ("success", "pass", "warn")]
+    if failed:
+        raise BuildFailed(f"dbt reported {len(failed)} node(s) not passed: {', '.join(sorted(failed)[:5])}")
+    relations = set()
+    for result in results["results"]:
+        node = manifest["nodes"].get(result["unique_id"])
+        if node is None or node["resource_type"] not in ("model", "seed"):
+            continue
+        if node["config"].get("materialized") == "ephemeral":
+            continue
+        relations.add((node["schema"], node["alias"]))
+    return relations
+
+
+def verify_build(build: PrivateBuild, expected: set[tuple[str, str]]) -> None:
+    """Refuse to publish a build file that lacks any relation dbt built (or holds none at all)."""
+    if not build.database.is_file():
+        raise BuildFailed(f"the build file {build.database} is missing; refusing to publish")
+    if not expected:
+        raise BuildFailed("dbt built no models or seeds; refusing to publish an empty warehouse")
+    with duckdb.connect(str(build.database), read_only=True) as connection:
+        present = set(connection.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "union all select schema_name, view_name from duckdb_views() where not internal"
+        ).fetchall())
+    missing = sorted(expected - present)
+    if missing:
+        names = ", ".join(f"{schema}.{name}" for schema, name in missing[:5])
+        raise BuildFailed(f"the build file lacks {len(missing)} relation(s) dbt built ({names}); not published")
 
 
 def finalize_and_swap(build_path: Path, published_path: Path) -> None:
     """Checkpoint the build file so it is self-contained, then rename it over the published file."""
+    if not Path(build_path).is_file():
+        raise BuildFailed(f"the build file {build_path} is missing; refusing to publish")
     with duckdb.connect(str(build_path)) as connection:
         connection.execute("checkpoint")
     leftover_wal = build_path.with_name(build_path.name + ".wal")
@@ -102,15 +269,22 @@ def finalize_and_swap(build_path: Path, published_path: Path) -> None:
 
 
 def build_and_publish(
-    published_path: Path, dbt_args: Sequence[str] = (), env: dict[str, str] | None = None
+    published_path: Path,
+    dbt_args: Sequence[str] = (),
+    env: dict[str, str] | None = None,
+    wait: bool = True,
+    wait_timeout: float = -1,
 ) -> Path:
-    """Build into a private file and, only if everything passed, publish it at published_path."""
+    """Build into a private folder and, only if everything passed, publish it at published_path."""
     paths = Paths.for_published(published_path)
-    paths.build.parent.mkdir(parents=True, exist_ok=True)
-    _remove_database_files(paths.build)
-    run_dbt_build(paths.build, dbt_args, env)
-    with publish_lock(paths.published):
-        finalize_and_swap(paths.build, paths.published)
+    with build_lock(paths, wait=wait, timeout=wait_timeout):
+        remove_abandoned_builds(paths.build_root)
+        build = new_private_build(paths.build_root, paths.published.name)
+        run_dbt_build(build, dbt_args, env)
+        verify_build(build, expected_relations(build.target))
+        with publish_lock(paths.published):
+            finalize_and_swap(build.database, paths.published)
+        shutil.rmtree(build.folder, ignore_errors=True)
     return paths.published
 
 
@@ -122,12 +296,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=Path(os.environ.get("KZ_WAREHOUSE_PATH", DEFAULT_PUBLISHED_PATH)),
         help="where BI tools find the warehouse (default: $KZ_WAREHOUSE_PATH or warehouse/kz_migration.duckdb)",
     )
+    parser.add_argument("--no-wait", action="store_true",
+                        help="refuse to start while another build of the same warehouse runs, instead of waiting")
+    parser.add_argument("--wait-timeout", type=float, default=-1,
+                        help="seconds to wait for another build before giving up (default: no limit)")
     parser.add_argument("dbt_args", nargs="*", help="extra arguments for dbt build (after --)")
     args = parser.parse_args(argv)
     try:
-        published = build_and_publish(args.published_path, args.dbt_args)
+        published = build_and_publish(
+            args.published_path, args.dbt_args, wait=not args.no_wait, wait_timeout=args.wait_timeout
+        )
     except BuildFailed as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"error: the build could not be written ({error}); the published warehouse was not changed",
+              file=sys.stderr)
         return 1
     print(f"Published warehouse: {published}")
     return 0
