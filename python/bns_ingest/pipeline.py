@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from pathlib import Path
 
 from bns_ingest.cells import Cell
 from bns_ingest.context import DEFAULT_SEEDS, Dimensions, IngestContext
-from bns_ingest.detect import IBLOCK, TALDAU, TALDAU_CSV, TALDAU_REQUEST, XLSX, detect_format
+from bns_ingest.detect import IBLOCK, REFUSALS, TALDAU, TALDAU_REQUEST, UNREADABLE, XLSX, detect, detect_format
 from bns_ingest.dynamic_xlsx import parse_workbook
 from bns_ingest.errors import IngestError, Problem
 from bns_ingest.iblock_csv import parse_iblock
 from bns_ingest.taldau_json import parse_taldau, request_index_id
+from bns_ingest.textfile import load_json
 from bns_ingest.validate import check_cities_within_regions, check_sums, drop_duplicates
 from bns_ingest.writer import MANIFEST, write_tables
 
@@ -60,11 +60,13 @@ def parse_sources(
 ) -> list[Cell]:
     """Parse every file into cells, logging problems in `ctx` instead of stopping at the first.
     Problems name files relative to `root` (the SRC folder)."""
-    formats = {path: detect_format(path) for path in files}
+    detected = {path: detect(path) for path in files}
+    formats = {path: kind for path, (kind, _) in detected.items()}
     requests = {}
     for path, kind in formats.items():
         if kind == TALDAU_REQUEST:
-            requests[path] = request_index_id(json.loads(path.read_text(encoding="utf-8-sig")))
+            requests[path] = request_index_id(load_json(path))
+    responses = {path.parent for path, kind in formats.items() if kind == TALDAU}
     cells: list[Cell] = []
     for path, kind in formats.items():
         source_id = (source_ids or {}).get(path) or source_id_for(path)
@@ -83,12 +85,17 @@ def parse_sources(
                 )
             else:
                 cells += parse_taldau(path, index, ctx, label)
-        elif kind == TALDAU_CSV:
-            ctx.problem_in_file(
-                label,
-                "a Taldau CSV export (date,value,transformation) does not name its index: save the "
-                "GetIndexTreeData JSON response and its request json instead",
-            )
+        elif kind == TALDAU_REQUEST:
+            if path.parent not in responses:
+                ctx.problem_in_file(
+                    label,
+                    "a Taldau request json with no response beside it: save the GetIndexTreeData response "
+                    "in the same folder",
+                )
+        elif kind in REFUSALS:
+            ctx.problem_in_file(label, REFUSALS[kind])
+        elif kind == UNREADABLE:
+            ctx.problem_in_file(label, detected[path][1])
         elif kind is None:
             ctx.problem_in_file(label, "not a BNS dynamic-table xlsx, iblock CSV export or Taldau JSON")
     return cells
@@ -110,6 +117,8 @@ def validated_cells(
     cells = drop_duplicates(cells, ctx)
     cells = check_cities_within_regions(cells, ctx)
     check_sums(cells, dims.regions, ctx, tolerance, partial_regions)
+    if not cells and not ctx.log.problems:
+        ctx.log.add(Problem(str(root or files[0]), "no figures in any file: nothing to ingest"))
     ctx.log.raise_if_any()
     return cells
 
