@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
-from bns_ingest.cells import Cell
+from bns_ingest.cells import POPULATION_TABLE, Cell
 from bns_ingest.context import DEFAULT_SEEDS, Dimensions, IngestContext
 from bns_ingest.detect import IBLOCK, REFUSALS, TALDAU, TALDAU_REQUEST, UNREADABLE, XLSX, detect, detect_format
 from bns_ingest.dynamic_xlsx import parse_workbook
@@ -15,7 +16,19 @@ from bns_ingest.iblock_csv import parse_iblock
 from bns_ingest.taldau_json import parse_taldau, request_index_id
 from bns_ingest.textfile import load_json
 from bns_ingest.validate import check_cities_within_regions, check_sums, drop_duplicates
-from bns_ingest.writer import MANIFEST, write_tables
+from bns_ingest.writer import (
+    MANIFEST,
+    Download,
+    canonical_line,
+    current_downloads,
+    download_lines,
+    ingest_lock,
+    line_key,
+    line_persons,
+    population_line,
+    rollback,
+    write_set,
+)
 
 
 def discover(src: Path) -> list[Path]:
@@ -131,18 +144,86 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def ingest(
-    src: Path, out_dir: Path, seeds: Path = DEFAULT_SEEDS, tolerance: int = 0, partial_regions: bool = False
-) -> dict[str, int]:
-    """Ingest `src` (file or folder) into `out_dir`; returns rows per table. On any problem raises
-    IngestError and leaves `out_dir` exactly as it was."""
-    files = discover(src)
-    dims = Dimensions.from_seeds(seeds)
-    root = src if src.is_dir() else None
-    cells = validated_cells(files, dims, tolerance, partial_regions=partial_regions, root=root)
+def download_name(src: Path) -> str:
+    """The default name of a download in the official set: SRC's file or folder name, as a slug."""
+    name = src.stem if src.is_file() else src.name
+    return re.sub(r"[^\w.-]+", "_", name).strip("_.") or "download"
+
+
+def _conflicts(cells: list[Cell], others: dict[str, Download], ctx: IngestContext) -> None:
+    """A cell of the new download that another download of the official set gives differently is an error:
+    the set holds one figure per cell, and which one is right is the analyst's call."""
+    given: dict[tuple[str, ...], tuple[int, str]] = {}
+    for download in others.values():
+        for table_code, lines in download.lines.items():
+            for line in lines:
+                given[line_key(table_code, line)] = (line_persons(table_code, line), download.name)
+    if not given:
+        return
+    for cell in cells:
+        to_line = population_line if cell.table_code == POPULATION_TABLE else canonical_line
+        other = given.get(line_key(cell.table_code, to_line(cell)))
+        if other is not None and other[0] != cell.persons:
+            ctx.problem(
+                cell.where,
+                f"conflicts with {other[0]} in the official download {other[1]!r}: remove that one first "
+                f"(--remove {other[1]}) or ingest this one under its name (--name {other[1]})",
+            )
+
+
+def _by_table(cells: list[Cell]) -> dict[str, list[Cell]]:
     tables: dict[str, list[Cell]] = {}
     for cell in cells:
         tables.setdefault(cell.table_code, []).append(cell)
-    inputs = [{"file": str(path), "format": detect_format(path), "sha256": _sha256(path)} for path in files]
-    write_tables(out_dir, tables, inputs)
+    return tables
+
+
+def ingest(
+    src: Path,
+    out_dir: Path,
+    seeds: Path = DEFAULT_SEEDS,
+    tolerance: int = 0,
+    partial_regions: bool = False,
+    name: str | None = None,
+) -> dict[str, int]:
+    """Add the download `src` (file or folder) to the official set at `out_dir`, or replace the download of
+    the same `name` (default: SRC's name); returns its rows per table. On any problem raises IngestError
+    and leaves `out_dir` exactly as it was."""
+    files = discover(src)
+    dims = Dimensions.from_seeds(seeds)
+    root = src if src.is_dir() else None
+    name = name or download_name(src)
+    with ingest_lock(out_dir):
+        others = {n: d for n, d in current_downloads(out_dir).items() if n != name}
+        ctx = IngestContext(dims)
+        cells = validated_cells(files, dims, tolerance, partial_regions=partial_regions, root=root)
+        _conflicts(cells, others, ctx)
+        ctx.log.raise_if_any()
+        tables = _by_table(cells)
+        inputs = [{"file": str(path), "format": detect_format(path), "sha256": _sha256(path)} for path in files]
+        entry = {"ingested_at": datetime.now(UTC).isoformat(timespec="seconds"), "inputs": inputs}
+        write_set(out_dir, {**others, name: Download(name, entry, download_lines(tables))})
     return {code: len(rows) for code, rows in sorted(tables.items())}
+
+
+def remove(out_dir: Path, name: str) -> list[str]:
+    """Drop one download from the official set (a new version; the previous stays for rollback). Returns
+    the names of the downloads left."""
+    with ingest_lock(out_dir):
+        downloads = current_downloads(out_dir)
+        if name not in downloads:
+            known = ", ".join(sorted(downloads)) or "none"
+            message = f"no download named {name!r} in the official set (it holds: {known})"
+            raise IngestError([Problem(str(out_dir), message)])
+        del downloads[name]
+        write_set(out_dir, downloads)
+    return sorted(downloads)
+
+
+def roll_back(out_dir: Path) -> Path:
+    """Show the previous version of the official set again."""
+    with ingest_lock(out_dir):
+        try:
+            return rollback(out_dir)
+        except FileNotFoundError as error:
+            raise IngestError([Problem(str(out_dir), str(error))]) from None
