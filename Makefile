@@ -14,13 +14,16 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DBT_PROFILES_DIR := $(CURDIR)
 export PYTHONPATH := $(CURDIR)/python
 
-# Official downloads (make ingest) take precedence over the bundled reconstruction.
+# Two layers of counts: official downloads (make ingest) laid cell by cell over the bundled reconstruction.
+# With nothing ingested the official layer is a header-only file (DuckDB's reader needs one file to match).
 OFFICIAL_DIR := data/official/tables
 REFERENCE_DIR := data/reference/tables
-export KZ_COUNTS_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv),$(OFFICIAL_DIR),$(REFERENCE_DIR))
+export KZ_COUNTS_DIR ?= $(REFERENCE_DIR)
+export KZ_OFFICIAL_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv),$(OFFICIAL_DIR),dbt_project/sources_empty)
 export KZ_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/kz_migration.duckdb
 
-.PHONY: build test venv warehouse analysis dbt-test pytest lint ingest reference lock docs clean
+.PHONY: build test venv warehouse analysis dbt-test pytest lint ingest ingest-list ingest-remove ingest-rollback \
+	reference lock docs clean
 
 venv: $(STAMP)
 
@@ -60,10 +63,21 @@ pytest: venv
 lint: venv
 	$(BIN)/ruff check python tests bench scripts
 
-## ingest SRC=path [ARGS="--tolerance N --allow-partial-regions"]: official BNS downloads -> data/official/tables
+## ingest SRC=path [NAME=name] [ARGS="--tolerance N --allow-partial-regions"]: add one download to the official set
 ingest: venv
-	@test -n "$(SRC)" || { echo "usage: make ingest SRC=path/to/file-or-folder"; exit 2; }
-	$(BIN)/python -m bns_ingest "$(SRC)" --out $(OFFICIAL_DIR) $(ARGS)
+	@test -n "$(SRC)" || { echo "usage: make ingest SRC=path/to/file-or-folder [NAME=name]"; exit 2; }
+	$(BIN)/python -m bns_ingest "$(SRC)" --out $(OFFICIAL_DIR) $(if $(NAME),--name "$(NAME)") $(ARGS)
+
+## ingest-list / ingest-remove NAME=name / ingest-rollback: inspect, shrink or step back the official set
+ingest-list: venv
+	$(BIN)/python -m bns_ingest --list --out $(OFFICIAL_DIR)
+
+ingest-remove: venv
+	@test -n "$(NAME)" || { echo "usage: make ingest-remove NAME=name (make ingest-list shows the names)"; exit 2; }
+	$(BIN)/python -m bns_ingest --remove "$(NAME)" --out $(OFFICIAL_DIR)
+
+ingest-rollback: venv
+	$(BIN)/python -m bns_ingest --rollback --out $(OFFICIAL_DIR)
 
 ## reference: regenerate the bundled reconstruction (byte for byte)
 reference: venv
