@@ -323,11 +323,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="refuse to start while another build of the same warehouse runs, instead of waiting")
     parser.add_argument("--wait-timeout", type=float, default=-1,
                         help="seconds to wait for another build before giving up (default: no limit)")
+    parser.add_argument("--project-dir", type=Path, default=DEFAULT_PROJECT_DIR,
+                        help="the dbt project to build (default: dbt_project)")
     parser.add_argument("dbt_args", nargs="*", help="extra arguments for dbt build (after --)")
     args = parser.parse_args(argv)
     try:
         published = build_and_publish(
-            args.published_path, args.dbt_args, wait=not args.no_wait, wait_timeout=args.wait_timeout
+            args.published_path, args.dbt_args, wait=not args.no_wait, wait_timeout=args.wait_timeout,
+            project_dir=args.project_dir,
         )
     except BuildFailed as error:
         print(f"error: {error}", file=sys.stderr)
