@@ -269,8 +269,12 @@ def finalize_and_swap(build_path: Path, published_path: Path) -> None:
     """Checkpoint the build file so it is self-contained, then rename it over the published file."""
     if not Path(build_path).is_file():
         raise BuildFailed(f"the build file {build_path} is missing; refusing to publish")
-    with duckdb.connect(str(build_path)) as connection:
-        connection.execute("checkpoint")
+    try:
+        with duckdb.connect(str(build_path)) as connection:
+            connection.execute("checkpoint")
+    except duckdb.Error as error:  # a full disk shows here as DuckDB's IOException, not as an OSError
+        raise BuildFailed(f"the build file could not be checkpointed ({error}); the published warehouse was not "
+                          "changed") from None
     leftover_wal = build_path.with_name(build_path.name + ".wal")
     if leftover_wal.exists():
         raise BuildFailed(f"{leftover_wal} survived the checkpoint; refusing to publish a file that needs it")
