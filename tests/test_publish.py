@@ -70,6 +70,15 @@ def test_failed_build_leaves_published_warehouse_untouched(tmp_path: Path) -> No
     assert _almaty_arrivals(published) == {2022: 100, 2023: 300}
 
 
+def test_views_of_the_published_file_resolve(tmp_path: Path) -> None:
+    """dbt's views name the catalog of the file they were built in; the private build file bears the
+    published name, so the views still resolve once the file is renamed into place."""
+    published = tmp_path / "kz_migration.duckdb"
+    _build(published, _write_counts(tmp_path / "v1", {2023: (300, 40)}))
+    with duckdb.connect(str(published), read_only=True) as connection:
+        assert connection.execute("select arrivals from stg_almaty_counts").fetchall() == [(300,)]
+
+
 def test_reader_holding_published_file_does_not_block_build(tmp_path: Path) -> None:
     published = tmp_path / "kz_migration.duckdb"
     _build(published, _write_counts(tmp_path / "v1", {2023: (300, 40)}))

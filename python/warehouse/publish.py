@@ -34,7 +34,6 @@ DEFAULT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DEFAULT_PUBLISHED_PATH = REPO_ROOT / "warehouse" / "kz_migration.duckdb"
 # The official layer when nothing is ingested: a header-only canonical file (DuckDB's reader needs a match).
 EMPTY_OFFICIAL_DIR = DEFAULT_PROJECT_DIR / "sources_empty"
-PRIVATE_DATABASE_NAME = "build.duckdb"
 _OWNER_FILE = "owner.json"
 
 
@@ -74,10 +73,14 @@ class PrivateBuild:
     """One build's own folder: nothing else ever writes into it."""
 
     folder: Path
+    # The private file bears the published file's name: DuckDB names a database's catalog after its file,
+    # and the views dbt builds refer to that catalog, so a view built in `build.duckdb` would look for a
+    # catalog `build` that the published `kz_migration.duckdb` does not have.
+    database_name: str = "kz_migration.duckdb"
 
     @property
     def database(self) -> Path:
-        return self.folder / PRIVATE_DATABASE_NAME
+        return self.folder / self.database_name
 
     @property
     def target(self) -> Path:
@@ -103,7 +106,7 @@ def new_private_build(build_root: Path, published_name: str) -> PrivateBuild:
     build_root.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=f"{Path(published_name).stem}.{os.getpid()}.", dir=build_root))
     (folder / _OWNER_FILE).write_text(json.dumps({"pid": os.getpid(), "started": time.time()}))
-    return PrivateBuild(folder)
+    return PrivateBuild(folder, Path(published_name).name)
 
 
 def remove_abandoned_builds(build_root: Path, keep: Path | None = None) -> list[Path]:
