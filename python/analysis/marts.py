@@ -82,7 +82,8 @@ def data_provenance(tables: Tables) -> pd.DataFrame:
     sources = tables.get("dim_data_sources")
     if sources is None or sources.empty:
         return pd.DataFrame(columns=columns)
-    official = sources["is_official"].astype(bool) if "is_official" in sources else False
+    # A warehouse built before the official layer existed has no is_official column: nothing is official.
+    official = sources["is_official"].astype(bool) if "is_official" in sources else pd.Series(False, sources.index)
     frame = sources.assign(
         published_cells=sources["cell_count"].where(~sources["is_modeled"].astype(bool), 0),
         modeled_cells=sources["cell_count"].where(sources["is_modeled"].astype(bool), 0),

@@ -265,6 +265,7 @@ def _point_link_at(out_dir: Path, version: Path) -> Path | None:
     showed before (None on the first ingest)."""
     link = out_dir.with_name(f".{out_dir.name}.link-{secrets.token_hex(4)}")
     os.symlink(version.name, link)  # relative, so the data folder can be moved or mounted elsewhere
+    previous: Path | None
     if out_dir.is_dir() and not out_dir.is_symlink():
         previous = _retire_plain_folder(out_dir, link)
     else:

@@ -112,10 +112,9 @@ def _declared_size(declared: str) -> tuple[int, int] | None:
     """(rows, columns) of a dimension such as `A1:G40`; None when it cannot be read (then ignored)."""
     parts = declared.split(":")
     refs = [_REF.match(part.replace("$", "")) for part in parts]
-    if not parts or None in refs:
+    first, last = refs[0], refs[-1]
+    if first is None or last is None or None in refs:
         return None
-    last = refs[-1]
-    first = refs[0]
     rows = int(last.group(2)) - int(first.group(2)) + 1
     columns = column_index(last.group(1)) - column_index(first.group(1)) + 1
     return rows, columns
@@ -271,8 +270,8 @@ def read_sheets(path: Path, file: str = "") -> list[tuple[str, list[tuple]]]:
                 try:
                     grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
                 except python_calamine.CalamineError as error:
-                    member = members.get(name)
-                    located = _unreadable_cells(archive, file, name, member) if member else []
+                    part = members.get(name)
+                    located = _unreadable_cells(archive, file, name, part) if part else []
                     problems += located or [Problem(file, f"cannot read the sheet: {error}", name)]
                     continue
                 rows = [_python_row(row) for row in grid]
