@@ -50,6 +50,11 @@ An element may carry a leading label (``'China 9400'``): its computed element is
 A computed value may be wrapped in :class:`Computed` to carry a note (e.g. the DiD's pre-trend test)
 that is appended to the explanation without entering the comparison.
 
+Values computed in SQL (the dbt models ``int_claim_values__*``) arrive as rows of ``int_claim_values``, one per
+reported element (and per year for an element stated per year); :func:`values_from_rows` turns them into the
+shapes above and :func:`classify_all` compares them: ``dbt_project/models/marts/replication/int_claim_checks.py``
+is the one caller.
+
 Status: ``not_computable`` when the computed value is None (or an element is None and no other
 element fails); ``not_reproduced`` when any element fails; ``reproduced`` otherwise.
 """
@@ -102,10 +107,15 @@ class ReportedNumber:
 
 @dataclass(frozen=True)
 class Computed:
-    """A computed value with a note for the explanation (the note never enters the comparison)."""
+    """A computed value with a note for the explanation (the note never enters the comparison).
+
+    ``assumptions_rejected`` marks a value whose design rests on an assumption the data reject (a DiD whose
+    parallel pre-trends are rejected): such a claim is never ``reproduced``, whatever its value.
+    """
 
     value: Any
     note: str
+    assumptions_rejected: bool = False
 
 
 def default_precision(number_text: str) -> Decimal:
@@ -428,9 +438,13 @@ def classify(claim_row: Mapping[str, Any] | pd.Series, computed_value: Any) -> C
     rule = str(claim_row["comparison"]).strip()
     reported = str(claim_row["reported_value"]).strip()
     precision = _precision_of(claim_row)
-    note = ""
+    note, assumptions_rejected = "", False
     if isinstance(computed_value, Computed):
-        computed_value, note = computed_value.value, computed_value.note
+        computed_value, note, assumptions_rejected = (
+            computed_value.value,
+            computed_value.note,
+            computed_value.assumptions_rejected,
+        )
     is_per_element = ";" in rule
     if rule not in RULES and not is_per_element:
         raise ValueError(f"claim {claim_id}: unknown comparison rule {rule!r} (known: {', '.join(RULES)})")
@@ -455,6 +469,9 @@ def classify(claim_row: Mapping[str, Any] | pd.Series, computed_value: Any) -> C
             status, explanation = _check_sign(reported, computed_value)
     except (TypeError, ValueError) as error:
         raise type(error)(f"claim {claim_id} ({rule}, reported {reported!r}): {error}") from error
+    if assumptions_rejected and status == REPRODUCED:
+        status = NOT_REPRODUCED
+        explanation += "; not reproduced: the design's identifying assumption is rejected, so the value is no evidence"
     return result(status, explanation)
 
 
@@ -496,3 +513,42 @@ def _describe(value: Any) -> str:
     if isinstance(value, (list, tuple, np.ndarray)):
         return " / ".join("" if _is_missing(v) else _describe(v) for v in value)
     return str(value)
+
+
+def _element_value(rows: pd.DataFrame) -> Any:
+    """One reported element's computed value from its rows of ``int_claim_values``."""
+    if rows["entry_year"].notna().any():
+        if rows["value_number"].isna().all() and rows["value_flag"].notna().all():
+            # A set of years: the years flagged true (an empty set is a value, not a missing one).
+            return {int(year) for year, flag in zip(rows["entry_year"], rows["value_flag"], strict=True) if flag}
+        if rows["value_number"].isna().any():
+            return None
+        ordered = rows.sort_values("entry_year")
+        return {int(y): float(v) for y, v in zip(ordered["entry_year"], ordered["value_number"], strict=True)}
+    row = rows.iloc[0]
+    if len(rows) != 1:
+        raise ValueError(f"claim {row['claim_id']}: element {row['element_number']} has {len(rows)} rows")
+    if not _is_missing(row.get("value_label")) and not _is_missing(row["value_number"]):
+        return str(row["value_label"]), float(row["value_number"])
+    if not pd.isna(row["value_flag"]):
+        return bool(row["value_flag"])
+    return None if pd.isna(row["value_number"]) else float(row["value_number"])
+
+
+def values_from_rows(rows: pd.DataFrame) -> dict[str, Any]:
+    """claim_id → computed value, from the rows of ``int_claim_values``.
+
+    Columns: claim_id, element_number, entry_year, value_label, value_number, value_flag, note,
+    is_assumption_rejected. One element gives a scalar, several a list in element order; a claim with any
+    element missing is None (not computable), as the data cannot provide the whole statement.
+    """
+    values: dict[str, Any] = {}
+    for claim_id, claim_rows in rows.groupby("claim_id", sort=True):
+        elements = [_element_value(part) for _, part in claim_rows.groupby("element_number", sort=True)]
+        value: Any = None if any(e is None for e in elements) else elements[0] if len(elements) == 1 else elements
+        notes = [str(n) for n in claim_rows["note"].dropna().unique()]
+        rejected = bool(claim_rows["is_assumption_rejected"].fillna(False).astype(bool).any())
+        if notes or rejected:
+            value = Computed(value, "; ".join(notes), assumptions_rejected=rejected)
+        values[str(claim_id)] = value
+    return values
