@@ -20,7 +20,7 @@ REFERENCE_DIR := data/reference/tables
 export KZ_COUNTS_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv),$(OFFICIAL_DIR),$(REFERENCE_DIR))
 export KZ_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/kz_migration.duckdb
 
-.PHONY: build test venv warehouse analysis dbt-test pytest lint ingest reference lock docs clean
+.PHONY: build test venv warehouse analysis FORCE dbt-test pytest lint ingest reference lock docs clean
 
 venv: $(STAMP)
 
@@ -38,11 +38,33 @@ build: warehouse analysis
 	@echo "Warehouse published at $(KZ_WAREHOUSE_PATH)"
 
 # DBT_ARGS passes options to dbt build, e.g. DBT_ARGS="--vars '{working_age_rule_set: statutory}'".
-warehouse: venv
+export DBT_ARGS
+# What a published warehouse is built from: every dbt file, the claims, the count tables, and the Python the
+# dbt Python models import. A warehouse newer than all of them (and built with the same settings) is current.
+WAREHOUSE_INPUTS := $(shell find dbt_project -type f -not -path 'dbt_project/target/*' -not -path 'dbt_project/logs/*' \
+  -not -path '*/__pycache__/*' 2>/dev/null) $(shell find data/claims $(KZ_COUNTS_DIR) -type f 2>/dev/null) \
+  profiles.yml python/analysis/claim_rules.py python/analysis/did.py
+# The settings beside the files (counts folder, dbt arguments); rewritten only when they change, so that
+# its modification time says when they last changed.
+WAREHOUSE_SETTINGS := $(KZ_WAREHOUSE_PATH).settings
+
+$(WAREHOUSE_SETTINGS): FORCE
+	@mkdir -p "$(@D)" && printf '%s\n' "KZ_COUNTS_DIR=$$KZ_COUNTS_DIR" "DBT_ARGS=$$DBT_ARGS" > "$@.new" && \
+	  if cmp -s "$@.new" "$@"; then rm "$@.new"; else mv "$@.new" "$@"; fi
+
+## warehouse: build every mart (fct_claim_replication included) and publish them in one atomic swap
+warehouse: venv $(WAREHOUSE_SETTINGS)
 	$(BIN)/python -m warehouse.publish -- $(DBT_ARGS)
 
-analysis: warehouse
+# The published file as a target: rebuilt only when an input or a setting is newer than it.
+$(KZ_WAREHOUSE_PATH): $(STAMP) $(WAREHOUSE_INPUTS) $(WAREHOUSE_SETTINGS)
+	$(BIN)/python -m warehouse.publish -- $(DBT_ARGS)
+
+## analysis: the report from the published warehouse, rebuilt first only when it is not current
+analysis: venv $(KZ_WAREHOUSE_PATH)
 	$(BIN)/python -m analysis report
+
+FORCE:
 
 ## test: ruff, dbt build against throwaway databases (both working-age rule sets), then pytest
 test: venv lint dbt-test pytest

@@ -515,24 +515,28 @@ def _describe(value: Any) -> str:
     return str(value)
 
 
-def _element_value(rows: pd.DataFrame) -> Any:
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _element_value(rows: list[dict[str, Any]]) -> Any:
     """One reported element's computed value from its rows of ``int_claim_values``."""
-    if rows["entry_year"].notna().any():
-        if rows["value_number"].isna().all() and rows["value_flag"].notna().all():
+    if any(not _missing(row["entry_year"]) for row in rows):
+        if all(_missing(row["value_number"]) and not _missing(row["value_flag"]) for row in rows):
             # A set of years: the years flagged true (an empty set is a value, not a missing one).
-            return {int(year) for year, flag in zip(rows["entry_year"], rows["value_flag"], strict=True) if flag}
-        if rows["value_number"].isna().any():
+            return {int(row["entry_year"]) for row in rows if row["value_flag"]}
+        if any(_missing(row["value_number"]) for row in rows):
             return None
-        ordered = rows.sort_values("entry_year")
-        return {int(y): float(v) for y, v in zip(ordered["entry_year"], ordered["value_number"], strict=True)}
-    row = rows.iloc[0]
+        ordered = sorted(rows, key=lambda row: int(row["entry_year"]))
+        return {int(row["entry_year"]): float(row["value_number"]) for row in ordered}
     if len(rows) != 1:
-        raise ValueError(f"claim {row['claim_id']}: element {row['element_number']} has {len(rows)} rows")
-    if not _is_missing(row.get("value_label")) and not _is_missing(row["value_number"]):
+        raise ValueError(f"claim {rows[0]['claim_id']}: element {rows[0]['element_number']} has {len(rows)} rows")
+    row = rows[0]
+    if not _missing(row.get("value_label")) and not _missing(row["value_number"]):
         return str(row["value_label"]), float(row["value_number"])
-    if not pd.isna(row["value_flag"]):
+    if not _missing(row["value_flag"]):
         return bool(row["value_flag"])
-    return None if pd.isna(row["value_number"]) else float(row["value_number"])
+    return None if _missing(row["value_number"]) else float(row["value_number"])
 
 
 def values_from_rows(rows: pd.DataFrame) -> dict[str, Any]:
@@ -542,13 +546,18 @@ def values_from_rows(rows: pd.DataFrame) -> dict[str, Any]:
     is_assumption_rejected. One element gives a scalar, several a list in element order; a claim with any
     element missing is None (not computable), as the data cannot provide the whole statement.
     """
+    claims: dict[str, dict[int, list[dict[str, Any]]]] = {}
+    for row in rows.astype(object).to_dict("records"):
+        claims.setdefault(str(row["claim_id"]), {}).setdefault(int(row["element_number"]), []).append(row)
     values: dict[str, Any] = {}
-    for claim_id, claim_rows in rows.groupby("claim_id", sort=True):
-        elements = [_element_value(part) for _, part in claim_rows.groupby("element_number", sort=True)]
+    for claim_id in sorted(claims):
+        by_element = claims[claim_id]
+        elements = [_element_value(by_element[number]) for number in sorted(by_element)]
         value: Any = None if any(e is None for e in elements) else elements[0] if len(elements) == 1 else elements
-        notes = [str(n) for n in claim_rows["note"].dropna().unique()]
-        rejected = bool(claim_rows["is_assumption_rejected"].fillna(False).astype(bool).any())
+        claim_rows = [row for part in by_element.values() for row in part]
+        notes = list(dict.fromkeys(str(row["note"]) for row in claim_rows if not _missing(row["note"])))
+        rejected = any(row["is_assumption_rejected"] is True for row in claim_rows)
         if notes or rejected:
             value = Computed(value, "; ".join(notes), assumptions_rejected=rejected)
-        values[str(claim_id)] = value
+        values[claim_id] = value
     return values

@@ -15,17 +15,36 @@ almaty as (
     group by all
 ),
 
--- Per specialty over 2022-2023, with its share of all specialists' arrivals and departures.
-crisis as (
+-- The paper's eight specialties; a specialty without a row had no migrants.
+paper_specialties as (
+    select * from (
+        values ('other'), ('technical'), ('economic'), ('pedagogical'), ('legal'), ('medical'),
+        ('architecture_construction'), ('agricultural')
+    ) as specialties (specialty_code)
+),
+
+crisis_sums as (
     select
         specialty_code,
         sum(arrivals) as arrivals,
-        sum(departures) as departures,
-        100.0 * sum(arrivals) / nullif(sum(sum(arrivals)) over (), 0) as share_of_arrivals_pct,
-        100.0 * sum(departures) / nullif(sum(sum(departures)) over (), 0) as share_of_departures_pct
+        sum(departures) as departures
     from almaty
     where year between 2022 and 2023
     group by specialty_code
+),
+
+-- Per specialty over 2022-2023, with its share of all specialists' arrivals and departures.
+crisis as (
+    select
+        coalesce(crisis_sums.specialty_code, paper_specialties.specialty_code) as specialty_code,
+        coalesce(crisis_sums.arrivals, 0) as arrivals,
+        coalesce(crisis_sums.departures, 0) as departures,
+        100.0 * coalesce(crisis_sums.arrivals, 0) / nullif(sum(crisis_sums.arrivals) over (), 0)
+            as share_of_arrivals_pct,
+        100.0 * coalesce(crisis_sums.departures, 0) / nullif(sum(crisis_sums.departures) over (), 0)
+            as share_of_departures_pct
+    from crisis_sums
+    full outer join paper_specialties on crisis_sums.specialty_code = paper_specialties.specialty_code
 ),
 
 -- C56: in every specialty arrivals exceed departures, in 2022 and again in 2023.
