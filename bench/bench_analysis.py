@@ -1,9 +1,9 @@
 """Time the whole analysis and report against the published warehouse; print seconds per step.
 
-Usage: PYTHONPATH=python python bench/bench_analysis.py [--warehouse PATH] [--out DIR] [--publish]
+Usage: PYTHONPATH=python python bench/bench_analysis.py [--warehouse PATH] [--out DIR]
 
-Target: the whole run under 30 s on the development machine. By default the replication mart is not
-published (the benchmark should not change the warehouse); --publish times that step too, on a copy.
+Target: the whole run under 30 s on the development machine. The replication mart is built by dbt with the
+warehouse; the analysis only reads it.
 """
 
 from __future__ import annotations

@@ -34,7 +34,8 @@ def read_replication(warehouse: Path) -> pd.DataFrame:
 
 def build_candidate_warehouse(tables_dir: Path, out_dir: Path) -> Path:
     """Build and publish a warehouse from the count tables in ``tables_dir`` into ``out_dir``."""
-    return build_and_publish(Path(out_dir) / "kz_migration.duckdb", env={"KZ_COUNTS_DIR": str(Path(tables_dir).resolve())})
+    counts = str(Path(tables_dir).resolve())
+    return build_and_publish(Path(out_dir) / "kz_migration.duckdb", env={"KZ_COUNTS_DIR": counts})
 
 
 def soft_target_report(tables_dir: Path, conflicts_file: Path, warehouse: Path | None = None) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.claim_rules import REPRODUCED, classify
+from analysis.claim_rules import REPRODUCED, _describe, classify
 from reference_data.paths import REPO_ROOT, table_file
 
 ALMATY = "75"
@@ -268,7 +268,7 @@ def oracle_report(tables_dir: Path, conflicts_file: Path, claims_file: Path = DE
         status = "documented_conflict" if conflict and not holds else check.status
         rows.append({
             "claim_id": claim_id, "measure": claim["measure"], "reported_value": claim["reported_value"],
-            "comparison": claim["comparison"], "computed": check.computed_value, "holds": holds,
+            "comparison": claim["comparison"], "computed": "" if check.computed_value is None else _describe(check.computed_value), "holds": holds,
             "claim_status": check.status, "status": status, "explanation": check.explanation,
             "conflict_decision": conflicts.decision.get(claim_id, "") if conflict else "",
         })
