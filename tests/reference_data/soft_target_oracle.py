@@ -268,7 +268,8 @@ def oracle_report(tables_dir: Path, conflicts_file: Path, claims_file: Path = DE
         status = "documented_conflict" if conflict and not holds else check.status
         rows.append({
             "claim_id": claim_id, "measure": claim["measure"], "reported_value": claim["reported_value"],
-            "comparison": claim["comparison"], "computed": "" if check.computed_value is None else _describe(check.computed_value), "holds": holds,
+            "comparison": claim["comparison"], "holds": holds,
+            "computed": "" if check.computed_value is None else _describe(check.computed_value),
             "claim_status": check.status, "status": status, "explanation": check.explanation,
             "conflict_decision": conflicts.decision.get(claim_id, "") if conflict else "",
         })

@@ -18,8 +18,9 @@ evidence as (
     from data_sources
 ),
 
+-- Columns in the contract's order, which puts the outcome beside the reported value.
 final as (
-    select
+    select  -- noqa: ST06
         claims.claim_id,
         claims.topic,
         claims.population,
@@ -29,7 +30,7 @@ final as (
         claims.reported_value,
         claims.unit,
         claims.comparison,
-        coalesce(claims.precision, '') as precision,
+        coalesce(claims.precision, '') as precision,  -- noqa: RF04
         coalesce(checks.computed_value, '') as computed_value,
         checks.status,
         case

@@ -22,10 +22,14 @@ causal as (
 
 unioned as (
     select * from balance
-    union all by name select * from education
-    union all by name select * from countries
-    union all by name select * from specialties
-    union all by name select * from causal
+    union all by name
+    select * from education
+    union all by name
+    select * from countries
+    union all by name
+    select * from specialties
+    union all by name
+    select * from causal
 ),
 
 final as (

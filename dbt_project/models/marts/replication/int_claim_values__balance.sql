@@ -114,15 +114,24 @@ c09 as (
 ),
 
 -- C10: 2023 is the only year with the most arrivals and the only year with the fewest departures.
+extremes as (
+    select
+        max(arrivals) as most_arrivals,
+        min(departures) as fewest_departures
+    from almaty
+),
+
 c10 as (
     select
         'C10' as claim_id,
         1 as element_number,
-        count(*) filter (where arrivals = (select max(arrivals) from almaty)) = 1
-        and max(arrivals) filter (where year = 2023) = (select max(arrivals) from almaty)
-        and count(*) filter (where departures = (select min(departures) from almaty)) = 1
-        and max(departures) filter (where year = 2023) = (select min(departures) from almaty) as value_flag
+        count(*) filter (where almaty.arrivals = extremes.most_arrivals) = 1
+        and max(almaty.arrivals) filter (where almaty.year = 2023) = any_value(extremes.most_arrivals)
+        and count(*) filter (where almaty.departures = extremes.fewest_departures) = 1
+        and max(almaty.departures) filter (where almaty.year = 2023) = any_value(extremes.fewest_departures)
+            as value_flag
     from almaty
+    cross join extremes
 ),
 
 -- C12: arrivals per departure over 2003-2013, ratio of the period sums.
@@ -147,17 +156,28 @@ c13 as (
 
 final as (
     select * from c01
-    union all by name select * from c02
-    union all by name select * from c03
-    union all by name select * from c04
-    union all by name select * from c05
-    union all by name select * from c06
-    union all by name select * from c07
-    union all by name select * from c08
-    union all by name select * from c09
-    union all by name select * from c10
-    union all by name select * from c12
-    union all by name select * from c13
+    union all by name
+    select * from c02
+    union all by name
+    select * from c03
+    union all by name
+    select * from c04
+    union all by name
+    select * from c05
+    union all by name
+    select * from c06
+    union all by name
+    select * from c07
+    union all by name
+    select * from c08
+    union all by name
+    select * from c09
+    union all by name
+    select * from c10
+    union all by name
+    select * from c12
+    union all by name
+    select * from c13
 )
 
 select * from final

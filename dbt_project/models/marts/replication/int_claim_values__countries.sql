@@ -37,9 +37,10 @@ countries as (
         ('LTU'), ('LVA'), ('EST'), ('USA'), ('GRC'), ('_U')
     ) as codes (country_code)
     left join almaty
-        on groups.direction_code = almaty.direction_code
-        and groups.year = almaty.year
-        and codes.country_code = almaty.country_code
+        on
+            groups.direction_code = almaty.direction_code
+            and groups.year = almaty.year
+            and codes.country_code = almaty.country_code
     group by groups.direction_code, groups.year, codes.country_code
 ),
 
@@ -168,8 +169,8 @@ other_country_totals as (
     select
         direction_code,
         country_code,
-        any_value(country_name_en) as country_name_en,
-        cast(sum(persons) as double) as persons
+        cast(sum(persons) as double) as persons,
+        any_value(country_name_en) as country_name_en
     from almaty
     where group_code = 'OTHER' and country_code <> '_O'
     group by direction_code, country_code
@@ -179,7 +180,7 @@ c26 as (
     select
         'C26' as claim_id,
         1 as element_number,
-        first(country_name_en order by persons desc, country_code) as value_label,
+        first(country_name_en order by persons desc, country_code asc) as value_label,
         max(persons) as value_number
     from other_country_totals
     where direction_code = 'arrival'
@@ -189,7 +190,7 @@ c27 as (
     select
         'C27' as claim_id,
         1 as element_number,
-        first(country_name_en order by persons desc, country_code) as value_label,
+        first(country_name_en order by persons desc, country_code asc) as value_label,
         max(persons) as value_number
     from other_country_totals
     where direction_code = 'departure'
@@ -419,34 +420,62 @@ c45 as (
 
 final as (
     select * from c17
-    union all by name select * from c18
-    union all by name select * from c19
-    union all by name select * from c20
-    union all by name select * from c21
-    union all by name select * from c22
-    union all by name select * from c23
-    union all by name select * from c24
-    union all by name select * from c25
-    union all by name select * from c26
-    union all by name select * from c27
-    union all by name select * from c28
-    union all by name select * from c29
-    union all by name select * from c30
-    union all by name select * from c31
-    union all by name select * from c32
-    union all by name select * from c33
-    union all by name select * from c34
-    union all by name select * from c35
-    union all by name select * from c36
-    union all by name select * from c37
-    union all by name select * from c38
-    union all by name select * from c39
-    union all by name select * from c40
-    union all by name select * from c41
-    union all by name select * from c42
-    union all by name select * from c43
-    union all by name select * from c44
-    union all by name select * from c45
+    union all by name
+    select * from c18
+    union all by name
+    select * from c19
+    union all by name
+    select * from c20
+    union all by name
+    select * from c21
+    union all by name
+    select * from c22
+    union all by name
+    select * from c23
+    union all by name
+    select * from c24
+    union all by name
+    select * from c25
+    union all by name
+    select * from c26
+    union all by name
+    select * from c27
+    union all by name
+    select * from c28
+    union all by name
+    select * from c29
+    union all by name
+    select * from c30
+    union all by name
+    select * from c31
+    union all by name
+    select * from c32
+    union all by name
+    select * from c33
+    union all by name
+    select * from c34
+    union all by name
+    select * from c35
+    union all by name
+    select * from c36
+    union all by name
+    select * from c37
+    union all by name
+    select * from c38
+    union all by name
+    select * from c39
+    union all by name
+    select * from c40
+    union all by name
+    select * from c41
+    union all by name
+    select * from c42
+    union all by name
+    select * from c43
+    union all by name
+    select * from c44
+    union all by name
+    select * from c45
 )
 
 select * from final

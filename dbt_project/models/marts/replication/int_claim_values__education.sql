@@ -40,15 +40,16 @@ almaty as (
 -- Share of higher education among departures over its share among arrivals, of the period sums.
 higher_share_ratios as (
     select
-        period_code,
-        (100.0 * sum(higher_departures) / nullif(sum(working_age_departures), 0))
-        / nullif(100.0 * sum(higher_arrivals) / nullif(sum(working_age_arrivals), 0), 0) as share_ratio
+        periods.period_code,
+        (100.0 * sum(almaty.higher_departures) / nullif(sum(almaty.working_age_departures), 0))
+        / nullif(100.0 * sum(almaty.higher_arrivals) / nullif(sum(almaty.working_age_arrivals), 0), 0)
+            as share_ratio
     from almaty
     inner join (
         values ('P2022_2023', 2022, 2023), ('P2003_2013', 2003, 2013), ('P2014_2021', 2014, 2021)
     ) as periods (period_code, start_year, end_year)
         on almaty.year between periods.start_year and periods.end_year
-    group by period_code
+    group by periods.period_code
 ),
 
 -- C11: higher-education share ratio (departures over arrivals), 2022-2023.
@@ -171,13 +172,20 @@ c51 as (
 ),
 
 -- C52: 2000 is the only year with the largest secondary-vocational net outflow.
+largest_vocational_gap as (
+    select max(vocational_gap) as vocational_gap
+    from almaty
+),
+
 c52 as (
     select
         'C52' as claim_id,
         1 as element_number,
-        count(*) filter (where vocational_gap = (select max(vocational_gap) from almaty)) = 1
-        and max(vocational_gap) filter (where year = 2000) = (select max(vocational_gap) from almaty) as value_flag
+        count(*) filter (where almaty.vocational_gap = largest.vocational_gap) = 1
+        and max(almaty.vocational_gap) filter (where almaty.year = 2000) = any_value(largest.vocational_gap)
+            as value_flag
     from almaty
+    cross join largest_vocational_gap as largest
 ),
 
 -- C53: secondary-vocational arrivals per departure, 2023.
@@ -201,7 +209,7 @@ c54 as (
     select
         'C54' as claim_id,
         2 as element_number,
-        cast(first(year order by vocational_share_of_arrivals_pct desc, year) as double) as value_number
+        cast(first(year order by vocational_share_of_arrivals_pct desc, year asc) as double) as value_number
     from almaty
 ),
 
@@ -228,20 +236,34 @@ c62 as (
 
 final as (
     select * from c11
-    union all by name select * from c14
-    union all by name select * from c15
-    union all by name select * from c16
-    union all by name select * from c46
-    union all by name select * from c47
-    union all by name select * from c48
-    union all by name select * from c49
-    union all by name select * from c50
-    union all by name select * from c51
-    union all by name select * from c52
-    union all by name select * from c53
-    union all by name select * from c54
-    union all by name select * from c55
-    union all by name select * from c62
+    union all by name
+    select * from c14
+    union all by name
+    select * from c15
+    union all by name
+    select * from c16
+    union all by name
+    select * from c46
+    union all by name
+    select * from c47
+    union all by name
+    select * from c48
+    union all by name
+    select * from c49
+    union all by name
+    select * from c50
+    union all by name
+    select * from c51
+    union all by name
+    select * from c52
+    union all by name
+    select * from c53
+    union all by name
+    select * from c54
+    union all by name
+    select * from c55
+    union all by name
+    select * from c62
 )
 
 select * from final

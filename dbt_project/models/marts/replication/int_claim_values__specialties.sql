@@ -7,9 +7,9 @@ with specialty_flows as (
 almaty as (
     select
         year,
-        case specialty_code when 'it' then 'other' else specialty_code end as specialty_code,
         cast(sum(arrivals) as double) as arrivals,
-        cast(sum(departures) as double) as departures
+        cast(sum(departures) as double) as departures,
+        case specialty_code when 'it' then 'other' else specialty_code end as specialty_code
     from specialty_flows
     where region_code = '75' and year between 2000 and 2023
     group by all
@@ -20,7 +20,7 @@ paper_specialties as (
     select * from (
         values ('other'), ('technical'), ('economic'), ('pedagogical'), ('legal'), ('medical'),
         ('architecture_construction'), ('agricultural')
-    ) as specialties (specialty_code)
+    )
 ),
 
 crisis_sums as (
@@ -146,11 +146,16 @@ c61 as (
 
 final as (
     select * from c56
-    union all by name select * from c57
-    union all by name select * from c58
-    union all by name select * from c59
-    union all by name select * from c60
-    union all by name select * from c61
+    union all by name
+    select * from c57
+    union all by name
+    select * from c58
+    union all by name
+    select * from c59
+    union all by name
+    select * from c60
+    union all by name
+    select * from c61
 )
 
 select * from final
