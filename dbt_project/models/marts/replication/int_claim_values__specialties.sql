@@ -17,10 +17,11 @@ almaty as (
 
 -- The paper's eight specialties; a specialty without a row had no migrants.
 paper_specialties as (
-    select * from (
+    select specialties.specialty_code
+    from (
         values ('other'), ('technical'), ('economic'), ('pedagogical'), ('legal'), ('medical'),
         ('architecture_construction'), ('agricultural')
-    )
+    ) as specialties (specialty_code)
 ),
 
 crisis_sums as (
