@@ -51,6 +51,8 @@ test: venv lint dbt-test pytest
 dbt-test: venv
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	  KZ_BUILD_PATH=$$tmp/test.duckdb $(BIN)/dbt build --project-dir dbt_project --target-path $$tmp/target --log-path $$tmp/logs && \
+	  (cd dbt_project && KZ_BUILD_PATH=$$tmp/test.duckdb DBT_TARGET_PATH=$$tmp/target DBT_LOG_PATH=$$tmp/logs \
+	    ../$(BIN)/mf validate-configs --skip-dw) && \
 	  KZ_BUILD_PATH=$$tmp/statutory.duckdb $(BIN)/dbt build --project-dir dbt_project --target-path $$tmp/target --log-path $$tmp/logs \
 	    --vars '{working_age_rule_set: statutory}'
 
