@@ -44,6 +44,11 @@ warehouse: venv
 analysis: warehouse
 	$(BIN)/python -m analysis report
 
+# mf reads <current directory>/target/semantic_manifest.json: $(call mf_in,DIR,TARGET) makes DIR a project root
+# whose target is TARGET (where dbt wrote it), then runs the rest of the line there in a subshell.
+mf_in = (mkdir -p $(1)/mf && ln -sf $(CURDIR)/dbt_project/dbt_project.yml $(1)/mf/dbt_project.yml && \
+	ln -sfn $(2) $(1)/mf/target && cd $(1)/mf &&
+
 ## test: ruff, dbt build against throwaway databases (both working-age rule sets), then pytest
 test: venv lint dbt-test pytest
 
@@ -51,8 +56,7 @@ test: venv lint dbt-test pytest
 dbt-test: venv
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	  KZ_BUILD_PATH=$$tmp/test.duckdb $(BIN)/dbt build --project-dir dbt_project --target-path $$tmp/target --log-path $$tmp/logs && \
-	  (cd dbt_project && KZ_BUILD_PATH=$$tmp/test.duckdb DBT_TARGET_PATH=$$tmp/target DBT_LOG_PATH=$$tmp/logs \
-	    ../$(BIN)/mf validate-configs --skip-dw) && \
+	  $(call mf_in,$$tmp,$$tmp/target) KZ_BUILD_PATH=$$tmp/test.duckdb $(CURDIR)/$(BIN)/mf validate-configs --skip-dw) && \
 	  KZ_BUILD_PATH=$$tmp/statutory.duckdb $(BIN)/dbt build --project-dir dbt_project --target-path $$tmp/target --log-path $$tmp/logs \
 	    --vars '{working_age_rule_set: statutory}'
 

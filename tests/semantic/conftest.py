@@ -28,13 +28,19 @@ def metric_names() -> list[str]:
 
 @dataclass(frozen=True)
 class SemanticLayer:
-    """Runs `mf` as an analyst would, on the `published` target (the warehouse attached read-only)."""
+    """Runs `mf` as an analyst would, on the `published` target (the warehouse attached read-only).
+
+    `mf` reads `<current directory>/target/semantic_manifest.json`; ``root`` is a project root of its own
+    (dbt_project.yml linked in, target/ private to this session) so that no stale or concurrent parse in
+    dbt_project/target can be read instead.
+    """
 
     env: dict[str, str]
+    root: Path
 
     def start_query(self, csv_path: Path, *args: str) -> subprocess.Popen[str]:
         command = [str(BIN / "mf"), "query", *args, "--csv", str(csv_path), "--quiet"]
-        return subprocess.Popen(command, cwd=DBT_PROJECT, env=self.env, text=True,
+        return subprocess.Popen(command, cwd=self.root, env=self.env, text=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
     @staticmethod
@@ -46,16 +52,19 @@ class SemanticLayer:
 
 @pytest.fixture(scope="session")
 def semantic_layer(built_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> SemanticLayer:
-    target = tmp_path_factory.mktemp("semantic_target")
+    root = tmp_path_factory.mktemp("semantic_root")
+    (root / "dbt_project.yml").symlink_to(DBT_PROJECT / "dbt_project.yml")
     env = {
         **os.environ,
         "DO_NOT_TRACK": "1",
         "DBT_PROFILES_DIR": str(REPO_ROOT),
         "DBT_TARGET": "published",
-        "DBT_TARGET_PATH": str(target),
-        "DBT_LOG_PATH": str(target / "logs"),
         "KZ_WAREHOUSE_PATH": str(built_warehouse),
     }
-    subprocess.run([str(BIN / "dbt"), "parse", "--quiet"], cwd=DBT_PROJECT, env=env, check=True)
-    assert (target / "semantic_manifest.json").is_file()
-    return SemanticLayer(env)
+    subprocess.run(
+        [str(BIN / "dbt"), "parse", "--quiet", "--project-dir", str(DBT_PROJECT),
+         "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
+        env=env, check=True,
+    )
+    assert (root / "target" / "semantic_manifest.json").is_file()
+    return SemanticLayer(env, root)
