@@ -20,7 +20,7 @@ REFERENCE_DIR := data/reference/tables
 export KZ_COUNTS_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv),$(OFFICIAL_DIR),$(REFERENCE_DIR))
 export KZ_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/kz_migration.duckdb
 
-.PHONY: build test venv warehouse analysis dbt-test pytest lint ingest reference lock docs clean
+.PHONY: build test venv warehouse analysis dbt-test pytest lint ingest reference lock docs docs-serve mf clean
 
 venv: $(STAMP)
 
@@ -75,8 +75,31 @@ ingest: venv
 reference: venv
 	$(BIN)/python -m reference_data
 
-docs: venv
-	$(BIN)/dbt docs generate --project-dir dbt_project
+# The docs and the semantic layer read the published warehouse through the profile target `published`, which
+# attaches it READ_ONLY (BI readers keep their connections); `make warehouse` runs first only if it is absent.
+DOCS_DIR := $(CURDIR)/dbt_project/target/docs
+DOCS_PORT ?= 8080
+SEMANTIC_DIR := $(CURDIR)/dbt_project/target/semantic
+
+$(KZ_WAREHOUSE_PATH):
+	$(MAKE) warehouse
+
+## docs: dbt docs with the real catalog (types, comments, row counts) of the published warehouse
+docs: venv $(KZ_WAREHOUSE_PATH)
+	DBT_TARGET=published $(BIN)/dbt docs generate --project-dir dbt_project --target-path $(DOCS_DIR) \
+	  --log-path $(DOCS_DIR)/logs --static
+	@echo "Docs: $(DOCS_DIR)/static_index.html (one file), or make docs-serve"
+
+## docs-serve: serve the docs on http://127.0.0.1:$(DOCS_PORT) (DOCS_PORT=… to change)
+docs-serve: docs
+	$(BIN)/dbt docs serve --project-dir dbt_project --target-path $(DOCS_DIR) --host 127.0.0.1 --port $(DOCS_PORT) \
+	  --no-browser
+
+## mf ARGS="query --saved-query almaty_working_age_balance_by_regime": MetricFlow on the published warehouse
+mf: venv $(KZ_WAREHOUSE_PATH)
+	@DBT_TARGET=published $(BIN)/dbt parse --quiet --project-dir dbt_project --target-path $(SEMANTIC_DIR)/target \
+	  --log-path $(SEMANTIC_DIR)/logs
+	@$(call mf_in,$(SEMANTIC_DIR),$(SEMANTIC_DIR)/target) DBT_TARGET=published $(CURDIR)/$(BIN)/mf $(ARGS))
 
 ## lock: re-resolve requirements.in into requirements.lock
 lock:
