@@ -20,7 +20,7 @@ REFERENCE_DIR := data/reference/tables
 export KZ_COUNTS_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv),$(OFFICIAL_DIR),$(REFERENCE_DIR))
 export KZ_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/kz_migration.duckdb
 
-.PHONY: build test venv warehouse analysis FORCE dbt-test pytest lint ingest reference lock docs clean
+.PHONY: build test venv warehouse analysis FORCE dbt-test pytest lint ingest reference lock docs docs-serve mf clean
 
 venv: $(STAMP)
 
@@ -66,6 +66,11 @@ analysis: venv $(KZ_WAREHOUSE_PATH)
 
 FORCE:
 
+# mf reads <current directory>/target/semantic_manifest.json: $(call mf_in,DIR,TARGET) makes DIR a project root
+# whose target is TARGET (where dbt wrote it), then runs the rest of the line there in a subshell.
+mf_in = (mkdir -p $(1)/mf && ln -sf $(CURDIR)/dbt_project/dbt_project.yml $(1)/mf/dbt_project.yml && \
+	ln -sfn $(2) $(1)/mf/target && cd $(1)/mf &&
+
 ## test: ruff, dbt build against throwaway databases (both working-age rule sets), then pytest
 test: venv lint dbt-test pytest
 
@@ -73,6 +78,7 @@ test: venv lint dbt-test pytest
 dbt-test: venv
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	  KZ_BUILD_PATH=$$tmp/test.duckdb $(BIN)/dbt build --project-dir dbt_project --target-path $$tmp/target --log-path $$tmp/logs && \
+	  $(call mf_in,$$tmp,$$tmp/target) KZ_BUILD_PATH=$$tmp/test.duckdb $(CURDIR)/$(BIN)/mf validate-configs --skip-dw) && \
 	  KZ_BUILD_PATH=$$tmp/statutory.duckdb $(BIN)/dbt build --project-dir dbt_project --target-path $$tmp/target --log-path $$tmp/logs \
 	    --vars '{working_age_rule_set: statutory}'
 
@@ -91,8 +97,31 @@ ingest: venv
 reference: venv
 	$(BIN)/python -m reference_data
 
-docs: venv
-	$(BIN)/dbt docs generate --project-dir dbt_project
+# The docs and the semantic layer read the published warehouse through the profile target `published`, which
+# attaches it READ_ONLY (BI readers keep their connections); `make warehouse` runs first only if it is absent.
+DOCS_DIR := $(CURDIR)/dbt_project/target/docs
+DOCS_PORT ?= 8080
+SEMANTIC_DIR := $(CURDIR)/dbt_project/target/semantic
+
+$(KZ_WAREHOUSE_PATH):
+	$(MAKE) warehouse
+
+## docs: dbt docs with the real catalog (types, comments, row counts) of the published warehouse
+docs: venv $(KZ_WAREHOUSE_PATH)
+	DBT_TARGET=published $(BIN)/dbt docs generate --project-dir dbt_project --target-path $(DOCS_DIR) \
+	  --log-path $(DOCS_DIR)/logs --static
+	@echo "Docs: $(DOCS_DIR)/static_index.html (one file), or make docs-serve"
+
+## docs-serve: serve the docs on http://127.0.0.1:$(DOCS_PORT) (DOCS_PORT=… to change)
+docs-serve: docs
+	$(BIN)/dbt docs serve --project-dir dbt_project --target-path $(DOCS_DIR) --host 127.0.0.1 --port $(DOCS_PORT) \
+	  --no-browser
+
+## mf ARGS="query --saved-query almaty_working_age_balance_by_regime": MetricFlow on the published warehouse
+mf: venv $(KZ_WAREHOUSE_PATH)
+	@DBT_TARGET=published $(BIN)/dbt parse --quiet --project-dir dbt_project --target-path $(SEMANTIC_DIR)/target \
+	  --log-path $(SEMANTIC_DIR)/logs
+	@$(call mf_in,$(SEMANTIC_DIR),$(SEMANTIC_DIR)/target) DBT_TARGET=published $(CURDIR)/$(BIN)/mf $(ARGS))
 
 ## lock: re-resolve requirements.in into requirements.lock
 lock:
