@@ -4,15 +4,17 @@ A refactoring that should not change behaviour (SQL formatting, a model rewritte
 checked by building the warehouse before and after and comparing every mart. Each side is a DuckDB file,
 or a build made on the spot from a git commit (``git:REF``) or from the working tree (``.``):
 
-    PYTHONPATH=python .venv/bin/python scripts/compare_warehouses.py git:main .
-    PYTHONPATH=python .venv/bin/python scripts/compare_warehouses.py before.duckdb after.duckdb --schema staging
-    PYTHONPATH=python .venv/bin/python scripts/compare_warehouses.py git:main . \
+    .venv/bin/python scripts/compare_warehouses.py git:main .
+    .venv/bin/python scripts/compare_warehouses.py before.duckdb after.duckdb --schema main --schema raw
+    .venv/bin/python scripts/compare_warehouses.py git:main . \
         --dbt-args "--vars '{working_age_rule_set: statutory}'"
 
 Builds go to a temporary folder (never to the published warehouse) with the counts directory given by
 KZ_COUNTS_DIR (default data/reference/tables), relative to the tree that is built, so both sides read
 their own bundled tables. Rows are compared exactly (``except all`` both ways, nulls equal); columns that
-differ by design between two builds (the build time) are left out and named. Exit status 0 when the two
+differ by design between two builds (the build time) are left out and named. Tables only: the
+staging and intermediate views name the catalog they were built in and do not resolve once attached
+under another name (their contents reach the marts, which are compared). Exit status 0 when the two
 warehouses are identical, 1 when they differ, 2 on a usage or build error.
 """
 
@@ -27,6 +29,7 @@ import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import duckdb
 
@@ -43,6 +46,11 @@ class TableDifference:
     problems: list[str] = field(default_factory=list)
 
 
+def _fail(message: str) -> NoReturn:
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
 def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
@@ -52,7 +60,7 @@ def build_side(spec: str, workdir: Path, dbt_args: list[str]) -> Path:
     if spec != "." and not spec.startswith("git:"):
         path = Path(spec)
         if not path.is_file():
-            raise SystemExit(f"error: {spec}: no such DuckDB file (or use git:REF or . to build one)")
+            _fail(f"{spec}: no such DuckDB file (or use git:REF or . to build one)")
         return path
     name = "worktree" if spec == "." else spec.removeprefix("git:").replace("/", "_")
     if spec == ".":
@@ -62,7 +70,8 @@ def build_side(spec: str, workdir: Path, dbt_args: list[str]) -> Path:
         tree.mkdir()
         archive = workdir / f"{name}.tar"
         ref = spec.removeprefix("git:")
-        subprocess.run(["git", "-C", str(ROOT), "archive", "--output", str(archive), ref], check=True)
+        if subprocess.run(["git", "-C", str(ROOT), "archive", "--output", str(archive), ref]).returncode:
+            _fail(f"{spec}: git cannot archive {ref!r}")
         with tarfile.open(archive) as tar:
             tar.extractall(tree, filter="data")
     database = workdir / f"{name}.duckdb"
@@ -84,14 +93,14 @@ def build_side(spec: str, workdir: Path, dbt_args: list[str]) -> Path:
     print(f"building {spec} -> {database}", file=sys.stderr)
     result = subprocess.run(command, cwd=tree, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if result.returncode != 0:
-        raise SystemExit(f"error: dbt build of {spec} failed:\n{result.stdout[-4000:]}")
+        _fail(f"dbt build of {spec} failed:\n{result.stdout[-4000:]}")
     return database
 
 
 def _tables(connection: duckdb.DuckDBPyConnection, catalog: str, schemas: list[str]) -> set[tuple[str, str]]:
     rows = connection.execute(
         "select table_schema, table_name from information_schema.tables "
-        "where table_catalog = ? and list_contains(?, table_schema)",
+        "where table_catalog = ? and list_contains(?, table_schema) and table_type = 'BASE TABLE'",
         [catalog, schemas],
     ).fetchall()
     return {(schema, table) for schema, table in rows}
