@@ -63,9 +63,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -164,7 +165,7 @@ def element_precisions(precision: str | None, element_count: int) -> list[str | 
     """One precision per element (None for all when the claim has none)."""
     if precision is None or not str(precision).strip():
         return [None] * element_count
-    units = split_elements(str(precision))
+    units: list[str | None] = [*split_elements(str(precision))]
     if len(units) != element_count:
         raise ValueError(f"precision {precision!r} gives {len(units)} units for {element_count} reported elements")
     return units
@@ -335,11 +336,11 @@ def _check_elements(reported: str, computed: Any, rule: str, precision: str | No
             return NOT_COMPUTABLE, (f"reported {len(parts)} values ({reported}) but {len(values)} were computed")
     outcomes = []
     for part, element_rule, unit, value in zip(parts, rules, units, values, strict=True):
+        check: Callable[[Any], tuple[bool | None, str]]
         if element_rule == "flag":
-            check = lambda v, part=part: _check_flag_element(part, v)  # noqa: E731
+            check = partial(_check_flag_element, part)
         else:
-            element = parse_number(part, unit)
-            check = lambda v, element=element, r=element_rule: _check_number(element, v, r)  # noqa: E731
+            check = partial(_check_number, parse_number(part, unit), rule=element_rule)
         if isinstance(value, (pd.Series, Mapping)):
             outcomes.append(_check_each(check, value))
         else:
