@@ -98,13 +98,10 @@ reference: venv
 	$(BIN)/python -m reference_data
 
 # The docs and the semantic layer read the published warehouse through the profile target `published`, which
-# attaches it READ_ONLY (BI readers keep their connections); `make warehouse` runs first only if it is absent.
+# attaches it READ_ONLY (BI readers keep their connections); the warehouse is rebuilt first only if it is not current.
 DOCS_DIR := $(CURDIR)/dbt_project/target/docs
 DOCS_PORT ?= 8080
 SEMANTIC_DIR := $(CURDIR)/dbt_project/target/semantic
-
-$(KZ_WAREHOUSE_PATH):
-	$(MAKE) warehouse
 
 ## docs: dbt docs with the real catalog (types, comments, row counts) of the published warehouse
 docs: venv $(KZ_WAREHOUSE_PATH)
