@@ -135,11 +135,11 @@ def _parse_record(
         return None
     settlement = TOTAL
     if "СПТМ" in roles:
-        found = SETTLEMENTS.get(normalise_label(record[roles["СПТМ"]]))
-        if found is None:
+        named_settlement = SETTLEMENTS.get(normalise_label(record[roles["СПТМ"]]))
+        if named_settlement is None:
             ctx.problem(at("СПТМ"), "settlement type not recognised")
             return None
-        settlement = found
+        settlement = named_settlement
         if settlement != TOTAL and "settlement" not in TABLE_DIMENSIONS[table_code]:
             ctx.problem(at("СПТМ"), f"table {table_code} is not broken down by settlement")
             return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -52,11 +53,11 @@ def source_id_for(path: Path) -> str:
     return "bns_" + re.sub(r"[^\w]+", "_", path.stem.lower()).strip("_")
 
 
-def _taldau_index(path: Path, requests: dict[Path, str]) -> str | None:
+def _taldau_index(path: Path, requests: Mapping[Path, str | None]) -> str | None:
     beside = {index for request, index in requests.items() if request.parent == path.parent}
     if len(beside) == 1:
         return next(iter(beside))
-    named = [index for index in beside if index in path.name]
+    named = [index for index in beside if index is not None and index in path.name]
     return named[0] if len(named) == 1 else None
 
 

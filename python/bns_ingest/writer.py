@@ -28,7 +28,7 @@ import re
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -103,7 +103,7 @@ class Download:
     """One download of the official set: what went in, and its canonical lines per table (no header)."""
 
     name: str
-    entry: dict[str, object]
+    entry: Mapping[str, object]
     lines: dict[str, list[str]] = field(default_factory=dict)
 
 
