@@ -2,15 +2,27 @@
 -- then a bundled published figure (the national seed), then the reconstruction. One row per cell, keeping
 -- the provenance and the layer it came from.
 with official as (
-    select *, 'official' as layer_code, 1 as layer_rank from {{ ref('stg_bns__official_counts') }}
+    select
+        *,
+        'official' as layer_code,
+        1 as layer_rank
+    from {{ ref('stg_bns__official_counts') }}
 ),
 
 national_seed as (
-    select *, 'bundled_published' as layer_code, 2 as layer_rank from {{ ref('stg_bns__national_flows') }}
+    select
+        *,
+        'bundled_published' as layer_code,
+        2 as layer_rank
+    from {{ ref('stg_bns__national_flows') }}
 ),
 
 reconstruction as (
-    select *, 'reconstruction' as layer_code, 3 as layer_rank from {{ ref('stg_bns__reconstructed_counts') }}
+    select
+        *,
+        'reconstruction' as layer_code,
+        3 as layer_rank
+    from {{ ref('stg_bns__reconstructed_counts') }}
 ),
 
 layered as (
