@@ -548,7 +548,8 @@ def values_from_rows(rows: pd.DataFrame) -> dict[str, Any]:
     element missing is None (not computable), as the data cannot provide the whole statement.
     """
     claims: dict[str, dict[int, list[dict[str, Any]]]] = {}
-    for row in rows.astype(object).to_dict("records"):
+    for record in rows.astype(object).to_dict("records"):
+        row = {str(key): value for key, value in record.items()}
         claims.setdefault(str(row["claim_id"]), {}).setdefault(int(row["element_number"]), []).append(row)
     values: dict[str, Any] = {}
     for claim_id in sorted(claims):

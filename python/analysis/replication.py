@@ -86,10 +86,8 @@ def replicate(tables: Tables, claims: pd.DataFrame, data_is_reconstruction: bool
         "data_is_reconstruction": bool(data_is_reconstruction),
     }
     for column, value in fallback.items():
-        if column not in merged.columns:
-            merged[column] = value
-        else:
-            merged[column] = merged[column].astype(object).where(~absent, value)
+        present = merged[column].astype(object) if column in merged.columns else pd.Series(None, index=merged.index)
+        merged[column] = present.where(~absent, value)
     text = [c for c in REPLICATION_COLUMNS if c != "data_is_reconstruction"]
     merged[text] = merged[text].fillna("").astype(str)
     merged["data_is_reconstruction"] = merged["data_is_reconstruction"].astype(bool)
