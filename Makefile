@@ -20,7 +20,7 @@ REFERENCE_DIR := data/reference/tables
 export KZ_COUNTS_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv),$(OFFICIAL_DIR),$(REFERENCE_DIR))
 export KZ_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/kz_migration.duckdb
 
-.PHONY: build test venv warehouse analysis dbt-test pytest lint ingest reference lock docs clean
+.PHONY: build test venv warehouse analysis dbt-test pytest lint lint-ruff lint-mypy lint-sql ingest reference lock docs clean
 
 venv: $(STAMP)
 
@@ -44,7 +44,7 @@ warehouse: venv
 analysis: warehouse
 	$(BIN)/python -m analysis report
 
-## test: ruff, dbt build against throwaway databases (both working-age rule sets), then pytest
+## test: lint (ruff, mypy, sqlfluff), dbt build against throwaway databases (both working-age rule sets), then pytest
 test: venv lint dbt-test pytest
 
 # Both working-age rule sets must build and pass: the default (paper_2025) and the statutory one.
@@ -57,8 +57,21 @@ dbt-test: venv
 pytest: venv
 	$(BIN)/python -m pytest
 
-lint: venv
+## lint: ruff, mypy (settings in pyproject.toml) and sqlfluff on every model (.sqlfluff), each with zero findings
+lint: lint-ruff lint-mypy lint-sql
+
+lint-ruff: venv
 	$(BIN)/ruff check python tests bench scripts
+
+lint-mypy: venv
+	$(BIN)/mypy
+
+# The dbt templater compiles the project and opens the build database: both go to a throwaway folder, so a
+# lint never touches dbt_project/target or a warehouse that a build is writing.
+lint-sql: venv
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  KZ_BUILD_PATH=$$tmp/lint.duckdb DBT_TARGET_PATH=$$tmp/target DBT_LOG_PATH=$$tmp/logs \
+	  $(BIN)/sqlfluff lint dbt_project/models
 
 ## ingest SRC=path [ARGS="--tolerance N --allow-partial-regions"]: official BNS downloads -> data/official/tables
 ingest: venv

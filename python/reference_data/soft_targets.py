@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -36,7 +36,7 @@ NOT_COUNTRIES = ("_T", "_U", "_O")  # total, not stated, other unlisted: never "
 def group_members(seeds_dir: Path = SEEDS_DIR) -> dict[str, pd.DataFrame]:
     """Membership rows (country_code, valid_from_year, valid_to_year) per group code."""
     memberships = pd.read_csv(seeds_dir / "country_group_memberships.csv", dtype={"country_code": str})
-    return {code: rows for code, rows in memberships.groupby("group_code")}
+    return {str(code): rows for code, rows in memberships.groupby("group_code")}
 
 
 def country_names(seeds_dir: Path = SEEDS_DIR) -> dict[str, str]:
@@ -268,7 +268,7 @@ def soft_target_report(tables_dir: Path, conflicts_file: Path, claims_file: Path
     rows = []
     for claim in claims.to_dict("records"):
         claim_id = claim["claim_id"]
-        check = classify(claim, _plain(values[claim_id]()))
+        check = classify(cast(dict[str, Any], claim), _plain(values[claim_id]()))
         holds = check.status == REPRODUCED
         conflict = claim_id in conflicts.index
         status = "documented_conflict" if conflict and not holds else check.status
