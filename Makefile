@@ -22,8 +22,8 @@ export KZ_COUNTS_DIR ?= $(REFERENCE_DIR)
 export KZ_OFFICIAL_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv),$(OFFICIAL_DIR),dbt_project/sources_empty)
 export KZ_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/kz_migration.duckdb
 
-.PHONY: build test venv warehouse analysis FORCE dbt-test pytest lint ingest ingest-list ingest-remove ingest-rollback \
-	reference lock docs docs-serve mf clean
+.PHONY: build test venv warehouse analysis FORCE dbt-test pytest lint lint-ruff lint-mypy lint-sql ingest ingest-list \
+	ingest-remove ingest-rollback reference lock docs docs-serve mf clean
 
 venv: $(STAMP)
 
@@ -76,7 +76,7 @@ FORCE:
 mf_in = (mkdir -p $(1)/mf && ln -sf $(CURDIR)/dbt_project/dbt_project.yml $(1)/mf/dbt_project.yml && \
 	ln -sfn $(2) $(1)/mf/target && cd $(1)/mf &&
 
-## test: ruff, dbt build against throwaway databases (both working-age rule sets), then pytest
+## test: lint (ruff, mypy, sqlfluff), dbt build against throwaway databases (both working-age rule sets), then pytest
 test: venv lint dbt-test pytest
 
 # Both working-age rule sets must build and pass: the default (paper_2025) and the statutory one.
@@ -90,8 +90,21 @@ dbt-test: venv
 pytest: venv
 	$(BIN)/python -m pytest
 
-lint: venv
+## lint: ruff, mypy (settings in pyproject.toml) and sqlfluff on every model (.sqlfluff), each with zero findings
+lint: lint-ruff lint-mypy lint-sql
+
+lint-ruff: venv
 	$(BIN)/ruff check python tests bench scripts
+
+lint-mypy: venv
+	$(BIN)/mypy
+
+# The dbt templater compiles the project and opens the build database: both go to a throwaway folder, so a
+# lint never touches dbt_project/target or a warehouse that a build is writing.
+lint-sql: venv
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  KZ_BUILD_PATH=$$tmp/lint.duckdb DBT_TARGET_PATH=$$tmp/target DBT_LOG_PATH=$$tmp/logs \
+	  $(BIN)/sqlfluff lint dbt_project/models
 
 ## ingest SRC=path [NAME=name] [ARGS="--tolerance N --allow-partial-regions"]: add one download to the official set
 ingest: venv
