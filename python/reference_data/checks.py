@@ -2,7 +2,9 @@
 
 Part-year figures are lower bounds on the annual value (a rounded one loses half its rounding
 unit); rounded annual figures must hold within half their unit; the part-year balances with
-Russia and other countries bound the annual balance from above.
+Russia and other countries bound the annual balance from above; an annual balance (``net``) holds
+exactly. Figures about people aged 15 and over (education, specialty) and about ethnic Russians are
+held as lower bounds on the tables' cells: working-age people (or all people) of the same kind.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ def cell_value(tables: dict[str, pd.DataFrame], c, direction: str) -> int:
     if c.population in ("specialists", "specialists_15_plus"):
         frame = tables["by_specialty"]
         mask = frame.specialty_code == c.specialty_code
-    elif c.population == "working_age":
+    elif c.population in ("working_age", "persons_15_plus"):
         frame = tables["by_education"]
         mask = (frame.education_code == c.education_code) & (frame.specialty_code == "_T")
     else:
@@ -39,9 +41,9 @@ def check_constraints(tables: dict[str, pd.DataFrame], constraints: pd.DataFrame
                              & ~constraints.country_code.str.startswith("group:")]
     for c in applicable.itertuples():
         tolerance = TOLERANCE[c.comparison]
-        if c.use == "signed_part_year":
+        if c.direction_code == "net":
             value = cell_value(tables, c, "arrival") - cell_value(tables, c, "departure")
-            holds = value <= c.value
+            holds = value <= c.value if c.use == "signed_part_year" else abs(value - c.value) <= tolerance
         else:
             value = cell_value(tables, c, c.direction_code)
             holds = value >= c.value - tolerance if c.use == "lower_bound" else abs(value - c.value) <= tolerance

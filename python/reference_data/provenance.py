@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reference_data.inputs import REPUBLIC, InputError, Seeds
+from reference_data.inputs import DIRECTIONS, FIRST_YEAR, LAST_YEAR, REPUBLIC, InputError, Seeds
 
 NATIONAL_SOURCES = {"arrival": "taldau_2929752", "departure": "taldau_2929753"}
 
@@ -14,27 +14,29 @@ def _all_total(frame: pd.DataFrame) -> pd.Series:
             & (frame.education_code == "_T") & (frame.specialty_code == "_T"))
 
 
-def _mark(frame: pd.DataFrame, mask: pd.Series, value: int, source_id: str, label: str) -> None:
+def _mark(frame: pd.DataFrame, mask: pd.Series, value: int, source_id: str, label: str,
+          kind: str = "published") -> None:
     hits = frame.index[mask]
     if len(hits) != 1:
         raise InputError(f"{label}: expected one cell, found {len(hits)}")
     if int(frame.at[hits[0], "persons"]) != value:
         raise InputError(f"{label}: table holds {frame.at[hits[0], 'persons']} but the published figure is {value}")
     frame.loc[hits, "source_id"] = source_id
-    frame.loc[hits, "provenance"] = f"published:{source_id}"
+    frame.loc[hits, "provenance"] = f"{kind}:{source_id}"
 
 
 def mark_published(tables: dict[str, pd.DataFrame], seeds: Seeds, constraints: pd.DataFrame) -> None:
     """Set source_id/provenance in place; fail if a cell claimed as published does not hold the figure."""
     for table in ("by_country", "by_sex_age"):
         frame = tables[table]
-        for national in seeds.national[seeds.national.year.between(2000, 2023)].itertuples():
+        for national in seeds.national[seeds.national.year.between(FIRST_YEAR, LAST_YEAR)].itertuples():
             mask = (_all_total(frame) & (frame.region_code == REPUBLIC) & (frame.year == national.year)
                     & (frame.direction_code == national.direction_code))
             _mark(frame, mask, int(national.persons), NATIONAL_SOURCES[national.direction_code],
                   f"{table} national {national.year} {national.direction_code}")
     exact = constraints[(constraints.use == "hard") & (constraints.months == "01-12")
-                        & ~constraints.country_code.str.startswith("group:")]
+                        & ~constraints.country_code.str.startswith("group:")
+                        & constraints.direction_code.isin(DIRECTIONS)]
     for c in exact.itertuples():
         if c.population == "all_ages":
             targets = ["by_country"] + (["by_sex_age"] if c.country_code == "_T" else [])
@@ -50,3 +52,25 @@ def mark_published(tables: dict[str, pd.DataFrame], seeds: Seeds, constraints: p
                     & (frame.specialty_code == c.specialty_code)
                     & frame.age_band_code.isin(["_T"] if c.population == "all_ages" else ["WA"]))
             _mark(frame, mask, int(c.value), c.source_id, f"constraint {c.constraint_id} in {table}")
+    _mark_derived_totals(tables, constraints)
+
+
+def _mark_derived_totals(tables: dict[str, pd.DataFrame], constraints: pd.DataFrame) -> None:
+    """A published balance with one direction published fixes the other: ``derived:<both sources>``."""
+    hard = constraints[(constraints.use == "hard") & (constraints.months == "01-12")
+                       & (constraints.population == "all_ages") & (constraints.country_code == "_T")]
+    totals = {(c.year, c.region_code, c.direction_code): c for c in hard.itertuples()}
+    for (year, region, direction), balance in totals.items():
+        if direction != "net":
+            continue
+        for known, other, sign in (("arrival", "departure", -1), ("departure", "arrival", 1)):
+            published = totals.get((year, region, known))
+            if published is None or (year, region, other) in totals:
+                continue
+            value = published.value + sign * balance.value
+            sources = f"{published.source_id}+{balance.source_id.removeprefix('derived:')}"
+            for table in ("by_country", "by_sex_age"):
+                frame = tables[table]
+                mask = (_all_total(frame) & (frame.year == year) & (frame.region_code == region)
+                        & (frame.direction_code == other))
+                _mark(frame, mask, value, sources, f"{balance.constraint_id} ({other}) in {table}", "derived")
