@@ -11,41 +11,42 @@ from __future__ import annotations
 
 import pandas as pd
 
+from reference_data.cells import CellIndex
+
 TOLERANCE = {"exact": 0, "at_least": 0, "at_most": 0, "rounded_100": 50, "rounded_1000": 500,
              "rounded_100_at_least": 50,
              "within_100": 100}
 
 
-def cell_value(tables: dict[str, pd.DataFrame], c, direction: str) -> int:
+def cell_value(tables: dict[str, pd.DataFrame], c, direction: str,
+               index: dict[str, CellIndex] | None = None) -> int:
     """The annual cell a constraint speaks about (``direction`` may differ for balances)."""
     if c.population in ("specialists", "specialists_15_plus"):
-        frame = tables["by_specialty"]
-        mask = frame.specialty_code == c.specialty_code
+        table, key = "by_specialty", {"band": "WA", "specialty": c.specialty_code}
     elif c.population in ("working_age", "persons_15_plus"):
-        frame = tables["by_education"]
-        mask = (frame.education_code == c.education_code) & (frame.specialty_code == "_T")
+        table, key = "by_education", {"band": "WA", "education": c.education_code}
     else:
-        frame = tables["by_country"]
-        mask = frame.country_code == c.country_code
-    mask &= (frame.year == c.year) & (frame.region_code == c.region_code) & (frame.direction_code == direction)
-    values = frame.loc[mask, "persons"]
-    if len(values) != 1:
-        raise ValueError(f"constraint {c.constraint_id}: found {len(values)} cells")
-    return int(values.iloc[0])
+        table, key = "by_country", {"country": c.country_code}
+    lookup = index[table] if index else CellIndex(tables[table])
+    labels = lookup.labels(c.year, c.region_code, direction, **key)
+    if len(labels) != 1:
+        raise ValueError(f"constraint {c.constraint_id}: found {len(labels)} cells")
+    return int(tables[table].at[labels[0], "persons"])
 
 
 def check_constraints(tables: dict[str, pd.DataFrame], constraints: pd.DataFrame) -> pd.DataFrame:
     """One row per applicable constraint: the table's value and whether the figure holds."""
     rows = []
+    index = {code: CellIndex(frame) for code, frame in tables.items()}
     applicable = constraints[constraints.use.isin(["hard", "lower_bound", "check", "target", "signed_part_year"])
                              & ~constraints.country_code.str.startswith("group:")]
     for c in applicable.itertuples():
         tolerance = TOLERANCE[c.comparison]
         if c.direction_code == "net":
-            value = cell_value(tables, c, "arrival") - cell_value(tables, c, "departure")
+            value = cell_value(tables, c, "arrival", index) - cell_value(tables, c, "departure", index)
             holds = value <= c.value if c.use == "signed_part_year" else abs(value - c.value) <= tolerance
         else:
-            value = cell_value(tables, c, c.direction_code)
+            value = cell_value(tables, c, c.direction_code, index)
             holds = value >= c.value - tolerance if c.use == "lower_bound" else abs(value - c.value) <= tolerance
         rows.append((c.constraint_id, c.use, c.value, value, holds))
     groups = constraints[(constraints.use == "hard") & constraints.country_code.str.startswith("group:")]

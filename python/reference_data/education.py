@@ -94,12 +94,14 @@ def build_education(frame: pd.DataFrame, almaty: dict, shares: dict, targets: di
 
 
 def build_specialty(frame: pd.DataFrame, education: dict, almaty_shares: dict, rest_shares: dict,
-                    almaty_pins: dict, national_pins: dict | None = None) -> dict:
+                    almaty_pins: dict, national_pins: dict | None = None, national_floors: dict | None = None) -> dict:
     """(year, direction, region) -> counts of SPECIALTIES among the higher + secondary vocational.
 
-    ``national_pins``: (year, direction) -> {specialty: national value} the Republic's column must hold.
+    ``national_pins``: (year, direction) -> {specialty: national value} the Republic's column must hold;
+    ``national_floors``: (year, direction) -> {specialty: least national value} (part-year figures).
     """
     national_pins = national_pins or {}
+    national_floors = national_floors or {}
     result = {}
     for (year, direction), group in frame.groupby(["year", "direction_code"], sort=True):
         almaty_total = int(education[(year, direction, ALMATY)][:2].sum())
@@ -114,6 +116,13 @@ def build_specialty(frame: pd.DataFrame, education: dict, almaty_shares: dict, r
         pinned = {SPECIALTIES.index(s): value - int(almaty[SPECIALTIES.index(s)])
                   for s, value in national_pins.get((year, direction), {}).items()}
         columns = split_rest(int(specialists.sum()), weights, pinned)
+        for _ in SPECIALTIES:
+            short = {i: floor - int(almaty[i]) for s, floor in national_floors.get((year, direction), {}).items()
+                     if (i := SPECIALTIES.index(s)) not in pinned and columns[i] + int(almaty[i]) < floor}
+            if not short:
+                break
+            pinned.update(short)
+            columns = split_rest(int(specialists.sum()), weights, pinned)
         for region, cells in zip(rest.region_code, fill_rows(specialists, columns), strict=True):
             result[(year, direction, region)] = cells
     return result

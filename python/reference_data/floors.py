@@ -16,7 +16,7 @@ import pandas as pd
 
 from reference_data.inputs import DIRECTIONS, REPUBLIC, Seeds
 
-FloorKey = tuple[int, str, str, str]  # year, direction, region, country
+FloorKey = tuple[int, str, str, str]  # year, direction, region, country (or specialty:<code>, education:<code>)
 Floor = tuple[int, int]  # (the part-year figure itself, the figure scaled up to a year)
 
 
@@ -27,13 +27,14 @@ def months_covered(months: str) -> int:
 
 def part_year_floors(constraints: pd.DataFrame, seeds: Seeds, scale_fraction: float = 1.0) -> dict[FloorKey, Floor]:
     """(year, direction, region, country) -> (part-year figure, scaled-up annual value) for the model."""
-    bounds = constraints[(constraints.use == "lower_bound") & (constraints.population == "all_ages")
+    bounds = constraints[(constraints.use == "lower_bound")
+                         & constraints.population.isin(["all_ages", "specialists_15_plus", "persons_15_plus"])
                          & (constraints.months != "01-12") & constraints.direction_code.isin(DIRECTIONS)]
     national_part = {(c.year, c.months, c.direction_code): c.value for c in bounds.itertuples()
-                     if c.region_code == REPUBLIC and c.country_code == "_T"}
+                     if c.region_code == REPUBLIC and c.country_code == "_T" and c.population == "all_ages"}
     floors: dict[FloorKey, Floor] = {}
     for c in bounds.itertuples():
-        if c.region_code == REPUBLIC and c.country_code == "_T":
+        if c.region_code == REPUBLIC and c.country_code == "_T" and c.population == "all_ages":
             continue  # the national totals are the Taldau series
         part = national_part.get((c.year, c.months, c.direction_code))
         if part:
@@ -41,7 +42,9 @@ def part_year_floors(constraints: pd.DataFrame, seeds: Seeds, scale_fraction: fl
         else:
             ratio = 12 / months_covered(c.months)
         scale = 1 + scale_fraction * max(ratio - 1, 0)
-        key = (int(c.year), c.direction_code, c.region_code, c.country_code)
+        member = (f"specialty:{c.specialty_code}" if c.specialty_code != "_T"
+                  else f"education:{c.education_code}" if c.education_code != "_T" else c.country_code)
+        key = (int(c.year), c.direction_code, c.region_code, member)
         previous = floors.get(key, (0, 0))
         floors[key] = (max(previous[0], int(c.value)), max(previous[1], math.ceil(c.value * scale)))
     return floors

@@ -107,9 +107,15 @@ def build(paths: Paths, priors: dict[str, pd.DataFrame] | None = None,
     priors = load_priors(paths) if priors is None else priors
     floors = part_year_floors(constraints, seeds, part_year_scale)
     country_floors: dict = {}
-    for (year, direction, region, country), value in floors.items():
-        if region == "00" and country != "_T":
-            country_floors.setdefault((year, direction), {})[country] = value
+    specialty_floors: dict = {}
+    for (year, direction, region, member), value in floors.items():
+        if region != "00" or member == "_T":
+            continue
+        if member.startswith("specialty:"):
+            # Lifted to the figure itself: scaled to a year, the 2022 H1 specialties exceed all the specialists.
+            specialty_floors.setdefault((year, direction), {})[member.split(":")[1]] = value[0]
+        elif not member.startswith("education:"):
+            country_floors.setdefault((year, direction), {})[member] = value
     almaty_series, education_pins = almaty_series_with_pins(priors["almaty_series.csv"], constraints)
     totals = regional_totals.region_totals(
         seeds, constraints, almaty_series, priors["region_propensity.csv"], priors["region_cycles.csv"], floors)
@@ -131,7 +137,7 @@ def build(paths: Paths, priors: dict[str, pd.DataFrame] | None = None,
         education.anchored_shares(specialty_prior[specialty_prior.scope == "rest"], "specialty_code",
                                   education.SPECIALTIES),
         {(int(p.year), p.direction_code, p.specialty_code): int(p.persons) for p in pins.itertuples()},
-        national_pins(constraints, "specialists", "specialty_code"),
+        national_pins(constraints, "specialists", "specialty_code"), specialty_floors,
     )
     country_codes = [c for c in seeds.countries if c != "_T"]
     hard_countries = constraints[(constraints.use == "hard") & (constraints.population == "all_ages")

@@ -1,22 +1,17 @@
-"""Marking the cells that equal a published figure: ``published:<source_id>``, otherwise ``modeled``."""
+"""Marking the cells that equal a published figure: ``published:<source_id>``, ``derived:<sources>`` for a
+cell that follows from published figures by arithmetic alone, otherwise ``modeled``."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from reference_data.cells import CellIndex
 from reference_data.inputs import DIRECTIONS, FIRST_YEAR, LAST_YEAR, REPUBLIC, InputError, Seeds
 
 NATIONAL_SOURCES = {"arrival": "taldau_2929752", "departure": "taldau_2929753"}
 
 
-def _all_total(frame: pd.DataFrame) -> pd.Series:
-    return ((frame.country_code == "_T") & (frame.sex_code == "_T") & (frame.age_band_code == "_T")
-            & (frame.education_code == "_T") & (frame.specialty_code == "_T"))
-
-
-def _mark(frame: pd.DataFrame, mask: pd.Series, value: int, source_id: str, label: str,
-          kind: str = "published") -> None:
-    hits = frame.index[mask]
+def _mark(frame: pd.DataFrame, hits: list, value: int, source_id: str, label: str, kind: str = "published") -> None:
     if len(hits) != 1:
         raise InputError(f"{label}: expected one cell, found {len(hits)}")
     if int(frame.at[hits[0], "persons"]) != value:
@@ -27,12 +22,12 @@ def _mark(frame: pd.DataFrame, mask: pd.Series, value: int, source_id: str, labe
 
 def mark_published(tables: dict[str, pd.DataFrame], seeds: Seeds, constraints: pd.DataFrame) -> None:
     """Set source_id/provenance in place; fail if a cell claimed as published does not hold the figure."""
+    index = {code: CellIndex(frame) for code, frame in tables.items()}
     for table in ("by_country", "by_sex_age"):
         frame = tables[table]
         for national in seeds.national[seeds.national.year.between(FIRST_YEAR, LAST_YEAR)].itertuples():
-            mask = (_all_total(frame) & (frame.region_code == REPUBLIC) & (frame.year == national.year)
-                    & (frame.direction_code == national.direction_code))
-            _mark(frame, mask, int(national.persons), NATIONAL_SOURCES[national.direction_code],
+            hits = index[table].labels(national.year, REPUBLIC, national.direction_code)
+            _mark(frame, hits, int(national.persons), NATIONAL_SOURCES[national.direction_code],
                   f"{table} national {national.year} {national.direction_code}")
     exact = constraints[(constraints.use == "hard") & (constraints.months == "01-12")
                         & ~constraints.country_code.str.startswith("group:")
@@ -40,22 +35,20 @@ def mark_published(tables: dict[str, pd.DataFrame], seeds: Seeds, constraints: p
     for c in exact.itertuples():
         if c.population == "all_ages":
             targets = ["by_country"] + (["by_sex_age"] if c.country_code == "_T" else [])
+            band = "_T"
         elif c.population == "working_age":
-            targets = ["by_education"]
+            targets, band = ["by_education"], "WA"
         else:
             continue
         for table in targets:
-            frame = tables[table]
-            mask = ((frame.year == c.year) & (frame.region_code == c.region_code)
-                    & (frame.direction_code == c.direction_code) & (frame.country_code == c.country_code)
-                    & (frame.sex_code == "_T") & (frame.education_code == c.education_code)
-                    & (frame.specialty_code == c.specialty_code)
-                    & frame.age_band_code.isin(["_T"] if c.population == "all_ages" else ["WA"]))
-            _mark(frame, mask, int(c.value), c.source_id, f"constraint {c.constraint_id} in {table}")
-    _mark_derived_totals(tables, constraints)
+            hits = index[table].labels(c.year, c.region_code, c.direction_code, c.country_code, band,
+                                       c.education_code, c.specialty_code)
+            _mark(tables[table], hits, int(c.value), c.source_id, f"constraint {c.constraint_id} in {table}")
+    _mark_derived_totals(tables, index, constraints)
 
 
-def _mark_derived_totals(tables: dict[str, pd.DataFrame], constraints: pd.DataFrame) -> None:
+def _mark_derived_totals(tables: dict[str, pd.DataFrame], index: dict[str, CellIndex],
+                         constraints: pd.DataFrame) -> None:
     """A published balance with one direction published fixes the other: ``derived:<both sources>``."""
     hard = constraints[(constraints.use == "hard") & (constraints.months == "01-12")
                        & (constraints.population == "all_ages") & (constraints.country_code == "_T")]
@@ -70,7 +63,5 @@ def _mark_derived_totals(tables: dict[str, pd.DataFrame], constraints: pd.DataFr
             value = published.value + sign * balance.value
             sources = f"{published.source_id}+{balance.source_id.removeprefix('derived:')}"
             for table in ("by_country", "by_sex_age"):
-                frame = tables[table]
-                mask = (_all_total(frame) & (frame.year == year) & (frame.region_code == region)
-                        & (frame.direction_code == other))
-                _mark(frame, mask, value, sources, f"{balance.constraint_id} ({other}) in {table}", "derived")
+                _mark(tables[table], index[table].labels(year, region, other), value, sources,
+                      f"{balance.constraint_id} ({other}) in {table}", "derived")
