@@ -20,7 +20,7 @@ REFERENCE_DIR := data/reference/tables
 export KZ_COUNTS_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv),$(OFFICIAL_DIR),$(REFERENCE_DIR))
 export KZ_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/kz_migration.duckdb
 
-.PHONY: build test venv warehouse analysis dbt-test pytest lint ingest reference lock docs clean
+.PHONY: build test venv warehouse analysis dbt-test pytest lint ingest reference ensemble lock docs clean
 
 venv: $(STAMP)
 
@@ -68,6 +68,20 @@ ingest: venv
 ## reference: regenerate the bundled reconstruction (byte for byte)
 reference: venv
 	$(BIN)/python -m reference_data
+
+# Members besides member 0 (the bundled tables); about two minutes each (data/reference/README.md).
+ENSEMBLE_MEMBERS ?= 10
+
+## ensemble [ENSEMBLE_MEMBERS=N]: N alternative reconstructions, each with its own warehouse, claims and
+## causal estimates -> data/reference/ensemble/*.csv; then the hard-constraint tests on every member's tables
+ensemble: venv
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  $(BIN)/python -m reference_data.ensemble --members $(ENSEMBLE_MEMBERS) --keep-tables $$tmp && \
+	  for member in $$tmp/member_*; do \
+	    echo "hard-constraint tests on $$(basename $$member)"; \
+	    KZ_REFERENCE_TABLES_DIR=$$member $(BIN)/python -m pytest -q -p no:cacheprovider \
+	      tests/reference_data/test_reference_hard_constraints.py || exit 1; \
+	  done
 
 docs: venv
 	$(BIN)/dbt docs generate --project-dir dbt_project

@@ -147,7 +147,8 @@ def run_member(paths: Paths, member_id: int, seed: int, keep_tables: Path | None
         if member_id == 0:
             for code in frames:
                 if table_file(counts, code).read_bytes() != table_file(paths.tables_dir, code).read_bytes():
-                    raise InputError(f"member 0: regenerated {code} differs from the bundled table: run `make reference`")
+                    raise InputError(f"member 0: regenerated {code} differs from the bundled table: "
+                                     "run `make reference`")
         estimates, claims = analyse_member(member_id, counts, work)
     finished = time.perf_counter()
     note = ("the bundled reconstruction (data/reference/tables)" if member_id == 0

@@ -37,10 +37,7 @@ def part_year_floors(constraints: pd.DataFrame, seeds: Seeds, scale_fraction: fl
         if c.region_code == REPUBLIC and c.country_code == "_T" and c.population == "all_ages":
             continue  # the national totals are the Taldau series
         part = national_part.get((c.year, c.months, c.direction_code))
-        if part:
-            ratio = seeds.national_total(c.year, c.direction_code) / part
-        else:
-            ratio = 12 / months_covered(c.months)
+        ratio = seeds.national_total(c.year, c.direction_code) / part if part else 12 / months_covered(c.months)
         scale = 1 + scale_fraction * max(ratio - 1, 0)
         member = (f"specialty:{c.specialty_code}" if c.specialty_code != "_T"
                   else f"education:{c.education_code}" if c.education_code != "_T" else c.country_code)

@@ -89,6 +89,56 @@ def share_out(national: int, regions: list[str], fixed: dict[str, int], weight_o
     return {**fixed, **dict(zip(free, (int(v) for v in shares.tolist()), strict=True))}
 
 
+def year_totals(seeds: Seeds, year: int, published: dict, balances: dict, almaty: dict, paths: dict,
+                floors: dict) -> dict[tuple[str, str], int]:
+    """(direction, region) -> persons of one year (see :func:`region_totals` for the order of precedence)."""
+    regions = seeds.regions_in(year)
+    for direction in DIRECTIONS:
+        missing = [r for r in regions if r != ALMATY and (r, direction) not in paths
+                   and (year, direction, r) not in published]
+        if missing:
+            raise InputError(f"priors/region_propensity.csv: no {direction} propensity for regions {missing}")
+
+    def first_pass(direction: str, fixed: dict[str, int]) -> dict[str, int]:
+        return share_out(seeds.national_total(year, direction), regions, fixed,
+                         lambda region: float(paths[(region, direction)].loc[year]), year, direction)
+
+    fixed: dict[str, dict[str, int]] = {d: {} for d in DIRECTIONS}
+    for direction in DIRECTIONS:
+        for region in regions:
+            if (year, direction, region) in published:
+                fixed[direction][region] = published[(year, direction, region)]
+    for (balance_year, region), balance in balances.items():
+        if balance_year != year:
+            continue
+        arrival, departure = fixed["arrival"].get(region), fixed["departure"].get(region)
+        if arrival is not None and departure is not None and arrival - departure != balance:
+            raise InputError(f"constraints.csv: region {region} {year}: published arrivals {arrival} - "
+                             f"departures {departure} != published balance {balance}")
+        if arrival is not None:
+            fixed["departure"][region] = arrival - balance
+        elif departure is not None:
+            fixed["arrival"][region] = departure + balance
+    for direction in DIRECTIONS:
+        if ALMATY in regions and ALMATY not in fixed[direction]:
+            fixed[direction][ALMATY] = almaty[(year, direction)]
+    model = {d: first_pass(d, fixed[d]) for d in DIRECTIONS}
+    for direction in DIRECTIONS:
+        short = {r: floors[(year, direction, r, "_T")][1] for r in regions
+                 if r not in fixed[direction] and (year, direction, r, "_T") in floors
+                 and model[direction][r] < floors[(year, direction, r, "_T")][1]}
+        if short:
+            fixed[direction].update(short)
+            model[direction] = first_pass(direction, fixed[direction])
+    for (balance_year, region), balance in balances.items():
+        if balance_year != year or region in fixed["arrival"]:
+            continue
+        fixed["arrival"][region], fixed["departure"][region] = bend_to_balance(
+            model["arrival"][region], model["departure"][region], balance)
+    return {(direction, region): value for direction in DIRECTIONS
+            for region, value in first_pass(direction, fixed[direction]).items()}
+
+
 def region_totals(seeds: Seeds, constraints: pd.DataFrame, almaty_series: pd.DataFrame,
                   propensity: pd.DataFrame, cycles: pd.DataFrame,
                   floors: dict[tuple[int, str, str, str], tuple[int, int]] | None = None) -> pd.DataFrame:
@@ -107,55 +157,9 @@ def region_totals(seeds: Seeds, constraints: pd.DataFrame, almaty_series: pd.Dat
     paths = weight_paths(seeds, propensity, cycles)
     totals: dict[tuple[int, str, str], int] = {}
     for year in YEARS:
-        regions = seeds.regions_in(year)
-        for direction in DIRECTIONS:
-            missing = [r for r in regions if r != ALMATY and (r, direction) not in paths
-                       and (year, direction, r) not in published]
-            if missing:
-                raise InputError(f"priors/region_propensity.csv: no {direction} propensity for regions {missing}")
-
-        def weight(region: str, direction: str) -> float:
-            return float(paths[(region, direction)].loc[year])
-
-        def first_pass(direction: str, fixed: dict[str, int]) -> dict[str, int]:
-            return share_out(seeds.national_total(year, direction), regions, fixed,
-                             lambda r: weight(r, direction), year, direction)
-
-        fixed: dict[str, dict[str, int]] = {d: {} for d in DIRECTIONS}
-        for direction in DIRECTIONS:
-            for region in regions:
-                if (year, direction, region) in published:
-                    fixed[direction][region] = published[(year, direction, region)]
-        for (balance_year, region), balance in balances.items():
-            if balance_year != year:
-                continue
-            arrival, departure = fixed["arrival"].get(region), fixed["departure"].get(region)
-            if arrival is not None and departure is not None and arrival - departure != balance:
-                raise InputError(f"constraints.csv: region {region} {year}: published arrivals {arrival} - "
-                                 f"departures {departure} != published balance {balance}")
-            if arrival is not None:
-                fixed["departure"][region] = arrival - balance
-            elif departure is not None:
-                fixed["arrival"][region] = departure + balance
-        for direction in DIRECTIONS:
-            if ALMATY in regions and ALMATY not in fixed[direction]:
-                fixed[direction][ALMATY] = almaty[(year, direction)]
-        model = {d: first_pass(d, fixed[d]) for d in DIRECTIONS}
-        for direction in DIRECTIONS:
-            short = {r: floors[(year, direction, r, "_T")][1] for r in regions
-                     if r not in fixed[direction] and (year, direction, r, "_T") in floors
-                     and model[direction][r] < floors[(year, direction, r, "_T")][1]}
-            if short:
-                fixed[direction].update(short)
-                model[direction] = first_pass(direction, fixed[direction])
-        for (balance_year, region), balance in balances.items():
-            if balance_year != year or region in fixed["arrival"]:
-                continue
-            fixed["arrival"][region], fixed["departure"][region] = bend_to_balance(
-                model["arrival"][region], model["departure"][region], balance)
-        for direction in DIRECTIONS:
-            for region, value in first_pass(direction, fixed[direction]).items():
-                totals[(year, direction, region)] = value
+        for (direction, region), value in year_totals(seeds, year, published, balances, almaty, paths,
+                                                      floors).items():
+            totals[(year, direction, region)] = value
     return pd.DataFrame(
         [(y, d, r, v) for (y, d, r), v in sorted(totals.items())],
         columns=["year", "direction_code", "region_code", "persons"],

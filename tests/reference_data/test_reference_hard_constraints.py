@@ -8,7 +8,7 @@ import pytest
 
 from reference_data.paths import table_file
 
-from .conftest import KEY, REPO, TABLE_CODES
+from .conftest import KEY, REPO, TABLE_CODES, TABLES_DIR
 
 YEARS = range(2000, 2026)  # the national Taldau series' last year
 
@@ -163,8 +163,7 @@ def test_published_figures_hold():
     constraints = pd.read_csv(REPO / "data" / "reference" / "constraints.csv", dtype=str, keep_default_na=False)
     constraints["year"] = constraints.year.astype(int)
     constraints["value"] = constraints.value.astype(int)
-    tables = {code: pd.read_csv(table_file(REPO / "data" / "reference" / "tables", code), dtype={"region_code": str})
-              for code in TABLE_CODES}
+    tables = {code: pd.read_csv(table_file(TABLES_DIR, code), dtype={"region_code": str}) for code in TABLE_CODES}
     failures = []
     for c in constraints[constraints.use.isin(["hard", "lower_bound", "signed_part_year"])].itertuples():
         value = constraint_cell(tables, c)

@@ -6,7 +6,8 @@ import pandas as pd
 
 from reference_data.soft_targets import soft_target_report
 
-from .conftest import REPO, TABLES_DIR
+from .conftest import BUNDLED_TABLES_DIR as TABLES_DIR
+from .conftest import REPO
 from .test_reference_hard_constraints import working_age_from_ages
 
 CONFLICTS = REPO / "data" / "reference" / "claim_conflicts.csv"
