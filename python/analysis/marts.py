@@ -35,6 +35,7 @@ ANALYSIS_MARTS = (
     "fct_education_flows",
     "fct_education_structure",
     "fct_specialty_flows",
+    "fct_claim_replication",
 )
 
 Tables = dict[str, pd.DataFrame]

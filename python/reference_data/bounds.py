@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
+from reference_data.frames import each_row
 from reference_data.inputs import REPUBLIC, load_constraints, load_seeds
 from reference_data.paths import Paths, default_paths
 from warehouse.atomic import write_atomically
@@ -58,7 +59,7 @@ def year_bounds(paths: Paths, year: int, targets: Sequence[str]) -> dict[str, tu
     rows = constraints[(constraints.year == year) & (constraints.country_code == "_T")
                        & constraints.population.isin(["all_ages", "working_age"])
                        & (constraints.education_code == "_T")]
-    for c in rows.itertuples():
+    for c in each_row(rows):
         upper = c.population == "working_age"
         kinds = {"arrival": "a" if upper else "A", "departure": "d" if upper else "D"}
         if c.region_code == REPUBLIC:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from reference_data.cells import CellIndex
+from reference_data.frames import each_row
 
 TOLERANCE = {"exact": 0, "at_least": 0, "at_most": 0, "rounded_100": 50, "rounded_1000": 500,
              "rounded_100_at_least": 50,
@@ -40,7 +41,7 @@ def check_constraints(tables: dict[str, pd.DataFrame], constraints: pd.DataFrame
     index = {code: CellIndex(frame) for code, frame in tables.items()}
     applicable = constraints[constraints.use.isin(["hard", "lower_bound", "check", "target", "signed_part_year"])
                              & ~constraints.country_code.str.startswith("group:")]
-    for c in applicable.itertuples():
+    for c in each_row(applicable):
         tolerance = TOLERANCE[c.comparison]
         if c.direction_code == "net":
             value = cell_value(tables, c, "arrival", index) - cell_value(tables, c, "departure", index)
@@ -50,7 +51,7 @@ def check_constraints(tables: dict[str, pd.DataFrame], constraints: pd.DataFrame
             holds = value >= c.value - tolerance if c.use == "lower_bound" else abs(value - c.value) <= tolerance
         rows.append((c.constraint_id, c.use, c.value, value, holds))
     groups = constraints[(constraints.use == "hard") & constraints.country_code.str.startswith("group:")]
-    for c in groups.itertuples():
+    for c in each_row(groups):
         frame = tables["by_country"]
         mask = ((frame.year == c.year) & (frame.region_code == c.region_code)
                 & (frame.direction_code == c.direction_code) & (frame.country_code != "_T"))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from reference_data.frames import each_row
 from reference_data.inputs import ALMATY, InputError, read_csv
 from reference_data.paths import Paths
 
@@ -29,7 +30,7 @@ class Draw:
 def load_ranges(paths: Paths) -> pd.DataFrame:
     path = paths.priors_dir / "ensemble_ranges.csv"
     ranges = read_csv(path, RANGE_COLUMNS, ("low", "high"))
-    for number, row in enumerate(ranges.itertuples(), start=2):
+    for number, row in enumerate(each_row(ranges), start=2):
         if row.kind not in KINDS:
             raise InputError(f"{path}: row {number}: unknown kind {row.kind!r} (known: {sorted(KINDS)})")
         if float(row.low) > float(row.high):
@@ -84,7 +85,7 @@ def _almaty_fixed_totals(constraints: pd.DataFrame) -> dict[tuple[int, str], tup
                        & (constraints.country_code == "_T")]
     fixed: dict[tuple[int, str], tuple[str, int]] = {}
     hard = rows[(rows.use == "hard") & (rows.months == "01-12")]
-    known = {(int(c.year), c.direction_code): int(c.value) for c in hard.itertuples()}
+    known = {(int(c.year), c.direction_code): int(c.value) for c in each_row(hard)}
     for (year, direction), value in known.items():
         if direction == "net":
             if (year, "arrival") in known:
@@ -93,7 +94,7 @@ def _almaty_fixed_totals(constraints: pd.DataFrame) -> dict[tuple[int, str], tup
                 fixed[(year, "arrival")] = ("exact", known[(year, "departure")] + value)
         else:
             fixed[(year, direction)] = ("exact", value)
-    for c in rows[rows.use == "lower_bound"].itertuples():
+    for c in each_row(rows[rows.use == "lower_bound"]):
         key = (int(c.year), c.direction_code)
         slack = 50 if c.comparison.startswith("rounded_100") else 0
         if key not in fixed or fixed[key][0] != "exact":
@@ -133,7 +134,7 @@ def draw(priors: dict[str, pd.DataFrame], constraints: pd.DataFrame, ranges: pd.
     drawn = {name: frame.copy() for name, frame in priors.items()}
     drawn_constraints = constraints.copy()
     scale = 1.0
-    for spec in ranges.itertuples():
+    for spec in each_row(ranges):
         if spec.prior == "part_year_scale":
             scale = float(_values(rng, spec.kind, float(spec.low), float(spec.high), 1)[0])
         elif spec.prior == "constraints.csv":

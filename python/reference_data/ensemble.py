@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from reference_data.draws import draw, load_ranges
+from reference_data.frames import each_row
 from reference_data.generate import build, load_priors, write_tables
 from reference_data.inputs import InputError, load_constraints, load_seeds
 from reference_data.paths import REPO_ROOT, Paths, default_paths, table_file
@@ -133,7 +134,7 @@ def analyse_member(member_id: int, counts_dir: Path, work: Path) -> tuple[list[d
     if replication is None:
         replication = replicate(tables, load_claims(), data_is_reconstruction=True)
     claims = [{"member_id": member_id, "claim_id": r.claim_id, "computed_value": _scalar(r.computed_value),
-               "status": r.status} for r in replication.itertuples()]
+               "status": r.status} for r in each_row(replication)]
     return estimate_rows(member_id, run_all(tables)), claims
 
 

@@ -14,6 +14,7 @@ import math
 
 import pandas as pd
 
+from reference_data.frames import each_row
 from reference_data.inputs import DIRECTIONS, REPUBLIC, Seeds
 
 FloorKey = tuple[int, str, str, str]  # year, direction, region, country (or specialty:<code>, education:<code>)
@@ -30,10 +31,10 @@ def part_year_floors(constraints: pd.DataFrame, seeds: Seeds, scale_fraction: fl
     bounds = constraints[(constraints.use == "lower_bound")
                          & constraints.population.isin(["all_ages", "specialists_15_plus", "persons_15_plus"])
                          & (constraints.months != "01-12") & constraints.direction_code.isin(DIRECTIONS)]
-    national_part = {(c.year, c.months, c.direction_code): c.value for c in bounds.itertuples()
+    national_part = {(c.year, c.months, c.direction_code): c.value for c in each_row(bounds)
                      if c.region_code == REPUBLIC and c.country_code == "_T" and c.population == "all_ages"}
     floors: dict[FloorKey, Floor] = {}
-    for c in bounds.itertuples():
+    for c in each_row(bounds):
         if c.region_code == REPUBLIC and c.country_code == "_T" and c.population == "all_ages":
             continue  # the national totals are the Taldau series
         part = national_part.get((c.year, c.months, c.direction_code))

@@ -10,6 +10,7 @@ from reference_data import countries, education, regional_totals, sex_age, table
 from reference_data.canonical import COLUMNS, write_table
 from reference_data.checks import check_constraints
 from reference_data.floors import part_year_floors
+from reference_data.frames import each_group, each_row
 from reference_data.inputs import (
     ALMATY,
     InputError,
@@ -60,7 +61,7 @@ def almaty_series_with_pins(series: pd.DataFrame, constraints: pd.DataFrame) -> 
     pins = {}
     working_age = constraints[(constraints.use == "hard") & (constraints.region_code == ALMATY)
                               & (constraints.population == "working_age")]
-    for c in working_age.itertuples():
+    for c in each_row(working_age):
         if c.education_code == "_T":
             series.loc[(series.year == c.year) & (series.direction_code == c.direction_code), "working_age"] = c.value
         else:
@@ -73,15 +74,15 @@ def national_targets(priors: dict[str, pd.DataFrame], seeds: Seeds, constraints:
     shares = priors["national_shares.csv"]
     working = shares[shares.measure == "working_age"]
     targets = {}
-    for direction, group in working.groupby("direction_code"):
+    for direction, group in each_group(working, "direction_code"):
         path = interpolate(group.set_index("year").share, YEARS)
         for year in YEARS:
             targets[(year, direction, "working_age")] = round(seeds.national_total(year, direction) * path.loc[year])
-    for o in priors["national_targets.csv"].itertuples():
+    for o in each_row(priors["national_targets.csv"]):
         targets[(int(o.year), o.direction_code, o.measure)] = int(o.value)
     specialists = constraints[(constraints.use == "target") & (constraints.population == "specialists")
                               & (constraints.specialty_code == "_T")]
-    for c in specialists.itertuples():
+    for c in each_row(specialists):
         targets[(c.year, c.direction_code, "specialists")] = c.value
     return targets
 
@@ -92,7 +93,7 @@ def national_pins(constraints: pd.DataFrame, population: str, column: str) -> di
                        & (constraints.population == population) & (constraints.months == "01-12")
                        & (constraints[column] != "_T")]
     pins: dict = {}
-    for c in rows.itertuples():
+    for c in each_row(rows):
         pins.setdefault((c.year, c.direction_code), {})[getattr(c, column)] = c.value
     return pins
 
@@ -136,14 +137,14 @@ def build(paths: Paths, priors: dict[str, pd.DataFrame] | None = None,
                                   education.SPECIALTIES),
         education.anchored_shares(specialty_prior[specialty_prior.scope == "rest"], "specialty_code",
                                   education.SPECIALTIES),
-        {(int(p.year), p.direction_code, p.specialty_code): int(p.persons) for p in pins.itertuples()},
+        {(int(p.year), p.direction_code, p.specialty_code): int(p.persons) for p in each_row(pins)},
         national_pins(constraints, "specialists", "specialty_code"), specialty_floors,
     )
     country_codes = [c for c in seeds.countries if c != "_T"]
     hard_countries = constraints[(constraints.use == "hard") & (constraints.population == "all_ages")
                                  & (constraints.country_code != "_T") & (constraints.months == "01-12")]
     almaty_pins: dict = {}
-    for c in hard_countries.itertuples():
+    for c in each_row(hard_countries):
         if c.region_code == ALMATY:
             almaty_pins.setdefault((c.year, c.direction_code), {})[c.country_code] = c.value
         elif c.region_code != "00":

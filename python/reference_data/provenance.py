@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from reference_data.cells import CellIndex
+from reference_data.frames import each_row
 from reference_data.inputs import DIRECTIONS, FIRST_YEAR, LAST_YEAR, REPUBLIC, InputError, Seeds
 
 NATIONAL_SOURCES = {"arrival": "taldau_2929752", "departure": "taldau_2929753"}
@@ -25,14 +26,14 @@ def mark_published(tables: dict[str, pd.DataFrame], seeds: Seeds, constraints: p
     index = {code: CellIndex(frame) for code, frame in tables.items()}
     for table in ("by_country", "by_sex_age"):
         frame = tables[table]
-        for national in seeds.national[seeds.national.year.between(FIRST_YEAR, LAST_YEAR)].itertuples():
+        for national in each_row(seeds.national[seeds.national.year.between(FIRST_YEAR, LAST_YEAR)]):
             hits = index[table].labels(national.year, REPUBLIC, national.direction_code)
             _mark(frame, hits, int(national.persons), NATIONAL_SOURCES[national.direction_code],
                   f"{table} national {national.year} {national.direction_code}")
     exact = constraints[(constraints.use == "hard") & (constraints.months == "01-12")
                         & ~constraints.country_code.str.startswith("group:")
                         & constraints.direction_code.isin(DIRECTIONS)]
-    for c in exact.itertuples():
+    for c in each_row(exact):
         if c.population == "all_ages":
             targets = ["by_country"] + (["by_sex_age"] if c.country_code == "_T" else [])
             band = "_T"
@@ -52,7 +53,7 @@ def _mark_derived_totals(tables: dict[str, pd.DataFrame], index: dict[str, CellI
     """A published balance with one direction published fixes the other: ``derived:<both sources>``."""
     hard = constraints[(constraints.use == "hard") & (constraints.months == "01-12")
                        & (constraints.population == "all_ages") & (constraints.country_code == "_T")]
-    totals = {(c.year, c.region_code, c.direction_code): c for c in hard.itertuples()}
+    totals = {(c.year, c.region_code, c.direction_code): c for c in each_row(hard)}
     for (year, region, direction), balance in totals.items():
         if direction != "net":
             continue

@@ -21,6 +21,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from reference_data.frames import each_group, each_row
 from reference_data.inputs import ALMATY, DIRECTIONS, FIRST_YEAR, LAST_YEAR, REPUBLIC, InputError, Seeds, interpolate
 from reference_data.integerise import largest_remainder
 
@@ -32,7 +33,7 @@ def published_region_totals(constraints: pd.DataFrame) -> dict[tuple[int, str, s
     hard = constraints[(constraints.use == "hard") & (constraints.population == "all_ages")
                        & (constraints.country_code == "_T") & (constraints.region_code != REPUBLIC)
                        & (constraints.months == "01-12") & constraints.direction_code.isin(DIRECTIONS)]
-    return {(int(r.year), r.direction_code, r.region_code): int(r.value) for r in hard.itertuples()}
+    return {(int(r.year), r.direction_code, r.region_code): int(r.value) for r in each_row(hard)}
 
 
 def region_balances(constraints: pd.DataFrame) -> dict[tuple[int, str], int]:
@@ -40,7 +41,7 @@ def region_balances(constraints: pd.DataFrame) -> dict[tuple[int, str], int]:
     net = constraints[(constraints.use == "hard") & (constraints.population == "all_ages")
                       & (constraints.country_code == "_T") & (constraints.region_code != REPUBLIC)
                       & (constraints.months == "01-12") & (constraints.direction_code == "net")]
-    return {(int(r.year), r.region_code): int(r.value) for r in net.itertuples()}
+    return {(int(r.year), r.region_code): int(r.value) for r in each_row(net)}
 
 
 def bend_to_balance(arrivals: float, departures: float, balance: int) -> tuple[int, int]:
@@ -60,9 +61,9 @@ def cycle_factor(cycle, year: int) -> float:
 
 def weight_paths(seeds: Seeds, propensity: pd.DataFrame, cycles: pd.DataFrame) -> dict[tuple[str, str], pd.Series]:
     """(region, direction) -> prior weight (residents x propensity x cycle) for every year the region exists."""
-    cycle_of = {(c.region_code, c.direction_code): c for c in cycles.itertuples()}
+    cycle_of = {(c.region_code, c.direction_code): c for c in each_row(cycles)}
     paths = {}
-    for (region, direction), group in propensity.groupby(["region_code", "direction_code"], sort=True):
+    for (region, direction), group in each_group(propensity, ["region_code", "direction_code"]):
         if (region, direction) not in cycle_of:
             raise InputError(f"priors/region_cycles.csv: no {direction} cycle for region {region}")
         cycle = cycle_of[(region, direction)]
@@ -153,7 +154,7 @@ def region_totals(seeds: Seeds, constraints: pd.DataFrame, almaty_series: pd.Dat
     floors = floors or {}
     published = published_region_totals(constraints)
     balances = region_balances(constraints)
-    almaty = {(int(r.year), r.direction_code): int(r.all_ages) for r in almaty_series.itertuples()}
+    almaty = {(int(r.year), r.direction_code): int(r.all_ages) for r in each_row(almaty_series)}
     paths = weight_paths(seeds, propensity, cycles)
     totals: dict[tuple[int, str, str], int] = {}
     for year in YEARS:
