@@ -9,6 +9,8 @@ held as lower bounds on the tables' cells: working-age people (or all people) of
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 
 from reference_data.cells import CellIndex
@@ -32,7 +34,7 @@ def cell_value(tables: dict[str, pd.DataFrame], c, direction: str,
     labels = lookup.labels(c.year, c.region_code, direction, **key)
     if len(labels) != 1:
         raise ValueError(f"constraint {c.constraint_id}: found {len(labels)} cells")
-    return int(tables[table].at[labels[0], "persons"])
+    return int(cast(int, tables[table].at[labels[0], "persons"]))
 
 
 def check_constraints(tables: dict[str, pd.DataFrame], constraints: pd.DataFrame) -> pd.DataFrame:

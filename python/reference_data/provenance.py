@@ -3,6 +3,8 @@ cell that follows from published figures by arithmetic alone, otherwise ``modele
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 
 from reference_data.cells import CellIndex
@@ -15,8 +17,9 @@ NATIONAL_SOURCES = {"arrival": "taldau_2929752", "departure": "taldau_2929753"}
 def _mark(frame: pd.DataFrame, hits: list, value: int, source_id: str, label: str, kind: str = "published") -> None:
     if len(hits) != 1:
         raise InputError(f"{label}: expected one cell, found {len(hits)}")
-    if int(frame.at[hits[0], "persons"]) != value:
-        raise InputError(f"{label}: table holds {frame.at[hits[0], 'persons']} but the published figure is {value}")
+    held = cast(int, frame.at[hits[0], "persons"])
+    if int(held) != value:
+        raise InputError(f"{label}: table holds {held} but the published figure is {value}")
     frame.loc[hits, "source_id"] = source_id
     frame.loc[hits, "provenance"] = f"{kind}:{source_id}"
 
