@@ -23,7 +23,7 @@ export KZ_OFFICIAL_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv),$(OFFICIAL_DIR)
 export KZ_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/kz_migration.duckdb
 
 .PHONY: build test venv warehouse analysis FORCE dbt-test pytest lint lint-ruff lint-mypy lint-sql ingest ingest-list \
-	ingest-remove ingest-rollback reference lock docs docs-serve mf clean
+	ingest-remove ingest-rollback reference ensemble lock docs docs-serve mf clean
 
 venv: $(STAMP)
 
@@ -125,6 +125,20 @@ ingest-rollback: venv
 ## reference: regenerate the bundled reconstruction (byte for byte)
 reference: venv
 	$(BIN)/python -m reference_data
+
+# Members besides member 0 (the bundled tables); about two minutes each (data/reference/README.md).
+ENSEMBLE_MEMBERS ?= 10
+
+## ensemble [ENSEMBLE_MEMBERS=N]: N alternative reconstructions, each with its own warehouse, claims and
+## causal estimates -> data/reference/ensemble/*.csv; then the hard-constraint tests on every member's tables
+ensemble: venv
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  $(BIN)/python -m reference_data.ensemble --members $(ENSEMBLE_MEMBERS) --keep-tables $$tmp && \
+	  for member in $$tmp/member_*; do \
+	    echo "hard-constraint tests on $$(basename $$member)"; \
+	    KZ_REFERENCE_TABLES_DIR=$$member $(BIN)/python -m pytest -q -p no:cacheprovider \
+	      tests/reference_data/test_reference_hard_constraints.py || exit 1; \
+	  done
 
 # The docs and the semantic layer read the published warehouse through the profile target `published`, which
 # attaches it READ_ONLY (BI readers keep their connections); the warehouse is rebuilt first only if it is not current.
