@@ -13,6 +13,8 @@ export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DBT_PROFILES_DIR := $(CURDIR)
 export PYTHONPATH := $(CURDIR)/python
+# Small least-squares problems run 10-30x slower on OpenBLAS's thread pool than on one thread (analysis/__init__.py).
+export OPENBLAS_NUM_THREADS ?= 1
 
 # Official downloads (make ingest) take precedence over the bundled reconstruction.
 OFFICIAL_DIR := data/official/tables
