@@ -90,8 +90,18 @@ def design_input(tables: Mapping[str, pd.DataFrame], design: str) -> pd.DataFram
     if mart == TERRITORY_PANEL:
         if "territory_code" not in frame.columns:
             raise MissingPanel(f"{mart} has no territory_code column; it has {list(frame.columns)}")
-        frame = frame.drop(columns=["region_code"], errors="ignore").rename(columns={"territory_code": "region_code"})
+        frame = frame.drop(columns=["region_code", "region_name_en"], errors="ignore").rename(
+            columns={"territory_code": "region_code", "territory_name_en": "region_name_en"}
+        )
     return frame
+
+
+def unit_names(panel: pd.DataFrame) -> dict[str, str]:
+    """region_code → English name, from the panel's ``region_name_en`` column (empty when it has none)."""
+    if "region_name_en" not in panel.columns:
+        return {}
+    pairs = panel[["region_code", "region_name_en"]].dropna().drop_duplicates("region_code")
+    return {str(code): str(name) for code, name in zip(pairs["region_code"], pairs["region_name_en"], strict=True)}
 
 
 @dataclass(frozen=True)
@@ -117,6 +127,11 @@ class DesignResult:
     placebo_events: pd.DataFrame | None = None
     sensitivity: SensitivityResult | None = None
     per_year: pd.DataFrame | None = None
+    names: dict[str, str] | None = None
+
+    def name(self, code: str) -> str:
+        """The unit's English name (the code when the panel carries none)."""
+        return (self.names or {}).get(str(code), str(code))
 
 
 def design_panel(panel: pd.DataFrame, design: str, outcome: str) -> pd.DataFrame:
@@ -206,6 +221,7 @@ def run_design(panel: pd.DataFrame, design: str, outcome: str, with_synthetic: b
         placebo_events=placebo_events,
         sensitivity=sens,
         per_year=per_year,
+        names=unit_names(rows) if has_rows else {},
     )
 
 

@@ -195,9 +195,7 @@ def prefit_filtered_p_values(fit: SyntheticControlFit, placebos: pd.DataFrame) -
     for multiple in PREFIT_MSPE_MULTIPLES:
         kept = placebos[placebos["pre_rmspe"] ** 2 <= multiple * treated_mspe]
         p, n = ratio_p_value(fit.rmspe_ratio, kept["rmspe_ratio"].to_numpy(dtype=float))
-        rows.append(
-            {"mspe_multiple": multiple, "n_placebos": n, "p_value": p, "min_attainable_p": 1.0 / (n + 1)}
-        )
+        rows.append({"mspe_multiple": multiple, "n_placebos": n, "p_value": p, "min_attainable_p": 1.0 / (n + 1)})
     return pd.DataFrame(rows)
 
 
@@ -230,7 +228,11 @@ def _complete_wide(frame: pd.DataFrame, outcome: str, treated_region: str) -> tu
 
 
 def synthetic_control(
-    panel: pd.DataFrame, outcome: str, with_placebos: bool = True, demeaned: bool = False
+    panel: pd.DataFrame,
+    outcome: str,
+    with_placebos: bool = True,
+    demeaned: bool = False,
+    with_leave_one_out: bool = True,
 ) -> SyntheticControlResult:
     """Synthetic control of the single treated region using all complete regions as donors.
 
@@ -288,5 +290,5 @@ def synthetic_control(
         undefined_placebos=undefined,
         placebo_gaps=pd.DataFrame(gaps, index=wide.index) if gaps else None,
         prefit_filtered=prefit_filtered_p_values(fit, placebos) if with_placebos else None,
-        leave_one_out=leave_one_out(wide, treated_region, post_years, fit, demeaned) if with_placebos else None,
+        leave_one_out=(leave_one_out(wide, treated_region, post_years, fit, demeaned) if with_leave_one_out else None),
     )
