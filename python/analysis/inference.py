@@ -78,13 +78,16 @@ def wild_cluster_bootstrap(
         raise ValueError("the treatment indicator is absorbed by the fixed effects")
     clusters, codes = pd.factorize(frame[REGION])
     n_clusters = len(codes)
+    n_obs, n_params = len(y), full_basis.shape[1]
+    # CR1 small-sample factor (as Stata, statsmodels and wildboottest): scales t, not the p-value.
+    cr1 = math.sqrt(n_clusters / (n_clusters - 1) * (n_obs - 1) / (n_obs - n_params))
 
     def t_stats(y_matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         beta = (d_res @ y_matrix) / dd
         resid = _annihilate(full_basis, y_matrix)
         scores = np.zeros((n_clusters, y_matrix.shape[1]))
         np.add.at(scores, clusters, d_res[:, None] * resid)
-        se = np.sqrt(np.sum(scores**2, axis=0)) / dd
+        se = cr1 * np.sqrt(np.sum(scores**2, axis=0)) / dd
         return beta, beta / se
 
     beta, t_actual = t_stats(y[:, None])
