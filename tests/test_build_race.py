@@ -40,11 +40,7 @@ def _start_second_build(published: Path, counts: Path, *extra: str) -> subproces
     # dbt's log goes to /dev/null: an unread pipe would fill and stall the rival's dbt.
     return subprocess.Popen(
         [sys.executable, "-c", SECOND_BUILD, "--published-path", str(published), *extra],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
 
 

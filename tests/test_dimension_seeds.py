@@ -38,10 +38,8 @@ def test_every_country_is_in_exactly_one_top_level_group_each_year() -> None:
             continue
         for year in (1991, 2000, 2022, 2030):
             groups = [
-                m["group_code"]
-                for m in memberships
-                if m["country_code"] == country["country_code"]
-                and m["group_code"] in top_level
+                m["group_code"] for m in memberships
+                if m["country_code"] == country["country_code"] and m["group_code"] in top_level
                 and int(m["valid_from_year"]) <= year <= int(m["valid_to_year"])
             ]
             assert len(groups) == 1, (country["country_code"], year, groups)

@@ -16,12 +16,9 @@ from warehouse.publish import BuildFailed, build_and_publish
 
 from .conftest import REPO_ROOT
 
-CANONICAL_HEADER = (
-    (REPO_ROOT / "dbt_project" / "seeds" / "bns_national_external_flows.csv")
-    .read_text(encoding="utf-8")
-    .splitlines()[0]
-    .split(",")
-)
+CANONICAL_HEADER = (REPO_ROOT / "dbt_project" / "seeds" / "bns_national_external_flows.csv").read_text(
+    encoding="utf-8"
+).splitlines()[0].split(",")
 
 
 def _write_counts(directory: Path, persons_by_year: dict[int, tuple[int, int]]) -> Path:
@@ -32,26 +29,13 @@ def _write_counts(directory: Path, persons_by_year: dict[int, tuple[int, int]]) 
         writer.writeheader()
         for year, pair in persons_by_year.items():
             for direction, persons in zip(("arrival", "departure"), pair, strict=True):
-                writer.writerow(
-                    {
-                        "table_code": "by_country",
-                        "year": year,
-                        "region_code": "75",
-                        "flow_code": "external",
-                        "direction_code": direction,
-                        "country_code": "_T",
-                        "sex_code": "_T",
-                        "settlement_code": "_T",
-                        "age_band_code": "_T",
-                        "age_from": 0,
-                        "age_to": "",
-                        "education_code": "_T",
-                        "specialty_code": "_T",
-                        "persons": persons,
-                        "source_id": "test_fixture",
-                        "provenance": "modeled",
-                    }
-                )
+                writer.writerow({
+                    "table_code": "by_country", "year": year, "region_code": "75", "flow_code": "external",
+                    "direction_code": direction, "country_code": "_T", "sex_code": "_T",
+                    "settlement_code": "_T", "age_band_code": "_T", "age_from": 0, "age_to": "",
+                    "education_code": "_T", "specialty_code": "_T", "persons": persons,
+                    "source_id": "test_fixture", "provenance": "modeled",
+                })
     return directory
 
 
@@ -90,21 +74,15 @@ def test_reader_holding_published_file_does_not_block_build(tmp_path: Path) -> N
 
     # A separate process, like a BI tool, holds the published file open read-only for the whole rebuild.
     reader = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(f"""
+        [sys.executable, "-c", textwrap.dedent(f"""
             import sys, duckdb
             connection = duckdb.connect({str(published)!r}, read_only=True)
             query = "select arrivals from fct_yearly_flows where region_code = '75' and year = 2023"
             print(connection.execute(query).fetchone()[0], flush=True)
             sys.stdin.readline()
             print(connection.execute(query).fetchone()[0], flush=True)
-        """),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )
     try:
         assert reader.stdout is not None and reader.stdin is not None

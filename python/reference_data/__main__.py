@@ -18,8 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reference_data", description=__doc__)
     parser.add_argument("--out", type=Path, default=None, help="output folder (default data/reference/tables)")
     parser.add_argument(
-        "--soft-targets",
-        action="store_true",
+        "--soft-targets", action="store_true",
         help="do not generate: report each claim of the paper as reproduced or a documented conflict",
     )
     args = parser.parse_args(argv)

@@ -11,61 +11,18 @@ import pandas as pd
 from reference_data.inputs import REPUBLIC
 from warehouse.atomic import write_atomically
 
-COLUMNS = [
-    "table_code",
-    "year",
-    "region_code",
-    "flow_code",
-    "direction_code",
-    "country_code",
-    "sex_code",
-    "settlement_code",
-    "age_band_code",
-    "age_from",
-    "age_to",
-    "education_code",
-    "specialty_code",
-    "persons",
-    "source_id",
-    "provenance",
-]
+COLUMNS = ["table_code", "year", "region_code", "flow_code", "direction_code", "country_code", "sex_code",
+           "settlement_code", "age_band_code", "age_from", "age_to", "education_code", "specialty_code",
+           "persons", "source_id", "provenance"]
 KEY = COLUMNS[:13]
 MODEL_SOURCE = "kzmig_reconstruction"
 
 
-def row(
-    table: str,
-    year: int,
-    region: str,
-    direction: str,
-    persons: int,
-    *,
-    country: str = "_T",
-    sex: str = "_T",
-    band: str = "_T",
-    age_from: int | str = 0,
-    age_to: int | str = "",
-    education: str = "_T",
-    specialty: str = "_T",
-) -> list:
-    return [
-        table,
-        year,
-        region,
-        "external",
-        direction,
-        country,
-        sex,
-        "_T",
-        band,
-        age_from,
-        age_to,
-        education,
-        specialty,
-        int(persons),
-        MODEL_SOURCE,
-        "modeled",
-    ]
+def row(table: str, year: int, region: str, direction: str, persons: int, *, country: str = "_T",
+        sex: str = "_T", band: str = "_T", age_from: int | str = 0, age_to: int | str = "",
+        education: str = "_T", specialty: str = "_T") -> list:
+    return [table, year, region, "external", direction, country, sex, "_T", band, age_from, age_to, education,
+            specialty, int(persons), MODEL_SOURCE, "modeled"]
 
 
 def with_republic(cells: dict) -> dict:

@@ -9,15 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-TOLERANCE = {
-    "exact": 0,
-    "at_least": 0,
-    "at_most": 0,
-    "rounded_100": 50,
-    "rounded_1000": 500,
-    "rounded_100_at_least": 50,
-    "within_100": 100,
-}
+TOLERANCE = {"exact": 0, "at_least": 0, "at_most": 0, "rounded_100": 50, "rounded_1000": 500,
+             "rounded_100_at_least": 50,
+             "within_100": 100}
 
 
 def cell_value(tables: dict[str, pd.DataFrame], c, direction: str) -> int:
@@ -41,10 +35,8 @@ def cell_value(tables: dict[str, pd.DataFrame], c, direction: str) -> int:
 def check_constraints(tables: dict[str, pd.DataFrame], constraints: pd.DataFrame) -> pd.DataFrame:
     """One row per applicable constraint: the table's value and whether the figure holds."""
     rows = []
-    applicable = constraints[
-        constraints.use.isin(["hard", "lower_bound", "check", "target", "signed_part_year"])
-        & ~constraints.country_code.str.startswith("group:")
-    ]
+    applicable = constraints[constraints.use.isin(["hard", "lower_bound", "check", "target", "signed_part_year"])
+                             & ~constraints.country_code.str.startswith("group:")]
     for c in applicable.itertuples():
         tolerance = TOLERANCE[c.comparison]
         if c.use == "signed_part_year":
@@ -57,12 +49,8 @@ def check_constraints(tables: dict[str, pd.DataFrame], constraints: pd.DataFrame
     groups = constraints[(constraints.use == "hard") & constraints.country_code.str.startswith("group:")]
     for c in groups.itertuples():
         frame = tables["by_country"]
-        mask = (
-            (frame.year == c.year)
-            & (frame.region_code == c.region_code)
-            & (frame.direction_code == c.direction_code)
-            & (frame.country_code != "_T")
-        )
+        mask = ((frame.year == c.year) & (frame.region_code == c.region_code)
+                & (frame.direction_code == c.direction_code) & (frame.country_code != "_T"))
         cis = frame.country_code.isin(GROUP_CIS)
         mask &= cis if c.country_code == "group:CIS" else ~cis
         value = int(frame.loc[mask, "persons"].sum())

@@ -30,14 +30,8 @@ def national_weights(prior: pd.DataFrame, countries: list[str]) -> dict[tuple[st
     return weights
 
 
-def almaty_row(
-    total: int,
-    prior: pd.DataFrame,
-    pins: dict[str, int],
-    countries: list[str],
-    groups: dict[str, str],
-    weights: dict[str, float],
-) -> np.ndarray:
+def almaty_row(total: int, prior: pd.DataFrame, pins: dict[str, int], countries: list[str],
+               groups: dict[str, str], weights: dict[str, float]) -> np.ndarray:
     """Almaty's counts for ``countries`` in one year and direction."""
     labels = prior.country_code.tolist()
     fixed = {labels.index(c): v for c, v in pins.items() if c in labels}
@@ -48,21 +42,16 @@ def almaty_row(
     row = np.zeros(len(countries), dtype=np.int64)
     for label, value in zip(labels, split.tolist(), strict=True):
         if label in REST_OF_GROUP:
-            members = [i for i, c in enumerate(countries) if groups.get(c) == REST_OF_GROUP[label] and c not in labels]
+            members = [i for i, c in enumerate(countries)
+                       if groups.get(c) == REST_OF_GROUP[label] and c not in labels]
             row[members] += split_rest(value, [weights[countries[i]] for i in members], {})
         else:
             row[countries.index(label)] += value
     return row
 
 
-def rest_column_targets(
-    rest_total: int,
-    almaty: np.ndarray,
-    countries: list[str],
-    groups: dict[str, str],
-    weights: list[float],
-    pins: dict[str, int],
-) -> np.ndarray:
+def rest_column_targets(rest_total: int, almaty: np.ndarray, countries: list[str], groups: dict[str, str],
+                        weights: list[float], pins: dict[str, int]) -> np.ndarray:
     """National column totals less Almaty for the other regions, honouring pinned countries and groups."""
     targets = np.zeros(len(countries), dtype=np.int64)
     pinned = {}
@@ -97,32 +86,17 @@ def rest_column_targets(
     return targets
 
 
-def affinity_matrix(
-    regions: list[str], direction: str, countries: list[str], groups: dict[str, str], affinity: pd.DataFrame
-) -> np.ndarray:
+def affinity_matrix(regions: list[str], direction: str, countries: list[str], groups: dict[str, str],
+                    affinity: pd.DataFrame) -> np.ndarray:
     rows = affinity[affinity.direction_code == direction]
     factors = {(r.region_code, r.key): float(r.factor) for r in rows.itertuples()}
-    return np.array(
-        [
-            [
-                factors.get((region, country), factors.get((region, groups.get(country, "")), 1.0))
-                for country in countries
-            ]
-            for region in regions
-        ]
-    )
+    return np.array([[factors.get((region, country), factors.get((region, groups.get(country, "")), 1.0))
+                      for country in countries] for region in regions])
 
 
-def build_countries(
-    frame: pd.DataFrame,
-    countries: list[str],
-    groups: dict[str, str],
-    weight_prior: pd.DataFrame,
-    affinity: pd.DataFrame,
-    almaty_prior: pd.DataFrame,
-    national_pins: dict,
-    almaty_pins: dict,
-) -> dict:
+def build_countries(frame: pd.DataFrame, countries: list[str], groups: dict[str, str], weight_prior: pd.DataFrame,
+                    affinity: pd.DataFrame, almaty_prior: pd.DataFrame, national_pins: dict,
+                    almaty_pins: dict) -> dict:
     """(year, direction, region) -> counts for ``countries`` (the order of the seed, totals excluded)."""
     weights = national_weights(weight_prior, countries)
     result = {}
@@ -132,14 +106,12 @@ def build_countries(
         prior = almaty_prior[(almaty_prior.year == year) & (almaty_prior.direction_code == direction)]
         if prior.empty:
             raise InputError(f"priors/almaty_countries.csv: no rows for {year} {direction}")
-        almaty = almaty_row(
-            almaty_total, prior, almaty_pins.get((year, direction), {}), countries, groups, year_weights
-        )
+        almaty = almaty_row(almaty_total, prior, almaty_pins.get((year, direction), {}), countries, groups,
+                            year_weights)
         rest = group[group.region_code != ALMATY]
         column_weights = [year_weights[c] for c in countries]
-        targets = rest_column_targets(
-            int(rest.persons.sum()), almaty, countries, groups, column_weights, national_pins.get((year, direction), {})
-        )
+        targets = rest_column_targets(int(rest.persons.sum()), almaty, countries, groups, column_weights,
+                                      national_pins.get((year, direction), {}))
         seed = np.outer(rest.persons.to_numpy(dtype=float), column_weights)
         seed *= affinity_matrix(rest.region_code.tolist(), direction, countries, groups, affinity)
         fitted = ipf(seed, rest.persons.to_numpy(dtype=float), targets.astype(float))

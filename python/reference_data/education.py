@@ -15,16 +15,8 @@ from reference_data.integerise import controlled_round, largest_remainder
 from reference_data.regional_totals import YEARS
 
 LEVELS = ("higher", "secondary_vocational", "general_secondary", "lower")
-SPECIALTIES = (
-    "technical",
-    "economic",
-    "pedagogical",
-    "medical",
-    "legal",
-    "architecture_construction",
-    "agricultural",
-    "other",
-)
+SPECIALTIES = ("technical", "economic", "pedagogical", "medical", "legal", "architecture_construction",
+               "agricultural", "other")
 
 
 def anchored_shares(prior: pd.DataFrame, key_column: str, keys: tuple[str, ...]) -> dict:
@@ -101,9 +93,8 @@ def build_education(frame: pd.DataFrame, almaty: dict, shares: dict, targets: di
     return result
 
 
-def build_specialty(
-    frame: pd.DataFrame, education: dict, almaty_shares: dict, rest_shares: dict, almaty_pins: dict
-) -> dict:
+def build_specialty(frame: pd.DataFrame, education: dict, almaty_shares: dict, rest_shares: dict,
+                    almaty_pins: dict) -> dict:
     """(year, direction, region) -> counts of SPECIALTIES among the higher + secondary vocational."""
     result = {}
     for (year, direction), group in frame.groupby(["year", "direction_code"], sort=True):
@@ -114,11 +105,8 @@ def build_specialty(
         for region, cells in zip(rest.region_code, fill_rows(specialists, columns), strict=True):
             result[(year, direction, region)] = cells
         almaty_total = int(education[(year, direction, ALMATY)][:2].sum())
-        fixed = {
-            i: almaty_pins[(year, direction, s)]
-            for i, s in enumerate(SPECIALTIES)
-            if (year, direction, s) in almaty_pins
-        }
+        fixed = {i: almaty_pins[(year, direction, s)] for i, s in enumerate(SPECIALTIES)
+                 if (year, direction, s) in almaty_pins}
         almaty_weights = [float(almaty_shares[(direction, s)].loc[year]) for s in SPECIALTIES]
         result[(year, direction, ALMATY)] = split_rest(almaty_total, almaty_weights, fixed)
     return result

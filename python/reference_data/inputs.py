@@ -19,18 +19,8 @@ ALMATY = "75"
 REPUBLIC = "00"
 
 
-NON_NEGATIVE = {
-    "persons",
-    "weight",
-    "propensity",
-    "population",
-    "share",
-    "all_ages",
-    "working_age",
-    "higher",
-    "secondary_vocational",
-    "factor",
-}
+NON_NEGATIVE = {"persons", "weight", "propensity", "population", "share", "all_ages", "working_age", "higher",
+                "secondary_vocational", "factor"}
 
 
 class InputError(ValueError):
@@ -83,11 +73,8 @@ class Seeds:
 
     def regions_in(self, year: int) -> list[str]:
         """Regions (not the Republic) that existed in ``year``, in code order."""
-        live = self.regions[
-            (self.regions.region_code != REPUBLIC)
-            & (self.regions.first_year <= year)
-            & (self.regions.last_year >= year)
-        ]
+        live = self.regions[(self.regions.region_code != REPUBLIC)
+                            & (self.regions.first_year <= year) & (self.regions.last_year >= year)]
         return sorted(live.region_code)
 
     def national_total(self, year: int, direction: str) -> int:
@@ -97,11 +84,8 @@ class Seeds:
         return int(row.persons.iloc[0])
 
     def working_age_bounds(self, year: int, sex: str, rule_set: str = "paper_2025") -> tuple[float, float]:
-        rule = self.working_age[
-            (self.working_age.rule_set_code == rule_set)
-            & (self.working_age.year == year)
-            & (self.working_age.sex_code == sex)
-        ]
+        rule = self.working_age[(self.working_age.rule_set_code == rule_set) & (self.working_age.year == year)
+                                & (self.working_age.sex_code == sex)]
         if len(rule) != 1:
             raise InputError(f"working_age_rules.csv: no single {rule_set} rule for {year} {sex}")
         return float(rule.lower_age.iloc[0]), float(rule.upper_age.iloc[0])
@@ -116,19 +100,12 @@ def load_seeds(paths: Paths) -> Seeds:
     top_level = members[members.group_code.isin(["CIS", "OTHER", "NOT_STATED"])]
     education = read_csv(seeds / "education_levels.csv", ["education_code", "education_order"], ("education_order",))
     specialties = read_csv(seeds / "specialties.csv", ["specialty_code", "specialty_order"], ("specialty_order",))
-    working_age = read_csv(
-        seeds / "working_age_rules.csv",
-        ["rule_set_code", "year", "sex_code", "lower_age", "upper_age"],
-        ("year", "lower_age", "upper_age"),
-    )
-    national = read_csv(
-        seeds / "bns_national_external_flows.csv", ["year", "direction_code", "persons"], ("year", "persons")
-    )
-    population = read_csv(
-        seeds / "bns_population_by_region.csv",
-        ["year", "region_code", "sex_code", "settlement_code", "population"],
-        ("year", "population"),
-    )
+    working_age = read_csv(seeds / "working_age_rules.csv", ["rule_set_code", "year", "sex_code", "lower_age",
+                                                             "upper_age"], ("year", "lower_age", "upper_age"))
+    national = read_csv(seeds / "bns_national_external_flows.csv", ["year", "direction_code", "persons"],
+                        ("year", "persons"))
+    population = read_csv(seeds / "bns_population_by_region.csv",
+                          ["year", "region_code", "sex_code", "settlement_code", "population"], ("year", "population"))
     population = population[(population.sex_code == "_T") & (population.settlement_code == "_T")]
     return Seeds(
         regions=regions,
@@ -142,22 +119,8 @@ def load_seeds(paths: Paths) -> Seeds:
     )
 
 
-CONSTRAINT_COLUMNS = [
-    "constraint_id",
-    "source_id",
-    "region_code",
-    "year",
-    "months",
-    "population",
-    "direction_code",
-    "country_code",
-    "education_code",
-    "specialty_code",
-    "value",
-    "comparison",
-    "use",
-    "note",
-]
+CONSTRAINT_COLUMNS = ["constraint_id", "source_id", "region_code", "year", "months", "population", "direction_code",
+                      "country_code", "education_code", "specialty_code", "value", "comparison", "use", "note"]
 CONSTRAINT_USES = {"hard", "lower_bound", "check", "target", "superseded", "out_of_scope", "signed_part_year"}
 
 

@@ -33,13 +33,8 @@ def largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
     return result
 
 
-def ipf(
-    seed: np.ndarray,
-    row_totals: np.ndarray,
-    col_totals: np.ndarray,
-    max_iterations: int = 5000,
-    tolerance: float = 1e-9,
-) -> np.ndarray:
+def ipf(seed: np.ndarray, row_totals: np.ndarray, col_totals: np.ndarray,
+        max_iterations: int = 5000, tolerance: float = 1e-9) -> np.ndarray:
     """Iterative proportional fitting of a non-negative seed matrix to row and column totals."""
     fitted = np.asarray(seed, dtype=float).copy()
     rows = np.asarray(row_totals, dtype=float)

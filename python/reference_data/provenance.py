@@ -10,13 +10,8 @@ NATIONAL_SOURCES = {"arrival": "taldau_2929752", "departure": "taldau_2929753"}
 
 
 def _all_total(frame: pd.DataFrame) -> pd.Series:
-    return (
-        (frame.country_code == "_T")
-        & (frame.sex_code == "_T")
-        & (frame.age_band_code == "_T")
-        & (frame.education_code == "_T")
-        & (frame.specialty_code == "_T")
-    )
+    return ((frame.country_code == "_T") & (frame.sex_code == "_T") & (frame.age_band_code == "_T")
+            & (frame.education_code == "_T") & (frame.specialty_code == "_T"))
 
 
 def _mark(frame: pd.DataFrame, mask: pd.Series, value: int, source_id: str, label: str) -> None:
@@ -34,24 +29,12 @@ def mark_published(tables: dict[str, pd.DataFrame], seeds: Seeds, constraints: p
     for table in ("by_country", "by_sex_age"):
         frame = tables[table]
         for national in seeds.national[seeds.national.year.between(2000, 2023)].itertuples():
-            mask = (
-                _all_total(frame)
-                & (frame.region_code == REPUBLIC)
-                & (frame.year == national.year)
-                & (frame.direction_code == national.direction_code)
-            )
-            _mark(
-                frame,
-                mask,
-                int(national.persons),
-                NATIONAL_SOURCES[national.direction_code],
-                f"{table} national {national.year} {national.direction_code}",
-            )
-    exact = constraints[
-        (constraints.use == "hard")
-        & (constraints.months == "01-12")
-        & ~constraints.country_code.str.startswith("group:")
-    ]
+            mask = (_all_total(frame) & (frame.region_code == REPUBLIC) & (frame.year == national.year)
+                    & (frame.direction_code == national.direction_code))
+            _mark(frame, mask, int(national.persons), NATIONAL_SOURCES[national.direction_code],
+                  f"{table} national {national.year} {national.direction_code}")
+    exact = constraints[(constraints.use == "hard") & (constraints.months == "01-12")
+                        & ~constraints.country_code.str.startswith("group:")]
     for c in exact.itertuples():
         if c.population == "all_ages":
             targets = ["by_country"] + (["by_sex_age"] if c.country_code == "_T" else [])
@@ -61,14 +44,9 @@ def mark_published(tables: dict[str, pd.DataFrame], seeds: Seeds, constraints: p
             continue
         for table in targets:
             frame = tables[table]
-            mask = (
-                (frame.year == c.year)
-                & (frame.region_code == c.region_code)
-                & (frame.direction_code == c.direction_code)
-                & (frame.country_code == c.country_code)
-                & (frame.sex_code == "_T")
-                & (frame.education_code == c.education_code)
-                & (frame.specialty_code == c.specialty_code)
-                & frame.age_band_code.isin(["_T"] if c.population == "all_ages" else ["WA"])
-            )
+            mask = ((frame.year == c.year) & (frame.region_code == c.region_code)
+                    & (frame.direction_code == c.direction_code) & (frame.country_code == c.country_code)
+                    & (frame.sex_code == "_T") & (frame.education_code == c.education_code)
+                    & (frame.specialty_code == c.specialty_code)
+                    & frame.age_band_code.isin(["_T"] if c.population == "all_ages" else ["WA"]))
             _mark(frame, mask, int(c.value), c.source_id, f"constraint {c.constraint_id} in {table}")

@@ -29,13 +29,9 @@ YEARS = range(FIRST_YEAR, LAST_YEAR + 1)
 def pinned_region_totals(constraints: pd.DataFrame, almaty_series: pd.DataFrame) -> dict[tuple[int, str, str], int]:
     """(year, direction, region) -> persons fixed before the rest is shared out."""
     pinned = {(int(r.year), r.direction_code, ALMATY): int(r.all_ages) for r in almaty_series.itertuples()}
-    hard = constraints[
-        (constraints.use == "hard")
-        & (constraints.population == "all_ages")
-        & (constraints.country_code == "_T")
-        & (constraints.region_code != "00")
-        & (constraints.months == "01-12")
-    ]
+    hard = constraints[(constraints.use == "hard") & (constraints.population == "all_ages")
+                       & (constraints.country_code == "_T") & (constraints.region_code != "00")
+                       & (constraints.months == "01-12")]
     for row in hard.itertuples():
         pinned[(int(row.year), row.direction_code, row.region_code)] = int(row.value)
     return pinned
@@ -56,34 +52,23 @@ def weight_paths(seeds: Seeds, propensity: pd.DataFrame, cycles: pd.DataFrame) -
             raise InputError(f"priors/region_cycles.csv: no {direction} cycle for region {region}")
         cycle = cycle_of[(region, direction)]
         if not 0 <= float(cycle.amplitude) < 1 or float(cycle.period_years) <= 0:
-            raise InputError(
-                f"priors/region_cycles.csv: region {region} {direction}: amplitude must be in [0, 1) "
-                f"and period_years positive, got {cycle.amplitude} and {cycle.period_years}"
-            )
+            raise InputError(f"priors/region_cycles.csv: region {region} {direction}: amplitude must be in [0, 1) "
+                             f"and period_years positive, got {cycle.amplitude} and {cycle.period_years}")
         info = seeds.regions[seeds.regions.region_code == region].iloc[0]
         years = range(max(FIRST_YEAR, int(info.first_year)), min(LAST_YEAR, int(info.last_year)) + 1)
         rate = interpolate(group.set_index("year").propensity, years)
         paths[(region, direction)] = pd.Series(
             [seeds.residents(year, region) * rate.loc[year] * cycle_factor(cycle, year) for year in years],
-            index=list(years),
-        )
+            index=list(years))
     return paths
 
 
-def region_totals(
-    seeds: Seeds,
-    constraints: pd.DataFrame,
-    almaty_series: pd.DataFrame,
-    propensity: pd.DataFrame,
-    cycles: pd.DataFrame,
-    level_paths: pd.DataFrame,
-) -> pd.DataFrame:
+def region_totals(seeds: Seeds, constraints: pd.DataFrame, almaty_series: pd.DataFrame,
+                  propensity: pd.DataFrame, cycles: pd.DataFrame, level_paths: pd.DataFrame) -> pd.DataFrame:
     pinned = pinned_region_totals(constraints, almaty_series)
     paths = weight_paths(seeds, propensity, cycles)
-    levels = {
-        (r.region_code, r.direction_code, int(r.year)): (int(r.base_year), float(r.index))
-        for r in level_paths.itertuples()
-    }
+    levels = {(r.region_code, r.direction_code, int(r.year)): (int(r.base_year), float(r.index))
+              for r in level_paths.itertuples()}
     totals: dict[tuple[int, str, str], int] = {}
     for year in YEARS:
         for direction in DIRECTIONS:

@@ -41,9 +41,8 @@ def working_age_fractions(lower: float, upper: float) -> np.ndarray:
     return np.append(fractions, 0.0)
 
 
-def working_age_totals(
-    totals: pd.DataFrame, almaty_series: pd.DataFrame, national_wa: dict[tuple[int, str], int]
-) -> pd.DataFrame:
+def working_age_totals(totals: pd.DataFrame, almaty_series: pd.DataFrame,
+                       national_wa: dict[tuple[int, str], int]) -> pd.DataFrame:
     """Add a working-age column: Almaty from its prior path, other regions sharing the national target."""
     almaty = {(int(r.year), r.direction_code): int(r.working_age) for r in almaty_series.itertuples()}
     keyed = {}
@@ -62,9 +61,8 @@ def working_age_totals(
     return frame
 
 
-def sex_age_cells(
-    total: int, working_age: int, profiles: dict[str, np.ndarray], fractions: dict[str, np.ndarray]
-) -> dict[str, np.ndarray]:
+def sex_age_cells(total: int, working_age: int, profiles: dict[str, np.ndarray],
+                  fractions: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Integer counts by sex for ages 0..79 and 80+ with the given total and working-age total."""
     inside, half, outside = [], [], []  # (sex, index, weight)
     for sex in SEXES:
@@ -101,6 +99,5 @@ def build_sex_age(seeds: Seeds, frame: pd.DataFrame, profile: pd.DataFrame) -> d
             block = frame[(frame.year == year) & (frame.direction_code == direction)]
             for row in block.itertuples():
                 result[(year, direction, row.region_code)] = sex_age_cells(
-                    int(row.persons), int(row.working_age), direction_profiles, fractions
-                )
+                    int(row.persons), int(row.working_age), direction_profiles, fractions)
     return result

@@ -66,9 +66,8 @@ class Tables:
     def wa(self, direction: str, level: str = "_T", region: str = ALMATY) -> np.ndarray:
         """Working-age flows by year (education ``_T`` = all working-age migrants)."""
         frame = self.education_all
-        rows = frame[
-            (frame.region_code == region) & (frame.direction_code == direction) & (frame.education_code == level)
-        ]
+        rows = frame[(frame.region_code == region) & (frame.direction_code == direction)
+                     & (frame.education_code == level)]
         return rows.set_index("year").persons.reindex(YEARS).to_numpy(dtype=float)
 
     def _in_group(self, rows: pd.DataFrame, group: str) -> pd.Series:
@@ -224,24 +223,12 @@ def claim_values(t: Tables) -> dict[str, Callable[[], Any]]:
         "C57": lambda: [spec_arr["medical"][i[2001]], spec_arr["medical"][i[2001]] / spec_dep["medical"][i[2001]]],
         "C58": lambda: spec_dep["medical"][pre].sum() / spec_arr["medical"][pre].sum(),
         "C59": lambda: [spec_arr["_T"][post].sum() / spec_dep["_T"][post].sum(), spec_arr["_T"][post].sum()],
-        "C60": lambda: [
-            spec_share("arrival", s)
-            for s in (
-                "other",
-                "technical",
-                "economic",
-                "pedagogical",
-                "legal",
-                "medical",
-                "architecture_construction",
-                "agricultural",
-            )
-        ],
-        "C61": lambda: [
-            *(spec_share("departure", s) for s in ("other", "architecture_construction", "economic", "technical")),
-            spec_dep["agricultural"][post].sum(),
-            sum(spec_share("departure", s) for s in ("legal", "medical", "pedagogical")),
-        ],
+        "C60": lambda: [spec_share("arrival", s) for s in ("other", "technical", "economic", "pedagogical", "legal",
+                                                           "medical", "architecture_construction", "agricultural")],
+        "C61": lambda: [*(spec_share("departure", s) for s in ("other", "architecture_construction", "economic",
+                                                               "technical")),
+                        spec_dep["agricultural"][post].sum(),
+                        sum(spec_share("departure", s) for s in ("legal", "medical", "pedagogical"))],
         "C62": lambda: pooled(h_arr + sv_arr, arr, post),
         # The measure behind the abstract's three "increases" is not defined (CONFLICTS.md, C63).
         "C63": lambda: None,
@@ -265,9 +252,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def soft_target_report(
-    tables_dir: Path, conflicts_file: Path, claims_file: Path = DEFAULT_CLAIMS, seeds_dir: Path = SEEDS_DIR
-) -> pd.DataFrame:
+def soft_target_report(tables_dir: Path, conflicts_file: Path, claims_file: Path = DEFAULT_CLAIMS,
+                       seeds_dir: Path = SEEDS_DIR) -> pd.DataFrame:
     """One row per claim: computed value, the claim engine's status, and the report status.
 
     ``claim_status`` is :func:`analysis.claim_rules.classify`'s status; ``status`` is the same except that
@@ -286,18 +272,10 @@ def soft_target_report(
         holds = check.status == REPRODUCED
         conflict = claim_id in conflicts.index
         status = "documented_conflict" if conflict and not holds else check.status
-        rows.append(
-            {
-                "claim_id": claim_id,
-                "measure": claim["measure"],
-                "reported_value": claim["reported_value"],
-                "comparison": claim["comparison"],
-                "computed": check.computed_value,
-                "holds": holds,
-                "claim_status": check.status,
-                "status": status,
-                "explanation": check.explanation,
-                "conflict_decision": conflicts.decision.get(claim_id, "") if conflict else "",
-            }
-        )
+        rows.append({
+            "claim_id": claim_id, "measure": claim["measure"], "reported_value": claim["reported_value"],
+            "comparison": claim["comparison"], "computed": check.computed_value, "holds": holds,
+            "claim_status": check.status, "status": status, "explanation": check.explanation,
+            "conflict_decision": conflicts.decision.get(claim_id, "") if conflict else "",
+        })
     return pd.DataFrame(rows)

@@ -18,10 +18,8 @@ def by_country(cells: dict, countries: list[str]) -> list[list]:
     rows = []
     for (year, direction, region), values in in_order(cells):
         rows.append(row("by_country", year, region, direction, int(values.sum())))
-        rows.extend(
-            row("by_country", year, region, direction, v, country=c)
-            for c, v in zip(countries, values.tolist(), strict=True)
-        )
+        rows.extend(row("by_country", year, region, direction, v, country=c)
+                    for c, v in zip(countries, values.tolist(), strict=True))
     return rows
 
 
@@ -39,19 +37,8 @@ def by_sex_age(cells: dict) -> list[list]:
             rows.append(row("by_sex_age", year, region, direction, int(values.sum()), sex=sex))
             for index, value in enumerate(values.tolist()):
                 band, age_from, age_to = age_band(index)
-                rows.append(
-                    row(
-                        "by_sex_age",
-                        year,
-                        region,
-                        direction,
-                        value,
-                        sex=sex,
-                        band=band,
-                        age_from=age_from,
-                        age_to=age_to,
-                    )
-                )
+                rows.append(row("by_sex_age", year, region, direction, value, sex=sex, band=band,
+                                age_from=age_from, age_to=age_to))
     return rows
 
 
@@ -60,10 +47,8 @@ def _working_age_breakdown(table_code: str, cells: dict, dimension: str, members
     rows = []
     for (year, direction, region), values in in_order(cells):
         rows.append(row(table_code, year, region, direction, int(values.sum()), band="WA", age_from=""))
-        rows.extend(
-            row(table_code, year, region, direction, v, band="WA", age_from="", **{dimension: member})
-            for member, v in zip(members, values.tolist(), strict=True)
-        )
+        rows.extend(row(table_code, year, region, direction, v, band="WA", age_from="", **{dimension: member})
+                    for member, v in zip(members, values.tolist(), strict=True))
     return rows
 
 

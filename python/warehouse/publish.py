@@ -149,16 +149,14 @@ def build_lock(paths: Paths, wait: bool = True, timeout: float = -1) -> Iterator
             raise BuildFailed(
                 f"another build of {paths.published} is running ({holder}); not started (--no-wait)"
             ) from None
-        print(
-            f"Another build of {paths.published} is running ({holder}); waiting for it to finish…",
-            file=sys.stderr,
-            flush=True,
-        )
+        print(f"Another build of {paths.published} is running ({holder}); waiting for it to finish…",
+              file=sys.stderr, flush=True)
         try:
             lock.acquire(timeout=timeout)
         except Timeout:
             raise BuildFailed(
-                f"another build of {paths.published} was still running after {timeout:g} s ({holder}); not started"
+                f"another build of {paths.published} was still running after {timeout:g} s ({holder}); "
+                "not started"
             ) from None
     try:
         paths.build_owner.write_text(json.dumps({"pid": os.getpid(), "started": time.time()}))
@@ -193,16 +191,11 @@ def run_dbt_build(build: PrivateBuild, dbt_args: Sequence[str] = (), env: dict[s
     """Run `dbt build` into the private build; raise BuildFailed if any model or test fails."""
     dbt = Path(sys.executable).with_name("dbt")
     command = [
-        str(dbt),
-        "build",
-        "--project-dir",
-        str(REPO_ROOT / "dbt_project"),
-        "--profiles-dir",
-        str(REPO_ROOT),
-        "--target-path",
-        str(build.target),
-        "--log-path",
-        str(build.logs),
+        str(dbt), "build",
+        "--project-dir", str(REPO_ROOT / "dbt_project"),
+        "--profiles-dir", str(REPO_ROOT),
+        "--target-path", str(build.target),
+        "--log-path", str(build.logs),
         *dbt_args,
     ]
     run_env = {**os.environ, **(env or {}), "KZ_BUILD_PATH": str(build.database), "DO_NOT_TRACK": "1"}
@@ -242,12 +235,10 @@ def verify_build(build: PrivateBuild, expected: set[tuple[str, str]]) -> None:
     if not expected:
         raise BuildFailed("dbt built no models or seeds; refusing to publish an empty warehouse")
     with duckdb.connect(str(build.database), read_only=True) as connection:
-        present = set(
-            connection.execute(
-                "select schema_name, table_name from duckdb_tables() "
-                "union all select schema_name, view_name from duckdb_views() where not internal"
-            ).fetchall()
-        )
+        present = set(connection.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "union all select schema_name, view_name from duckdb_views() where not internal"
+        ).fetchall())
     missing = sorted(expected - present)
     if missing:
         names = ", ".join(f"{schema}.{name}" for schema, name in missing[:5])
@@ -305,17 +296,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=Path(os.environ.get("KZ_WAREHOUSE_PATH", DEFAULT_PUBLISHED_PATH)),
         help="where BI tools find the warehouse (default: $KZ_WAREHOUSE_PATH or warehouse/kz_migration.duckdb)",
     )
-    parser.add_argument(
-        "--no-wait",
-        action="store_true",
-        help="refuse to start while another build of the same warehouse runs, instead of waiting",
-    )
-    parser.add_argument(
-        "--wait-timeout",
-        type=float,
-        default=-1,
-        help="seconds to wait for another build before giving up (default: no limit)",
-    )
+    parser.add_argument("--no-wait", action="store_true",
+                        help="refuse to start while another build of the same warehouse runs, instead of waiting")
+    parser.add_argument("--wait-timeout", type=float, default=-1,
+                        help="seconds to wait for another build before giving up (default: no limit)")
     parser.add_argument("dbt_args", nargs="*", help="extra arguments for dbt build (after --)")
     args = parser.parse_args(argv)
     try:
@@ -326,9 +310,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except OSError as error:
-        print(
-            f"error: the build could not be written ({error}); the published warehouse was not changed", file=sys.stderr
-        )
+        print(f"error: the build could not be written ({error}); the published warehouse was not changed",
+              file=sys.stderr)
         return 1
     print(f"Published warehouse: {published}")
     return 0

@@ -70,7 +70,9 @@ def test_make_and_dbt_globs_read_through_the_link(tmp_path: Path) -> None:
     assert counted == (rows["by_country"],)
 
 
-def test_a_failure_before_the_switch_leaves_the_previous_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_before_the_switch_leaves_the_previous_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "tables"
     old_src, old_republic = downloads(tmp_path / "old", "old")
     ingest(old_src, out)

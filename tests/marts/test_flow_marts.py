@@ -36,12 +36,8 @@ def _working_age_from_raw(raw: pd.DataFrame) -> pd.DataFrame:
     rules = pd.read_csv(SEEDS / "working_age_rules.csv")
     rules = rules[rules.rule_set_code == "paper_2025"]
     ages = raw[
-        (raw.flow_code == "external")
-        & raw.sex_code.isin(["M", "F"])
-        & ~raw.age_band_code.isin(["_T", "WA"])
-        & (raw.country_code == "_T")
-        & (raw.education_code == "_T")
-        & (raw.specialty_code == "_T")
+        (raw.flow_code == "external") & raw.sex_code.isin(["M", "F"]) & ~raw.age_band_code.isin(["_T", "WA"])
+        & (raw.country_code == "_T") & (raw.education_code == "_T") & (raw.specialty_code == "_T")
         & (raw.settlement_code == "_T")
     ].merge(rules, on=["year", "sex_code"])
     band_end = ages.age_to.fillna(ages.age_from + 5)
@@ -100,8 +96,7 @@ def test_period_ratios_match_recomputation(built_warehouse: Path, mart: pd.DataF
         periods = connection.execute("select * from fct_period_flows").df()
     for row in periods[periods.region_code.isin(SAMPLE_REGIONS)].itertuples():
         years = mart[
-            (mart.region_code == row.region_code)
-            & (mart.age_scope_code == row.age_scope_code)
+            (mart.region_code == row.region_code) & (mart.age_scope_code == row.age_scope_code)
             & mart.year.between(row.start_year, row.end_year)
         ]
         assert row.arrivals == pytest.approx(years.arrivals.sum())

@@ -81,21 +81,14 @@ def periods() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def marts(built_warehouse: Path) -> dict[str, pd.DataFrame]:
     names = [
-        "fct_country_flows",
-        "fct_country_group_flows",
-        "fct_country_period_flows",
-        "fct_country_group_period_flows",
-        "fct_education_flows",
-        "fct_education_structure",
-        "fct_education_period_structure",
-        "fct_specialty_flows",
-        "fct_specialty_period_flows",
+        "fct_country_flows", "fct_country_group_flows", "fct_country_period_flows",
+        "fct_country_group_period_flows", "fct_education_flows", "fct_education_structure",
+        "fct_education_period_structure", "fct_specialty_flows", "fct_specialty_period_flows",
     ]
     regions = ", ".join(f"'{code}'" for code in SAMPLE_REGIONS)
     with duckdb.connect(str(built_warehouse), read_only=True) as connection:
-        return {
-            name: connection.execute(f"select * from {name} where region_code in ({regions})").df() for name in names
-        }
+        return {name: connection.execute(f"select * from {name} where region_code in ({regions})").df()
+                for name in names}
 
 
 def _in_periods(yearly: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
@@ -105,29 +98,24 @@ def _in_periods(yearly: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
 
 # --- countries -------------------------------------------------------------------------------------------
 
-
 @pytest.fixture(scope="module")
 def country_years(canonical: pd.DataFrame) -> pd.DataFrame:
     """Country rows (all ages) with the country's top-level group and Baltic membership in the year."""
     rows = canonical[
-        (canonical["table_code"] == "by_country")
-        & (canonical["age_band_code"] == "_T")
-        & (canonical["education_code"] == "_T")
-        & (canonical["specialty_code"] == "_T")
+        (canonical["table_code"] == "by_country") & (canonical["age_band_code"] == "_T")
+        & (canonical["education_code"] == "_T") & (canonical["specialty_code"] == "_T")
         & (canonical["country_code"] != "_T")
     ][["region_code", "year", "direction_code", "country_code", "persons"]]
     groups = pd.read_csv(SEEDS_DIR / "country_groups.csv")
     members = pd.read_csv(SEEDS_DIR / "country_group_memberships.csv")
     top_level = members[members["group_code"].isin(groups.loc[groups["is_top_level"], "group_code"])]
     with_group = rows.merge(top_level, on="country_code")
-    with_group = with_group[
-        (with_group["year"] >= with_group["valid_from_year"]) & (with_group["year"] <= with_group["valid_to_year"])
-    ]
+    with_group = with_group[(with_group["year"] >= with_group["valid_from_year"])
+                            & (with_group["year"] <= with_group["valid_to_year"])]
     assert len(with_group) == len(rows), "a country has no single top-level group in some year"
     baltic = set(members.loc[members["group_code"] == "BALTIC", "country_code"])
-    with_group = with_group.assign(
-        is_baltic=with_group["country_code"].isin(baltic), is_aggregate=with_group["country_code"].str.startswith("_")
-    )
+    with_group = with_group.assign(is_baltic=with_group["country_code"].isin(baltic),
+                                   is_aggregate=with_group["country_code"].str.startswith("_"))
     return with_group.drop(columns=["valid_from_year", "valid_to_year"])
 
 
@@ -149,28 +137,10 @@ def _country_shares(frame: pd.DataFrame, time_column: str) -> pd.DataFrame:
 def test_country_flows_match_the_country_table(marts: dict[str, pd.DataFrame], country_years: pd.DataFrame) -> None:
     expected = _country_shares(country_years, "year").rename(columns={"rank": "rank_in_year"})
     keys = ["region_code", "year", "direction_code", "country_code"]
-    _compare(
-        marts["fct_country_flows"],
-        expected[
-            [
-                *keys,
-                "group_code",
-                "persons",
-                "share_of_all_pct",
-                "share_of_group_pct",
-                "share_of_non_cis_pct",
-                "rank_in_year",
-            ]
-        ],
-        keys,
-        {
-            "persons": 0,
-            "share_of_all_pct": SHARE_TOLERANCE,
-            "share_of_group_pct": SHARE_TOLERANCE,
-            "share_of_non_cis_pct": SHARE_TOLERANCE,
-            "rank_in_year": 0,
-        },
-    )
+    _compare(marts["fct_country_flows"], expected[[*keys, "group_code", "persons", "share_of_all_pct",
+                                                   "share_of_group_pct", "share_of_non_cis_pct", "rank_in_year"]],
+             keys, {"persons": 0, "share_of_all_pct": SHARE_TOLERANCE, "share_of_group_pct": SHARE_TOLERANCE,
+                    "share_of_non_cis_pct": SHARE_TOLERANCE, "rank_in_year": 0})
     mart = marts["fct_country_flows"].merge(expected, on=keys, suffixes=("", "_expected"))
     assert (mart["group_code"] == mart["group_code_expected"]).all()
     assert (mart["is_baltic"] == mart["is_baltic_expected"]).all()
@@ -179,17 +149,10 @@ def test_country_flows_match_the_country_table(marts: dict[str, pd.DataFrame], c
 def _group_years(country_years: pd.DataFrame) -> pd.DataFrame:
     scope = ["region_code", "year", "direction_code"]
     top = country_years.groupby([*scope, "group_code"], as_index=False)["persons"].sum()
-    baltic = (
-        country_years[country_years["is_baltic"]]
-        .groupby(scope, as_index=False)["persons"]
-        .sum()
-        .assign(group_code="BALTIC")
-    )
-    grid = (
-        country_years[scope]
-        .drop_duplicates()
-        .merge(pd.DataFrame({"group_code": ["CIS", "OTHER", "BALTIC", "NOT_STATED"]}), how="cross")
-    )
+    baltic = (country_years[country_years["is_baltic"]].groupby(scope, as_index=False)["persons"].sum()
+              .assign(group_code="BALTIC"))
+    grid = country_years[scope].drop_duplicates().merge(
+        pd.DataFrame({"group_code": ["CIS", "OTHER", "BALTIC", "NOT_STATED"]}), how="cross")
     return grid.merge(pd.concat([top, baltic]), on=[*scope, "group_code"], how="left").fillna({"persons": 0})
 
 
@@ -199,12 +162,10 @@ def _group_shares(groups: pd.DataFrame, time_column: str) -> pd.DataFrame:
     out = groups.merge(wide, on=scope)
     all_persons = out["CIS"] + out["OTHER"] + out["NOT_STATED"]
     out["share_of_all_pct"] = _share(out["persons"], all_persons)
-    out["share_of_parent_group_pct"] = np.where(
-        out["group_code"] == "BALTIC", _share(out["persons"], out["OTHER"]), np.nan
-    )
-    out["share_of_non_cis_pct"] = np.where(
-        out["group_code"] != "CIS", _share(out["persons"], out["OTHER"] + out["NOT_STATED"]), np.nan
-    )
+    out["share_of_parent_group_pct"] = np.where(out["group_code"] == "BALTIC",
+                                                _share(out["persons"], out["OTHER"]), np.nan)
+    out["share_of_non_cis_pct"] = np.where(out["group_code"] != "CIS",
+                                           _share(out["persons"], out["OTHER"] + out["NOT_STATED"]), np.nan)
     return out
 
 
@@ -213,17 +174,10 @@ def test_country_group_flows_count_baltic_inside_other(
 ) -> None:
     expected = _group_shares(_group_years(country_years), "year")
     keys = ["region_code", "year", "direction_code", "group_code"]
-    _compare(
-        marts["fct_country_group_flows"],
-        expected[[*keys, "persons", "share_of_all_pct", "share_of_parent_group_pct", "share_of_non_cis_pct"]],
-        keys,
-        {
-            "persons": 0,
-            "share_of_all_pct": SHARE_TOLERANCE,
-            "share_of_parent_group_pct": SHARE_TOLERANCE,
-            "share_of_non_cis_pct": SHARE_TOLERANCE,
-        },
-    )
+    _compare(marts["fct_country_group_flows"], expected[[*keys, "persons", "share_of_all_pct",
+                                                         "share_of_parent_group_pct", "share_of_non_cis_pct"]],
+             keys, {"persons": 0, "share_of_all_pct": SHARE_TOLERANCE,
+                    "share_of_parent_group_pct": SHARE_TOLERANCE, "share_of_non_cis_pct": SHARE_TOLERANCE})
 
 
 def test_country_period_flows_distinguish_share_of_sums_from_average_share(
@@ -233,32 +187,18 @@ def test_country_period_flows_distinguish_share_of_sums_from_average_share(
     in_periods = _in_periods(yearly, periods)
     keys = ["region_code", "period_code", "direction_code", "country_code"]
     sums = in_periods.groupby(keys, as_index=False).agg(
-        persons=("persons", "sum"),
-        group_code=("group_code", "last"),
-        is_aggregate=("is_aggregate", "first"),
+        persons=("persons", "sum"), group_code=("group_code", "last"), is_aggregate=("is_aggregate", "first"),
         avg_of_yearly_share_of_all_pct=("share_of_all_pct", "mean"),
-        avg_of_yearly_share_of_group_pct=("share_of_group_pct", "mean"),
-    )
+        avg_of_yearly_share_of_group_pct=("share_of_group_pct", "mean"))
     years = in_periods.groupby(["region_code", "period_code"])["year"].nunique().rename("years_covered")
     expected = _country_shares(sums, "period_code").rename(columns={"rank": "rank_in_period"})
     expected = expected.merge(years.reset_index(), on=["region_code", "period_code"])
     expected["avg_yearly_persons"] = expected["persons"] / expected["years_covered"]
-    _compare(
-        marts["fct_country_period_flows"],
-        expected,
-        keys,
-        {
-            "persons": 0,
-            "years_covered": 0,
-            "avg_yearly_persons": 0.01,
-            "share_of_all_pct": SHARE_TOLERANCE,
-            "avg_of_yearly_share_of_all_pct": SHARE_TOLERANCE,
-            "share_of_group_pct": SHARE_TOLERANCE,
-            "avg_of_yearly_share_of_group_pct": SHARE_TOLERANCE,
-            "share_of_non_cis_pct": SHARE_TOLERANCE,
-            "rank_in_period": 0,
-        },
-    )
+    _compare(marts["fct_country_period_flows"], expected, keys, {
+        "persons": 0, "years_covered": 0, "avg_yearly_persons": 0.01, "share_of_all_pct": SHARE_TOLERANCE,
+        "avg_of_yearly_share_of_all_pct": SHARE_TOLERANCE, "share_of_group_pct": SHARE_TOLERANCE,
+        "avg_of_yearly_share_of_group_pct": SHARE_TOLERANCE, "share_of_non_cis_pct": SHARE_TOLERANCE,
+        "rank_in_period": 0})
 
 
 def test_country_group_period_flows(
@@ -266,41 +206,23 @@ def test_country_group_period_flows(
 ) -> None:
     yearly = _group_shares(_group_years(country_years), "year")
     keys = ["region_code", "period_code", "direction_code", "group_code"]
-    sums = (
-        _in_periods(yearly, periods)
-        .groupby(keys, as_index=False)
-        .agg(persons=("persons", "sum"), avg_of_yearly_share_of_parent_group_pct=("share_of_parent_group_pct", "mean"))
-    )
+    sums = _in_periods(yearly, periods).groupby(keys, as_index=False).agg(
+        persons=("persons", "sum"), avg_of_yearly_share_of_parent_group_pct=("share_of_parent_group_pct", "mean"))
     expected = _group_shares(sums, "period_code")
-    _compare(
-        marts["fct_country_group_period_flows"],
-        expected,
-        keys,
-        {
-            "persons": 0,
-            "share_of_all_pct": SHARE_TOLERANCE,
-            "share_of_parent_group_pct": SHARE_TOLERANCE,
-            "avg_of_yearly_share_of_parent_group_pct": SHARE_TOLERANCE,
-            "share_of_non_cis_pct": SHARE_TOLERANCE,
-        },
-    )
+    _compare(marts["fct_country_group_period_flows"], expected, keys, {
+        "persons": 0, "share_of_all_pct": SHARE_TOLERANCE, "share_of_parent_group_pct": SHARE_TOLERANCE,
+        "avg_of_yearly_share_of_parent_group_pct": SHARE_TOLERANCE, "share_of_non_cis_pct": SHARE_TOLERANCE})
 
 
 # --- education -------------------------------------------------------------------------------------------
 
-
 @pytest.fixture(scope="module")
 def education_years(canonical: pd.DataFrame) -> pd.DataFrame:
     """Working-age counts per region and year: totals and the two specialist levels, by direction."""
-    rows = canonical[
-        (canonical["table_code"] == "by_education")
-        & (canonical["age_band_code"] == "WA")
-        & (canonical["country_code"] == "_T")
-        & (canonical["specialty_code"] == "_T")
-    ]
-    wide = rows.pivot_table(
-        index=["region_code", "year"], columns=["education_code", "direction_code"], values="persons", aggfunc="sum"
-    )
+    rows = canonical[(canonical["table_code"] == "by_education") & (canonical["age_band_code"] == "WA")
+                     & (canonical["country_code"] == "_T") & (canonical["specialty_code"] == "_T")]
+    wide = rows.pivot_table(index=["region_code", "year"], columns=["education_code", "direction_code"],
+                            values="persons", aggfunc="sum")
     names = {"_T": "working_age", "higher": "higher", "secondary_vocational": "secondary_vocational"}
     out = pd.DataFrame(index=wide.index)
     for code, name in names.items():
@@ -317,9 +239,8 @@ def _education_measures(frame: pd.DataFrame) -> pd.DataFrame:
         out[f"{level}_share_of_arrivals_pct"] = arrivals_share
         out[f"{level}_share_of_departures_pct"] = departures_share
         out[f"{level}_departure_to_arrival_share_ratio"] = departures_share / arrivals_share.where(arrivals_share > 0)
-        out[f"{level}_arrivals_per_departure"] = out[f"{level}_arrivals"] / out[f"{level}_departures"].where(
-            out[f"{level}_departures"] > 0
-        )
+        out[f"{level}_arrivals_per_departure"] = (
+            out[f"{level}_arrivals"] / out[f"{level}_departures"].where(out[f"{level}_departures"] > 0))
     return out
 
 
@@ -329,31 +250,18 @@ def test_education_flows_shares_of_working_age(marts: dict[str, pd.DataFrame], c
     totals = rows[rows["education_code"] == "_T"][[*keys, "persons"]].rename(columns={"persons": "total"})
     levels = rows[rows["education_code"] != "_T"].merge(totals, on=keys)
     levels["share_of_working_age_pct"] = _share(levels["persons"], levels["total"])
-    _compare(
-        marts["fct_education_flows"],
-        levels,
-        [*keys, "education_code"],
-        {"persons": 0, "share_of_working_age_pct": SHARE_TOLERANCE},
-    )
+    _compare(marts["fct_education_flows"], levels, [*keys, "education_code"],
+             {"persons": 0, "share_of_working_age_pct": SHARE_TOLERANCE})
 
 
 def test_education_structure_yearly(marts: dict[str, pd.DataFrame], education_years: pd.DataFrame) -> None:
     expected = _education_measures(education_years)
-    _compare(
-        marts["fct_education_structure"],
-        expected,
-        ["region_code", "year"],
-        {
-            "higher_arrivals": 0,
-            "higher_departures": 0,
-            "secondary_vocational_departures": 0,
-            "higher_share_of_arrivals_pct": SHARE_TOLERANCE,
-            "higher_share_of_departures_pct": SHARE_TOLERANCE,
-            "higher_departure_to_arrival_share_ratio": RATIO_TOLERANCE,
-            "secondary_vocational_share_of_arrivals_pct": SHARE_TOLERANCE,
-            "secondary_vocational_arrivals_per_departure": RATIO_TOLERANCE,
-        },
-    )
+    _compare(marts["fct_education_structure"], expected, ["region_code", "year"], {
+        "higher_arrivals": 0, "higher_departures": 0, "secondary_vocational_departures": 0,
+        "higher_share_of_arrivals_pct": SHARE_TOLERANCE, "higher_share_of_departures_pct": SHARE_TOLERANCE,
+        "higher_departure_to_arrival_share_ratio": RATIO_TOLERANCE,
+        "secondary_vocational_share_of_arrivals_pct": SHARE_TOLERANCE,
+        "secondary_vocational_arrivals_per_departure": RATIO_TOLERANCE})
 
 
 def test_education_period_structure_ratio_of_sums_and_average_of_ratios(
@@ -365,42 +273,26 @@ def test_education_period_structure_ratio_of_sums_and_average_of_ratios(
     sums = in_periods.groupby(["region_code", "period_code"])[counts].sum()
     averages = in_periods.groupby(["region_code", "period_code"]).agg(
         avg_of_yearly_higher_departure_to_arrival_share_ratio=("higher_departure_to_arrival_share_ratio", "mean"),
-        avg_of_yearly_secondary_vocational_arrivals_per_departure=(
-            "secondary_vocational_arrivals_per_departure",
-            "mean",
-        ),
-    )
+        avg_of_yearly_secondary_vocational_arrivals_per_departure=("secondary_vocational_arrivals_per_departure",
+                                                                "mean"))
     expected = _education_measures(sums.join(averages).reset_index())
-    _compare(
-        marts["fct_education_period_structure"],
-        expected,
-        ["region_code", "period_code"],
-        {
-            "higher_arrivals": 0,
-            "working_age_departures": 0,
-            "higher_share_of_departures_pct": SHARE_TOLERANCE,
-            "higher_departure_to_arrival_share_ratio": RATIO_TOLERANCE,
-            "avg_of_yearly_higher_departure_to_arrival_share_ratio": RATIO_TOLERANCE,
-            "avg_of_yearly_secondary_vocational_arrivals_per_departure": RATIO_TOLERANCE,
-        },
-    )
+    _compare(marts["fct_education_period_structure"], expected, ["region_code", "period_code"], {
+        "higher_arrivals": 0, "working_age_departures": 0,
+        "higher_share_of_departures_pct": SHARE_TOLERANCE,
+        "higher_departure_to_arrival_share_ratio": RATIO_TOLERANCE,
+        "avg_of_yearly_higher_departure_to_arrival_share_ratio": RATIO_TOLERANCE,
+        "avg_of_yearly_secondary_vocational_arrivals_per_departure": RATIO_TOLERANCE})
 
 
 # --- specialties -----------------------------------------------------------------------------------------
 
-
 @pytest.fixture(scope="module")
 def specialty_years(canonical: pd.DataFrame) -> pd.DataFrame:
-    rows = canonical[
-        (canonical["table_code"] == "by_specialty")
-        & (canonical["age_band_code"] == "WA")
-        & (canonical["country_code"] == "_T")
-        & (canonical["education_code"] == "_T")
-        & (canonical["specialty_code"] != "_T")
-    ]
-    wide = rows.pivot_table(
-        index=["region_code", "year", "specialty_code"], columns="direction_code", values="persons", aggfunc="sum"
-    )
+    rows = canonical[(canonical["table_code"] == "by_specialty") & (canonical["age_band_code"] == "WA")
+                     & (canonical["country_code"] == "_T") & (canonical["education_code"] == "_T")
+                     & (canonical["specialty_code"] != "_T")]
+    wide = rows.pivot_table(index=["region_code", "year", "specialty_code"], columns="direction_code",
+                            values="persons", aggfunc="sum")
     return wide.rename(columns={"arrival": "arrivals", "departure": "departures"}).reset_index()
 
 
@@ -416,19 +308,9 @@ def _specialty_measures(frame: pd.DataFrame, time_column: str) -> pd.DataFrame:
 
 def test_specialty_flows(marts: dict[str, pd.DataFrame], specialty_years: pd.DataFrame) -> None:
     expected = _specialty_measures(specialty_years, "year")
-    _compare(
-        marts["fct_specialty_flows"],
-        expected,
-        ["region_code", "year", "specialty_code"],
-        {
-            "arrivals": 0,
-            "departures": 0,
-            "net_migration": 0,
-            "share_of_arrivals_pct": SHARE_TOLERANCE,
-            "share_of_departures_pct": SHARE_TOLERANCE,
-            "arrivals_per_departure": RATIO_TOLERANCE,
-        },
-    )
+    _compare(marts["fct_specialty_flows"], expected, ["region_code", "year", "specialty_code"], {
+        "arrivals": 0, "departures": 0, "net_migration": 0, "share_of_arrivals_pct": SHARE_TOLERANCE,
+        "share_of_departures_pct": SHARE_TOLERANCE, "arrivals_per_departure": RATIO_TOLERANCE})
 
 
 def test_specialty_period_flows(
@@ -436,28 +318,13 @@ def test_specialty_period_flows(
 ) -> None:
     yearly = _specialty_measures(specialty_years, "year")
     keys = ["region_code", "period_code", "specialty_code"]
-    sums = (
-        _in_periods(yearly, periods)
-        .groupby(keys, as_index=False)
-        .agg(
-            arrivals=("arrivals", "sum"),
-            departures=("departures", "sum"),
-            avg_of_yearly_arrivals_per_departure=("arrivals_per_departure", "mean"),
-            avg_of_yearly_share_of_departures_pct=("share_of_departures_pct", "mean"),
-        )
-    )
+    sums = _in_periods(yearly, periods).groupby(keys, as_index=False).agg(
+        arrivals=("arrivals", "sum"), departures=("departures", "sum"),
+        avg_of_yearly_arrivals_per_departure=("arrivals_per_departure", "mean"),
+        avg_of_yearly_share_of_departures_pct=("share_of_departures_pct", "mean"))
     expected = _specialty_measures(sums, "period_code")
-    _compare(
-        marts["fct_specialty_period_flows"],
-        expected,
-        keys,
-        {
-            "arrivals": 0,
-            "departures": 0,
-            "share_of_arrivals_pct": SHARE_TOLERANCE,
-            "share_of_departures_pct": SHARE_TOLERANCE,
-            "arrivals_per_departure": RATIO_TOLERANCE,
-            "avg_of_yearly_arrivals_per_departure": RATIO_TOLERANCE,
-            "avg_of_yearly_share_of_departures_pct": SHARE_TOLERANCE,
-        },
-    )
+    _compare(marts["fct_specialty_period_flows"], expected, keys, {
+        "arrivals": 0, "departures": 0, "share_of_arrivals_pct": SHARE_TOLERANCE,
+        "share_of_departures_pct": SHARE_TOLERANCE, "arrivals_per_departure": RATIO_TOLERANCE,
+        "avg_of_yearly_arrivals_per_departure": RATIO_TOLERANCE,
+        "avg_of_yearly_share_of_departures_pct": SHARE_TOLERANCE})

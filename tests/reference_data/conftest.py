@@ -13,27 +13,15 @@ REPO = Path(__file__).resolve().parents[2]
 TABLES_DIR = REPO / "data" / "reference" / "tables"
 SEEDS_DIR = REPO / "dbt_project" / "seeds"
 TABLE_CODES = ("by_country", "by_sex_age", "by_education", "by_specialty")
-KEY = [
-    "table_code",
-    "year",
-    "region_code",
-    "flow_code",
-    "direction_code",
-    "country_code",
-    "sex_code",
-    "settlement_code",
-    "age_band_code",
-    "age_from",
-    "age_to",
-    "education_code",
-    "specialty_code",
-]
+KEY = ["table_code", "year", "region_code", "flow_code", "direction_code", "country_code", "sex_code",
+       "settlement_code", "age_band_code", "age_from", "age_to", "education_code", "specialty_code"]
 
 
 @pytest.fixture(scope="session")
 def tables() -> dict[str, pd.DataFrame]:
     text = {"region_code": str, "age_from": str, "age_to": str}
-    return {code: pd.read_csv(table_file(TABLES_DIR, code), dtype=text, keep_default_na=False) for code in TABLE_CODES}
+    return {code: pd.read_csv(table_file(TABLES_DIR, code), dtype=text, keep_default_na=False)
+            for code in TABLE_CODES}
 
 
 @pytest.fixture(scope="session")

@@ -88,16 +88,11 @@ def test_sex_and_age_cells_add_up(tables):
     assert (singles.age_to.astype(int) == singles.age_from.astype(int) + 1).all()
     assert (singles.age_band_code == "Y" + singles.age_from.astype(str)).all()
     by_age = cells.groupby(["year", "region_code", "direction_code", "sex_code"]).persons.sum()
-    sex_totals = (
-        frame[frame.age_band_code == "_T"].set_index(["year", "region_code", "direction_code", "sex_code"]).persons
-    )
+    sex_totals = frame[frame.age_band_code == "_T"].set_index(["year", "region_code", "direction_code",
+                                                                 "sex_code"]).persons
     pd.testing.assert_series_equal(by_age.sort_index(), sex_totals.sort_index(), check_names=False)
-    wide = frame.pivot_table(
-        index=["year", "region_code", "direction_code", "age_band_code"],
-        columns="sex_code",
-        values="persons",
-        aggfunc="sum",
-    )
+    wide = frame.pivot_table(index=["year", "region_code", "direction_code", "age_band_code"], columns="sex_code",
+                             values="persons", aggfunc="sum")
     assert (wide["M"] + wide["F"] == wide["_T"]).all()
 
 
@@ -158,10 +153,8 @@ def constraint_cell(tables, c) -> int:
             mask = frame.country_code == c.country_code
     mask &= (frame.year == c.year) & (frame.region_code == c.region_code)
     if c.direction_code == "net":
-        return int(
-            frame[mask & (frame.direction_code == "arrival")].persons.sum()
-            - frame[mask & (frame.direction_code == "departure")].persons.sum()
-        )
+        return int(frame[mask & (frame.direction_code == "arrival")].persons.sum()
+                   - frame[mask & (frame.direction_code == "departure")].persons.sum())
     return int(frame[mask & (frame.direction_code == c.direction_code)].persons.sum())
 
 
@@ -170,17 +163,14 @@ def test_published_figures_hold():
     constraints = pd.read_csv(REPO / "data" / "reference" / "constraints.csv", dtype=str, keep_default_na=False)
     constraints["year"] = constraints.year.astype(int)
     constraints["value"] = constraints.value.astype(int)
-    tables = {
-        code: pd.read_csv(table_file(REPO / "data" / "reference" / "tables", code), dtype={"region_code": str})
-        for code in TABLE_CODES
-    }
+    tables = {code: pd.read_csv(table_file(REPO / "data" / "reference" / "tables", code), dtype={"region_code": str})
+              for code in TABLE_CODES}
     failures = []
     for c in constraints[constraints.use.isin(["hard", "lower_bound", "signed_part_year"])].itertuples():
         value = constraint_cell(tables, c)
         slack = 50 if c.comparison.startswith("rounded_100") else 0
-        ok = {"hard": value == c.value, "lower_bound": value >= c.value - slack, "signed_part_year": value <= c.value}[
-            c.use
-        ]
+        ok = {"hard": value == c.value, "lower_bound": value >= c.value - slack,
+              "signed_part_year": value <= c.value}[c.use]
         if not ok:
             failures.append((c.constraint_id, c.value, value))
     assert failures == []
@@ -199,7 +189,6 @@ def test_provenance_marks_exactly_the_published_cells(tables):
     republic = republic[republic.region_code == "00"]
     assert republic.provenance.str.startswith("published:taldau_").all()
     almaty_2023 = totals(tables["by_country"])
-    cell = almaty_2023[
-        (almaty_2023.region_code == "75") & (almaty_2023.year == 2023) & (almaty_2023.direction_code == "arrival")
-    ]
+    cell = almaty_2023[(almaty_2023.region_code == "75") & (almaty_2023.year == 2023)
+                       & (almaty_2023.direction_code == "arrival")]
     assert cell.persons.tolist() == [6409] and cell.provenance.tolist() == ["published:azattyq_ruhy_2024"]

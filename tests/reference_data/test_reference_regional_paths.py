@@ -76,7 +76,7 @@ def test_no_two_regions_keep_a_constant_ratio(region_totals):
     for direction, left, right, x, y, years in pairs(region_totals):
         ratio = x / np.maximum(y, 1)
         for start in range(len(ratio) - RATIO_WINDOW + 1):
-            window = ratio[start : start + RATIO_WINDOW]
+            window = ratio[start:start + RATIO_WINDOW]
             consecutive = years[start + RATIO_WINDOW - 1] - years[start] == RATIO_WINDOW - 1
             if consecutive and np.all(np.abs(window / window[0] - 1) < RATIO_FLAT):
                 flat.append((direction, left, right, int(years[start]), round(float(window[0]), 4)))
@@ -91,8 +91,7 @@ def test_successors_continue_the_series_like_the_republic(region_totals, republi
     combined = wide.loc[year, after].sum() / wide.loc[year - 1, before]
     national = republic[(direction, year)] / republic[(direction, year - 1)]
     assert abs(combined / national - 1) <= GROWTH_TOLERANCE, (
-        f"{before}->{'+'.join(after)} {direction} {year}: x{combined:.3f} against the Republic's x{national:.3f}"
-    )
+        f"{before}->{'+'.join(after)} {direction} {year}: x{combined:.3f} against the Republic's x{national:.3f}")
 
 
 @pytest.mark.parametrize(("year", "before", "after"), BOUNDARY_CHANGES)
@@ -104,5 +103,4 @@ def test_flows_split_roughly_as_the_population(region_totals, population, year, 
     gaps = (flows / flows.sum() - residents / residents.sum()).abs()
     assert (gaps <= SHARE_TOLERANCE).all(), (
         f"{direction} {year}: flow shares {(flows / flows.sum()).round(3).to_dict()} against population shares "
-        f"{(residents / residents.sum()).round(3).to_dict()}"
-    )
+        f"{(residents / residents.sum()).round(3).to_dict()}")

@@ -21,14 +21,10 @@ def test_every_claim_has_the_same_status_from_the_csvs_and_from_the_warehouse(bu
     from_marts = replicate(load_marts(built_warehouse), load_claims(), data_is_reconstruction=True)
     from_marts = from_marts.set_index("claim_id")
     assert list(from_csv.index) == list(from_marts.index) == [f"C{i:02d}" for i in range(1, 65)]
-    both = pd.DataFrame(
-        {
-            "soft_targets": from_csv["claim_status"],
-            "replication": from_marts["status"],
-            "csv_explanation": from_csv["explanation"],
-            "mart_explanation": from_marts["explanation"],
-        }
-    )
+    both = pd.DataFrame({
+        "soft_targets": from_csv["claim_status"], "replication": from_marts["status"],
+        "csv_explanation": from_csv["explanation"], "mart_explanation": from_marts["explanation"],
+    })
     differing = both[both.soft_targets != both.replication]
     assert differing.empty, differing.to_string()
     # The check has teeth: the bundled data reproduce most claims but not all.
