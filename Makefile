@@ -22,7 +22,7 @@ REFERENCE_DIR := data/reference/tables
 export KZ_COUNTS_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv),$(OFFICIAL_DIR),$(REFERENCE_DIR))
 export KZ_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/kz_migration.duckdb
 
-.PHONY: build test venv warehouse analysis dbt-test pytest lint ingest reference lock docs clean
+.PHONY: build test venv warehouse analysis FORCE dbt-test pytest lint ingest reference lock docs docs-serve mf clean
 
 venv: $(STAMP)
 
@@ -40,11 +40,38 @@ build: warehouse analysis
 	@echo "Warehouse published at $(KZ_WAREHOUSE_PATH)"
 
 # DBT_ARGS passes options to dbt build, e.g. DBT_ARGS="--vars '{working_age_rule_set: statutory}'".
-warehouse: venv
+export DBT_ARGS
+# What a published warehouse is built from: every dbt file, the claims, the count tables, and the Python the
+# dbt Python models import. A warehouse newer than all of them (and built with the same settings) is current.
+WAREHOUSE_INPUTS := $(shell find dbt_project -type f -not -path 'dbt_project/target/*' -not -path 'dbt_project/logs/*' \
+  -not -path '*/__pycache__/*' 2>/dev/null) $(shell find data/claims $(KZ_COUNTS_DIR) -type f 2>/dev/null) \
+  profiles.yml python/analysis/claim_rules.py python/analysis/did.py
+# The settings beside the files (counts folder, dbt arguments); rewritten only when they change, so that
+# its modification time says when they last changed.
+WAREHOUSE_SETTINGS := $(KZ_WAREHOUSE_PATH).settings
+
+$(WAREHOUSE_SETTINGS): FORCE
+	@mkdir -p "$(@D)" && printf '%s\n' "KZ_COUNTS_DIR=$$KZ_COUNTS_DIR" "DBT_ARGS=$$DBT_ARGS" > "$@.new" && \
+	  if cmp -s "$@.new" "$@"; then rm "$@.new"; else mv "$@.new" "$@"; fi
+
+## warehouse: build every mart (fct_claim_replication included) and publish them in one atomic swap
+warehouse: venv $(WAREHOUSE_SETTINGS)
 	$(BIN)/python -m warehouse.publish -- $(DBT_ARGS)
 
-analysis: warehouse
+# The published file as a target: rebuilt only when an input or a setting is newer than it.
+$(KZ_WAREHOUSE_PATH): $(STAMP) $(WAREHOUSE_INPUTS) $(WAREHOUSE_SETTINGS)
+	$(BIN)/python -m warehouse.publish -- $(DBT_ARGS)
+
+## analysis: the report from the published warehouse, rebuilt first only when it is not current
+analysis: venv $(KZ_WAREHOUSE_PATH)
 	$(BIN)/python -m analysis report
+
+FORCE:
+
+# mf reads <current directory>/target/semantic_manifest.json: $(call mf_in,DIR,TARGET) makes DIR a project root
+# whose target is TARGET (where dbt wrote it), then runs the rest of the line there in a subshell.
+mf_in = (mkdir -p $(1)/mf && ln -sf $(CURDIR)/dbt_project/dbt_project.yml $(1)/mf/dbt_project.yml && \
+	ln -sfn $(2) $(1)/mf/target && cd $(1)/mf &&
 
 ## test: ruff, dbt build against throwaway databases (both working-age rule sets), then pytest
 test: venv lint dbt-test pytest
@@ -53,6 +80,7 @@ test: venv lint dbt-test pytest
 dbt-test: venv
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	  KZ_BUILD_PATH=$$tmp/test.duckdb $(BIN)/dbt build --project-dir dbt_project --target-path $$tmp/target --log-path $$tmp/logs && \
+	  $(call mf_in,$$tmp,$$tmp/target) KZ_BUILD_PATH=$$tmp/test.duckdb $(CURDIR)/$(BIN)/mf validate-configs --skip-dw) && \
 	  KZ_BUILD_PATH=$$tmp/statutory.duckdb $(BIN)/dbt build --project-dir dbt_project --target-path $$tmp/target --log-path $$tmp/logs \
 	    --vars '{working_age_rule_set: statutory}'
 
@@ -71,8 +99,28 @@ ingest: venv
 reference: venv
 	$(BIN)/python -m reference_data
 
-docs: venv
-	$(BIN)/dbt docs generate --project-dir dbt_project
+# The docs and the semantic layer read the published warehouse through the profile target `published`, which
+# attaches it READ_ONLY (BI readers keep their connections); the warehouse is rebuilt first only if it is not current.
+DOCS_DIR := $(CURDIR)/dbt_project/target/docs
+DOCS_PORT ?= 8080
+SEMANTIC_DIR := $(CURDIR)/dbt_project/target/semantic
+
+## docs: dbt docs with the real catalog (types, comments, row counts) of the published warehouse
+docs: venv $(KZ_WAREHOUSE_PATH)
+	DBT_TARGET=published $(BIN)/dbt docs generate --project-dir dbt_project --target-path $(DOCS_DIR) \
+	  --log-path $(DOCS_DIR)/logs --static
+	@echo "Docs: $(DOCS_DIR)/static_index.html (one file), or make docs-serve"
+
+## docs-serve: serve the docs on http://127.0.0.1:$(DOCS_PORT) (DOCS_PORT=… to change)
+docs-serve: docs
+	$(BIN)/dbt docs serve --project-dir dbt_project --target-path $(DOCS_DIR) --host 127.0.0.1 --port $(DOCS_PORT) \
+	  --no-browser
+
+## mf ARGS="query --saved-query almaty_working_age_balance_by_regime": MetricFlow on the published warehouse
+mf: venv $(KZ_WAREHOUSE_PATH)
+	@DBT_TARGET=published $(BIN)/dbt parse --quiet --project-dir dbt_project --target-path $(SEMANTIC_DIR)/target \
+	  --log-path $(SEMANTIC_DIR)/logs
+	@$(call mf_in,$(SEMANTIC_DIR),$(SEMANTIC_DIR)/target) DBT_TARGET=published $(CURDIR)/$(BIN)/mf $(ARGS))
 
 ## lock: re-resolve requirements.in into requirements.lock
 lock:

@@ -35,6 +35,7 @@ ANALYSIS_MARTS = (
     "fct_education_flows",
     "fct_education_structure",
     "fct_specialty_flows",
+    "fct_claim_replication",
     # Written by the reconstruction ensemble (CONTRACTS.md); absent until it exists.
     "fct_reconstruction_ensemble_estimates",
     "fct_reconstruction_ensemble_claims",

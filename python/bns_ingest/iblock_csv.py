@@ -11,7 +11,8 @@ from pathlib import Path
 
 from bns_ingest.cells import ALL_AGES, TOTAL, Cell, Location
 from bns_ingest.context import IngestContext
-from bns_ingest.tables import TABLE_DIMENSIONS, match_title, normalise_label
+from bns_ingest.tables import TABLE_DIMENSIONS, TableSpec, match_title, normalise_label
+from bns_ingest.textfile import TextFileError, read_text
 
 SETTLEMENTS = {"всего": TOTAL, "городская местность": "urban", "сельская местность": "rural"}
 _DAT = re.compile(r"^\s*(\d{4})\s*год\s*$")
@@ -29,28 +30,56 @@ def _column_roles(header: list[str]) -> dict[str, int]:
     return roles
 
 
-def looks_like_iblock(head: str) -> bool:
+# The export is tab-separated; saved again from Excel in a Russian locale it is `;`-separated, elsewhere
+# `,`-separated. The header row tells which: the separator that splits out NAM and VAL.
+DELIMITERS = ("\t", ";", ",")
+
+
+def iblock_delimiter(head: str) -> str | None:
+    """The field separator of an iblock export whose first line is `head`'s, or None if it is not one."""
     first_line = head.lstrip("\ufeff").splitlines()[0] if head.strip() else ""
-    fields = [f.strip().strip('"') for f in first_line.split("\t")]
-    return "NAM" in fields and "VAL" in fields
+    for delimiter in DELIMITERS:
+        fields = [f.strip().strip('"').strip() for f in first_line.split(delimiter)]
+        if "NAM" in fields and "VAL" in fields:
+            return delimiter
+    return None
+
+
+def _records(text: str, delimiter: str, file: str, ctx: IngestContext) -> list[list[str]] | None:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
+    try:
+        return list(reader)
+    except csv.Error as error:  # a field past the csv module's limit, a NUL byte, an unclosed quote
+        ctx.problem(Location(file, "", reader.line_num, "", ""), f"not a readable CSV row: {error}")
+        return None
 
 
 def parse_iblock(path: Path, ctx: IngestContext, source_id: str, file: str = "") -> list[Cell]:
     """`file` names the export in problems (default: its file name)."""
     file = file or path.name
-    text = path.read_text(encoding="utf-8-sig")
-    records = list(csv.reader(io.StringIO(text), delimiter="\t", quotechar='"'))
-    if not records:
+    try:
+        text = read_text(path)
+    except TextFileError as error:
+        ctx.problem_in_file(file, str(error))
+        return []
+    delimiter = iblock_delimiter(text.text) or "\t"
+    records = _records(text.text, delimiter, file, ctx)
+    if records is None:
+        return []
+    if not any(any(field.strip() for field in record) for record in records):
         ctx.problem_in_file(file, "empty file")
         return []
     header = records[0]
     roles = _column_roles(header)
     missing = [role for role in REQUIRED if role not in roles]
     if missing:
-        ctx.problem_in_file(file, f"iblock export lacks column(s) {', '.join(missing)}")
+        ctx.problem_in_file(file, f"iblock export lacks column(s) {', '.join(missing)}{text.note()}")
+        return []
+    if not any(any(field.strip() for field in record) for record in records[1:]):
+        ctx.problem_in_file(file, "no figures: the export has its header row and no data rows")
         return []
     cells: list[Cell] = []
-    specs: dict[str, object] = {}
+    specs: dict[str, TableSpec | None] = {}
     for number, record in enumerate(records[1:], start=2):
         if not any(field.strip() for field in record):
             continue
@@ -72,7 +101,7 @@ def _parse_record(
     record: list[str],
     header: list[str],
     roles: dict[str, int],
-    specs: dict[str, object],
+    specs: dict[str, TableSpec | None],
     ctx: IngestContext,
     source_id: str,
 ) -> Cell | None:
@@ -106,10 +135,11 @@ def _parse_record(
         return None
     settlement = TOTAL
     if "СПТМ" in roles:
-        settlement = SETTLEMENTS.get(normalise_label(record[roles["СПТМ"]]))
-        if settlement is None:
+        named_settlement = SETTLEMENTS.get(normalise_label(record[roles["СПТМ"]]))
+        if named_settlement is None:
             ctx.problem(at("СПТМ"), "settlement type not recognised")
             return None
+        settlement = named_settlement
         if settlement != TOTAL and "settlement" not in TABLE_DIMENSIONS[table_code]:
             ctx.problem(at("СПТМ"), f"table {table_code} is not broken down by settlement")
             return None

@@ -12,10 +12,10 @@ national_seed_not_superseded as (
     select national_seed.*
     from national_seed
     anti join counts_folder
-        on counts_folder.table_code = national_seed.table_code
-        and counts_folder.year = national_seed.year
-        and counts_folder.region_code = national_seed.region_code
-        and counts_folder.direction_code = national_seed.direction_code
+        on national_seed.table_code = counts_folder.table_code
+        and national_seed.year = counts_folder.year
+        and national_seed.region_code = counts_folder.region_code
+        and national_seed.direction_code = counts_folder.direction_code
 ),
 
 unioned as (
