@@ -281,6 +281,30 @@ def appendix_table(results: list[DesignResult]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+HEADLINE_METHODS = ("placebo_space", "conformal", "synthetic_control")
+
+
+def headline_size_verdict(path: Path = MONTE_CARLO_CSV) -> str:
+    """One sentence from the Monte Carlo file: do the headline tests hold their size, in which designs?"""
+    if not Path(path).is_file():
+        return "The Monte Carlo output is missing, so the headline tests' size is not measured here."
+    wide = wide_table(pd.read_csv(path))
+    parts = []
+    for method in HEADLINE_METHODS:
+        rows = wide[wide["method"] == method]
+        failing = rows[~rows["holds_size"]]
+        label = METHODS[method].split(",")[0].split(" (")[0]
+        if failing.empty:
+            parts.append(f"{label} holds its size in every design measured")
+        else:
+            where = "; ".join(
+                f"{int(r.controls)} controls, treated SD ×{r.treated_sd_x:g}, level {r.alpha:g}: {r.size:.3f}"
+                for r in failing.itertuples()
+            )
+            parts.append(f"{label} over-rejects where {where}")
+    return "Measured size of the headline tests: " + "; ".join(parts) + "."
+
+
 def monte_carlo_table(path: Path = MONTE_CARLO_CSV) -> pd.DataFrame | None:
     """The committed Monte Carlo output as the report shows it (None when the file is absent)."""
     if not Path(path).is_file():
@@ -327,8 +351,9 @@ def causal_headline_html(results: list[DesignResult], spreads: dict[tuple[str, s
             "<a href='#appendix'>appendix</a>.</p>",
             table(frame, text_columns=frame.columns, css_class="headline"),
             "<p class='note'>* the set of effects not rejected is not an interval; its hull is shown. "
-            "“min” = smallest attainable p. Details, per-year effects and the size of each test under the "
-            "null (Monte Carlo) are in <a href='#causal'>the causal section</a>.</p>",
+            "“min” = smallest attainable p. Placebo in space and the synthetic control assume Almaty is no "
+            f"noisier than its controls. {headline_size_verdict()} Details, per-year effects and the "
+            "Monte Carlo are in <a href='#method-note'>the method note</a>.</p>",
         ]
     )
 
@@ -387,6 +412,7 @@ def method_note_html(table: TableRenderer, path: Path = MONTE_CARLO_CSV) -> str:
     if mc is None:
         parts.append('<p class="missing">No Monte Carlo output: run <code>bench/bench_inference_mc.py</code>.</p>')
     else:
+        parts.append(f"<p><strong>{headline_size_verdict(path)}</strong></p>")
         parts.append(table(mc, text_columns=("method", "size (± MC SE)", "holds size")))
     return "\n".join(parts)
 

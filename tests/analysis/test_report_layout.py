@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.causal_report import ensemble_spread, headline_table
 from analysis.figures import _other_country_shares
 from analysis.replication import load_claims
 from analysis.report import CALIBRATED_STATUS_SUFFIX, analyse, displayed_replication, render_html
@@ -101,22 +102,24 @@ def test_headline_leads_with_design_based_inference_and_the_invalid_intervals_co
     assert "not valid with one treated unit" in page[appendix : appendix + 300]
 
 
-def test_headline_reads_the_reconstruction_ensemble_when_it_exists():
-    tables = marts_with_territories()
-    tables["fct_reconstruction_ensemble_estimates"] = pd.DataFrame(
-        {
-            "member_id": [0, 1, 2],
-            "design_code": ["paper"] * 3,
-            "outcome_code": ["net_working_age"] * 3,
-            "estimator_code": ["did"] * 3,
-            "estimate": [3000.0, 1000.0, 2000.0],
-            "p_value": [None] * 3,
-        }
-    )
-    content = analyse(tables, load_claims(), "test.duckdb", with_figures=False)
-    page = render_html(content)
-    assert "1,000 / 2,000 / 3,000 (3 members)" in page
-    assert page.count("no ensemble") == 3  # the other design × outcome rows
+def test_headline_reads_the_reconstruction_ensemble_when_it_exists(content):
+    tables = {
+        "fct_reconstruction_ensemble_estimates": pd.DataFrame(
+            {
+                "member_id": [0, 1, 2],
+                "design_code": ["paper"] * 3,
+                "outcome_code": ["net_working_age"] * 3,
+                "estimator_code": ["did"] * 3,
+                "estimate": [3000.0, 1000.0, 2000.0],
+                "p_value": [None] * 3,
+            }
+        )
+    }
+    headline = headline_table(content.causal, ensemble_spread(tables))
+    spread = headline["reconstruction spread (min / median / max)"].tolist()
+    # Rows: paper persons, paper per 1,000, all-regions persons, all-regions per 1,000.
+    assert spread == ["1,000 / 2,000 / 3,000 (3 members)", "no ensemble", "no ensemble", "no ensemble"]
+    assert ensemble_spread({}) == {}
 
 
 def test_calibration_is_disclosed_in_the_banner_and_on_every_status(content):
