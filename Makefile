@@ -13,6 +13,8 @@ export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DBT_PROFILES_DIR := $(CURDIR)
 export PYTHONPATH := $(CURDIR)/python
+# Small least-squares problems run 10-30x slower on OpenBLAS's thread pool than on one thread (analysis/__init__.py).
+export OPENBLAS_NUM_THREADS ?= 1
 
 # Two layers of counts: official downloads (make ingest) laid cell by cell over the bundled reconstruction.
 # With nothing ingested the official layer is a header-only file (DuckDB's reader needs one file to match).
