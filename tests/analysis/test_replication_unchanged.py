@@ -2,13 +2,18 @@
 
 * Claim by claim, the value the dbt models compute (``intermediate.int_claim_values`` of the session's
   warehouse) equals the value the independent pandas oracle (:mod:`.claim_oracle`) computes from the marts.
-* Every claim's computed value, status and explanation in ``fct_claim_replication`` equal those of
-  ``baseline/replication_before_sql.csv`` (``report/replication.csv`` of the pandas replication, captured
-  before the change), except the named fix: C64 is no longer reproduced, as its parallel trends are rejected.
+* Before and after on the same marts: the replication as it was (the pandas claim functions, now the oracle,
+  classified by :func:`analysis.claim_rules.classify_all`) and ``fct_claim_replication`` give every claim the
+  same computed value, status and explanation, except the named fix: C64 is no longer reproduced, as its
+  parallel trends are rejected.
+* On the data it was captured on (``baseline/tables.sha256``), ``fct_claim_replication`` equals
+  ``baseline/replication_before_sql.csv``, ``report/replication.csv`` as the pandas replication wrote it
+  before the change (same exception).
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from pathlib import Path
 from typing import Any
@@ -17,12 +22,15 @@ import duckdb
 import pandas as pd
 import pytest
 
-from analysis.claim_rules import Computed, values_from_rows
+from analysis.claim_rules import Computed, classify_all, values_from_rows
 from analysis.marts import load_marts
+from analysis.replication import load_claims
+from tests.conftest import default_counts_dir
 
 from .claim_oracle import compute_all
 
 BASELINE = Path(__file__).resolve().parent / "baseline" / "replication_before_sql.csv"
+BASELINE_TABLES = BASELINE.with_name("tables.sha256")
 # The one claim whose outcome changes on purpose (issue 10 item 6): a causal claim is reproduced only when the
 # design's assumptions are not rejected.
 CHANGED_ON_PURPOSE = {"C64": {"status": "not_reproduced"}}
@@ -77,24 +85,51 @@ def test_sql_values_equal_the_pandas_oracle_claim_by_claim(built_warehouse: Path
     assert len(oracle) == 64 and sum(v is not None for v in sql.values()) == 63  # C63 has no definition
 
 
-def test_every_value_and_status_is_unchanged_but_the_named_fix(replication: pd.DataFrame):
-    before = pd.read_csv(BASELINE, dtype=str, keep_default_na=False).set_index("claim_id")
-    after = replication.set_index("claim_id")
+def _differences(before: pd.DataFrame, after: pd.DataFrame) -> list[tuple[str, str, str, str]]:
+    """(claim, column, before, after) wherever the two differ beyond the named fix."""
     assert list(after.index) == list(before.index)
     differences = []
     for claim_id in before.index:
         for column in ("computed_value", "status", "explanation"):
-            old, new = before.at[claim_id, column], after.at[claim_id, column]
-            expected = CHANGED_ON_PURPOSE.get(claim_id, {}).get(column, old)
             if column == "explanation" and claim_id in CHANGED_ON_PURPOSE:
-                continue  # the new explanation says why; checked below
-            if new != expected:
+                continue  # the new explanation says why; checked by _assert_c64_says_why
+            old, new = before.at[claim_id, column], after.at[claim_id, column]
+            if new != CHANGED_ON_PURPOSE.get(claim_id, {}).get(column, old):
                 differences.append((claim_id, column, old, new))
-    assert not differences, differences
-    # The fix says why: the sign is still positive, the pre-trend test rejects parallel trends.
-    explanation = after.at["C64", "explanation"]
+    return differences
+
+
+def _assert_c64_says_why(before: pd.DataFrame, after: pd.DataFrame) -> None:
+    # The sign is still positive, and the pre-trend test rejects parallel trends.
     assert after.at["C64", "computed_value"] == before.at["C64", "computed_value"]
+    explanation = after.at["C64", "explanation"]
     assert "is positive" in explanation and "parallel trends rejected" in explanation
+
+
+def test_before_and_after_on_the_same_marts_every_value_and_status_is_unchanged_but_the_fix(
+    built_warehouse: Path, replication: pd.DataFrame
+):
+    claims = load_claims()
+    before = classify_all(claims, compute_all(load_marts(built_warehouse))).set_index("claim_id")
+    after = replication.set_index("claim_id")
+    assert not (differences := _differences(before, after)), differences
+    assert before.at["C64", "status"] == "reproduced"  # the old reading, on the sign alone
+    _assert_c64_says_why(before, after)
+
+
+def _fingerprint(folder: Path) -> str:
+    return "".join(
+        f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n" for path in sorted(folder.glob("*.csv.gz"))
+    )
+
+
+def test_the_replication_captured_before_the_sql_is_reproduced_on_its_data(replication: pd.DataFrame):
+    if _fingerprint(default_counts_dir()) != BASELINE_TABLES.read_text(encoding="utf-8"):
+        pytest.skip("the count tables differ from those the baseline was captured on (baseline/tables.sha256)")
+    before = pd.read_csv(BASELINE, dtype=str, keep_default_na=False).set_index("claim_id")
+    after = replication.set_index("claim_id")
+    assert not (differences := _differences(before, after)), differences
+    _assert_c64_says_why(before, after)
 
 
 def test_statuses_on_the_reconstruction_cannot_be_taken_for_evidence(replication: pd.DataFrame):

@@ -144,6 +144,7 @@ def claim_values(t: Tables) -> dict[str, Callable[[], Any]]:
 
     def largest_other(direction: str) -> tuple[str, float]:
         rows = t.country_rows(direction)
+        rows = rows[rows.year.isin(YEARS)]  # the paper's 2000-2023, whatever later years the tables hold
         rows = rows[~t._in_group(rows, "CIS") & ~rows.country_code.isin(NOT_COUNTRIES)]
         sums = rows.groupby("country_code").persons.sum().sort_values(ascending=False)
         return t.names[str(sums.index[0])], float(sums.iloc[0])
