@@ -216,11 +216,11 @@ def expected_relations(target: Path) -> set[tuple[str, str]]:
         manifest = json.loads((target / "manifest.json").read_text())
     except (OSError, ValueError) as error:
         raise BuildFailed(f"cannot read dbt's results in {target}: {error}") from None
-    # Saved queries (the semantic layer) are "no-op" in a build; everything else must have passed.
+    # Saved queries (the semantic layer) and exposures are "no-op" in a build; everything else must have passed.
     failed = [
         r["unique_id"] for r in results["results"]
         if r["status"] not in ("success", "pass", "warn")
-        and not (r["unique_id"].startswith("saved_query.") and r["status"] == "no-op")
+        and not (r["unique_id"].startswith(("saved_query.", "exposure.")) and r["status"] == "no-op")
     ]
     if failed:
         raise BuildFailed(f"dbt reported {len(failed)} node(s) not passed: {', '.join(sorted(failed)[:5])}")
