@@ -195,7 +195,7 @@ def run_all(tables: Mapping[str, pd.DataFrame]) -> list[DesignResult]:
 
     A design whose mart is missing is returned with the reason in ``problems["panel"]``.
     """
-    results = []
+    results: list[DesignResult] = []
     for design in DESIGNS:
         try:
             panel = design_input(tables, design)

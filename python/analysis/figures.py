@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import matplotlib
 
@@ -335,7 +336,7 @@ def _render(name: str, title: str, draw: Callable[[], Figure]) -> RenderedFigure
 
 
 def render_paper_figures(tables: Tables) -> list[RenderedFigure]:
-    return [_render(name, title, lambda draw=draw: draw(tables)) for name, title, draw in PAPER_FIGURES]
+    return [_render(name, title, partial(draw, tables)) for name, title, draw in PAPER_FIGURES]
 
 
 def render_causal_figures(results: list[DesignResult]) -> list[RenderedFigure]:
@@ -345,26 +346,26 @@ def render_causal_figures(results: list[DesignResult]) -> list[RenderedFigure]:
         suffix = f"{result.design}_{'per_1000' if 'per_1000' in result.outcome else 'persons'}"
         label = f"{result.design.replace('_', ' ')}, {result.unit}"
         rendered.append(
-            _render(f"event_study_{suffix}", f"Event study ({label})", lambda r=result: figure_event_study(r))
+            _render(f"event_study_{suffix}", f"Event study ({label})", partial(figure_event_study, result))
         )
         if result.design == "all_regions":
             rendered.append(
                 _render(
-                    f"placebo_space_{suffix}", f"Placebo in space ({label})", lambda r=result: figure_placebo_space(r)
+                    f"placebo_space_{suffix}", f"Placebo in space ({label})", partial(figure_placebo_space, result)
                 )
             )
             rendered.append(
                 _render(
                     f"synthetic_control_{suffix}",
                     f"Synthetic control ({label})",
-                    lambda r=result: figure_synthetic_control(r),
+                    partial(figure_synthetic_control, result),
                 )
             )
             rendered.append(
                 _render(
                     f"synthetic_control_demeaned_{suffix}",
                     f"Demeaned synthetic control ({label})",
-                    lambda r=result: figure_synthetic_control(r, demeaned=True),
+                    partial(figure_synthetic_control, result, demeaned=True),
                 )
             )
     return rendered

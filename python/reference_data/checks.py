@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from reference_data.frames import each_row
+
 TOLERANCE = {"exact": 0, "at_least": 0, "at_most": 0, "rounded_100": 50, "rounded_1000": 500,
              "rounded_100_at_least": 50,
              "within_100": 100}
@@ -37,7 +39,7 @@ def check_constraints(tables: dict[str, pd.DataFrame], constraints: pd.DataFrame
     rows = []
     applicable = constraints[constraints.use.isin(["hard", "lower_bound", "check", "target", "signed_part_year"])
                              & ~constraints.country_code.str.startswith("group:")]
-    for c in applicable.itertuples():
+    for c in each_row(applicable):
         tolerance = TOLERANCE[c.comparison]
         if c.use == "signed_part_year":
             value = cell_value(tables, c, "arrival") - cell_value(tables, c, "departure")
@@ -47,7 +49,7 @@ def check_constraints(tables: dict[str, pd.DataFrame], constraints: pd.DataFrame
             holds = value >= c.value - tolerance if c.use == "lower_bound" else abs(value - c.value) <= tolerance
         rows.append((c.constraint_id, c.use, c.value, value, holds))
     groups = constraints[(constraints.use == "hard") & constraints.country_code.str.startswith("group:")]
-    for c in groups.itertuples():
+    for c in each_row(groups):
         frame = tables["by_country"]
         mask = ((frame.year == c.year) & (frame.region_code == c.region_code)
                 & (frame.direction_code == c.direction_code) & (frame.country_code != "_T"))

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from reference_data.education import split_rest
+from reference_data.frames import each_group, each_row
 from reference_data.inputs import ALMATY, InputError, interpolate
 from reference_data.integerise import controlled_round, ipf
 from reference_data.regional_totals import YEARS
@@ -21,7 +22,7 @@ REST_OF_GROUP = {"_REST_CIS": "CIS", "_REST_OTHER": "OTHER"}
 
 def national_weights(prior: pd.DataFrame, countries: list[str]) -> dict[tuple[str, str], pd.Series]:
     weights = {}
-    for (direction, country), group in prior.groupby(["direction_code", "country_code"], sort=True):
+    for (direction, country), group in each_group(prior, ["direction_code", "country_code"]):
         weights[(direction, country)] = interpolate(group.set_index("year").weight, YEARS)
     for direction in ("arrival", "departure"):
         missing = [c for c in countries if (direction, c) not in weights]
@@ -89,7 +90,7 @@ def rest_column_targets(rest_total: int, almaty: np.ndarray, countries: list[str
 def affinity_matrix(regions: list[str], direction: str, countries: list[str], groups: dict[str, str],
                     affinity: pd.DataFrame) -> np.ndarray:
     rows = affinity[affinity.direction_code == direction]
-    factors = {(r.region_code, r.key): float(r.factor) for r in rows.itertuples()}
+    factors = {(r.region_code, r.key): float(r.factor) for r in each_row(rows)}
     return np.array([[factors.get((region, country), factors.get((region, groups.get(country, "")), 1.0))
                       for country in countries] for region in regions])
 
@@ -100,7 +101,7 @@ def build_countries(frame: pd.DataFrame, countries: list[str], groups: dict[str,
     """(year, direction, region) -> counts for ``countries`` (the order of the seed, totals excluded)."""
     weights = national_weights(weight_prior, countries)
     result = {}
-    for (year, direction), group in frame.groupby(["year", "direction_code"], sort=True):
+    for (year, direction), group in each_group(frame, ["year", "direction_code"]):
         year_weights = {c: float(weights[(direction, c)].loc[year]) for c in countries}
         almaty_total = int(group[group.region_code == ALMATY].persons.iloc[0])
         prior = almaty_prior[(almaty_prior.year == year) & (almaty_prior.direction_code == direction)]

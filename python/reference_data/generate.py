@@ -9,6 +9,7 @@ import pandas as pd
 from reference_data import countries, education, regional_totals, sex_age, tables
 from reference_data.canonical import COLUMNS, write_table
 from reference_data.checks import check_constraints
+from reference_data.frames import each_group, each_row
 from reference_data.inputs import (
     ALMATY,
     InputError,
@@ -38,7 +39,7 @@ def almaty_series_with_pins(paths: Paths, constraints: pd.DataFrame) -> tuple[pd
     pins = {}
     working_age = constraints[(constraints.use == "hard") & (constraints.region_code == ALMATY)
                               & (constraints.population == "working_age")]
-    for c in working_age.itertuples():
+    for c in each_row(working_age):
         if c.education_code == "_T":
             series.loc[(series.year == c.year) & (series.direction_code == c.direction_code), "working_age"] = c.value
         else:
@@ -52,15 +53,15 @@ def national_targets(paths: Paths, seeds: Seeds, constraints: pd.DataFrame) -> d
                         ("year", "share"))
     working = shares[shares.measure == "working_age"]
     targets = {}
-    for direction, group in working.groupby("direction_code"):
+    for direction, group in each_group(working, "direction_code"):
         path = interpolate(group.set_index("year").share, YEARS)
         for year in YEARS:
             targets[(year, direction, "working_age")] = round(seeds.national_total(year, direction) * path.loc[year])
     overrides = load_prior(paths, "national_targets.csv", ["year", "direction_code", "measure", "value", "basis"],
                            ("year", "value"))
-    for o in overrides.itertuples():
+    for o in each_row(overrides):
         targets[(int(o.year), o.direction_code, o.measure)] = int(o.value)
-    for c in constraints[(constraints.use == "target") & (constraints.population == "specialists")].itertuples():
+    for c in each_row(constraints[(constraints.use == "target") & (constraints.population == "specialists")]):
         targets[(c.year, c.direction_code, "specialists")] = c.value
     return targets
 
@@ -100,14 +101,14 @@ def build(paths: Paths) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
                                   education.SPECIALTIES),
         education.anchored_shares(specialty_prior[specialty_prior.scope == "rest"], "specialty_code",
                                   education.SPECIALTIES),
-        {(int(p.year), p.direction_code, p.specialty_code): int(p.persons) for p in pins.itertuples()},
+        {(int(p.year), p.direction_code, p.specialty_code): int(p.persons) for p in each_row(pins)},
     )
     country_codes = [c for c in seeds.countries if c != "_T"]
     hard_countries = constraints[(constraints.use == "hard") & (constraints.population == "all_ages")
                                  & (constraints.country_code != "_T")]
     national_pins: dict = {}
     almaty_pins: dict = {}
-    for c in hard_countries.itertuples():
+    for c in each_row(hard_countries):
         if c.region_code == "00":
             national_pins.setdefault((c.year, c.direction_code), {})[c.country_code] = c.value
         elif c.region_code == ALMATY:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 
+from reference_data.frames import each_row
 from reference_data.inputs import REPUBLIC, InputError, Seeds
 
 NATIONAL_SOURCES = {"arrival": "taldau_2929752", "departure": "taldau_2929753"}
@@ -18,8 +21,9 @@ def _mark(frame: pd.DataFrame, mask: pd.Series, value: int, source_id: str, labe
     hits = frame.index[mask]
     if len(hits) != 1:
         raise InputError(f"{label}: expected one cell, found {len(hits)}")
-    if int(frame.at[hits[0], "persons"]) != value:
-        raise InputError(f"{label}: table holds {frame.at[hits[0], 'persons']} but the published figure is {value}")
+    held = cast(int, frame.at[hits[0], "persons"])
+    if int(held) != value:
+        raise InputError(f"{label}: table holds {held} but the published figure is {value}")
     frame.loc[hits, "source_id"] = source_id
     frame.loc[hits, "provenance"] = f"published:{source_id}"
 
@@ -28,14 +32,14 @@ def mark_published(tables: dict[str, pd.DataFrame], seeds: Seeds, constraints: p
     """Set source_id/provenance in place; fail if a cell claimed as published does not hold the figure."""
     for table in ("by_country", "by_sex_age"):
         frame = tables[table]
-        for national in seeds.national[seeds.national.year.between(2000, 2023)].itertuples():
+        for national in each_row(seeds.national[seeds.national.year.between(2000, 2023)]):
             mask = (_all_total(frame) & (frame.region_code == REPUBLIC) & (frame.year == national.year)
                     & (frame.direction_code == national.direction_code))
             _mark(frame, mask, int(national.persons), NATIONAL_SOURCES[national.direction_code],
                   f"{table} national {national.year} {national.direction_code}")
     exact = constraints[(constraints.use == "hard") & (constraints.months == "01-12")
                         & ~constraints.country_code.str.startswith("group:")]
-    for c in exact.itertuples():
+    for c in each_row(exact):
         if c.population == "all_ages":
             targets = ["by_country"] + (["by_sex_age"] if c.country_code == "_T" else [])
         elif c.population == "working_age":

@@ -20,6 +20,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from reference_data.frames import each_group, each_row
 from reference_data.inputs import ALMATY, DIRECTIONS, FIRST_YEAR, LAST_YEAR, InputError, Seeds, interpolate
 from reference_data.integerise import largest_remainder
 
@@ -28,11 +29,11 @@ YEARS = range(FIRST_YEAR, LAST_YEAR + 1)
 
 def pinned_region_totals(constraints: pd.DataFrame, almaty_series: pd.DataFrame) -> dict[tuple[int, str, str], int]:
     """(year, direction, region) -> persons fixed before the rest is shared out."""
-    pinned = {(int(r.year), r.direction_code, ALMATY): int(r.all_ages) for r in almaty_series.itertuples()}
+    pinned = {(int(r.year), r.direction_code, ALMATY): int(r.all_ages) for r in each_row(almaty_series)}
     hard = constraints[(constraints.use == "hard") & (constraints.population == "all_ages")
                        & (constraints.country_code == "_T") & (constraints.region_code != "00")
                        & (constraints.months == "01-12")]
-    for row in hard.itertuples():
+    for row in each_row(hard):
         pinned[(int(row.year), row.direction_code, row.region_code)] = int(row.value)
     return pinned
 
@@ -45,9 +46,9 @@ def cycle_factor(cycle, year: int) -> float:
 
 def weight_paths(seeds: Seeds, propensity: pd.DataFrame, cycles: pd.DataFrame) -> dict[tuple[str, str], pd.Series]:
     """(region, direction) -> prior weight (residents x propensity x cycle) for every year the region exists."""
-    cycle_of = {(c.region_code, c.direction_code): c for c in cycles.itertuples()}
+    cycle_of = {(c.region_code, c.direction_code): c for c in each_row(cycles)}
     paths = {}
-    for (region, direction), group in propensity.groupby(["region_code", "direction_code"], sort=True):
+    for (region, direction), group in each_group(propensity, ["region_code", "direction_code"]):
         if (region, direction) not in cycle_of:
             raise InputError(f"priors/region_cycles.csv: no {direction} cycle for region {region}")
         cycle = cycle_of[(region, direction)]
@@ -68,7 +69,7 @@ def region_totals(seeds: Seeds, constraints: pd.DataFrame, almaty_series: pd.Dat
     pinned = pinned_region_totals(constraints, almaty_series)
     paths = weight_paths(seeds, propensity, cycles)
     levels = {(r.region_code, r.direction_code, int(r.year)): (int(r.base_year), float(r.index))
-              for r in level_paths.itertuples()}
+              for r in each_row(level_paths)}
     totals: dict[tuple[int, str, str], int] = {}
     for year in YEARS:
         for direction in DIRECTIONS:
