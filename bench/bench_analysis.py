@@ -1,15 +1,14 @@
 """Time the whole analysis and report against the published warehouse; print seconds per step.
 
-Usage: PYTHONPATH=python python bench/bench_analysis.py [--warehouse PATH] [--out DIR] [--publish]
+Usage: PYTHONPATH=python python bench/bench_analysis.py [--warehouse PATH] [--out DIR]
 
-Target: the whole run under 30 s on the development machine. By default the replication mart is not
-published (the benchmark should not change the warehouse); --publish times that step too, on a copy.
+Target: the whole run under 30 s on the development machine. The replication mart is built by dbt with the
+warehouse; the analysis only reads it.
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from analysis.causal import run_all
 from analysis.figures import render_causal_figures, render_paper_figures
 from analysis.marts import default_warehouse_path, is_reconstruction, load_marts
 from analysis.paper_correlations import paper_correlations
-from analysis.replication import contradiction_pairs, load_claims, publish_replication_mart, replicate
+from analysis.replication import contradiction_pairs, load_claims, replicate
 from analysis.report import ReportContent, almaty_flow_table, data_provenance, write_report
 
 TARGET_SECONDS = 30.0
@@ -37,7 +36,6 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse", type=Path, default=default_warehouse_path())
     parser.add_argument("--out", type=Path, default=None, help="report folder (default: a temporary folder)")
-    parser.add_argument("--publish", action="store_true", help="also time publishing the mart (into a copy)")
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="bench_report_"))
 
@@ -67,12 +65,6 @@ def main() -> int:
         causal_figures=causal_figures,
     )
     timed("write report (HTML, CSV, PNG)", timings, lambda: write_report(content, out))
-    if args.publish:
-        copy = Path(tempfile.mkdtemp(prefix="bench_wh_")) / args.warehouse.name
-        shutil.copyfile(args.warehouse, copy)
-        timed(
-            "publish fct_claim_replication (copy + swap)", timings, lambda: publish_replication_mart(replication, copy)
-        )
 
     width = max(len(label) for label, _ in timings)
     for label, seconds in timings:

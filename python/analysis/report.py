@@ -213,22 +213,28 @@ def _rule_set_note(content: ReportContent) -> str:
 
 
 def _banner(content: ReportContent) -> str:
-    modeled = int(content.provenance["modeled_cells"].sum()) if not content.provenance.empty else 0
-    total = modeled + (int(content.provenance["published_cells"].sum()) if not content.provenance.empty else 0)
+    provenance = content.provenance
+    modeled = int(provenance["modeled_cells"].sum()) if not provenance.empty else 0
+    total = modeled + (int(provenance["published_cells"].sum()) if not provenance.empty else 0)
+    official = int(provenance["official_cells"].sum()) if "official_cells" in provenance else 0
+    shares = (
+        f"{official:,} of {total:,} migration cells ({official / total:.1%}) are official BNS downloads "
+        f"(<code>make ingest</code>), {total - official - modeled:,} ({(total - official - modeled) / total:.1%}) "
+        f"bundled published figures and {modeled:,} ({modeled / total:.1%}) reconstructed (<code>modeled</code>)"
+        if total
+        else ""
+    )
     if content.reconstruction:
-        detail = (
-            f"{modeled:,} of {total:,} migration cells are reconstructed (<code>modeled</code>)"
-            if total
-            else "the warehouse does not say where its figures come from (no <code>dim_data_sources</code>)"
-        )
+        detail = shares or "the warehouse does not say where its figures come from (no <code>dim_data_sources</code>)"
         return (
             '<div class="banner"><strong>Bundled reconstruction, not official data.</strong> '
-            f"The regional tables behind this report are the project's calibrated reconstruction: {detail}. "
+            f"The regional tables behind this report are, where no official download covers them, the project's "
+            f"calibrated reconstruction: {detail}. "
             "It matches every published figure it was calibrated to, but reproducing a claim on it is not "
             "evidence from official statistics. Load official BNS downloads with <code>make ingest</code> and "
             "rebuild.</div>"
         )
-    return '<div class="official">Every migration figure in this warehouse is a published BNS figure.</div>'
+    return f'<div class="official">Every migration figure in this warehouse is a published BNS figure: {shares}.</div>'
 
 
 PAPER_DESIGN_NOTE = (
