@@ -60,7 +60,8 @@ def render() -> str:
         for number in _CLAIM_CTE.findall((MODELS_DIR / f"{model}.sql").read_text(encoding="utf-8")):
             claim_id = f"C{number}"
             link = f"../dbt_project/models/marts/replication/{model}.sql"
-            lines.append(f"| {claim_id} | {claims.loc[claim_id, 'measure']} | [`{model}`]({link}) |")
+            measure = str(claims.loc[claim_id, "measure"])
+            lines.append(f"| {claim_id} | {measure} | [`{model}`]({link}) |")
     for topic, title in TOPICS.items():
         model = f"int_claim_values__{topic}"
         lines += ["", f"#### {title}: `{model}`", "", "```sql", warehouse_sql(model), "```"]

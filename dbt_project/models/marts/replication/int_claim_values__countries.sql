@@ -37,10 +37,9 @@ countries as (
         ('LTU'), ('LVA'), ('EST'), ('USA'), ('GRC'), ('_U')
     ) as codes (country_code)
     left join almaty
-        on
-            groups.direction_code = almaty.direction_code
-            and groups.year = almaty.year
-            and codes.country_code = almaty.country_code
+        on groups.direction_code = almaty.direction_code
+        and groups.year = almaty.year
+        and codes.country_code = almaty.country_code
     group by groups.direction_code, groups.year, codes.country_code
 ),
 
