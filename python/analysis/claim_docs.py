@@ -60,7 +60,7 @@ def render() -> str:
         for number in _CLAIM_CTE.findall((MODELS_DIR / f"{model}.sql").read_text(encoding="utf-8")):
             claim_id = f"C{number}"
             link = f"../dbt_project/models/marts/replication/{model}.sql"
-            measure = str(claims.at[claim_id, "measure"])
+            measure = str(claims.loc[claim_id, "measure"])
             lines.append(f"| {claim_id} | {measure} | [`{model}`]({link}) |")
     for topic, title in TOPICS.items():
         model = f"int_claim_values__{topic}"

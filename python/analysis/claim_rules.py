@@ -67,7 +67,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -548,8 +548,8 @@ def values_from_rows(rows: pd.DataFrame) -> dict[str, Any]:
     element missing is None (not computable), as the data cannot provide the whole statement.
     """
     claims: dict[str, dict[int, list[dict[str, Any]]]] = {}
-    for record in rows.astype(object).to_dict("records"):
-        row = {str(key): value for key, value in record.items()}
+    records = cast(list[dict[str, Any]], rows.astype(object).to_dict("records"))
+    for row in records:
         claims.setdefault(str(row["claim_id"]), {}).setdefault(int(row["element_number"]), []).append(row)
     values: dict[str, Any] = {}
     for claim_id in sorted(claims):

@@ -9,6 +9,7 @@ reads that mart into the frame the report shows and writes as ``report/replicati
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -77,7 +78,7 @@ def replicate(tables: Tables, claims: pd.DataFrame, data_is_reconstruction: bool
     merged = claims.loc[:, list(CLAIM_COLUMNS)].merge(computed, on="claim_id", how="left", validate="1:1")
     absent = merged["status"].isna() if "status" in merged.columns else pd.Series(True, index=merged.index)
     basis = EVIDENCE_RECONSTRUCTION if data_is_reconstruction else EVIDENCE_OFFICIAL
-    fallback = {
+    fallback: dict[str, Any] = {
         "computed_value": "",
         "status": NOT_COMPUTABLE,
         "status_label": "not computable",
