@@ -13,6 +13,8 @@ export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DBT_PROFILES_DIR := $(CURDIR)
 export PYTHONPATH := $(CURDIR)/python
+# Small least-squares problems run 10-30x slower on OpenBLAS's thread pool than on one thread (analysis/__init__.py).
+export OPENBLAS_NUM_THREADS ?= 1
 
 # Two layers of counts: official downloads (make ingest) laid cell by cell over the bundled reconstruction.
 # With nothing ingested the official layer is a header-only file (DuckDB's reader needs one file to match).
@@ -22,9 +24,8 @@ export KZ_COUNTS_DIR ?= $(REFERENCE_DIR)
 export KZ_OFFICIAL_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv),$(OFFICIAL_DIR),dbt_project/sources_empty)
 export KZ_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/kz_migration.duckdb
 
-.PHONY: build test venv warehouse analysis FORCE dbt-test pytest lint lint-ruff lint-mypy lint-sql \
-	ingest ingest-list ingest-remove ingest-rollback \
-	reference lock docs docs-serve mf clean
+.PHONY: build test venv warehouse analysis FORCE dbt-test pytest lint lint-ruff lint-mypy lint-sql ingest ingest-list \
+	ingest-remove ingest-rollback reference ensemble lock docs docs-serve mf clean
 
 venv: $(STAMP)
 
@@ -126,6 +127,20 @@ ingest-rollback: venv
 ## reference: regenerate the bundled reconstruction (byte for byte)
 reference: venv
 	$(BIN)/python -m reference_data
+
+# Members besides member 0 (the bundled tables); about two minutes each (data/reference/README.md).
+ENSEMBLE_MEMBERS ?= 10
+
+## ensemble [ENSEMBLE_MEMBERS=N]: N alternative reconstructions, each with its own warehouse, claims and
+## causal estimates -> data/reference/ensemble/*.csv; then the hard-constraint tests on every member's tables
+ensemble: venv
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  $(BIN)/python -m reference_data.ensemble --members $(ENSEMBLE_MEMBERS) --keep-tables $$tmp && \
+	  for member in $$tmp/member_*; do \
+	    echo "hard-constraint tests on $$(basename $$member)"; \
+	    KZ_REFERENCE_TABLES_DIR=$$member $(BIN)/python -m pytest -q -p no:cacheprovider \
+	      tests/reference_data/test_reference_hard_constraints.py || exit 1; \
+	  done
 
 # The docs and the semantic layer read the published warehouse through the profile target `published`, which
 # attaches it READ_ONLY (BI readers keep their connections); the warehouse is rebuilt first only if it is not current.

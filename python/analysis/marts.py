@@ -36,6 +36,9 @@ ANALYSIS_MARTS = (
     "fct_education_structure",
     "fct_specialty_flows",
     "fct_claim_replication",
+    # Written by the reconstruction ensemble (CONTRACTS.md); absent until it exists.
+    "fct_reconstruction_ensemble_estimates",
+    "fct_reconstruction_ensemble_claims",
 )
 
 Tables = dict[str, pd.DataFrame]

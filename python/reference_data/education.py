@@ -95,19 +95,35 @@ def build_education(frame: pd.DataFrame, almaty: dict, shares: dict, targets: di
 
 
 def build_specialty(frame: pd.DataFrame, education: dict, almaty_shares: dict, rest_shares: dict,
-                    almaty_pins: dict) -> dict:
-    """(year, direction, region) -> counts of SPECIALTIES among the higher + secondary vocational."""
+                    almaty_pins: dict, national_pins: dict | None = None, national_floors: dict | None = None) -> dict:
+    """(year, direction, region) -> counts of SPECIALTIES among the higher + secondary vocational.
+
+    ``national_pins``: (year, direction) -> {specialty: national value} the Republic's column must hold;
+    ``national_floors``: (year, direction) -> {specialty: least national value} (part-year figures).
+    """
+    national_pins = national_pins or {}
+    national_floors = national_floors or {}
     result = {}
     for (year, direction), group in each_group(frame, ["year", "direction_code"]):
-        rest = group[group.region_code != ALMATY]
-        specialists = pd.Series([int(education[(year, direction, r)][:2].sum()) for r in rest.region_code])
-        weights = [float(rest_shares[(direction, s)].loc[year]) for s in SPECIALTIES]
-        columns = split_rest(int(specialists.sum()), weights, {})
-        for region, cells in zip(rest.region_code, fill_rows(specialists, columns), strict=True):
-            result[(year, direction, region)] = cells
         almaty_total = int(education[(year, direction, ALMATY)][:2].sum())
         fixed = {i: almaty_pins[(year, direction, s)] for i, s in enumerate(SPECIALTIES)
                  if (year, direction, s) in almaty_pins}
         almaty_weights = [float(almaty_shares[(direction, s)].loc[year]) for s in SPECIALTIES]
-        result[(year, direction, ALMATY)] = split_rest(almaty_total, almaty_weights, fixed)
+        almaty = split_rest(almaty_total, almaty_weights, fixed)
+        result[(year, direction, ALMATY)] = almaty
+        rest = group[group.region_code != ALMATY]
+        specialists = pd.Series([int(education[(year, direction, r)][:2].sum()) for r in rest.region_code])
+        weights = [float(rest_shares[(direction, s)].loc[year]) for s in SPECIALTIES]
+        pinned = {SPECIALTIES.index(s): value - int(almaty[SPECIALTIES.index(s)])
+                  for s, value in national_pins.get((year, direction), {}).items()}
+        columns = split_rest(int(specialists.sum()), weights, pinned)
+        for _ in SPECIALTIES:
+            short = {i: floor - int(almaty[i]) for s, floor in national_floors.get((year, direction), {}).items()
+                     if (i := SPECIALTIES.index(s)) not in pinned and columns[i] + int(almaty[i]) < floor}
+            if not short:
+                break
+            pinned.update(short)
+            columns = split_rest(int(specialists.sum()), weights, pinned)
+        for region, cells in zip(rest.region_code, fill_rows(specialists, columns), strict=True):
+            result[(year, direction, region)] = cells
     return result

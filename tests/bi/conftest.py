@@ -37,7 +37,9 @@ def documented_relations() -> dict[tuple[str, str], DocumentedRelation]:
                 for constraint in model.get("constraints", []):
                     if constraint.get("type") == "primary_key":
                         key = tuple(constraint["columns"])
-                relations[(schema, model["name"])] = DocumentedRelation(
-                    schema, model["name"], model.get("description", ""), columns, key
+                # A model may leave its layer's schema (e.g. intermediate steps kept beside the mart they feed).
+                model_schema = (model.get("config") or {}).get("schema", schema)
+                relations[(model_schema, model["name"])] = DocumentedRelation(
+                    model_schema, model["name"], model.get("description", ""), columns, key
                 )
     return relations

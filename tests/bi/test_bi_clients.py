@@ -113,9 +113,32 @@ def test_sqlalchemy_inspector_reflects_primary_keys(engine: sa.Engine) -> None:
     assert sa.inspect(engine).get_pk_constraint("dim_regions", schema="main")["constrained_columns"] == ["region_code"]
 
 
+# A section headed by a model's name ("…: `int_claim_values__balance`") lists that model's SQL: a definition
+# shown for reading (with its dbt refs resolved), not a query to run on its own.
+MODEL_LISTING_HEADING = re.compile(r"^#+ .*`(?:stg|int|fct|dim)_\w+`\s*$")
+
+
+def _marts_doc_examples() -> list[tuple[str, str]]:
+    examples: list[tuple[str, str]] = []
+    heading, fence, block, number = "", None, [], 0
+    for line in MARTS_DOC.read_text().splitlines():
+        if fence is None and line.startswith("```"):
+            fence, block = line.strip(), []
+        elif fence is not None and line.strip() == "```":
+            if fence == "```sql":
+                number += 1
+                if not MODEL_LISTING_HEADING.match(heading):
+                    examples.append((f"docs/marts.md, SQL block {number} (under {heading!r})", "\n".join(block)))
+            fence = None
+        elif fence is not None:
+            block.append(line)
+        elif line.startswith("#"):
+            heading = line
+    return examples
+
+
 def _example_queries() -> list[tuple[str, str]]:
-    blocks = SQL_BLOCK.findall(MARTS_DOC.read_text())
-    examples = [(f"docs/marts.md, SQL block {number}", sql) for number, sql in enumerate(blocks, start=1)]
+    examples = _marts_doc_examples()
     for (schema, name), relation in sorted(documented_relations().items()):
         examples += [(f"{schema}.{name} description", sql) for sql in SQL_BLOCK.findall(relation.description)]
     return examples

@@ -51,20 +51,25 @@ class SemanticLayer:
 
 
 @pytest.fixture(scope="session")
-def semantic_layer(built_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> SemanticLayer:
+def semantic_layer(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SemanticLayer:
     root = tmp_path_factory.mktemp("semantic_root")
     (root / "dbt_project.yml").symlink_to(DBT_PROJECT / "dbt_project.yml")
+    published = tmp_path_factory.getbasetemp() / "semantic_published.duckdb"
     env = {
         **os.environ,
         "DO_NOT_TRACK": "1",
         "DBT_PROFILES_DIR": str(REPO_ROOT),
         "DBT_TARGET": "published",
-        "KZ_WAREHOUSE_PATH": str(built_warehouse),
+        "KZ_WAREHOUSE_PATH": str(published),
     }
-    subprocess.run(
+    # dbt parse does not open the warehouse: it runs while the session's warehouse is being built.
+    parse = subprocess.Popen(
         [str(BIN / "dbt"), "parse", "--quiet", "--project-dir", str(DBT_PROJECT),
          "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
-        env=env, check=True,
+        env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
+    built_warehouse: Path = request.getfixturevalue("built_warehouse")
+    output, _ = parse.communicate(timeout=600)
+    assert parse.returncode == 0, f"dbt parse failed:\n{output}"
     assert (root / "target" / "semantic_manifest.json").is_file()
-    return SemanticLayer(env, root)
+    return SemanticLayer({**env, "KZ_WAREHOUSE_PATH": str(built_warehouse)}, root)

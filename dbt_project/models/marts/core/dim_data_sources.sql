@@ -9,7 +9,11 @@ summarised as (
         table_code,
         source_id,
         layer_code,
-        case when provenance like 'published:%' then 'published' else 'modeled' end as provenance_kind,
+        case
+            when provenance like 'published:%' then 'published'
+            when provenance like 'derived:%' then 'derived'
+            else 'modeled'
+        end as provenance_kind,
         count(*) as cell_count,
         min(year) as first_year,
         max(year) as last_year,
