@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -55,14 +56,15 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def build_side(spec: str, workdir: Path, dbt_args: list[str]) -> Path:
+def build_side(spec: str, side: str, workdir: Path, dbt_args: list[str]) -> Path:
     """The DuckDB file for one side: the file itself, or a fresh build of ``git:REF`` or ``.``."""
     if spec != "." and not spec.startswith("git:"):
         path = Path(spec)
         if not path.is_file():
             _fail(f"{spec}: no such DuckDB file (or use git:REF or . to build one)")
         return path
-    name = "worktree" if spec == "." else spec.removeprefix("git:").replace("/", "_")
+    # The file name becomes the catalog name: never `main` (DuckDB's default schema) or another reserved name.
+    name = f"{side}_" + ("worktree" if spec == "." else re.sub(r"\W", "_", spec.removeprefix("git:")))
     if spec == ".":
         tree = ROOT
     else:
@@ -194,8 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     ignored = set(DEFAULT_IGNORED) | set(args.ignore)
     with tempfile.TemporaryDirectory(prefix="compare-warehouses-") as workdir:
         dbt_args = shlex.split(args.dbt_args)
-        before = build_side(args.before, Path(workdir), dbt_args)
-        after = build_side(args.after, Path(workdir), dbt_args)
+        before = build_side(args.before, "before", Path(workdir), dbt_args)
+        after = build_side(args.after, "after", Path(workdir), dbt_args)
         print(f"comparing {args.before} with {args.after} in schema(s) {', '.join(schemas)}")
         print(f"  columns left out: {', '.join(sorted(ignored))}")
         differences = compare(before, after, schemas, ignored)

@@ -234,14 +234,14 @@ def per_year_effects(rows: pd.DataFrame, outcome: str, conformal: ConformalResul
     for year in post_years:
         subset = rows[~rows[POST].astype(bool) | (rows[YEAR] == year)]
         space = placebo_in_space(subset, outcome)
-        row = {
+        row: dict[str, Any] = {
             "year": year,
             "estimate": space.actual_estimate,
             "placebo_space_p": space.p_value,
             "placebo_space_min_p": space.min_attainable_p,
         }
         if conformal_rows is not None and year in conformal_rows.index:
-            found = conformal_rows.loc[year]
+            found: Any = conformal_rows.loc[year]
             row |= {
                 "conformal_p": float(found["p_value"]),
                 "conformal_min_p": float(found["min_attainable_p"]),

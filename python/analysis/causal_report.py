@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
 
@@ -179,7 +180,7 @@ def design_based_table(results: list[DesignResult]) -> pd.DataFrame:
         if synth is not None and synth.prefit_filtered is not None:
             filters = "; ".join(
                 f"≤{row.mspe_multiple:g}× MSPE: {format_p_value(row.p_value)} (n {row.n_placebos})"
-                for row in synth.prefit_filtered.itertuples()
+                for row in cast(Any, synth.prefit_filtered).itertuples()
             )
         rows.append(
             {
@@ -214,6 +215,7 @@ def per_year_table(results: list[DesignResult]) -> pd.DataFrame:
         if result.per_year is None:
             continue
         per_1000 = _is_per_1000(result)
+        row: Any
         for row in result.per_year.itertuples():
             rows.append(
                 {
@@ -245,7 +247,8 @@ def sensitivity_table(results: list[DesignResult]) -> pd.DataFrame:
         ):
             grid = sens.grid[sens.grid["restriction"] == restriction]
             intervals = "; ".join(
-                f"{_value(r.parameter, True)}: {_interval((r.ci_low, r.ci_high), per_1000)}" for r in grid.itertuples()
+                f"{_value(r.parameter, True)}: {_interval((r.ci_low, r.ci_high), per_1000)}"
+                for r in cast(Any, grid).itertuples()
             )
             rows.append(
                 {
@@ -299,7 +302,7 @@ def headline_size_verdict(path: Path = MONTE_CARLO_CSV) -> str:
         else:
             where = "; ".join(
                 f"{int(r.controls)} controls, treated SD ×{r.treated_sd_x:g}, level {r.alpha:g}: {r.size:.3f}"
-                for r in failing.itertuples()
+                for r in cast(Any, failing).itertuples()
             )
             parts.append(f"{label} over-rejects where {where}")
     return "Measured size of the headline tests: " + "; ".join(parts) + "."

@@ -12,6 +12,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import matplotlib
 
@@ -277,6 +278,7 @@ def event_study_band(result: DesignResult, z: float = 1.96) -> pd.DataFrame:
     reference = result.event_study.reference_year
     pre = coefficients.loc[[y for y in coefficients.index if y <= reference], "estimate"].to_numpy(dtype=float)
     rows = []
+    year: Any
     for year, row in coefficients.iterrows():
         horizon = abs(int(year) - reference)
         placebo = result.placebo_events[year].to_numpy(dtype=float) if year in result.placebo_events else np.array([])

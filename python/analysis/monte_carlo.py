@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -166,7 +167,7 @@ def simplex_nnls(target: np.ndarray, columns: np.ndarray, ridge: float = 0.0) ->
     scale = max(float(np.abs(columns).max()), float(np.abs(target).max()), 1e-12)
     weight = 1e4
     rows = [columns / scale, np.full((1, n), weight)]
-    values = [target / scale, [weight]]
+    values: list[Any] = [target / scale, [weight]]
     if ridge > 0:
         rows.insert(1, math.sqrt(ridge) / scale * np.eye(n))
         values.insert(1, np.zeros(n))
@@ -336,6 +337,7 @@ class FastMethods:
 def rejection_table(p_values: pd.DataFrame, design: Design, seed: int, alpha: float = 0.05) -> pd.DataFrame:
     """Long table: one row per method × effect size with rejection_rate (p <= alpha), mc_se and draws."""
     rows = []
+    effect_sd: Any
     for effect_sd, group in p_values.groupby("effect_sd"):
         for method in METHODS:
             values = group[method].to_numpy(dtype=float)
@@ -379,7 +381,8 @@ def wide_table(table: pd.DataFrame) -> pd.DataFrame:
     for (controls, multiple, alpha, method), group in table.groupby(
         ["n_controls", "treated_sd_multiple", "alpha", "method_code"], sort=False
     ):
-        by_effect = group.set_index("effect_sd")
+        # pandas-stubs refuses a float label in .loc; the index is the effect size in SDs (0, 1, 2).
+        by_effect = cast(Any, group.set_index("effect_sd"))
         rows.append(
             {
                 "controls": controls,
@@ -391,7 +394,7 @@ def wide_table(table: pd.DataFrame) -> pd.DataFrame:
                 "size_mc_se": by_effect.loc[0.0, "mc_se"],
                 "power_1sd": by_effect.loc[1.0, "rejection_rate"],
                 "power_2sd": by_effect.loc[2.0, "rejection_rate"],
-                "holds_size": bool(verdicts.loc[(controls, multiple, alpha, method)]),
+                "holds_size": bool(cast(Any, verdicts).loc[(controls, multiple, alpha, method)]),
             }
         )
     return pd.DataFrame(rows)

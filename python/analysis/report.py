@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
 
@@ -286,7 +287,7 @@ def _synthetic_paragraphs(result: DesignResult) -> list[str]:
         if synthetic is None:
             continue
         weights = synthetic.fit.weights[synthetic.fit.weights > 0].sort_values(ascending=False)
-        listed = ", ".join(f"{result.name(code)}: {weight:.3f}" for code, weight in weights.items())
+        listed = ", ".join(f"{result.name(str(code))}: {weight:.3f}" for code, weight in weights.items())
         kind = "Demeaned synthetic control" if synthetic.demeaned else "Synthetic control"
         parts.append(
             f"<p>{kind}: donor weights {html.escape(listed)}; pre-period RMSPE "
@@ -298,7 +299,8 @@ def _synthetic_paragraphs(result: DesignResult) -> list[str]:
         if synthetic.leave_one_out is not None and not synthetic.leave_one_out.empty:
             loo = synthetic.leave_one_out
             dropped = ", ".join(
-                f"without {result.name(row.dropped_donor)}: {row.average_post_gap:,.2f}" for row in loo.itertuples()
+                f"without {result.name(row.dropped_donor)}: {row.average_post_gap:,.2f}"
+                for row in cast(Any, loo).itertuples()
             )
             parts.append(
                 f"<p>Leave-one-out donors (average post-period gap when each weighted donor is dropped): "
