@@ -65,8 +65,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=3, help="measured rounds after the warm-up (default 3)")
     parser.add_argument("--vars", default=None, help="--vars passed to the project's build")
+    parser.add_argument("--threads", type=int, default=None, help="--threads for both builds (default: the profiles')")
     args = parser.parse_args()
-    project_args = ["--vars", args.vars] if args.vars else []
+    threads = ["--threads", str(args.threads)] if args.threads else []
+    project_args = (["--vars", args.vars] if args.vars else []) + threads
 
     with tempfile.TemporaryDirectory(prefix="bench_floor_") as temp:
         scratch = Path(temp)
@@ -76,7 +78,7 @@ def main() -> int:
         samples = alternate(
             {
                 "project": lambda: dbt_build(project, scratch, {"KZ_COUNTS_DIR": counts_dir}, project_args),
-                "floor": lambda: dbt_build(floor, scratch, {}, []),
+                "floor": lambda: dbt_build(floor, scratch, {}, threads),
             },
             pairs=args.pairs,
         )
