@@ -79,8 +79,10 @@ def main() -> int:
         print(f"{label:<{width}}  {seconds:7.2f} s")
     total = sum(seconds for _, seconds in timings)
     verdict = "met" if total < TARGET_SECONDS else "MISSED"
-    print(f"{'total':<{width}}  {total:7.2f} s  (target < {TARGET_SECONDS:.0f} s: {verdict}, "
-          f"{total / TARGET_SECONDS:.2f} of it)")
+    print(
+        f"{'total':<{width}}  {total:7.2f} s  (target < {TARGET_SECONDS:.0f} s: {verdict}, "
+        f"{total / TARGET_SECONDS:.2f} of it)"
+    )
     print(f"report: {out / 'index.html'}")
     return 0
 

@@ -45,10 +45,19 @@ def write_floor_project(root: Path) -> Path:
 def dbt_build(project_dir: Path, scratch: Path, env_extra: dict[str, str], extra_args: list[str]) -> Sample:
     """One build into a fresh database and target folder, as `make dbt-test` and the publisher run it."""
     run = Path(tempfile.mkdtemp(dir=scratch))
-    env = dbt_env(env_extra | {"KZ_BUILD_PATH": str(run / "build.duckdb"), "FLOOR_BUILD_PATH": str(run / "floor.duckdb")})
+    env = dbt_env(
+        env_extra | {"KZ_BUILD_PATH": str(run / "build.duckdb"), "FLOOR_BUILD_PATH": str(run / "floor.duckdb")}
+    )
     command = [
-        str(VENV_BIN / "dbt"), "build", "--project-dir", str(project_dir),
-        "--target-path", str(run / "target"), "--log-path", str(run / "logs"), *extra_args,
+        str(VENV_BIN / "dbt"),
+        "build",
+        "--project-dir",
+        str(project_dir),
+        "--target-path",
+        str(run / "target"),
+        "--log-path",
+        str(run / "logs"),
+        *extra_args,
     ]
     if project_dir.name == "floor":
         command += ["--profiles-dir", str(project_dir)]
@@ -89,10 +98,20 @@ def main() -> int:
     print_table(
         ["side", "nodes", "wall s", "CPU s", "peak MB"],
         [
-            ["project", NODE_COUNTS["dbt_project"], f"{project_median.wall_s:.2f}", f"{project_median.cpu_s:.2f}",
-             f"{project_median.peak_rss_mb:.0f}"],
-            ["floor (1 model, 2 tests)", NODE_COUNTS["floor"], f"{floor_median.wall_s:.2f}",
-             f"{floor_median.cpu_s:.2f}", f"{floor_median.peak_rss_mb:.0f}"],
+            [
+                "project",
+                NODE_COUNTS["dbt_project"],
+                f"{project_median.wall_s:.2f}",
+                f"{project_median.cpu_s:.2f}",
+                f"{project_median.peak_rss_mb:.0f}",
+            ],
+            [
+                "floor (1 model, 2 tests)",
+                NODE_COUNTS["floor"],
+                f"{floor_median.wall_s:.2f}",
+                f"{floor_median.cpu_s:.2f}",
+                f"{floor_median.peak_rss_mb:.0f}",
+            ],
         ],
     )
     verdict = "met" if wall_ratio <= GOAL else "MISSED"

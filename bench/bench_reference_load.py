@@ -19,10 +19,22 @@ import duckdb
 
 TARGET_SECONDS = 20.0
 COLUMN_TYPES = {
-    "table_code": "VARCHAR", "year": "INTEGER", "region_code": "VARCHAR", "flow_code": "VARCHAR",
-    "direction_code": "VARCHAR", "country_code": "VARCHAR", "sex_code": "VARCHAR", "settlement_code": "VARCHAR",
-    "age_band_code": "VARCHAR", "age_from": "INTEGER", "age_to": "INTEGER", "education_code": "VARCHAR",
-    "specialty_code": "VARCHAR", "persons": "BIGINT", "source_id": "VARCHAR", "provenance": "VARCHAR",
+    "table_code": "VARCHAR",
+    "year": "INTEGER",
+    "region_code": "VARCHAR",
+    "flow_code": "VARCHAR",
+    "direction_code": "VARCHAR",
+    "country_code": "VARCHAR",
+    "sex_code": "VARCHAR",
+    "settlement_code": "VARCHAR",
+    "age_band_code": "VARCHAR",
+    "age_from": "INTEGER",
+    "age_to": "INTEGER",
+    "education_code": "VARCHAR",
+    "specialty_code": "VARCHAR",
+    "persons": "BIGINT",
+    "source_id": "VARCHAR",
+    "provenance": "VARCHAR",
 }
 
 
@@ -62,11 +74,15 @@ def main() -> None:
     for name, rows, seconds in results:
         print(f"{name:<14} {rows:>8} rows  {seconds:6.2f} s")
     total_rows = sum(rows for _, rows, _ in results)
-    print(f"{'total':<14} {total_rows:>8} rows  {read_csv_seconds:6.2f} s "
-          f"(target < {TARGET_SECONDS:.0f} s: {read_csv_seconds / TARGET_SECONDS:.2f} of it)")
+    print(
+        f"{'total':<14} {total_rows:>8} rows  {read_csv_seconds:6.2f} s "
+        f"(target < {TARGET_SECONDS:.0f} s: {read_csv_seconds / TARGET_SECONDS:.2f} of it)"
+    )
     seed_seconds = parse_like_dbt_seed(tables_dir)
-    print(f"{'agate parse':<14} {total_rows:>8} rows  {seed_seconds:6.2f} s "
-          f"(the dbt seed path, parsing alone: {seed_seconds / read_csv_seconds:.1f}x DuckDB's read_csv)")
+    print(
+        f"{'agate parse':<14} {total_rows:>8} rows  {seed_seconds:6.2f} s "
+        f"(the dbt seed path, parsing alone: {seed_seconds / read_csv_seconds:.1f}x DuckDB's read_csv)"
+    )
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+
 from expand_counts import make
 from measure import REPO_ROOT, VENV_BIN, Sample, alternate, dbt_env, median_sample, print_table, ratio, run_child
 from peers import MART_KEYS
@@ -41,12 +42,28 @@ def copy_project(destination: Path) -> Path:
 
 
 def dbt_command(project: Path, work: Path, *args: str) -> list[str]:
-    return [str(VENV_BIN / "dbt"), *args, "--project-dir", str(project), "--target-path", str(work / "target"),
-            "--log-path", str(work / "logs"), "--quiet"]
+    return [
+        str(VENV_BIN / "dbt"),
+        *args,
+        "--project-dir",
+        str(project),
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+        "--quiet",
+    ]
 
 
-def compare(left_db: Path, left: str, right_db: Path | None, right: str, key: list[str], tolerance: str,
-            frame: pd.DataFrame | None = None) -> str:
+def compare(
+    left_db: Path,
+    left: str,
+    right_db: Path | None,
+    right: str,
+    key: list[str],
+    tolerance: str,
+    frame: pd.DataFrame | None = None,
+) -> str:
     """Rows of left that have no equal row in right and the other way round ('equal' when none)."""
     with duckdb.connect(str(left_db), read_only=True) as connection:
         if right_db is not None:
@@ -60,7 +77,9 @@ def compare(left_db: Path, left: str, right_db: Path | None, right: str, key: li
                 continue
             if str(type_code) in ("DOUBLE", "FLOAT") or str(type_code).startswith("DECIMAL"):
                 conditions.append(
-                    f"((l.{name} is null and r.{name} is null) or abs(l.{name} - r.{name}) <= {tolerance.format(col=name)})")
+                    f"((l.{name} is null and r.{name} is null) "
+                    f"or abs(l.{name} - r.{name}) <= {tolerance.format(col=name)})"
+                )
             else:
                 conditions.append(f"l.{name}::varchar is not distinct from r.{name}::varchar")
         on = " and ".join(f"l.{k}::varchar = r.{k}::varchar" for k in key)
@@ -71,6 +90,33 @@ def compare(left_db: Path, left: str, right_db: Path | None, right: str, key: li
     if left_rows == right_rows == matched:
         return f"equal ({left_rows:,} rows)"
     return f"DIFFER: {left_rows:,} vs {right_rows:,} rows, {matched:,} equal"
+
+
+def measure_layer(
+    layer: str, work: Path, project: Path, counts: Path, seeded: Path, pairs: int
+) -> tuple[str, dict[str, Sample], str, str]:
+    """The three sides of one mart layer, alternating; their median samples and the two equality checks."""
+    mart, key = MART_KEYS[layer]
+    dbt_db, sql_db, pandas_out = work / f"dbt_{layer}.duckdb", work / f"sql_{layer}.duckdb", work / f"{layer}.pkl"
+
+    def run_dbt() -> Sample:
+        shutil.copyfile(seeded, dbt_db)
+        env = dbt_env({"KZ_BUILD_PATH": str(dbt_db), "KZ_COUNTS_DIR": str(counts)})
+        return run_child(dbt_command(project, work, "run", "--select", f"+{mart}"), env=env)
+
+    def run_sql() -> Sample:
+        shutil.copyfile(seeded, sql_db)
+        return run_child([sys.executable, str(PEERS), "sql", layer, str(counts), str(sql_db), "-"])
+
+    def run_pandas() -> Sample:
+        seeds = str(project / "seeds")
+        return run_child([sys.executable, str(PEERS), "pandas", layer, str(counts), seeds, str(pandas_out)])
+
+    samples = alternate({"dbt": run_dbt, "sql": run_sql, "pandas": run_pandas}, pairs=pairs)
+    medians = {side: median_sample(values) for side, values in samples.items()}
+    sql_equal = compare(dbt_db, f"main.{mart}", sql_db, f"other.hand.{mart}", key, "1e-9 * greatest(1, abs(l.{col}))")
+    pandas_equal = compare(dbt_db, f"main.{mart}", None, "pandas_result", key, "1e-4", pd.read_pickle(pandas_out))
+    return mart, medians, sql_equal, pandas_equal
 
 
 def main() -> int:
@@ -89,51 +135,55 @@ def main() -> int:
         project = copy_project(work / "project")
         counts = work / "counts"
         plan, rows = make(int(size), counts, seeds_out=project / "seeds")
-        print(f"{rows:,} canonical rows: {plan.districts} district(s) per region"
-              f"{f', years from {plan.first_year}' if plan.first_year else ''}", file=sys.stderr)
+        print(
+            f"{rows:,} canonical rows: {plan.districts} district(s) per region"
+            f"{f', years from {plan.first_year}' if plan.first_year else ''}",
+            file=sys.stderr,
+        )
         seeded = work / "seeded.duckdb"
         env = dbt_env({"KZ_BUILD_PATH": str(seeded), "KZ_COUNTS_DIR": str(counts)})
         run_child(dbt_command(project, work, "seed"), env=env)
 
         for layer in args.layers:
-            mart, key = MART_KEYS[layer]
-            dbt_db, sql_db, pandas_out = work / f"dbt_{layer}.duckdb", work / f"sql_{layer}.duckdb", work / f"{layer}.pkl"
+            results.append((rows, layer, *measure_layer(layer, work, project, counts, seeded, args.pairs)))
 
-            def run_dbt(mart: str = mart, dbt_db: Path = dbt_db) -> Sample:
-                shutil.copyfile(seeded, dbt_db)
-                env = dbt_env({"KZ_BUILD_PATH": str(dbt_db), "KZ_COUNTS_DIR": str(counts)})
-                return run_child(dbt_command(project, work, "run", "--select", f"+{mart}"), env=env)
-
-            def run_sql(layer: str = layer, sql_db: Path = sql_db) -> Sample:
-                shutil.copyfile(seeded, sql_db)
-                return run_child([sys.executable, str(PEERS), "sql", layer, str(counts), str(sql_db), "-"])
-
-            def run_pandas(layer: str = layer, out: Path = pandas_out) -> Sample:
-                return run_child([sys.executable, str(PEERS), "pandas", layer, str(counts), str(project / "seeds"),
-                                  str(out)])
-
-            samples = alternate({"dbt": run_dbt, "sql": run_sql, "pandas": run_pandas}, pairs=args.pairs)
-            medians = {side: median_sample(values) for side, values in samples.items()}
-            sql_equal = compare(dbt_db, f"main.{mart}", sql_db, f"other.hand.{mart}", key,
-                                "1e-9 * greatest(1, abs(l.{col}))")
-            pandas_equal = compare(dbt_db, f"main.{mart}", None, "pandas_result", key, "1e-4",
-                                   frame=pd.read_pickle(pandas_out))
-            results.append((rows, layer, mart, medians, sql_equal, pandas_equal))
-
-    print(f"Marts built from canonical CSV files: dbt vs the same mart by hand (median of {args.pairs} "
-          "alternating round(s) after a warm-up)")
+    print(
+        f"Marts built from canonical CSV files: dbt vs the same mart by hand (median of {args.pairs} "
+        "alternating round(s) after a warm-up)"
+    )
     table = []
     for rows, layer, mart, m, sql_equal, pandas_equal in results:
-        table.append([
-            f"{rows:,}", f"{layer} ({mart})",
-            f"{m['dbt'].wall_s:.2f}", f"{m['sql'].wall_s:.2f}", f"{m['pandas'].wall_s:.2f}",
-            f"{ratio(m['dbt'].wall_s, m['sql'].wall_s):.2f}x", f"{ratio(m['pandas'].wall_s, m['dbt'].wall_s):.2f}x",
-            f"{1e6 * m['dbt'].wall_s / rows:.2f}", f"{1e6 * m['sql'].wall_s / rows:.2f}",
-            f"{m['dbt'].peak_rss_mb:.0f} / {m['sql'].peak_rss_mb:.0f} / {m['pandas'].peak_rss_mb:.0f}",
-            f"SQL {sql_equal}; pandas {pandas_equal}",
-        ])
-    print_table(["input rows", "layer (mart)", "dbt s", "SQL s", "pandas s", "dbt/SQL", "pandas/dbt",
-                 "dbt us/row", "SQL us/row", "peak MB dbt/SQL/pandas", "same rows"], table)
+        table.append(
+            [
+                f"{rows:,}",
+                f"{layer} ({mart})",
+                f"{m['dbt'].wall_s:.2f}",
+                f"{m['sql'].wall_s:.2f}",
+                f"{m['pandas'].wall_s:.2f}",
+                f"{ratio(m['dbt'].wall_s, m['sql'].wall_s):.2f}x",
+                f"{ratio(m['pandas'].wall_s, m['dbt'].wall_s):.2f}x",
+                f"{1e6 * m['dbt'].wall_s / rows:.2f}",
+                f"{1e6 * m['sql'].wall_s / rows:.2f}",
+                f"{m['dbt'].peak_rss_mb:.0f} / {m['sql'].peak_rss_mb:.0f} / {m['pandas'].peak_rss_mb:.0f}",
+                f"SQL {sql_equal}; pandas {pandas_equal}",
+            ]
+        )
+    print_table(
+        [
+            "input rows",
+            "layer (mart)",
+            "dbt s",
+            "SQL s",
+            "pandas s",
+            "dbt/SQL",
+            "pandas/dbt",
+            "dbt us/row",
+            "SQL us/row",
+            "peak MB dbt/SQL/pandas",
+            "same rows",
+        ],
+        table,
+    )
     if args.keep is None:
         shutil.rmtree(root, ignore_errors=True)
     return 0

@@ -31,12 +31,28 @@ BUNDLED = REPO_ROOT / "data" / "reference" / "tables"
 SEEDS = REPO_ROOT / "dbt_project" / "seeds"
 REPUBLIC = "00"
 COLUMNS = (
-    "table_code", "year", "region_code", "flow_code", "direction_code", "country_code", "sex_code",
-    "settlement_code", "age_band_code", "age_from", "age_to", "education_code", "specialty_code", "persons",
-    "source_id", "provenance",
+    "table_code",
+    "year",
+    "region_code",
+    "flow_code",
+    "direction_code",
+    "country_code",
+    "sex_code",
+    "settlement_code",
+    "age_band_code",
+    "age_from",
+    "age_to",
+    "education_code",
+    "specialty_code",
+    "persons",
+    "source_id",
+    "provenance",
 )
 TYPES = {
-    "year": "INTEGER", "age_from": "INTEGER", "age_to": "INTEGER", "persons": "BIGINT",
+    "year": "INTEGER",
+    "age_from": "INTEGER",
+    "age_to": "INTEGER",
+    "persons": "BIGINT",
 }
 
 
@@ -63,9 +79,7 @@ def plan_for(connection: duckdb.DuckDBPyConnection, rows: int) -> Plan:
         f"select count(*), count(*) filter (where region_code = '{REPUBLIC}') from bundled"
     ).fetchone()
     if rows < total:
-        per_year = connection.execute(
-            "select year, count(*) from bundled group by year order by year desc"
-        ).fetchall()
+        per_year = connection.execute("select year, count(*) from bundled group by year order by year desc").fetchall()
         kept = 0
         for year, count in per_year:
             kept += count
@@ -94,10 +108,10 @@ def expand(connection: duckdb.DuckDBPyConnection, plan: Plan, out: Path) -> int:
                        'bench_expansion' as source_id,
                        'modeled' as provenance)
             from bundled as b cross join districts as d
-            where b.region_code <> '{REPUBLIC}' {year_filter.replace('where', 'and')}
+            where b.region_code <> '{REPUBLIC}' {year_filter.replace("where", "and")}
             union all
             select * replace (persons * {scale} as persons, 'bench_expansion' as source_id, 'modeled' as provenance)
-            from bundled where region_code = '{REPUBLIC}' {year_filter.replace('where', 'and')}
+            from bundled where region_code = '{REPUBLIC}' {year_filter.replace("where", "and")}
         """
     connection.execute(f"create or replace table expanded as {select}")
     for (table_code,) in connection.execute("select distinct table_code from expanded order by 1").fetchall():
@@ -164,8 +178,10 @@ def main() -> int:
     parser.add_argument("--seeds-out", type=Path, default=None, help="folder for the extended regions seed")
     args = parser.parse_args()
     plan, count = make(int(args.rows), args.out, args.seeds_out)
-    print(f"{count:,} canonical rows ({plan.districts} district(s) per region, "
-          f"years from {plan.first_year or 'the first'}) in {args.out}")
+    print(
+        f"{count:,} canonical rows ({plan.districts} district(s) per region, "
+        f"years from {plan.first_year or 'the first'}) in {args.out}"
+    )
     return 0
 
 

@@ -10,6 +10,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,22 +41,32 @@ def dbt_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+TIME = Path("/usr/bin/time")
+
+
 def run_child(command: Sequence[str], env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Sample:
-    """Runs the command to completion; raises with its output when it fails."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        list(command), env=dict(env) if env else None, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    assert process.stdout is not None
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        tail = output.decode(errors="replace")[-4000:]
-        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{tail}")
-    # ru_maxrss is in kilobytes on Linux.
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    """Runs the command to completion; raises with its output when it fails.
+
+    Peak memory comes from GNU time (`%M`) when it is installed: the kernel's ru_maxrss of a child forked
+    from this process also counts this process's own pages at the fork, which would hide the child's peak.
+    """
+    with tempfile.NamedTemporaryFile(prefix="peak_", suffix=".txt") as peak_file:
+        wrapped = [str(TIME), "-f", "%M", "-o", peak_file.name, *command] if TIME.exists() else list(command)
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            wrapped, env=dict(env) if env else None, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        assert process.stdout is not None
+        output = process.stdout.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            tail = output.decode(errors="replace")[-4000:]
+            raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{tail}")
+        lines = Path(peak_file.name).read_text().split() if TIME.exists() else []
+        peak_kb = float(lines[-1]) if lines else float(usage.ru_maxrss)  # both in kilobytes on Linux
+    return Sample(wall, usage.ru_utime + usage.ru_stime, peak_kb / 1024)
 
 
 def run_in_process(step: Callable[[], object]) -> Sample:
@@ -96,6 +107,11 @@ def print_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None
     cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     for index, row in enumerate(cells):
-        print("  ".join(cell.rjust(width) if i else cell.ljust(width) for i, (cell, width) in enumerate(zip(row, widths, strict=True))))
+        print(
+            "  ".join(
+                cell.rjust(width) if i else cell.ljust(width)
+                for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+            )
+        )
         if index == 0:
             print("  ".join("-" * width for width in widths))

@@ -14,10 +14,22 @@ import sys
 from pathlib import Path
 
 COLUMN_TYPES = {
-    "table_code": "VARCHAR", "year": "INTEGER", "region_code": "VARCHAR", "flow_code": "VARCHAR",
-    "direction_code": "VARCHAR", "country_code": "VARCHAR", "sex_code": "VARCHAR", "settlement_code": "VARCHAR",
-    "age_band_code": "VARCHAR", "age_from": "INTEGER", "age_to": "INTEGER", "education_code": "VARCHAR",
-    "specialty_code": "VARCHAR", "persons": "BIGINT", "source_id": "VARCHAR", "provenance": "VARCHAR",
+    "table_code": "VARCHAR",
+    "year": "INTEGER",
+    "region_code": "VARCHAR",
+    "flow_code": "VARCHAR",
+    "direction_code": "VARCHAR",
+    "country_code": "VARCHAR",
+    "sex_code": "VARCHAR",
+    "settlement_code": "VARCHAR",
+    "age_band_code": "VARCHAR",
+    "age_from": "INTEGER",
+    "age_to": "INTEGER",
+    "education_code": "VARCHAR",
+    "specialty_code": "VARCHAR",
+    "persons": "BIGINT",
+    "source_id": "VARCHAR",
+    "provenance": "VARCHAR",
 }
 RULE_SET = "paper_2025"
 OPEN_BAND_WIDTH = 5
@@ -45,7 +57,9 @@ counts as (
 )
 """
 
-SQL_FLOWS = SQL_COUNTS + """,
+SQL_FLOWS = (
+    SQL_COUNTS
+    + """,
 totals as (
     select region_code, year,
            cast(min(persons) filter (where direction_code = 'arrival') as double) as arrivals,
@@ -96,7 +110,8 @@ select region_code, region_name_en, year, age_scope_code, arrivals, departures,
        arrivals - departures as net_migration,
        case when departures <> 0 then round(arrivals / departures, 6) end as arrivals_per_departure,
        case when not has_boundary_change and lag(year) over w = year - 1 and lag(arrivals) over w <> 0
-            then round(100.0 * (arrivals - lag(arrivals) over w) / lag(arrivals) over w, 4) end as arrivals_yoy_growth_pct,
+            then round(100.0 * (arrivals - lag(arrivals) over w) / lag(arrivals) over w, 4) end
+            as arrivals_yoy_growth_pct,
        case when not has_boundary_change and lag(year) over w = year - 1 and lag(departures) over w <> 0
             then round(100.0 * (departures - lag(departures) over w) / lag(departures) over w, 4) end
             as departures_yoy_growth_pct,
@@ -111,8 +126,11 @@ select region_code, region_name_en, year, age_scope_code, arrivals, departures,
 from joined
 window w as (partition by region_code, age_scope_code order by year)
 """
+)
 
-SQL_STRUCTURE = SQL_COUNTS + """,
+SQL_STRUCTURE = (
+    SQL_COUNTS
+    + """,
 rows as (
     select region_code, year, direction_code, country_code, persons, provenance like 'published:%' as is_published
     from counts
@@ -122,7 +140,8 @@ rows as (
 ),
 grouped as (
     select rows.region_code, regions.region_name_en, rows.year, rows.direction_code, rows.country_code,
-           countries.country_name_en, countries.is_aggregate, top.group_code, baltic.country_code is not null as is_baltic,
+           countries.country_name_en, countries.is_aggregate, top.group_code,
+           baltic.country_code is not null as is_baltic,
            rows.persons, rows.is_published
     from rows
     join raw.regions as regions using (region_code)
@@ -150,6 +169,7 @@ window scope as (partition by region_code, year, direction_code),
        ranked_in_group as (partition by region_code, year, direction_code, group_code, not is_aggregate
                            order by persons desc)
 """
+)
 
 
 def run_sql(layer: str, counts: Path, database: Path) -> None:
@@ -173,8 +193,14 @@ def _read_counts(counts: Path, seeds: Path):  # type: ignore[no-untyped-def]
     from pandas.api.types import union_categoricals
 
     codes = [c for c, t in COLUMN_TYPES.items() if t == "VARCHAR" and c not in ("source_id", "provenance")]
-    dtypes = {c: "category" for c in codes} | {"year": "int32", "age_from": "Int32", "age_to": "Int32",
-                                                "persons": "int64", "provenance": "string"}
+    # region_code is read as text first: a categorical read would turn "00" into the number 0.
+    dtypes = {c: "category" for c in codes} | {"region_code": str} | {
+        "year": "int32",
+        "age_from": "Int32",
+        "age_to": "Int32",
+        "persons": "int64",
+        "provenance": "string",
+    }
     usecols = [c for c in COLUMN_TYPES if c != "source_id"]
     read = lambda path: pd.read_csv(path, usecols=usecols, dtype=dtypes, keep_default_na=False, na_values=[""])  # noqa: E731
     frames = [read(p) for p in sorted(counts.glob("*.csv*"))]
@@ -207,12 +233,18 @@ def pandas_flows(counts: Path, seeds: Path):  # type: ignore[no-untyped-def]
     import pandas as pd
 
     rows = _read_counts(counts, seeds)
-    external = rows[(rows.flow_code == "external") & rows.direction_code.isin(["arrival", "departure"])
-                    & (rows.country_code == "_T") & (rows.settlement_code == "_T") & (rows.education_code == "_T")
-                    & (rows.specialty_code == "_T")]
+    external = rows[
+        (rows.flow_code == "external")
+        & rows.direction_code.isin(["arrival", "departure"])
+        & (rows.country_code == "_T")
+        & (rows.settlement_code == "_T")
+        & (rows.education_code == "_T")
+        & (rows.specialty_code == "_T")
+    ]
     totals = external[(external.sex_code == "_T") & (external.age_band_code == "_T")]
-    all_ages = totals.pivot_table(index=["region_code", "year"], columns="direction_code", values="persons",
-                                  aggfunc="min").reindex(columns=["arrival", "departure"])
+    all_ages = totals.pivot_table(
+        index=["region_code", "year"], columns="direction_code", values="persons", aggfunc="min"
+    ).reindex(columns=["arrival", "departure"])
     published = totals.assign(p=totals.provenance.str.startswith("published:")).groupby(["region_code", "year"]).p.all()
     all_ages = all_ages.rename(columns={"arrival": "arrivals", "departure": "departures"}).astype(float)
     all_ages["is_published"] = published
@@ -221,16 +253,25 @@ def pandas_flows(counts: Path, seeds: Path):  # type: ignore[no-untyped-def]
     rules = pd.read_csv(seeds / "working_age_rules.csv")
     rules = rules[rules.rule_set_code == RULE_SET]
     ages = external[external.sex_code.isin(["M", "F"]) & ~external.age_band_code.isin(["_T", "WA"])].merge(
-        rules, on=["year", "sex_code"])
+        rules, on=["year", "sex_code"]
+    )
     end = ages.age_to.astype(float).fillna(ages.age_from.astype(float) + OPEN_BAND_WIDTH)
     start = ages.age_from.astype(float)
     share = (np.minimum(end, ages.upper_age) - np.maximum(start, ages.lower_age)).clip(lower=0.0) / (end - start)
     ages = ages.assign(w=ages.persons * share)
-    per_table = ages.pivot_table(index=["table_code", "region_code", "year"], columns="direction_code", values="w",
-                                 aggfunc="sum").reindex(columns=["arrival", "departure"]).reset_index()
+    per_table = (
+        ages.pivot_table(
+            index=["table_code", "region_code", "year"], columns="direction_code", values="w", aggfunc="sum"
+        )
+        .reindex(columns=["arrival", "departure"])
+        .reset_index()
+    )
     per_table = per_table.sort_values("table_code").drop_duplicates(["region_code", "year"])
-    working = per_table.set_index(["region_code", "year"]).drop(columns="table_code").rename(
-        columns={"arrival": "arrivals", "departure": "departures"})
+    working = (
+        per_table.set_index(["region_code", "year"])
+        .drop(columns="table_code")
+        .rename(columns={"arrival": "arrivals", "departure": "departures"})
+    )
     working["is_published"] = False
     working["age_scope_code"] = "working_age"
 
@@ -240,10 +281,15 @@ def pandas_flows(counts: Path, seeds: Path):  # type: ignore[no-untyped-def]
     population = population[(population.sex_code == "_T") & (population.settlement_code == "_T")]
     changes = pd.read_csv(seeds / "region_boundary_changes.csv", dtype={"region_code": str})
     changes = changes[["region_code", "change_year"]].drop_duplicates().rename(columns={"change_year": "year"})
-    flows = flows.merge(regions, on="region_code").merge(
-        population[["region_code", "year", "population"]].rename(columns={"population": "residents_on_1_january"}),
-        on=["region_code", "year"], how="left").merge(changes.assign(has_boundary_change=True),
-                                                      on=["region_code", "year"], how="left")
+    flows = (
+        flows.merge(regions, on="region_code")
+        .merge(
+            population[["region_code", "year", "population"]].rename(columns={"population": "residents_on_1_january"}),
+            on=["region_code", "year"],
+            how="left",
+        )
+        .merge(changes.assign(has_boundary_change=True), on=["region_code", "year"], how="left")
+    )
     flows["has_boundary_change"] = flows.has_boundary_change.fillna(False).astype(bool)
     flows = flows.sort_values(["region_code", "age_scope_code", "year"]).reset_index(drop=True)
     flows["net_migration"] = flows.arrivals - flows.departures
@@ -264,26 +310,38 @@ def pandas_structure(counts: Path, seeds: Path):  # type: ignore[no-untyped-def]
     import pandas as pd
 
     rows = _read_counts(counts, seeds)
-    rows = rows[(rows.table_code == "by_country") & (rows.flow_code == "external")
-                & rows.direction_code.isin(["arrival", "departure"]) & (rows.age_band_code == "_T")
-                & (rows.sex_code == "_T") & (rows.settlement_code == "_T") & (rows.education_code == "_T")
-                & (rows.specialty_code == "_T") & (rows.country_code != "_T")]
+    rows = rows[
+        (rows.table_code == "by_country")
+        & (rows.flow_code == "external")
+        & rows.direction_code.isin(["arrival", "departure"])
+        & (rows.age_band_code == "_T")
+        & (rows.sex_code == "_T")
+        & (rows.settlement_code == "_T")
+        & (rows.education_code == "_T")
+        & (rows.specialty_code == "_T")
+        & (rows.country_code != "_T")
+    ]
     rows = rows.assign(is_published=rows.provenance.str.startswith("published:"))[
-        ["region_code", "year", "direction_code", "country_code", "persons", "is_published"]]
+        ["region_code", "year", "direction_code", "country_code", "persons", "is_published"]
+    ]
     regions = pd.read_csv(seeds / "regions.csv", dtype={"region_code": str})[["region_code", "region_name_en"]]
     countries = pd.read_csv(seeds / "countries.csv")[["country_code", "country_name_en", "is_aggregate"]]
     memberships = pd.read_csv(seeds / "country_group_memberships.csv")
     groups = pd.read_csv(seeds / "country_groups.csv")
     rows = rows.merge(regions, on="region_code").merge(countries, on="country_code")
     top = memberships.merge(groups[groups.is_top_level][["group_code"]], on="group_code")
-    for name, members, column in (("top", top, "group_code"), ("baltic", memberships[memberships.group_code == "BALTIC"], None)):
+    for name, members, column in (
+        ("top", top, "group_code"),
+        ("baltic", memberships[memberships.group_code == "BALTIC"], None),
+    ):
         pairs = rows[["country_code", "year"]].drop_duplicates().merge(members, on="country_code")
         pairs = pairs[(pairs.year >= pairs.valid_from_year) & (pairs.year <= pairs.valid_to_year)]
         if column:
             rows = rows.merge(pairs[["country_code", "year", column]], on=["country_code", "year"], how="left")
         else:
-            rows = rows.merge(pairs[["country_code", "year"]].assign(is_baltic=True), on=["country_code", "year"],
-                              how="left")
+            rows = rows.merge(
+                pairs[["country_code", "year"]].assign(is_baltic=True), on=["country_code", "year"], how="left"
+            )
             rows["is_baltic"] = rows.is_baltic.fillna(False).astype(bool)
         del name
     scope = ["region_code", "year", "direction_code"]

@@ -153,7 +153,7 @@ def _target(entry: dict[str, Any]) -> tuple[str, str, set[str]]:
 
 
 def _target_rule(entry: dict[str, Any]) -> tuple[str, str, str]:
-    now, node, column, test, args = entry["now"], entry["node"], entry["column"], entry["test"], entry["args"]
+    now, _node, column, test, args = entry["now"], entry["node"], entry["column"], entry["test"], entry["args"]
     owner = now.split()[1] if now.startswith("seed ") else now.split()[0]
     resource = "seed" if now.startswith("seed ") else entry["resource"]
     relation = f"{schema_of(owner, resource)}.{owner}"
