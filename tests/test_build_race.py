@@ -113,7 +113,7 @@ def test_second_build_killed_at_worst_moment_leaves_first_published(tmp_path: Pa
         return any((folder / name).exists() for folder in root.iterdir()) if root.is_dir() else False
 
     # during dbt: its build file exists; after dbt: its dbt child has exited, the swap is under way.
-    _wait_for(lambda: rival_reached("build.duckdb"))
+    _wait_for(lambda: rival_reached(published.name))
     if moment == "after_dbt":
         _wait_for(lambda: _children(rival.pid) != [])
         _wait_for(lambda: _children(rival.pid) == [], timeout=120)

@@ -68,6 +68,19 @@ def test_failed_build_leaves_published_warehouse_untouched(tmp_path: Path) -> No
     assert _almaty_arrivals(published) == {2022: 100, 2023: 300}
 
 
+def test_views_of_the_published_file_can_be_read(tmp_path: Path) -> None:
+    """dbt's views name the database's catalog, which DuckDB takes from the file name: it must survive the swap."""
+    published = tmp_path / "kz_migration.duckdb"
+    _build(published, _write_counts(tmp_path / "good", {2023: (300, 40)}))
+    with duckdb.connect(str(published), read_only=True) as connection:
+        views = connection.execute(
+            "select schema_name, view_name from duckdb_views() where not internal"
+        ).fetchall()
+        assert views, "the staging layer publishes views"
+        for schema, view in views:
+            connection.execute(f'select count(*) from "{schema}"."{view}"').fetchone()
+
+
 def test_reader_holding_published_file_does_not_block_build(tmp_path: Path) -> None:
     published = tmp_path / "kz_migration.duckdb"
     _build(published, _write_counts(tmp_path / "v1", {2023: (300, 40)}))

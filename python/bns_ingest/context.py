@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 from dataclasses import dataclass, field
@@ -15,10 +16,43 @@ DEFAULT_SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 
 # Printed where a region did not exist yet or a figure is not published.
 ABSENT_MARKS = frozenset({"-", "–", "—", "…", "...", ""})
-_THOUSANDS = re.compile(r"[\s\u00a0\u202f]")
+# A count as BNS prints it: digits, optionally in groups of three separated by a (no-break) space, with
+# an optional sign. ASCII digits only: int() would also take «387_456» and full-width «３８７».
+_COUNT_TEXT = re.compile(r"[-+]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)", re.ASCII)
+_SPACES = re.compile(r"[ \u00a0\u202f]")
+# A population figure may exceed the largest one in the seed (the population grows), by this much at most.
+POPULATION_HEADROOM = 1.25
 _UNKNOWN = ("?", "unknown")
 _WRONG_YEAR = ("?", "wrong_year")
 _MINUS = str.maketrans({"−": "-", "–": "-", "—": "-"})
+
+
+@dataclass(frozen=True)
+class CountBound:
+    """No count of persons can exceed the country's population: the largest the Republic has had."""
+
+    population: int
+    year: int
+
+    def limit(self, is_population: bool) -> int:
+        return int(self.population * POPULATION_HEADROOM) if is_population else self.population
+
+    def describe(self, is_population: bool) -> str:
+        base = f"Kazakhstan's population ({self.population:,} on 1 January {self.year}, the largest in the seed)"
+        return f"{POPULATION_HEADROOM:g} × {base}" if is_population else base
+
+    @classmethod
+    def from_seeds(cls, seeds: Path) -> CountBound:
+        path = seeds / "bns_population_by_region.csv"
+        with open(path, newline="", encoding="utf-8") as handle:
+            republic = [
+                (int(row["population"]), int(row["year"]))
+                for row in csv.DictReader(handle)
+                if row["region_code"] == "00" and row["sex_code"] == "_T" and row["settlement_code"] == "_T"
+            ]
+        if not republic:
+            raise ValueError(f"{path} holds no population of the Republic (region 00)")
+        return cls(*max(republic))
 
 
 @dataclass
@@ -27,6 +61,7 @@ class Dimensions:
     countries: CodeNames
     education: CodeNames
     specialties: CodeNames
+    bound: CountBound = field(default_factory=lambda: CountBound.from_seeds(DEFAULT_SEEDS))
 
     @classmethod
     def from_seeds(cls, seeds: Path = DEFAULT_SEEDS) -> Dimensions:
@@ -35,6 +70,7 @@ class Dimensions:
             country_names(seeds),
             education_names(seeds),
             specialty_names(seeds),
+            CountBound.from_seeds(seeds if (seeds / "bns_population_by_region.csv").is_file() else DEFAULT_SEEDS),
         )
 
 
@@ -64,7 +100,7 @@ class IngestContext:
     def _unknown(self, kind: str, name: str, where: Location, suggestions: list[str]) -> None:
         self.unknown.setdefault((kind, name.strip()), UnknownName(kind, name.strip(), where, suggestions))
 
-    def count(self, raw: object, where: Location, negative_ok: bool) -> int | None:
+    def count(self, raw: object, where: Location, negative_ok: bool, is_population: bool = False) -> int | None:
         """The integer count in a cell; None when the cell is an absent mark or wrong (logged)."""
         if raw is None:
             return None
@@ -85,14 +121,17 @@ class IngestContext:
             text = str(raw).strip()
             if text in ABSENT_MARKS:
                 return None
-            text = _THOUSANDS.sub("", text).translate(_MINUS)
-            try:
-                value = int(text)
-            except ValueError:
+            text = text.translate(_MINUS)
+            if not _COUNT_TEXT.fullmatch(text):
                 self.problem(where, "not a number")
                 return None
+            value = int(_SPACES.sub("", text))
         if value < 0 and not negative_ok:
             self.problem(where, "negative count where counts cannot be negative")
+            return None
+        limit = self.dims.bound.limit(is_population)
+        if abs(value) > limit:
+            self.problem(where, f"more persons than {self.dims.bound.describe(is_population)}: not a count")
             return None
         return value
 

@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
-
 from bns_ingest.ages import parse_age_label
 from bns_ingest.cells import ALL_AGES, TOTAL, AgeBand, Cell, Location
 from bns_ingest.context import IngestContext
@@ -30,7 +28,8 @@ from bns_ingest.tables import (
     normalise_label,
     normalise_title,
 )
-from bns_ingest.xlsx_reader import read_sheets
+from bns_ingest.xlsx_reader import WorkbookError, read_sheets
+from bns_ingest.xlsx_reader import column_letters as _letters
 
 _YEAR_TEXT = re.compile(r"^\s*(\d{4})(\s*(год|г\.?))?\s*$")
 _FOOTNOTE_LABEL = re.compile(r"^\s*(\d{1,2}\)|\*|примечание|источник)", re.IGNORECASE)
@@ -101,9 +100,13 @@ def parse_workbook(path: Path, ctx: IngestContext, source_id: str, file: str = "
     """`file` names the workbook in problems (default: its file name)."""
     file = file or path.name
     try:
-        sheets = read_sheets(path)
-    except Exception as error:  # a damaged package fails in zipfile, expat or on a missing part
-        ctx.problem_in_file(file, f"cannot read the workbook: {error}")
+        sheets = read_sheets(path, file)
+    except WorkbookError as error:
+        for problem in error.problems:
+            ctx.log.add(problem)
+        return []
+    if not sheets:
+        ctx.problem_in_file(file, "the workbook has no sheets")
         return []
     heads = {name: _find_head(name, rows) for name, rows in sheets}
     titled = {normalise_title(h.title): match_title(h.title) for h in heads.values() if h and h.title}
@@ -115,6 +118,7 @@ def parse_workbook(path: Path, ctx: IngestContext, source_id: str, file: str = "
             )
     known_specs = {spec for spec in titled.values() if spec is not None}
     cells: list[Cell] = []
+    problems_before = len(ctx.log.problems)
     for name, rows in sheets:
         head = heads[name]
         if head is None:
@@ -131,7 +135,13 @@ def parse_workbook(path: Path, ctx: IngestContext, source_id: str, file: str = "
         else:
             ctx.problem_in_file(file, "sheet has no title row and the other sheets do not name one table", name)
             continue
-        cells += _parse_sheet(file, head, rows, spec, ctx, source_id)
+        sheet_problems = len(ctx.log.problems)
+        sheet_cells = _parse_sheet(file, head, rows, spec, ctx, source_id)
+        if not sheet_cells and len(ctx.log.problems) == sheet_problems:
+            ctx.problem_in_file(file, "no figures: the table has its title and year row but no data rows", name)
+        cells += sheet_cells
+    if not cells and len(ctx.log.problems) == problems_before:
+        ctx.problem_in_file(file, "no figures: every sheet of the workbook is empty")
     return cells
 
 
@@ -144,7 +154,7 @@ def _year_columns(
     for column, value in enumerate(header[1:], start=1):
         if _blank(value):
             continue
-        where = Location(file, head.name, head.header_row + 1, get_column_letter(column + 1), value)
+        where = Location(file, head.name, head.header_row + 1, _letters(column), value)
         year = _year_of(value)
         if year is None:
             ctx.problem(where, "header cell is not a year")
@@ -179,9 +189,14 @@ def _parse_sheet(
     state = _SectionState(spec.direction)
     sheet_section = SECTION_LABELS.get(normalise_label(head.name))
     if sheet_section:
+        trap = _sheet_name_trap(head.name, sheet_section, spec)
+        if trap:
+            ctx.problem_in_file(file, trap, head.name)
+            return []
         state.set(*sheet_section)
+    _check_unheaded_columns(file, head, body, columns, rows[head.header_row], ctx)
     row_kind = spec.rows
-    letters = {c: get_column_letter(c + 1) for c, _ in columns}
+    letters = {c: _letters(c) for c, _ in columns}
     cells: list[Cell] = []
     reported_table = False
     for offset, row in enumerate(body):
@@ -222,6 +237,39 @@ def _parse_sheet(
             source_id,
         )
     return cells
+
+
+def _sheet_name_trap(name: str, section: tuple[str, str], spec: TableSpec) -> str:
+    """Why a sheet name that reads as a section row («Мужчины», «Выбывшие») cannot apply to the table the
+    title names, or "" when it can. Taking it anyway would file a table without a sex breakdown as men."""
+    level, code = section
+    if level == "direction":
+        if spec.measure == POPULATION or (spec.direction and spec.direction != code):
+            says = spec.direction or "population"
+            return f"the sheet name {name!r} says {code}, which contradicts the table title (title says {says})"
+        return ""
+    table = spec.table_code(spec.rows) or ""
+    if code != TOTAL and level not in TABLE_DIMENSIONS.get(table, frozenset()):
+        return (
+            f"the sheet name {name!r} reads as the {level} {code}, but the table the title names ({table}) has no "
+            f"{level} breakdown: rename the sheet, or download the table by {level}"
+        )
+    return ""
+
+
+def _check_unheaded_columns(
+    file: str, head: SheetHead, body: list[tuple], columns: list[tuple[int, int]], header: tuple, ctx: IngestContext
+) -> None:
+    """A value right of the label column in a column with no year header would be dropped unseen."""
+    year_columns = {c for c, _ in columns}
+    for offset, row in enumerate(body):
+        for column in range(1, len(row)):
+            if column in year_columns or _blank(row[column]):
+                continue
+            if column < len(header) and not _blank(header[column]):
+                continue  # its header cell was refused already
+            where = Location(file, head.name, head.header_row + 2 + offset, _letters(column), row[column])
+            ctx.problem(where, f"a value in a column with no year header (row {head.header_row + 1} is blank there)")
 
 
 def _apply_section(
@@ -302,6 +350,8 @@ def _data_row(
         if None in (country, education, specialty, age):
             return []
     negative_ok = spec.counts_can_be_negative(direction)
+    is_population = spec.measure == POPULATION
+    limit = ctx.dims.bound.limit(is_population)
     flow = spec.flow
     cells = []
     width = len(row)
@@ -312,7 +362,7 @@ def _data_row(
             continue
         where = Location(file, sheet, number, letters[column], raw)
         # Fast path for the common case; anything else goes through the checking parser.
-        persons = raw if type(raw) is int and raw >= 0 else ctx.count(raw, where, negative_ok)
+        persons = raw if type(raw) is int and 0 <= raw <= limit else ctx.count(raw, where, negative_ok, is_population)
         if persons is None:
             continue
         region = resolved.get((region_label, year)) or ctx.region(region_label, year, where)

@@ -12,6 +12,7 @@ from pathlib import Path
 from bns_ingest.cells import ALL_AGES, TOTAL, Cell, Location
 from bns_ingest.context import IngestContext
 from bns_ingest.tables import TABLE_DIMENSIONS, match_title, normalise_label
+from bns_ingest.textfile import TextFileError, read_text
 
 SETTLEMENTS = {"всего": TOTAL, "городская местность": "urban", "сельская местность": "rural"}
 _DAT = re.compile(r"^\s*(\d{4})\s*год\s*$")
@@ -29,25 +30,53 @@ def _column_roles(header: list[str]) -> dict[str, int]:
     return roles
 
 
-def looks_like_iblock(head: str) -> bool:
+# The export is tab-separated; saved again from Excel in a Russian locale it is `;`-separated, elsewhere
+# `,`-separated. The header row tells which: the separator that splits out NAM and VAL.
+DELIMITERS = ("\t", ";", ",")
+
+
+def iblock_delimiter(head: str) -> str | None:
+    """The field separator of an iblock export whose first line is `head`'s, or None if it is not one."""
     first_line = head.lstrip("\ufeff").splitlines()[0] if head.strip() else ""
-    fields = [f.strip().strip('"') for f in first_line.split("\t")]
-    return "NAM" in fields and "VAL" in fields
+    for delimiter in DELIMITERS:
+        fields = [f.strip().strip('"').strip() for f in first_line.split(delimiter)]
+        if "NAM" in fields and "VAL" in fields:
+            return delimiter
+    return None
+
+
+def _records(text: str, delimiter: str, file: str, ctx: IngestContext) -> list[list[str]] | None:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
+    try:
+        return list(reader)
+    except csv.Error as error:  # a field past the csv module's limit, a NUL byte, an unclosed quote
+        ctx.problem(Location(file, "", reader.line_num, "", ""), f"not a readable CSV row: {error}")
+        return None
 
 
 def parse_iblock(path: Path, ctx: IngestContext, source_id: str, file: str = "") -> list[Cell]:
     """`file` names the export in problems (default: its file name)."""
     file = file or path.name
-    text = path.read_text(encoding="utf-8-sig")
-    records = list(csv.reader(io.StringIO(text), delimiter="\t", quotechar='"'))
-    if not records:
+    try:
+        text = read_text(path)
+    except TextFileError as error:
+        ctx.problem_in_file(file, str(error))
+        return []
+    delimiter = iblock_delimiter(text.text) or "\t"
+    records = _records(text.text, delimiter, file, ctx)
+    if records is None:
+        return []
+    if not any(any(field.strip() for field in record) for record in records):
         ctx.problem_in_file(file, "empty file")
         return []
     header = records[0]
     roles = _column_roles(header)
     missing = [role for role in REQUIRED if role not in roles]
     if missing:
-        ctx.problem_in_file(file, f"iblock export lacks column(s) {', '.join(missing)}")
+        ctx.problem_in_file(file, f"iblock export lacks column(s) {', '.join(missing)}{text.note()}")
+        return []
+    if not any(any(field.strip() for field in record) for record in records[1:]):
+        ctx.problem_in_file(file, "no figures: the export has its header row and no data rows")
         return []
     cells: list[Cell] = []
     specs: dict[str, object] = {}

@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
-from bns_ingest.cells import Cell
+from bns_ingest.cells import POPULATION_TABLE, Cell
 from bns_ingest.context import DEFAULT_SEEDS, Dimensions, IngestContext
-from bns_ingest.detect import IBLOCK, TALDAU, TALDAU_CSV, TALDAU_REQUEST, XLSX, detect_format
+from bns_ingest.detect import IBLOCK, REFUSALS, TALDAU, TALDAU_REQUEST, UNREADABLE, XLSX, detect, detect_format
 from bns_ingest.dynamic_xlsx import parse_workbook
 from bns_ingest.errors import IngestError, Problem
 from bns_ingest.iblock_csv import parse_iblock
 from bns_ingest.taldau_json import parse_taldau, request_index_id
+from bns_ingest.textfile import load_json
 from bns_ingest.validate import check_cities_within_regions, check_sums, drop_duplicates
-from bns_ingest.writer import MANIFEST, write_tables
+from bns_ingest.writer import (
+    MANIFEST,
+    Download,
+    canonical_line,
+    current_downloads,
+    download_lines,
+    ingest_lock,
+    line_key,
+    line_persons,
+    population_line,
+    rollback,
+    write_set,
+)
 
 
 def discover(src: Path) -> list[Path]:
@@ -60,11 +73,13 @@ def parse_sources(
 ) -> list[Cell]:
     """Parse every file into cells, logging problems in `ctx` instead of stopping at the first.
     Problems name files relative to `root` (the SRC folder)."""
-    formats = {path: detect_format(path) for path in files}
+    detected = {path: detect(path) for path in files}
+    formats = {path: kind for path, (kind, _) in detected.items()}
     requests = {}
     for path, kind in formats.items():
         if kind == TALDAU_REQUEST:
-            requests[path] = request_index_id(json.loads(path.read_text(encoding="utf-8-sig")))
+            requests[path] = request_index_id(load_json(path))
+    responses = {path.parent for path, kind in formats.items() if kind == TALDAU}
     cells: list[Cell] = []
     for path, kind in formats.items():
         source_id = (source_ids or {}).get(path) or source_id_for(path)
@@ -83,12 +98,17 @@ def parse_sources(
                 )
             else:
                 cells += parse_taldau(path, index, ctx, label)
-        elif kind == TALDAU_CSV:
-            ctx.problem_in_file(
-                label,
-                "a Taldau CSV export (date,value,transformation) does not name its index: save the "
-                "GetIndexTreeData JSON response and its request json instead",
-            )
+        elif kind == TALDAU_REQUEST:
+            if path.parent not in responses:
+                ctx.problem_in_file(
+                    label,
+                    "a Taldau request json with no response beside it: save the GetIndexTreeData response "
+                    "in the same folder",
+                )
+        elif kind in REFUSALS:
+            ctx.problem_in_file(label, REFUSALS[kind])
+        elif kind == UNREADABLE:
+            ctx.problem_in_file(label, detected[path][1])
         elif kind is None:
             ctx.problem_in_file(label, "not a BNS dynamic-table xlsx, iblock CSV export or Taldau JSON")
     return cells
@@ -110,6 +130,8 @@ def validated_cells(
     cells = drop_duplicates(cells, ctx)
     cells = check_cities_within_regions(cells, ctx)
     check_sums(cells, dims.regions, ctx, tolerance, partial_regions)
+    if not cells and not ctx.log.problems:
+        ctx.log.add(Problem(str(root or files[0]), "no figures in any file: nothing to ingest"))
     ctx.log.raise_if_any()
     return cells
 
@@ -122,18 +144,86 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def ingest(
-    src: Path, out_dir: Path, seeds: Path = DEFAULT_SEEDS, tolerance: int = 0, partial_regions: bool = False
-) -> dict[str, int]:
-    """Ingest `src` (file or folder) into `out_dir`; returns rows per table. On any problem raises
-    IngestError and leaves `out_dir` exactly as it was."""
-    files = discover(src)
-    dims = Dimensions.from_seeds(seeds)
-    root = src if src.is_dir() else None
-    cells = validated_cells(files, dims, tolerance, partial_regions=partial_regions, root=root)
+def download_name(src: Path) -> str:
+    """The default name of a download in the official set: SRC's file or folder name, as a slug."""
+    name = src.stem if src.is_file() else src.name
+    return re.sub(r"[^\w.-]+", "_", name).strip("_.") or "download"
+
+
+def _conflicts(cells: list[Cell], others: dict[str, Download], ctx: IngestContext) -> None:
+    """A cell of the new download that another download of the official set gives differently is an error:
+    the set holds one figure per cell, and which one is right is the analyst's call."""
+    given: dict[tuple[str, ...], tuple[int, str]] = {}
+    for download in others.values():
+        for table_code, lines in download.lines.items():
+            for line in lines:
+                given[line_key(table_code, line)] = (line_persons(table_code, line), download.name)
+    if not given:
+        return
+    for cell in cells:
+        to_line = population_line if cell.table_code == POPULATION_TABLE else canonical_line
+        other = given.get(line_key(cell.table_code, to_line(cell)))
+        if other is not None and other[0] != cell.persons:
+            ctx.problem(
+                cell.where,
+                f"conflicts with {other[0]} in the official download {other[1]!r}: remove that one first "
+                f"(--remove {other[1]}) or ingest this one under its name (--name {other[1]})",
+            )
+
+
+def _by_table(cells: list[Cell]) -> dict[str, list[Cell]]:
     tables: dict[str, list[Cell]] = {}
     for cell in cells:
         tables.setdefault(cell.table_code, []).append(cell)
-    inputs = [{"file": str(path), "format": detect_format(path), "sha256": _sha256(path)} for path in files]
-    write_tables(out_dir, tables, inputs)
+    return tables
+
+
+def ingest(
+    src: Path,
+    out_dir: Path,
+    seeds: Path = DEFAULT_SEEDS,
+    tolerance: int = 0,
+    partial_regions: bool = False,
+    name: str | None = None,
+) -> dict[str, int]:
+    """Add the download `src` (file or folder) to the official set at `out_dir`, or replace the download of
+    the same `name` (default: SRC's name); returns its rows per table. On any problem raises IngestError
+    and leaves `out_dir` exactly as it was."""
+    files = discover(src)
+    dims = Dimensions.from_seeds(seeds)
+    root = src if src.is_dir() else None
+    name = name or download_name(src)
+    with ingest_lock(out_dir):
+        others = {n: d for n, d in current_downloads(out_dir).items() if n != name}
+        ctx = IngestContext(dims)
+        cells = validated_cells(files, dims, tolerance, partial_regions=partial_regions, root=root)
+        _conflicts(cells, others, ctx)
+        ctx.log.raise_if_any()
+        tables = _by_table(cells)
+        inputs = [{"file": str(path), "format": detect_format(path), "sha256": _sha256(path)} for path in files]
+        entry = {"ingested_at": datetime.now(UTC).isoformat(timespec="seconds"), "inputs": inputs}
+        write_set(out_dir, {**others, name: Download(name, entry, download_lines(tables))})
     return {code: len(rows) for code, rows in sorted(tables.items())}
+
+
+def remove(out_dir: Path, name: str) -> list[str]:
+    """Drop one download from the official set (a new version; the previous stays for rollback). Returns
+    the names of the downloads left."""
+    with ingest_lock(out_dir):
+        downloads = current_downloads(out_dir)
+        if name not in downloads:
+            known = ", ".join(sorted(downloads)) or "none"
+            message = f"no download named {name!r} in the official set (it holds: {known})"
+            raise IngestError([Problem(str(out_dir), message)])
+        del downloads[name]
+        write_set(out_dir, downloads)
+    return sorted(downloads)
+
+
+def roll_back(out_dir: Path) -> Path:
+    """Show the previous version of the official set again."""
+    with ingest_lock(out_dir):
+        try:
+            return rollback(out_dir)
+        except FileNotFoundError as error:
+            raise IngestError([Problem(str(out_dir), str(error))]) from None

@@ -4,13 +4,13 @@ response; it comes from the request json saved beside it."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from bns_ingest.cells import ALL_AGES, TOTAL, Cell, Location
 from bns_ingest.context import IngestContext
 from bns_ingest.tables import TALDAU_INDICES
+from bns_ingest.textfile import TextFileError, load_json
 
 _VALUE_KEY = re.compile(r"^y(\d{2})(\d{4})$")
 
@@ -44,9 +44,13 @@ def parse_taldau(path: Path, index_id: str, ctx: IngestContext, file: str = "") 
         return []
     spec, expected_region = TALDAU_INDICES[index_id]
     source_id = f"taldau_{index_id}"
-    nodes = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        nodes = load_json(path)
+    except TextFileError as error:
+        ctx.problem_in_file(file, str(error))
+        return []
     cells: list[Cell] = []
-    for position, node in enumerate(nodes, start=1):
+    for position, node in enumerate(nodes if isinstance(nodes, list) else [], start=1):
         name = str(node.get("text", ""))
         for key, raw in node.items():
             match = _VALUE_KEY.match(key)
@@ -88,4 +92,6 @@ def parse_taldau(path: Path, index_id: str, ctx: IngestContext, file: str = "") 
                     region[1],
                 )
             )
+    if not cells and not any(p.file == file for p in ctx.log.problems):
+        ctx.problem_in_file(file, "no figures: the response holds no yearly value")
     return cells

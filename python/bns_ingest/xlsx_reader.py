@@ -1,278 +1,288 @@
-"""A minimal, fast reader of cell values from an xlsx package (Office Open XML).
+"""Cell values of an xlsx workbook, read with python-calamine inside bounds a hostile file cannot break.
 
-openpyxl spends most of its time building cell objects we never use; BNS dynamic tables need only
-the values, so each sheet is scanned with regular expressions (expat when a cell has no
-reference). Styles, merges and formulas are ignored (cached formula results are read as values).
+calamine builds each sheet as one dense grid from A1 to its farthest cell, so a single stray value at
+XFD1048576 would ask for 17 billion cells. Before calamine sees a sheet, its XML is streamed once
+(bounded memory) to check its inflated size, its declared `<dimension>` and the real extent of the cells
+that hold something; a sheet outside the limits is refused naming the far cell. When calamine cannot
+read a cell (a number cell holding `abc`, a shared-string index past the table) it names no cell, so
+the sheet is scanned again to find and name the cells it could not read.
 """
 
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 import zipfile
-from pathlib import Path
-from xml.parsers import expat
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
 
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-_COLUMN = re.compile(r"^([A-Z]+)(\d+)$")
+import python_calamine
+
+from bns_ingest.errors import Problem
+
+# A BNS dynamic table has a label column and one column per year (1991 onwards) and, at most, tens of
+# thousands of rows (regions × sexes × settlements × single years of age). Far above that is a stray cell.
+# The grid calamine builds is rows × columns: 15 million cells at most, ~0.5 GB in calamine.
+MAX_ROWS = 100_000
+MAX_COLUMNS = 150
+MAX_PART_BYTES = 256 << 20  # inflated size of one sheet or of the shared strings
+
+_REF = re.compile(r"^([A-Z]{1,3})(\d{1,7})$")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
+_MAYBE_FAR_REF = re.compile(rb'r="([A-Z]{3}|[E-Z][A-Z]|[A-Z]{1,2}(?=\d{6}))(\d+)"')
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
+_FULL_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_TYPE = re.compile(rb'\bt="(\w+)"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+_SI = re.compile(rb"<(?:\w+:)?si[\s>]")
 
 
-def _column_index(letters: str) -> int:
+class WorkbookError(Exception):
+    """The workbook cannot be read within bounds; `problems` say where and why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(map(str, problems)))
+
+
+def column_letters(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
     index = 0
     for letter in letters:
         index = index * 26 + ord(letter) - 64
     return index - 1
 
 
-def _number(text: str) -> int | float:
-    if text.lstrip("-").isdigit():
-        return int(text)
-    value = float(text)
-    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+def _within(rows: int, columns: int) -> bool:
+    return rows <= MAX_ROWS and columns <= MAX_COLUMNS
 
 
-class _TextCollector:
-    """Collects the text of <t> elements, grouped by <si> (shared strings) or per cell."""
-
-    def __init__(self) -> None:
-        self.items: list[str] = []
-        self._parts: list[str] = []
-        self._in_t = False
-
-    def start(self, name: str, attrs: dict[str, str]) -> None:
-        if name == f"{_MAIN} si":
-            self._parts = []
-        elif name == f"{_MAIN} t":
-            self._in_t = True
-
-    def end(self, name: str) -> None:
-        if name == f"{_MAIN} si":
-            self.items.append("".join(self._parts))
-        elif name == f"{_MAIN} t":
-            self._in_t = False
-
-    def data(self, text: str) -> None:
-        if self._in_t:
-            self._parts.append(text)
+def _limits() -> str:
+    return f"at most {MAX_ROWS:,} rows and {MAX_COLUMNS:,} columns"
 
 
-def _parse(xml: bytes, handler: object) -> None:
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.buffer_text = True
-    parser.StartElementHandler = handler.start
-    parser.EndElementHandler = handler.end
-    parser.CharacterDataHandler = handler.data
-    parser.Parse(xml, True)
+def _chunks(archive: zipfile.ZipFile, member: str, size: int = 1 << 20) -> Iterator[bytes]:
+    """The inflated part in pieces that end just before a `<`, so no tag is split between two."""
+    leftover = b""
+    with archive.open(member) as handle:
+        while block := handle.read(size):
+            data = leftover + block
+            cut = data.rfind(b"<")
+            if cut <= 0:
+                leftover = data
+                continue
+            leftover = data[cut:]
+            yield data[:cut]
+    if leftover:
+        yield leftover
 
 
-class _SheetRows:
-    """Streams <row>/<c> elements into a dense list of row tuples (row 1 at index 0)."""
-
-    def __init__(self, shared: list[str]):
-        self.shared = shared
-        self.rows: dict[int, dict[int, object]] = {}
-        self._row = 0
-        self._next_row = 1
-        self._col = 0
-        self._next_col = 0
-        self._type = "n"
-        self._parts: list[str] = []
-        self._collect = False
-
-    def start(self, name: str, attrs: dict[str, str]) -> None:
-        local = name[len(_MAIN) + 1 :] if name.startswith(_MAIN) else name
-        if local == "c":
-            ref = attrs.get("r")
-            if ref:
-                match = _COLUMN.match(ref)
-                self._col = _column_index(match.group(1))
-            else:
-                self._col = self._next_col
-            self._next_col = self._col + 1
-            self._type = attrs.get("t", "n")
-            self._parts = []
-        elif local == "row":
-            self._row = int(attrs.get("r", self._next_row))
-            self._next_row = self._row + 1
-            self._next_col = 0
-        elif local in ("v", "t"):
-            self._collect = True
-
-    def end(self, name: str) -> None:
-        local = name[len(_MAIN) + 1 :] if name.startswith(_MAIN) else name
-        if local in ("v", "t"):
-            self._collect = False
-        elif local == "c" and self._parts:
-            text = "".join(self._parts)
-            kind = self._type
-            if kind == "s":
-                value: object = self.shared[int(text)]
-            elif kind == "n":
-                value = _number(text)
-            elif kind == "b":
-                value = text == "1"
-            else:  # str, inlineStr, e
-                value = text
-            self.rows.setdefault(self._row, {})[self._col] = value
-
-    def data(self, text: str) -> None:
-        if self._collect:
-            self._parts.append(text)
-
-    def dense(self) -> list[tuple]:
-        if not self.rows:
-            return []
-        width = max(max(cells) for cells in self.rows.values()) + 1
-        out = []
-        for number in range(1, max(self.rows) + 1):
-            cells = self.rows.get(number)
-            if cells is None:
-                out.append((None,) * width)
-            else:
-                out.append(tuple(cells.get(c) for c in range(width)))
-        return out
+def sheet_scan(archive: zipfile.ZipFile, member: str) -> tuple[str, str]:
+    """(declared dimension, first cell holding something beyond the limits or ""), streamed in bounded
+    memory. Only references that can lie beyond the limits are matched (three letters, two from EA, or a
+    row number of six digits or more), so an ordinary sheet costs one quick pass of the regex engine."""
+    declared = ""
+    for index, chunk in enumerate(_chunks(archive, member)):
+        if index == 0:
+            found = _DIMENSION.search(chunk[:8192])
+            declared = found.group(1).decode() if found else ""
+        for match in _MAYBE_FAR_REF.finditer(chunk):
+            letters, number = match.group(1).decode(), int(match.group(2))
+            if _within(number, column_index(letters) + 1):
+                continue
+            start = chunk.rfind(b"<", 0, match.start())
+            end = chunk.find(b">", match.end())
+            tag = chunk[start : end + 1]
+            # A formatted empty cell (`<c r="XFD1" s="1"/>`) is skipped by calamine and harmless.
+            if re.match(rb"<(?:\w+:)?c\b", tag) and not tag.endswith(b"/>"):
+                return declared, f"{letters}{number}"
+    return declared, ""
 
 
-def _sheet_targets(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
-    names: list[tuple[str, str]] = []
-
-    class Workbook:
-        def start(self, name: str, attrs: dict[str, str]) -> None:
-            if name == f"{_MAIN} sheet":
-                names.append((attrs["name"], attrs[f"{_REL} id"]))
-
-        def end(self, name: str) -> None:
-            pass
-
-        def data(self, text: str) -> None:
-            pass
-
-    _parse(archive.read("xl/workbook.xml"), Workbook())
-    targets: dict[str, str] = {}
-
-    class Rels(Workbook):
-        def start(self, name: str, attrs: dict[str, str]) -> None:
-            if name == f"{_PKG_REL} Relationship":
-                targets[attrs["Id"]] = attrs["Target"]
-
-    _parse(archive.read("xl/_rels/workbook.xml.rels"), Rels())
-    resolved = []
-    for sheet_name, rel_id in names:
-        target = targets[rel_id]
-        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-        resolved.append((sheet_name, path))
-    return resolved
-
-
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
-_TYPE = re.compile(rb'\bt="(\w+)"')
-_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
-_TEXT = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>(.*?)</(?:\w+:)?t>", re.S)
-
-
-# The shape Excel and openpyxl write: <c r="B7" s="3" t="n"><v>123</v></c>. Any other cell
-# (formula, inline string, other attribute order) is matched by the generic group and decoded
-# the slow way; a sheet with a cell the pattern skips is read by the generic scanner instead.
-_PLAIN_CELL = re.compile(
-    rb'<c r="([A-Z]+)(\d+)"(?: s="\d+")?(?: t="(\w+)")?(?:/>|><v>([^<]*)</v></c>|>(.*?)</c>)', re.S
-)
-_ANY_CELL_START = re.compile(rb"<(?:\w+:)?c[\s/>]")
-
-
-def _decode(kind: bytes, text: bytes, shared: list[str]) -> object:
-    if kind == b"n":
-        return _number(text.decode())
-    if kind == b"s":
-        return shared[int(text)]
-    if kind == b"b":
-        return text == b"1"
-    return html.unescape(text.decode())
-
-
-def _cell_value(kind: bytes, inner: bytes, shared: list[str]) -> object:
-    if kind == b"inlineStr":
-        return html.unescape("".join(t.decode() for t in _TEXT.findall(inner)))
-    found = _VALUE.search(inner)
-    return None if found is None else _decode(kind, found.group(1), shared)
-
-
-def _dense(rows: dict[int, dict[int, object]]) -> list[tuple]:
-    rows = {number: cells for number, cells in rows.items() if cells}
-    if not rows:
-        return []
-    width = max(max(cells) for cells in rows.values()) + 1
-    return [
-        tuple(cells.get(c) for c in range(width)) if (cells := rows.get(n)) else (None,) * width
-        for n in range(1, max(rows) + 1)
-    ]
-
-
-def _plain_rows(xml: bytes, shared: list[str]) -> list[tuple] | None:
-    matches = _PLAIN_CELL.findall(xml)
-    if len(matches) != len(_ANY_CELL_START.findall(xml)):
+def _declared_size(declared: str) -> tuple[int, int] | None:
+    """(rows, columns) of a dimension such as `A1:G40`; None when it cannot be read (then ignored)."""
+    parts = declared.split(":")
+    refs = [_REF.match(part.replace("$", "")) for part in parts]
+    if not parts or None in refs:
         return None
-    rows: dict[int, dict[int, object]] = {}
-    columns: dict[bytes, int] = {}
-    numbers: dict[bytes, dict[int, object]] = {}
-    for letters, row, kind, value, inner in matches:
-        cells = numbers.get(row)
-        if cells is None:
-            cells = numbers[row] = rows.setdefault(int(row), {})
-        column = columns.get(letters)
-        if column is None:
-            column = columns[letters] = _column_index(letters.decode())
-        kind = kind or b"n"
-        if value:
-            if kind == b"n" and value.isdigit():
-                cells[column] = int(value)
-            else:
-                cells[column] = _decode(kind, value, shared)
-        elif inner:
-            decoded = _cell_value(kind, inner, shared)
-            if decoded is not None:
-                cells[column] = decoded
-    return _dense(rows)
+    last = refs[-1]
+    first = refs[0]
+    rows = int(last.group(2)) - int(first.group(2)) + 1
+    columns = column_index(last.group(1)) - column_index(first.group(1)) + 1
+    return rows, columns
 
 
-def _fast_rows(xml: bytes, shared: list[str]) -> list[tuple] | None:
-    """Regex scan of the sheet XML; None when a cell lacks its reference (then expat is used)."""
-    plain = _plain_rows(xml, shared)
-    if plain is not None:
-        return plain
-    rows: dict[int, dict[int, object]] = {}
-    for match in _CELL.finditer(xml):
-        attrs, inner = match.group(1), match.group(2)
-        if not inner:
+def _bounds_problems(archive: zipfile.ZipFile, file: str, sheet: str, member: str) -> list[Problem]:
+    info = archive.getinfo(member)
+    if info.file_size > MAX_PART_BYTES:
+        return [
+            Problem(
+                file,
+                f"the sheet's XML inflates to {info.file_size / (1 << 20):,.0f} MiB, more than the "
+                f"{MAX_PART_BYTES >> 20} MiB a BNS table can take; refusing to read it",
+                sheet,
+            )
+        ]
+    declared, far_cell = sheet_scan(archive, member)
+    size = _declared_size(declared) if declared else None
+    if size is not None and not _within(*size):
+        return [
+            Problem(
+                file,
+                f"the sheet declares the dimension {declared} ({size[0]:,} rows × {size[1]:,} columns); a BNS "
+                f"table has {_limits()}: delete the rows and columns beyond the table and save again",
+                sheet,
+            )
+        ]
+    if far_cell:
+        return [
+            Problem(
+                file,
+                f"a cell at {far_cell} lies far outside any BNS table (a BNS table has {_limits()}): "
+                "delete it and save again",
+                sheet,
+                column=re.sub(r"\d", "", far_cell),
+                row=int(re.sub(r"\D", "", far_cell)),
+            )
+        ]
+    return []
+
+
+def _shared_string_count(archive: zipfile.ZipFile) -> int:
+    if "xl/sharedStrings.xml" not in archive.namelist():
+        return 0
+    return sum(len(_SI.findall(chunk)) for chunk in _chunks(archive, "xl/sharedStrings.xml"))
+
+
+def _unreadable_cells(archive: zipfile.ZipFile, file: str, sheet: str, member: str) -> list[Problem]:
+    """The cells calamine refused, found by scanning the sheet: a number cell that holds no number, a
+    shared-string index with no string, a boolean that is not 0 or 1."""
+    strings = _shared_string_count(archive)
+    problems: list[Problem] = []
+    for chunk in _chunks(archive, member):
+        for match in _FULL_CELL.finditer(chunk):
+            attrs, inner = match.group(1), match.group(2)
+            value = _VALUE.search(inner or b"")
+            ref = _CELL_REF.search(attrs)
+            if value is None or ref is None:
+                continue
+            kind_match = _TYPE.search(attrs)
+            kind = kind_match.group(1) if kind_match else b"n"
+            text = value.group(1).decode("utf-8", "replace")
+            column, row = ref.group(1).decode(), int(ref.group(2))
+            if kind == b"n":
+                try:
+                    float(text)
+                except ValueError:
+                    problems.append(Problem(file, "a number cell that holds no number", sheet, row, column, text))
+            elif kind == b"s" and (not text.strip().isdigit() or int(text) >= strings):
+                problems.append(
+                    Problem(
+                        file,
+                        f"text cell points at shared string {text.strip()}, past the workbook's {strings} strings",
+                        sheet,
+                        row,
+                        column,
+                        text,
+                    )
+                )
+            elif kind == b"b" and text.strip() not in ("0", "1"):
+                problems.append(Problem(file, "a true/false cell that holds neither", sheet, row, column, text))
+    return problems
+
+
+_EXACT = 2.0**53
+
+
+def _python_row(row: list) -> tuple:
+    """calamine gives every number as a float and empty cells as ''; the parser expects whole numbers as
+    int (exact below 2**53) and empty cells as None. One comprehension: this runs once per cell."""
+    return tuple(
+        [
+            None if v == "" else (int(v) if v.__class__ is float and v.is_integer() and -_EXACT < v < _EXACT else v)
+            for v in row
+        ]
+    )
+
+
+def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its part in the package, from the workbook and its relationships."""
+    workbook = archive.read("xl/workbook.xml")
+    rels = archive.read("xl/_rels/workbook.xml.rels")
+    targets = {
+        m.group(1).decode(): m.group(2).decode()
+        for m in re.finditer(rb'<(?:\w+:)?Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"', rels)
+    }
+    targets |= {
+        m.group(2).decode(): m.group(1).decode()
+        for m in re.finditer(rb'<(?:\w+:)?Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"', rels)
+    }
+    members = {}
+    for m in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*)/?>", workbook):
+        attrs = m.group(1)
+        name = re.search(rb'\bname="([^"]*)"', attrs)
+        rel = re.search(rb'\br:id="([^"]*)"', attrs) or re.search(rb'\b\w+:id="([^"]*)"', attrs)
+        if name is None or rel is None or rel.group(1).decode() not in targets:
             continue
-        ref = _REF.search(attrs)
-        if ref is None:
-            return None
-        kind_match = _TYPE.search(attrs)
-        value = _cell_value(kind_match.group(1) if kind_match else b"n", inner, shared)
-        if value is not None:
-            rows.setdefault(int(ref.group(2)), {})[_column_index(ref.group(1).decode())] = value
-    return _dense(rows)
+        target = targets[rel.group(1).decode()]
+        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl", target))
+        members[html.unescape(name.group(1).decode())] = _normalise(path)
+    return members
 
 
-def read_sheets(path: Path) -> list[tuple[str, list[tuple]]]:
-    """[(sheet name, rows)] where rows[i] holds the values of row i + 1, padded with None."""
-    with zipfile.ZipFile(path) as archive:
-        shared: list[str] = []
-        if "xl/sharedStrings.xml" in archive.namelist():
-            collector = _TextCollector()
-            _parse(archive.read("xl/sharedStrings.xml"), collector)
-            shared = collector.items
-        sheets = []
-        for name, member in _sheet_targets(archive):
-            xml = archive.read(member)
-            fast = _fast_rows(xml, shared)
-            if fast is None:
-                rows = _SheetRows(shared)
-                _parse(xml, rows)
-                fast = rows.dense()
-            sheets.append((name, fast))
+def _normalise(path: str) -> str:
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/".join(parts)
+
+
+def read_sheets(path: Path, file: str = "") -> list[tuple[str, list[tuple]]]:
+    """[(sheet name, rows)] where rows[i] holds the values of row i + 1 from column A, padded with None.
+
+    Raises WorkbookError naming the file, sheet and cell for a sheet outside the bounds or a cell that
+    cannot be read; `file` names the workbook in those problems (default: its file name)."""
+    file = file or Path(path).name
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = _sheet_members(archive)
+            problems = []
+            for name, member in members.items():
+                if member in archive.namelist():
+                    problems += _bounds_problems(archive, file, name, member)
+            if problems:
+                raise WorkbookError(problems)
+            workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+            sheets: list[tuple[str, list[tuple]]] = []
+            for name in workbook.sheet_names:
+                try:
+                    grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                except python_calamine.CalamineError as error:
+                    member = members.get(name)
+                    located = _unreadable_cells(archive, file, name, member) if member else []
+                    problems += located or [Problem(file, f"cannot read the sheet: {error}", name)]
+                    continue
+                rows = [_python_row(row) for row in grid]
+                while rows and all(value is None for value in rows[-1]):
+                    rows.pop()
+                sheets.append((name, rows))
+            workbook.close()
+    except (zipfile.BadZipFile, KeyError, python_calamine.CalamineError, EOFError) as error:
+        reason = str(error) or type(error).__name__
+        raise WorkbookError([Problem(file, f"the xlsx package is damaged or incomplete ({reason})")]) from None
+    if problems:
+        raise WorkbookError(problems)
     return sheets

@@ -31,7 +31,6 @@ from filelock import FileLock, Timeout
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PUBLISHED_PATH = REPO_ROOT / "warehouse" / "kz_migration.duckdb"
-PRIVATE_DATABASE_NAME = "build.duckdb"
 _OWNER_FILE = "owner.json"
 
 
@@ -71,10 +70,13 @@ class PrivateBuild:
     """One build's own folder: nothing else ever writes into it."""
 
     folder: Path
+    database_name: str
 
     @property
     def database(self) -> Path:
-        return self.folder / PRIVATE_DATABASE_NAME
+        # The same file name as the published file: DuckDB names the catalog after the file, and dbt's views
+        # refer to it, so a private file named otherwise publishes views that cannot be read.
+        return self.folder / self.database_name
 
     @property
     def target(self) -> Path:
@@ -100,7 +102,7 @@ def new_private_build(build_root: Path, published_name: str) -> PrivateBuild:
     build_root.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=f"{Path(published_name).stem}.{os.getpid()}.", dir=build_root))
     (folder / _OWNER_FILE).write_text(json.dumps({"pid": os.getpid(), "started": time.time()}))
-    return PrivateBuild(folder)
+    return PrivateBuild(folder, Path(published_name).name)
 
 
 def remove_abandoned_builds(build_root: Path, keep: Path | None = None) -> list[Path]:
@@ -214,7 +216,12 @@ def expected_relations(target: Path) -> set[tuple[str, str]]:
         manifest = json.loads((target / "manifest.json").read_text())
     except (OSError, ValueError) as error:
         raise BuildFailed(f"cannot read dbt's results in {target}: {error}") from None
-    failed = [r["unique_id"] for r in results["results"] if r["status"] not in ("success", "pass", "warn")]
+    # Saved queries (the semantic layer) are "no-op" in a build; everything else must have passed.
+    failed = [
+        r["unique_id"] for r in results["results"]
+        if r["status"] not in ("success", "pass", "warn")
+        and not (r["unique_id"].startswith("saved_query.") and r["status"] == "no-op")
+    ]
     if failed:
         raise BuildFailed(f"dbt reported {len(failed)} node(s) not passed: {', '.join(sorted(failed)[:5])}")
     relations = set()

@@ -60,6 +60,13 @@ def test_inline_strings_formulas_and_cells_without_reference(tmp_path: Path) -> 
     )
     path = tmp_path / "hand.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
+        # Every OOXML package names its main part in _rels/.rels (calamine, like Excel, needs it).
+        archive.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
         archive.writestr("xl/workbook.xml", workbook)
         archive.writestr("xl/_rels/workbook.xml.rels", rels)
         archive.writestr("xl/worksheets/sheet1.xml", sheet)
