@@ -94,20 +94,23 @@ def constrained_copy(built_warehouse: Path, tmp_path_factory: pytest.TempPathFac
 
 def _fresh_key(connection: duckdb.DuckDBPyConnection, table: str) -> str:
     """A replace() clause that moves the row to a key no other row has, so the row breaks only the rule tested."""
+    schema, name = table.split(".")
     key = connection.execute(
         "select constraint_column_names from duckdb_constraints() "
-        "where schema_name = 'main' and table_name = ? and constraint_type = 'PRIMARY KEY'",
-        [table],
+        "where schema_name = ? and table_name = ? and constraint_type = 'PRIMARY KEY'",
+        [schema, name],
     ).fetchone()
     return f"'{BAD_CODE}' as {key[0][0]}" if key else ""
 
 
 def _bad_row_insert(connection: duckdb.DuckDBPyConnection, entry: dict[str, Any]) -> tuple[str, str]:
     """The insert that must fail, and a word the error must contain."""
-    table = "fct_yearly_flows" if entry["now"] == "fct_yearly_flows primary key" else entry["node"]
+    name = "fct_yearly_flows" if entry["now"] == "fct_yearly_flows primary key" else entry["node"]
+    schema = connection.execute("select schema_name from duckdb_tables() where table_name = ?", [name]).fetchone()[0]
+    table = f"{schema}.{name}"
     column, test, args = entry["column"], entry["test"], entry["args"]
     if test in ("unique", "unique_combination_of_columns"):
-        return f"insert into main.{table} select * from main.{table} limit 1", "primary key"
+        return f"insert into {table} select * from {table} limit 1", "primary key"
     where = "true"
     if test == "not_null":
         change, word = f"null as {column}", "NOT NULL"
@@ -125,7 +128,7 @@ def _bad_row_insert(connection: duckdb.DuckDBPyConnection, entry: dict[str, Any]
     key = _fresh_key(connection, table)
     key_column = key.rsplit(" as ", 1)[-1]
     changes = change if not key or change.endswith(f" as {key_column}") else f"{change}, {key}"
-    return f"insert into main.{table} select * replace ({changes}) from main.{table} where {where} limit 1", word
+    return f"insert into {table} select * replace ({changes}) from {table} where {where} limit 1", word
 
 
 @pytest.mark.parametrize("entry", CONSTRAINT_CASES, ids=[case_id(e) for e in CONSTRAINT_CASES])
