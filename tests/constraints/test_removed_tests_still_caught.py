@@ -11,7 +11,8 @@ now. Two kinds of case, one pytest case per removed test:
   repeated. In a second copy every such case spoils one row of the tested relation; the consolidated tests,
   compiled by dbt once, are run against it and must name the broken rule among their failures.
 
-Cost: two copies of the built warehouse, one `dbt compile`, a few hundred small queries.
+Cost: two copies of the built warehouse, one `dbt compile` (started early, beside other tests), a few
+hundred small queries.
 """
 
 from __future__ import annotations
@@ -216,12 +217,14 @@ def _spoil(connection: duckdb.DuckDBPyConnection, relation: str, entry: dict[str
     )
 
 
-def _materialise_views(connection: duckdb.DuckDBPyConnection, schemas: set[str]) -> None:
-    """Views become tables holding the same rows, so that one row of an intermediate model can be spoilt."""
-    views = connection.execute(
-        "select schema_name, view_name from duckdb_views() where not internal and schema_name in "
-        f"({', '.join(repr(s) for s in sorted(schemas))})"
-    ).fetchall()
+def _materialise_views(connection: duckdb.DuckDBPyConnection, relations: set[str]) -> None:
+    """Those of the relations that are views become tables holding the same rows, so one row can be spoilt."""
+    views = [
+        (schema, view)
+        for schema, view in connection.execute("select schema_name, view_name from duckdb_views() where not internal")
+        .fetchall()
+        if f"{schema}.{view}" in relations
+    ]
     for schema, view in views:
         connection.execute(f"create table {schema}.{view}__rows as select * from {schema}.{view}")
     for schema, view in views:
@@ -229,41 +232,55 @@ def _materialise_views(connection: duckdb.DuckDBPyConnection, schemas: set[str])
         connection.execute(f"alter table {schema}.{view}__rows rename to {view}")
 
 
-def _compile_tests(copy: Path, tests: set[str], scratch: Path) -> dict[str, str]:
-    env = dict(os.environ, KZ_BUILD_PATH=str(copy), KZ_COUNTS_DIR=str(default_counts_dir()), DO_NOT_TRACK="1")
-    target = scratch / "target"
-    subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "compile", "--project-dir", str(REPO_ROOT / "dbt_project"),
-         "--profiles-dir", str(REPO_ROOT), "--target-path", str(target), "--log-path", str(scratch / "logs"),
-         "--quiet", "--select", *sorted(tests)],
-        env=env, check=True,
-    )
-    manifest = json.loads((target / "manifest.json").read_text())
-    compiled = {}
-    for node in manifest["nodes"].values():
-        if node["resource_type"] == "test" and node["name"] in tests:
-            compiled[node["name"]] = node["compiled_code"]
-    return compiled
+def consolidated_tests() -> set[str]:
+    return {test for _, test, _ in (_target(entry) for entry in RULE_CASES)}
+
+
+def start_compile(database_name: str, scratch: Path) -> subprocess.Popen[bytes]:
+    """`dbt compile` of the consolidated tests, started early (see conftest.py) so that its parse runs while
+    other tests do. It needs no data: only the catalog name, which DuckDB takes from the file name."""
+    env = dict(os.environ, KZ_BUILD_PATH=str(scratch / database_name), KZ_COUNTS_DIR=str(default_counts_dir()),
+               DO_NOT_TRACK="1")
+    command = [
+        str(Path(sys.executable).parent / "dbt"), "compile", "--project-dir", str(REPO_ROOT / "dbt_project"),
+        "--profiles-dir", str(REPO_ROOT), "--target-path", str(scratch / "target"), "--log-path",
+        str(scratch / "logs"), "--quiet", "--select", *sorted(consolidated_tests()),
+    ]
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def compiled_tests(process: subprocess.Popen[bytes], scratch: Path) -> dict[str, str]:
+    _, errors = process.communicate()
+    assert process.returncode == 0, errors.decode(errors="replace")
+    manifest = json.loads((scratch / "target" / "manifest.json").read_text())
+    tests = consolidated_tests()
+    return {
+        node["name"]: node["compiled_code"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test" and node["name"] in tests
+    }
 
 
 @pytest.fixture(scope="module")
-def rule_failures(built_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[str]]:
-    """Rule names each consolidated test reports on a copy of the warehouse with one spoilt row per case."""
+def rule_failures(
+    built_warehouse: Path,
+    compile_started: tuple[subprocess.Popen[bytes], Path],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, set[str]]:
+    """Rule names each consolidated test reports on a copy of the warehouse with one spoilt row per case.
+    (The clean warehouse passed every one of them: the session's build ran them before publishing.)"""
     scratch = tmp_path_factory.mktemp("rules")
     # The copy keeps the file name: DuckDB names the catalog after it, and views and compiled SQL use it.
     copy = scratch / built_warehouse.name
     shutil.copyfile(built_warehouse, copy)
     targets = [_target(entry) for entry in RULE_CASES]
-    tests = {test for _, test, _ in targets}
-    with duckdb.connect(str(copy)) as connection:
-        clean = {test: None for test in tests}
-        _materialise_views(connection, {"staging", "intermediate"})
-    compiled = _compile_tests(copy, tests, scratch)
+    process, compile_scratch = compile_started
+    compiled = compiled_tests(process, compile_scratch)
+    tests = consolidated_tests()
     assert set(compiled) == tests, f"tests not found by dbt: {sorted(tests - set(compiled))}"
     failures: dict[str, set[str]] = defaultdict(set)
     with duckdb.connect(str(copy)) as connection:
-        for test in clean:  # the clean warehouse passes every consolidated test
-            assert connection.execute(compiled[test]).fetchall() == [], f"{test} fails on the clean build"
+        _materialise_views(connection, {relation for relation, _, _ in targets})
         offsets: dict[str, int] = defaultdict(int)
         for entry, (relation, _, _) in zip(RULE_CASES, targets, strict=True):
             _spoil(connection, relation, entry, offsets[relation])
