@@ -162,7 +162,7 @@ def _target_rule(entry: dict[str, Any]) -> tuple[str, str, str]:
     resource = "seed" if now.startswith("seed ") else entry["resource"]
     relation = f"{schema_of(owner, resource)}.{owner}"
     if test == "shares_sum_to_100":
-        return relation, f"{owner}_shares_sum_to_100", f"{column} by {', '.join(args['group_by'])}"
+        return relation, f"{owner}_row_rules", f"{column} by {', '.join(args['group_by'])}"
     if test == "parts_sum_to_total":
         name = args.get("_name") or f"{args['part_column']} parts sum to {args['total_member']}"
         return relation, f"{owner}_parts_sum_to_totals", name

@@ -1,4 +1,4 @@
-{% test row_rules(model, key=none, unique=[], not_null=[], accepted_values={}, ranges={}, references={}, expressions={}) %}
+{% test row_rules(model, key=none, unique=[], not_null=[], accepted_values={}, ranges={}, references={}, expressions={}, shares=[], share_tolerance=0.01) %}
 {#- Every row-level rule of one model, checked in one scan instead of one query per rule and column.
     Returns one row per rule that fails, with the number of rows that break it (the rule's name says which
     column and which rule: `region_code references dim_regions`, `persons >= 0`, ...). Nulls pass every rule
@@ -6,7 +6,10 @@
     key: columns whose combination must be unique; unique: columns each unique on its own;
     not_null: columns; accepted_values: {column: [values]}; ranges: {column: {min_value, max_value}};
     references: {column: relation} or {column: {to: relation, field: column}};
-    expressions: {name: boolean SQL that must be true (null counts as false)}. -#}
+    expressions: {name: boolean SQL that must be true (null counts as false)};
+    shares: [{column, group_by, where}]: within every group the shares (percent) add up to 100 within
+    share_tolerance (groups whose shares are all empty pass); reported as `<column> by <group_by>` with the
+    number of groups that do not. -#}
 {%- set rules = [] -%}
 {%- if key -%}
     {%- do rules.append(('key (' ~ key | join(', ') ~ ') is unique',
@@ -63,4 +66,18 @@ counted as (
 select rule, failing_rows
 from (unpivot counted on columns(*) into name rule value failing_rows)
 where failing_rows > 0
+{%- for check in shares %}
+union all
+select '{{ check.column }} by {{ check.group_by | join(", ") }}' as rule, count(*) as failing_rows
+from (
+    select 1
+    from {{ model }}
+    {%- if check.where %}
+    where {{ check.where }}
+    {%- endif %}
+    group by {{ check.group_by | join(', ') }}
+    having count({{ check.column }}) > 0 and abs(sum({{ check.column }}) - 100) > {{ share_tolerance }}
+) as failing_groups
+having count(*) > 0
+{%- endfor %}
 {% endtest %}
