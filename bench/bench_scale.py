@@ -34,6 +34,7 @@ from measure import REPO_ROOT, VENV_BIN, Sample, alternate, dbt_env, median_samp
 from peers import MART_KEYS
 
 PEERS = Path(__file__).with_name("peers.py")
+STAGED = "stg_bns__migration_counts"  # the one model that reads the CSV files
 
 
 def copy_project(destination: Path) -> Path:
@@ -92,25 +93,50 @@ def compare(
     return f"DIFFER: {left_rows:,} vs {right_rows:,} rows, {matched:,} equal"
 
 
-def measure_layer(
-    layer: str, work: Path, project: Path, counts: Path, seeded: Path, pairs: int
-) -> tuple[str, dict[str, Sample], str, str]:
-    """The three sides of one mart layer, alternating; their median samples and the two equality checks."""
-    mart, key = MART_KEYS[layer]
-    dbt_db, sql_db, pandas_out = work / f"dbt_{layer}.duckdb", work / f"sql_{layer}.duckdb", work / f"{layer}.pkl"
+def measure_load(work: Path, project: Path, counts: Path, seeded: Path, pairs: int) -> dict[str, Sample]:
+    """The raw load alone: dbt's staging model (DuckDB's CSV reader into a table) against the same reader
+    called by hand, and against pandas.read_csv. Leaves dbt's loaded database as work/loaded.duckdb."""
+    loaded, sql_db, raw = work / "loaded.duckdb", work / "sql_load.duckdb", work / "raw.pkl"
 
     def run_dbt() -> Sample:
-        shutil.copyfile(seeded, dbt_db)
-        env = dbt_env({"KZ_BUILD_PATH": str(dbt_db), "KZ_COUNTS_DIR": str(counts)})
-        return run_child(dbt_command(project, work, "run", "--select", f"+{mart}"), env=env)
+        shutil.copyfile(seeded, loaded)
+        env = dbt_env({"KZ_BUILD_PATH": str(loaded), "KZ_COUNTS_DIR": str(counts)})
+        return run_child(dbt_command(project, work, "run", "--select", STAGED), env=env)
 
     def run_sql() -> Sample:
         shutil.copyfile(seeded, sql_db)
-        return run_child([sys.executable, str(PEERS), "sql", layer, str(counts), str(sql_db), "-"])
+        return run_child([sys.executable, str(PEERS), "sql-load", "-", str(counts), str(sql_db), "-"])
+
+    def run_pandas() -> Sample:
+        return run_child(
+            [sys.executable, str(PEERS), "pandas-load", "-", str(counts), str(project / "seeds"), str(raw)]
+        )
+
+    samples = alternate({"dbt": run_dbt, "sql": run_sql, "pandas": run_pandas}, pairs=pairs)
+    return {side: median_sample(values) for side, values in samples.items()}
+
+
+def measure_layer(
+    layer: str, work: Path, project: Path, counts: Path, pairs: int
+) -> tuple[str, dict[str, Sample], str, str]:
+    """One mart layer from the loaded rows, three sides alternating; medians and the two equality checks."""
+    mart, key = MART_KEYS[layer]
+    loaded, raw = work / "loaded.duckdb", work / "raw.pkl"
+    dbt_db, sql_db, pandas_out = work / f"dbt_{layer}.duckdb", work / f"sql_{layer}.duckdb", work / f"{layer}.pkl"
+
+    def run_dbt() -> Sample:
+        shutil.copyfile(loaded, dbt_db)
+        env = dbt_env({"KZ_BUILD_PATH": str(dbt_db), "KZ_COUNTS_DIR": str(counts)})
+        command = dbt_command(project, work, "run", "--select", f"+{mart}", "--exclude", STAGED)
+        return run_child(command, env=env)
+
+    def run_sql() -> Sample:
+        shutil.copyfile(loaded, sql_db)
+        return run_child([sys.executable, str(PEERS), "sql", layer, "table", str(sql_db), "-"])
 
     def run_pandas() -> Sample:
         seeds = str(project / "seeds")
-        return run_child([sys.executable, str(PEERS), "pandas", layer, str(counts), seeds, str(pandas_out)])
+        return run_child([sys.executable, str(PEERS), "pandas", layer, str(raw), seeds, str(pandas_out)])
 
     samples = alternate({"dbt": run_dbt, "sql": run_sql, "pandas": run_pandas}, pairs=pairs)
     medians = {side: median_sample(values) for side, values in samples.items()}
@@ -128,50 +154,34 @@ def main() -> int:
     args = parser.parse_args()
 
     root = args.keep or Path(tempfile.mkdtemp(prefix="bench_scale_"))
-    results = []
+    table = []
     for size in args.sizes:
         work = root / f"rows_{int(size)}"
         shutil.rmtree(work, ignore_errors=True)
         project = copy_project(work / "project")
         counts = work / "counts"
         plan, rows = make(int(size), counts, seeds_out=project / "seeds")
-        print(
-            f"{rows:,} canonical rows: {plan.districts} district(s) per region"
-            f"{f', years from {plan.first_year}' if plan.first_year else ''}",
-            file=sys.stderr,
-        )
+        years = f", years from {plan.first_year}" if plan.first_year else ""
+        print(f"{rows:,} canonical rows: {plan.districts} district(s) per region{years}", file=sys.stderr)
         seeded = work / "seeded.duckdb"
         env = dbt_env({"KZ_BUILD_PATH": str(seeded), "KZ_COUNTS_DIR": str(counts)})
-        run_child(dbt_command(project, work, "seed"), env=env)
-
+        run_child(dbt_command(project, work, "seed"), env=env)  # also warms dbt's partial parse
+        load = measure_load(work, project, counts, seeded, args.pairs)
+        table.append(row(rows, f"load ({STAGED})", load, "-"))
         for layer in args.layers:
-            results.append((rows, layer, *measure_layer(layer, work, project, counts, seeded, args.pairs)))
+            mart, medians, sql_equal, pandas_equal = measure_layer(layer, work, project, counts, args.pairs)
+            table.append(row(rows, f"{layer} ({mart})", medians, f"SQL {sql_equal}; pandas {pandas_equal}"))
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
 
     print(
-        f"Marts built from canonical CSV files: dbt vs the same mart by hand (median of {args.pairs} "
-        "alternating round(s) after a warm-up)"
+        f"dbt against the same work by hand, median of {args.pairs} alternating round(s) after a warm-up; "
+        "seconds wall, us per input row, peak memory of each process"
     )
-    table = []
-    for rows, layer, mart, m, sql_equal, pandas_equal in results:
-        table.append(
-            [
-                f"{rows:,}",
-                f"{layer} ({mart})",
-                f"{m['dbt'].wall_s:.2f}",
-                f"{m['sql'].wall_s:.2f}",
-                f"{m['pandas'].wall_s:.2f}",
-                f"{ratio(m['dbt'].wall_s, m['sql'].wall_s):.2f}x",
-                f"{ratio(m['pandas'].wall_s, m['dbt'].wall_s):.2f}x",
-                f"{1e6 * m['dbt'].wall_s / rows:.2f}",
-                f"{1e6 * m['sql'].wall_s / rows:.2f}",
-                f"{m['dbt'].peak_rss_mb:.0f} / {m['sql'].peak_rss_mb:.0f} / {m['pandas'].peak_rss_mb:.0f}",
-                f"SQL {sql_equal}; pandas {pandas_equal}",
-            ]
-        )
     print_table(
         [
             "input rows",
-            "layer (mart)",
+            "step",
             "dbt s",
             "SQL s",
             "pandas s",
@@ -184,9 +194,23 @@ def main() -> int:
         ],
         table,
     )
-    if args.keep is None:
-        shutil.rmtree(root, ignore_errors=True)
     return 0
+
+
+def row(rows: int, step: str, m: dict[str, Sample], equal: str) -> list[str]:
+    return [
+        f"{rows:,}",
+        step,
+        f"{m['dbt'].wall_s:.2f}",
+        f"{m['sql'].wall_s:.2f}",
+        f"{m['pandas'].wall_s:.2f}",
+        f"{ratio(m['dbt'].wall_s, m['sql'].wall_s):.2f}x",
+        f"{ratio(m['pandas'].wall_s, m['dbt'].wall_s):.2f}x",
+        f"{1e6 * m['dbt'].wall_s / rows:.2f}",
+        f"{1e6 * m['sql'].wall_s / rows:.2f}",
+        f"{m['dbt'].peak_rss_mb:.0f} / {m['sql'].peak_rss_mb:.0f} / {m['pandas'].peak_rss_mb:.0f}",
+        equal,
+    ]
 
 
 if __name__ == "__main__":

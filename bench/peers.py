@@ -5,7 +5,10 @@ sex and age, rates, growth) and `fct_country_flows` (structure: countries with t
 ranks). Both start from the canonical CSV files and the seeds, as the dbt models do, and must produce the
 same rows as the dbt marts (bench_scale.py checks it). Run as a child process by bench_scale.py:
 
-    python bench/peers.py {sql,pandas} {flows,structure} COUNTS_DIR DATABASE_OR_SEEDS OUT
+    python bench/peers.py sql-load    -          COUNTS_DIR  DATABASE     -
+    python bench/peers.py sql         {flows,structure} table|COUNTS_DIR DATABASE -
+    python bench/peers.py pandas-load -          COUNTS_DIR  SEEDS_DIR    RAW.pkl
+    python bench/peers.py pandas      {flows,structure} RAW.pkl SEEDS_DIR  OUT.pkl
 """
 
 from __future__ import annotations
@@ -41,10 +44,12 @@ MART_KEYS = {
 # ---------------------------------------------------------------------------------------------------------
 # DuckDB SQL, written by hand in one statement per mart
 
+READ_CSV = """read_csv('{counts}/*.csv*', header = true, auto_detect = false, strict_mode = true,
+                       columns = {columns})"""
+
 SQL_COUNTS = """
 with folder as (
-    select * from read_csv('{counts}/*.csv*', header = true, auto_detect = false, strict_mode = true,
-                           columns = {columns})
+    select * from {source}
 ),
 counts as (
     select * from raw.bns_national_external_flows as seed
@@ -172,13 +177,32 @@ window scope as (partition by region_code, year, direction_code),
 )
 
 
-def run_sql(layer: str, counts: Path, database: Path) -> None:
+def _read_csv_sql(counts: Path) -> str:
+    columns = "{" + ", ".join(f"'{c}': '{t}'" for c, t in COLUMN_TYPES.items()) + "}"
+    return READ_CSV.format(counts=counts, columns=columns)
+
+
+def run_sql_load(counts: Path, database: Path) -> None:
+    """The raw load alone, as a user would write it: DuckDB's CSV reader into a table."""
+    import duckdb
+
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(f"create or replace table main.raw_counts as select * from {_read_csv_sql(counts)}")
+
+
+def run_sql(layer: str, source: str, database: Path) -> None:
+    """The mart by hand, from the loaded raw table (source 'table': dbt's staging table, so that both sides
+    start from the same loaded rows) or straight from the CSV files (source 'csv')."""
     import duckdb
 
     mart, _ = MART_KEYS[layer]
-    columns = "{" + ", ".join(f"'{c}': '{t}'" for c, t in COLUMN_TYPES.items()) + "}"
     template = SQL_FLOWS if layer == "flows" else SQL_STRUCTURE
-    query = template.format(counts=counts, columns=columns, width=OPEN_BAND_WIDTH, rule_set=RULE_SET)
+    if source == "table":
+        columns = ", ".join(COLUMN_TYPES)
+        rows = f"(select {columns} from staging.stg_bns__migration_counts)"
+    else:
+        rows = f"(select * from {_read_csv_sql(Path(source))})"
+    query = template.format(source=rows, width=OPEN_BAND_WIDTH, rule_set=RULE_SET)
     with duckdb.connect(str(database)) as connection:
         connection.execute("create schema if not exists hand")
         connection.execute(f"create or replace table hand.{mart} as {query}")
@@ -194,13 +218,17 @@ def _read_counts(counts: Path, seeds: Path):  # type: ignore[no-untyped-def]
 
     codes = [c for c, t in COLUMN_TYPES.items() if t == "VARCHAR" and c not in ("source_id", "provenance")]
     # region_code is read as text first: a categorical read would turn "00" into the number 0.
-    dtypes = {c: "category" for c in codes} | {"region_code": str} | {
-        "year": "int32",
-        "age_from": "Int32",
-        "age_to": "Int32",
-        "persons": "int64",
-        "provenance": "string",
-    }
+    dtypes = (
+        {c: "category" for c in codes}
+        | {"region_code": str}
+        | {
+            "year": "int32",
+            "age_from": "Int32",
+            "age_to": "Int32",
+            "persons": "int64",
+            "provenance": "string",
+        }
+    )
     usecols = [c for c in COLUMN_TYPES if c != "source_id"]
     read = lambda path: pd.read_csv(path, usecols=usecols, dtype=dtypes, keep_default_na=False, na_values=[""])  # noqa: E731
     frames = [read(p) for p in sorted(counts.glob("*.csv*"))]
@@ -228,11 +256,10 @@ def _round(series, digits):  # type: ignore[no-untyped-def]
     return np.sign(series) * np.floor(np.abs(series) * factor + 0.5) / factor
 
 
-def pandas_flows(counts: Path, seeds: Path):  # type: ignore[no-untyped-def]
+def pandas_flows(rows, seeds: Path):  # type: ignore[no-untyped-def]
     import numpy as np
     import pandas as pd
 
-    rows = _read_counts(counts, seeds)
     external = rows[
         (rows.flow_code == "external")
         & rows.direction_code.isin(["arrival", "departure"])
@@ -306,10 +333,9 @@ def pandas_flows(counts: Path, seeds: Path):  # type: ignore[no-untyped-def]
     return flows
 
 
-def pandas_structure(counts: Path, seeds: Path):  # type: ignore[no-untyped-def]
+def pandas_structure(rows, seeds: Path):  # type: ignore[no-untyped-def]
     import pandas as pd
 
-    rows = _read_counts(counts, seeds)
     rows = rows[
         (rows.table_code == "by_country")
         & (rows.flow_code == "external")
@@ -362,15 +388,23 @@ def pandas_structure(counts: Path, seeds: Path):  # type: ignore[no-untyped-def]
     return rows.drop(columns="_non_cis")
 
 
-def run_pandas(layer: str, counts: Path, seeds: Path, out: Path) -> None:
-    frame = pandas_flows(counts, seeds) if layer == "flows" else pandas_structure(counts, seeds)
+def run_pandas(layer: str, raw: Path, seeds: Path, out: Path) -> None:
+    """The mart in pandas from the raw rows pandas loaded (a pickle written by the pandas-load side)."""
+    import pandas as pd
+
+    rows = pd.read_pickle(raw)
+    frame = pandas_flows(rows, seeds) if layer == "flows" else pandas_structure(rows, seeds)
     frame.to_pickle(out)
 
 
 def main() -> int:
     side, layer, counts, place, out = sys.argv[1:6]
-    if side == "sql":
-        run_sql(layer, Path(counts), Path(place))
+    if side == "sql-load":
+        run_sql_load(Path(counts), Path(place))
+    elif side == "sql":
+        run_sql(layer, counts, Path(place))
+    elif side == "pandas-load":
+        _read_counts(Path(counts), Path(place)).to_pickle(out)
     else:
         run_pandas(layer, Path(counts), Path(place), Path(out))
     return 0
