@@ -34,6 +34,7 @@ from measure import REPO_ROOT, VENV_BIN, Sample, alternate, dbt_env, median_samp
 from peers import MART_KEYS
 
 PEERS = Path(__file__).with_name("peers.py")
+NUMERIC_TYPES = ("DOUBLE", "FLOAT", "BIGINT", "INTEGER", "HUGEINT", "SMALLINT")
 STAGED = "stg_bns__migration_counts"  # the one model that reads the CSV files
 
 
@@ -76,10 +77,11 @@ def compare(
         for name, type_code, *_ in columns:
             if name in key:
                 continue
-            if str(type_code) in ("DOUBLE", "FLOAT") or str(type_code).startswith("DECIMAL"):
+            if str(type_code) in NUMERIC_TYPES or str(type_code).startswith("DECIMAL"):
+                # numeric on both sides (pandas may hold an integer column as float, with NaN for null)
                 conditions.append(
                     f"((l.{name} is null and r.{name} is null) "
-                    f"or abs(l.{name} - r.{name}) <= {tolerance.format(col=name)})"
+                    f"or abs(l.{name}::double - r.{name}::double) <= {tolerance.format(col=name)})"
                 )
             else:
                 conditions.append(f"l.{name}::varchar is not distinct from r.{name}::varchar")
@@ -140,7 +142,7 @@ def measure_layer(
 
     samples = alternate({"dbt": run_dbt, "sql": run_sql, "pandas": run_pandas}, pairs=pairs)
     medians = {side: median_sample(values) for side, values in samples.items()}
-    sql_equal = compare(dbt_db, f"main.{mart}", sql_db, f"other.hand.{mart}", key, "1e-9 * greatest(1, abs(l.{col}))")
+    sql_equal = compare(dbt_db, f"main.{mart}", sql_db, f"other.hand.{mart}", key, "1e-9 * greatest(1, abs(l.{col}::double))")
     pandas_equal = compare(dbt_db, f"main.{mart}", None, "pandas_result", key, "1e-4", pd.read_pickle(pandas_out))
     return mart, medians, sql_equal, pandas_equal
 
