@@ -142,7 +142,8 @@ def measure_layer(
 
     samples = alternate({"dbt": run_dbt, "sql": run_sql, "pandas": run_pandas}, pairs=pairs)
     medians = {side: median_sample(values) for side, values in samples.items()}
-    sql_equal = compare(dbt_db, f"main.{mart}", sql_db, f"other.hand.{mart}", key, "1e-9 * greatest(1, abs(l.{col}::double))")
+    relative = "1e-9 * greatest(1, abs(l.{col}::double))"
+    sql_equal = compare(dbt_db, f"main.{mart}", sql_db, f"other.hand.{mart}", key, relative)
     pandas_equal = compare(dbt_db, f"main.{mart}", None, "pandas_result", key, "1e-4", pd.read_pickle(pandas_out))
     return mart, medians, sql_equal, pandas_equal
 
