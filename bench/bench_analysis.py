@@ -2,8 +2,8 @@
 
 Usage: PYTHONPATH=python python bench/bench_analysis.py [--warehouse PATH] [--out DIR] [--publish]
 
-Target: the whole run under 30 s on the development machine. By default the replication mart is not
-published (the benchmark should not change the warehouse); --publish times that step too, on a copy.
+Each step is printed with its ratio to loading the marts (reading its input), measured in the same run.
+By default the replication mart is not published (the benchmark should not change the warehouse); --publish times that step too, on a copy.
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ from analysis.marts import default_warehouse_path, is_reconstruction, load_marts
 from analysis.paper_correlations import paper_correlations
 from analysis.replication import contradiction_pairs, load_claims, publish_replication_mart, replicate
 from analysis.report import ReportContent, almaty_flow_table, data_provenance, write_report
-
-TARGET_SECONDS = 30.0
 
 
 def timed(label: str, timings: list[tuple[str, float]], step: Callable[[], Any]) -> Any:
@@ -74,15 +72,13 @@ def main() -> int:
             "publish fct_claim_replication (copy + swap)", timings, lambda: publish_replication_mart(replication, copy)
         )
 
+    # The peer of each step: reading its input (the marts, read-only), the least any analysis must do.
+    load = timings[0][1]
     width = max(len(label) for label, _ in timings)
     for label, seconds in timings:
-        print(f"{label:<{width}}  {seconds:7.2f} s")
+        print(f"{label:<{width}}  {seconds:7.2f} s  {seconds / load:7.1f}x the load")
     total = sum(seconds for _, seconds in timings)
-    verdict = "met" if total < TARGET_SECONDS else "MISSED"
-    print(
-        f"{'total':<{width}}  {total:7.2f} s  (target < {TARGET_SECONDS:.0f} s: {verdict}, "
-        f"{total / TARGET_SECONDS:.2f} of it)"
-    )
+    print(f"{'total':<{width}}  {total:7.2f} s  {total / load:7.1f}x the load")
     print(f"report: {out / 'index.html'}")
     return 0
 
