@@ -3,7 +3,8 @@
 Usage: PYTHONPATH=python python bench/bench_analysis.py [--warehouse PATH] [--out DIR] [--publish]
 
 Each step is printed with its ratio to loading the marts (reading its input), measured in the same run.
-By default the replication mart is not published (the benchmark should not change the warehouse); --publish times that step too, on a copy.
+By default the replication mart is not published (the benchmark should not change the warehouse);
+--publish times that step too, on a copy.
 """
 
 from __future__ import annotations
