@@ -13,14 +13,19 @@ export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DBT_PROFILES_DIR := $(CURDIR)
 export PYTHONPATH := $(CURDIR)/python
+# Small least-squares problems run 10-30x slower on OpenBLAS's thread pool than on one thread (analysis/__init__.py).
+export OPENBLAS_NUM_THREADS ?= 1
 
-# Official downloads (make ingest) take precedence over the bundled reconstruction.
+# Two layers of counts: official downloads (make ingest) laid cell by cell over the bundled reconstruction.
+# With nothing ingested the official layer is a header-only file (DuckDB's reader needs one file to match).
 OFFICIAL_DIR := data/official/tables
 REFERENCE_DIR := data/reference/tables
-export KZ_COUNTS_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv),$(OFFICIAL_DIR),$(REFERENCE_DIR))
+export KZ_COUNTS_DIR ?= $(REFERENCE_DIR)
+export KZ_OFFICIAL_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv),$(OFFICIAL_DIR),dbt_project/sources_empty)
 export KZ_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/kz_migration.duckdb
 
-.PHONY: build test venv warehouse analysis dbt-test dbt-test-default dbt-test-statutory pytest lint ingest reference lock docs clean
+.PHONY: build test venv warehouse analysis FORCE dbt-test dbt-test-default dbt-test-statutory pytest lint lint-ruff lint-mypy lint-sql ingest ingest-list \
+	ingest-remove ingest-rollback reference ensemble lock docs docs-serve mf clean
 
 venv: $(STAMP)
 
@@ -53,16 +58,47 @@ build: warehouse analysis
 	@echo "Warehouse published at $(KZ_WAREHOUSE_PATH)"
 
 # DBT_ARGS passes options to dbt build, e.g. DBT_ARGS="--vars '{working_age_rule_set: statutory}'".
-warehouse: venv
+export DBT_ARGS
+# What a published warehouse is built from: every dbt file, the claims, the count tables, and the Python the
+# dbt Python models import. A warehouse newer than all of them (and built with the same settings) is current.
+WAREHOUSE_INPUTS := $(shell find dbt_project -type f -not -path 'dbt_project/target/*' -not -path 'dbt_project/logs/*' \
+  -not -path '*/__pycache__/*' 2>/dev/null) $(shell find -L data/claims $(KZ_COUNTS_DIR) $(KZ_OFFICIAL_DIR) -type f 2>/dev/null) \
+  profiles.yml python/analysis/claim_rules.py python/analysis/did.py
+# The settings beside the files (counts folders, the official version a rollback may point back at, dbt
+# arguments); rewritten only when they change, so that
+# its modification time says when they last changed.
+WAREHOUSE_SETTINGS := $(KZ_WAREHOUSE_PATH).settings
+
+$(WAREHOUSE_SETTINGS): FORCE
+	@mkdir -p "$(@D)" && printf '%s\n' "KZ_COUNTS_DIR=$$KZ_COUNTS_DIR" "KZ_OFFICIAL_DIR=$(realpath $(KZ_OFFICIAL_DIR))" \
+	  "DBT_ARGS=$$DBT_ARGS" > "$@.new" && \
+	  if cmp -s "$@.new" "$@"; then rm "$@.new"; else mv "$@.new" "$@"; fi
+
+## warehouse: build every mart (fct_claim_replication included) and publish them in one atomic swap
+warehouse: venv $(WAREHOUSE_SETTINGS)
 	@echo "==> [build] dbt build into a private file, published only if every model and test passes"
 	$(BIN)/python -m warehouse.publish -- $(DBT_ARGS)
 
-analysis: warehouse
+# The published file as a target: rebuilt only when an input or a setting is newer than it.
+$(KZ_WAREHOUSE_PATH): $(STAMP) $(WAREHOUSE_INPUTS) $(WAREHOUSE_SETTINGS)
+	@echo "==> [build] the published warehouse is older than its inputs: dbt build, then publish"
+	$(BIN)/python -m warehouse.publish -- $(DBT_ARGS)
+
+## analysis: the report from the published warehouse, rebuilt first only when it is not current
+analysis: venv $(KZ_WAREHOUSE_PATH)
 	@echo "==> [analysis] correlations, causal designs, claim replication, figures, report"
 	$(BIN)/python -m analysis report
 
-## test: ruff, dbt build of the statutory rule set, then pytest (whose session fixture builds and
-## publishes the default rule set with every dbt test: `dbt-test` would build it a second time)
+FORCE:
+
+# mf reads <current directory>/target/semantic_manifest.json: $(call mf_in,DIR,TARGET) makes DIR a project root
+# whose target is TARGET (where dbt wrote it), then runs the rest of the line there in a subshell.
+mf_in = (mkdir -p $(1)/mf && ln -sf $(CURDIR)/dbt_project/dbt_project.yml $(1)/mf/dbt_project.yml && \
+	ln -sfn $(2) $(1)/mf/target && cd $(1)/mf &&
+
+## test: lint (ruff, mypy, sqlfluff), dbt build of the statutory rule set and MetricFlow's config check, then
+## pytest, whose session fixture builds and publishes the default rule set with every dbt test (`dbt-test`
+## would build that a second time)
 test: venv lint dbt-test-statutory pytest
 
 # Both working-age rule sets must build and pass: the default (paper_2025) and the statutory one.
@@ -72,26 +108,86 @@ dbt-test-default dbt-test-statutory: dbt-test-%: venv
 	@echo "==> [test] dbt build, working-age rule set: $(if $(filter default,$*),paper_2025 (default),$*)"
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	  KZ_BUILD_PATH=$$tmp/test.duckdb $(BIN)/dbt build --project-dir dbt_project --target-path $$tmp/target \
-	    --log-path $$tmp/logs $(if $(filter default,$*),,--vars '{working_age_rule_set: $*}')
+	    --log-path $$tmp/logs $(if $(filter default,$*),,--vars '{working_age_rule_set: $*}') && \
+	  echo "==> [test] mf validate-configs" && \
+	  $(call mf_in,$$tmp,$$tmp/target) KZ_BUILD_PATH=$$tmp/test.duckdb $(CURDIR)/$(BIN)/mf validate-configs --skip-dw)
 
 pytest: venv
 	@echo "==> [test] pytest"
 	$(BIN)/python -m pytest
 
-lint: venv
+## lint: ruff, mypy (settings in pyproject.toml) and sqlfluff on every model (.sqlfluff), each with zero findings
+lint: lint-ruff lint-mypy lint-sql
+
+lint-ruff: venv
 	$(BIN)/ruff check python tests bench scripts
 
-## ingest SRC=path [ARGS="--tolerance N --allow-partial-regions"]: official BNS downloads -> data/official/tables
+lint-mypy: venv
+	$(BIN)/mypy
+
+# The dbt templater compiles the project and opens the build database: both go to a throwaway folder, so a
+# lint never touches dbt_project/target or a warehouse that a build is writing.
+lint-sql: venv
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  KZ_BUILD_PATH=$$tmp/lint.duckdb DBT_TARGET_PATH=$$tmp/target DBT_LOG_PATH=$$tmp/logs \
+	  $(BIN)/sqlfluff lint dbt_project/models
+
+## ingest SRC=path [NAME=name] [ARGS="--tolerance N --allow-partial-regions"]: add one download to the official set
 ingest: venv
-	@test -n "$(SRC)" || { echo "usage: make ingest SRC=path/to/file-or-folder"; exit 2; }
-	$(BIN)/python -m bns_ingest "$(SRC)" --out $(OFFICIAL_DIR) $(ARGS)
+	@test -n "$(SRC)" || { echo "usage: make ingest SRC=path/to/file-or-folder [NAME=name]"; exit 2; }
+	$(BIN)/python -m bns_ingest "$(SRC)" --out $(OFFICIAL_DIR) $(if $(NAME),--name "$(NAME)") $(ARGS)
+
+## ingest-list / ingest-remove NAME=name / ingest-rollback: inspect, shrink or step back the official set
+ingest-list: venv
+	$(BIN)/python -m bns_ingest --list --out $(OFFICIAL_DIR)
+
+ingest-remove: venv
+	@test -n "$(NAME)" || { echo "usage: make ingest-remove NAME=name (make ingest-list shows the names)"; exit 2; }
+	$(BIN)/python -m bns_ingest --remove "$(NAME)" --out $(OFFICIAL_DIR)
+
+ingest-rollback: venv
+	$(BIN)/python -m bns_ingest --rollback --out $(OFFICIAL_DIR)
 
 ## reference: regenerate the bundled reconstruction (byte for byte)
 reference: venv
 	$(BIN)/python -m reference_data
 
-docs: venv
-	$(BIN)/dbt docs generate --project-dir dbt_project
+# Members besides member 0 (the bundled tables); about two minutes each (data/reference/README.md).
+ENSEMBLE_MEMBERS ?= 10
+
+## ensemble [ENSEMBLE_MEMBERS=N]: N alternative reconstructions, each with its own warehouse, claims and
+## causal estimates -> data/reference/ensemble/*.csv; then the hard-constraint tests on every member's tables
+ensemble: venv
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  $(BIN)/python -m reference_data.ensemble --members $(ENSEMBLE_MEMBERS) --keep-tables $$tmp && \
+	  for member in $$tmp/member_*; do \
+	    echo "hard-constraint tests on $$(basename $$member)"; \
+	    KZ_REFERENCE_TABLES_DIR=$$member $(BIN)/python -m pytest -q -p no:cacheprovider \
+	      tests/reference_data/test_reference_hard_constraints.py || exit 1; \
+	  done
+
+# The docs and the semantic layer read the published warehouse through the profile target `published`, which
+# attaches it READ_ONLY (BI readers keep their connections); the warehouse is rebuilt first only if it is not current.
+DOCS_DIR := $(CURDIR)/dbt_project/target/docs
+DOCS_PORT ?= 8080
+SEMANTIC_DIR := $(CURDIR)/dbt_project/target/semantic
+
+## docs: dbt docs with the real catalog (types, comments, row counts) of the published warehouse
+docs: venv $(KZ_WAREHOUSE_PATH)
+	DBT_TARGET=published $(BIN)/dbt docs generate --project-dir dbt_project --target-path $(DOCS_DIR) \
+	  --log-path $(DOCS_DIR)/logs --static
+	@echo "Docs: $(DOCS_DIR)/static_index.html (one file), or make docs-serve"
+
+## docs-serve: serve the docs on http://127.0.0.1:$(DOCS_PORT) (DOCS_PORT=… to change)
+docs-serve: docs
+	$(BIN)/dbt docs serve --project-dir dbt_project --target-path $(DOCS_DIR) --host 127.0.0.1 --port $(DOCS_PORT) \
+	  --no-browser
+
+## mf ARGS="query --saved-query almaty_working_age_balance_by_regime": MetricFlow on the published warehouse
+mf: venv $(KZ_WAREHOUSE_PATH)
+	@DBT_TARGET=published $(BIN)/dbt parse --quiet --project-dir dbt_project --target-path $(SEMANTIC_DIR)/target \
+	  --log-path $(SEMANTIC_DIR)/logs
+	@$(call mf_in,$(SEMANTIC_DIR),$(SEMANTIC_DIR)/target) DBT_TARGET=published $(CURDIR)/$(BIN)/mf $(ARGS))
 
 ## lock: re-resolve requirements.in into requirements.lock
 lock:

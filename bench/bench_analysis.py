@@ -1,16 +1,14 @@
 """Time the whole analysis and report against the published warehouse; print seconds per step.
 
-Usage: PYTHONPATH=python python bench/bench_analysis.py [--warehouse PATH] [--out DIR] [--publish]
+Usage: PYTHONPATH=python python bench/bench_analysis.py [--warehouse PATH] [--out DIR]
 
-Each step is printed with its ratio to loading the marts (reading its input), measured in the same run.
-By default the replication mart is not published (the benchmark should not change the warehouse);
---publish times that step too, on a copy.
+Each step is printed with its ratio to loading the marts, measured in the same run. The replication mart is built by dbt with the
+warehouse; the analysis only reads it.
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -21,7 +19,7 @@ from analysis.causal import run_all
 from analysis.figures import render_causal_figures, render_paper_figures
 from analysis.marts import default_warehouse_path, is_reconstruction, load_marts
 from analysis.paper_correlations import paper_correlations
-from analysis.replication import contradiction_pairs, load_claims, publish_replication_mart, replicate
+from analysis.replication import contradiction_pairs, load_claims, replicate
 from analysis.report import ReportContent, almaty_flow_table, data_provenance, write_report
 
 
@@ -36,7 +34,6 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse", type=Path, default=default_warehouse_path())
     parser.add_argument("--out", type=Path, default=None, help="report folder (default: a temporary folder)")
-    parser.add_argument("--publish", action="store_true", help="also time publishing the mart (into a copy)")
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="bench_report_"))
 
@@ -66,12 +63,6 @@ def main() -> int:
         causal_figures=causal_figures,
     )
     timed("write report (HTML, CSV, PNG)", timings, lambda: write_report(content, out))
-    if args.publish:
-        copy = Path(tempfile.mkdtemp(prefix="bench_wh_")) / args.warehouse.name
-        shutil.copyfile(args.warehouse, copy)
-        timed(
-            "publish fct_claim_replication (copy + swap)", timings, lambda: publish_replication_mart(replication, copy)
-        )
 
     # The peer of each step: reading its input (the marts, read-only), the least any analysis must do.
     load = timings[0][1]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from analysis.marts import default_warehouse_path, load_marts
 from analysis.paper_correlations import correlate_named
-from analysis.replication import DEFAULT_CLAIMS, load_claims, publish_replication_mart, status_counts
+from analysis.replication import DEFAULT_CLAIMS, load_claims, status_counts
 from analysis.report import analyse, write_report
 from analysis.series import EXAMPLES, UnknownSeries
 
@@ -25,9 +25,6 @@ def _report(args: argparse.Namespace) -> int:
         f"Claims: {counts['reproduced']} reproduced, {counts['not_reproduced']} not reproduced, "
         f"{counts['not_computable']} not computable ({args.out / 'replication.csv'})"
     )
-    if args.publish:
-        publish_replication_mart(content.replication, warehouse)
-        print(f"Published fct_claim_replication into {warehouse}")
     return 0
 
 
@@ -66,12 +63,6 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--warehouse", type=Path, default=argparse.SUPPRESS, help="as above")
     report.add_argument("--out", type=Path, default=Path("report"), help="output folder (default: report/)")
     report.add_argument("--claims", type=Path, default=DEFAULT_CLAIMS, help="claims table (default: data/claims)")
-    report.add_argument(
-        "--no-publish",
-        dest="publish",
-        action="store_false",
-        help="do not add fct_claim_replication to the warehouse",
-    )
     report.set_defaults(run=_report)
 
     correlate = commands.add_parser(

@@ -50,6 +50,11 @@ An element may carry a leading label (``'China 9400'``): its computed element is
 A computed value may be wrapped in :class:`Computed` to carry a note (e.g. the DiD's pre-trend test)
 that is appended to the explanation without entering the comparison.
 
+Values computed in SQL (the dbt models ``int_claim_values__*``) arrive as rows of ``int_claim_values``, one per
+reported element (and per year for an element stated per year); :func:`values_from_rows` turns them into the
+shapes above and :func:`classify_all` compares them: ``dbt_project/models/marts/replication/int_claim_checks.py``
+is the one caller.
+
 Status: ``not_computable`` when the computed value is None (or an element is None and no other
 element fails); ``not_reproduced`` when any element fails; ``reproduced`` otherwise.
 """
@@ -58,10 +63,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -102,10 +108,15 @@ class ReportedNumber:
 
 @dataclass(frozen=True)
 class Computed:
-    """A computed value with a note for the explanation (the note never enters the comparison)."""
+    """A computed value with a note for the explanation (the note never enters the comparison).
+
+    ``assumptions_rejected`` marks a value whose design rests on an assumption the data reject (a DiD whose
+    parallel pre-trends are rejected): such a claim is never ``reproduced``, whatever its value.
+    """
 
     value: Any
     note: str
+    assumptions_rejected: bool = False
 
 
 def default_precision(number_text: str) -> Decimal:
@@ -154,7 +165,7 @@ def element_precisions(precision: str | None, element_count: int) -> list[str | 
     """One precision per element (None for all when the claim has none)."""
     if precision is None or not str(precision).strip():
         return [None] * element_count
-    units = split_elements(str(precision))
+    units: list[str | None] = [*split_elements(str(precision))]
     if len(units) != element_count:
         raise ValueError(f"precision {precision!r} gives {len(units)} units for {element_count} reported elements")
     return units
@@ -325,11 +336,11 @@ def _check_elements(reported: str, computed: Any, rule: str, precision: str | No
             return NOT_COMPUTABLE, (f"reported {len(parts)} values ({reported}) but {len(values)} were computed")
     outcomes = []
     for part, element_rule, unit, value in zip(parts, rules, units, values, strict=True):
+        check: Callable[[Any], tuple[bool | None, str]]
         if element_rule == "flag":
-            check = lambda v, part=part: _check_flag_element(part, v)  # noqa: E731
+            check = partial(_check_flag_element, part)
         else:
-            element = parse_number(part, unit)
-            check = lambda v, element=element, r=element_rule: _check_number(element, v, r)  # noqa: E731
+            check = partial(_check_number, parse_number(part, unit), rule=element_rule)
         if isinstance(value, (pd.Series, Mapping)):
             outcomes.append(_check_each(check, value))
         else:
@@ -428,9 +439,13 @@ def classify(claim_row: Mapping[str, Any] | pd.Series, computed_value: Any) -> C
     rule = str(claim_row["comparison"]).strip()
     reported = str(claim_row["reported_value"]).strip()
     precision = _precision_of(claim_row)
-    note = ""
+    note, assumptions_rejected = "", False
     if isinstance(computed_value, Computed):
-        computed_value, note = computed_value.value, computed_value.note
+        computed_value, note, assumptions_rejected = (
+            computed_value.value,
+            computed_value.note,
+            computed_value.assumptions_rejected,
+        )
     is_per_element = ";" in rule
     if rule not in RULES and not is_per_element:
         raise ValueError(f"claim {claim_id}: unknown comparison rule {rule!r} (known: {', '.join(RULES)})")
@@ -455,6 +470,9 @@ def classify(claim_row: Mapping[str, Any] | pd.Series, computed_value: Any) -> C
             status, explanation = _check_sign(reported, computed_value)
     except (TypeError, ValueError) as error:
         raise type(error)(f"claim {claim_id} ({rule}, reported {reported!r}): {error}") from error
+    if assumptions_rejected and status == REPRODUCED:
+        status = NOT_REPRODUCED
+        explanation += "; not reproduced: the design's identifying assumption is rejected, so the value is no evidence"
     return result(status, explanation)
 
 
@@ -496,3 +514,52 @@ def _describe(value: Any) -> str:
     if isinstance(value, (list, tuple, np.ndarray)):
         return " / ".join("" if _is_missing(v) else _describe(v) for v in value)
     return str(value)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _element_value(rows: list[dict[str, Any]]) -> Any:
+    """One reported element's computed value from its rows of ``int_claim_values``."""
+    if any(not _missing(row["entry_year"]) for row in rows):
+        if all(_missing(row["value_number"]) and not _missing(row["value_flag"]) for row in rows):
+            # A set of years: the years flagged true (an empty set is a value, not a missing one).
+            return {int(row["entry_year"]) for row in rows if row["value_flag"]}
+        if any(_missing(row["value_number"]) for row in rows):
+            return None
+        ordered = sorted(rows, key=lambda row: int(row["entry_year"]))
+        return {int(row["entry_year"]): float(row["value_number"]) for row in ordered}
+    if len(rows) != 1:
+        raise ValueError(f"claim {rows[0]['claim_id']}: element {rows[0]['element_number']} has {len(rows)} rows")
+    row = rows[0]
+    if not _missing(row.get("value_label")) and not _missing(row["value_number"]):
+        return str(row["value_label"]), float(row["value_number"])
+    if not _missing(row["value_flag"]):
+        return bool(row["value_flag"])
+    return None if _missing(row["value_number"]) else float(row["value_number"])
+
+
+def values_from_rows(rows: pd.DataFrame) -> dict[str, Any]:
+    """claim_id → computed value, from the rows of ``int_claim_values``.
+
+    Columns: claim_id, element_number, entry_year, value_label, value_number, value_flag, note,
+    is_assumption_rejected. One element gives a scalar, several a list in element order; a claim with any
+    element missing is None (not computable), as the data cannot provide the whole statement.
+    """
+    claims: dict[str, dict[int, list[dict[str, Any]]]] = {}
+    records = cast(list[dict[str, Any]], rows.astype(object).to_dict("records"))
+    for row in records:
+        claims.setdefault(str(row["claim_id"]), {}).setdefault(int(row["element_number"]), []).append(row)
+    values: dict[str, Any] = {}
+    for claim_id in sorted(claims):
+        by_element = claims[claim_id]
+        elements = [_element_value(by_element[number]) for number in sorted(by_element)]
+        value: Any = None if any(e is None for e in elements) else elements[0] if len(elements) == 1 else elements
+        claim_rows = [row for part in by_element.values() for row in part]
+        notes = list(dict.fromkeys(str(row["note"]) for row in claim_rows if not _missing(row["note"])))
+        rejected = any(row["is_assumption_rejected"] is True for row in claim_rows)
+        if notes or rejected:
+            value = Computed(value, "; ".join(notes), assumptions_rejected=rejected)
+        values[claim_id] = value
+    return values

@@ -7,7 +7,6 @@ point estimate, so it is always reported alongside.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
@@ -22,8 +21,10 @@ SeriesLike = pd.Series | Sequence[float] | np.ndarray
 class CorrelationResult:
     """Correlation of two aligned series after dropping pairs with a missing value.
 
-    ``pearson_ci_low`` / ``pearson_ci_high`` come from the Fisher z transform
-    (z = atanh r, standard error 1 / sqrt(n - 3)); they are NaN when n < 4.
+    ``pearson_ci_low`` / ``pearson_ci_high`` are SciPy's Fisher-z interval
+    (``pearsonr(...).confidence_interval()``: z = atanh r, standard error 1 / sqrt(n - 3)).
+    With 3 pairs the standard error is infinite and the interval is the whole range [-1, 1];
+    a perfect correlation (|r| = 1) has the degenerate interval [r, r].
     """
 
     n: int
@@ -62,18 +63,6 @@ def _aligned_pairs(x: SeriesLike, y: SeriesLike) -> tuple[np.ndarray, np.ndarray
     return complete["x"].to_numpy(), complete["y"].to_numpy(), len(frame) - len(complete)
 
 
-def fisher_z_interval(r: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Confidence interval for a Pearson r by the Fisher z transform; NaNs when n < 4."""
-    if n < 4 or math.isnan(r):
-        return math.nan, math.nan
-    if abs(r) >= 1.0:
-        # atanh(±1) is infinite: a perfect correlation has a degenerate interval at r.
-        return r, r
-    z = math.atanh(r)
-    half_width = stats.norm.ppf(0.5 + confidence / 2.0) / math.sqrt(n - 3)
-    return math.tanh(z - half_width), math.tanh(z + half_width)
-
-
 def correlate(x: SeriesLike, y: SeriesLike, confidence: float = 0.95) -> CorrelationResult:
     """Pearson r (with Fisher-z CI and p-value) and Spearman rho (with p-value) of x and y.
 
@@ -91,14 +80,13 @@ def correlate(x: SeriesLike, y: SeriesLike, confidence: float = 0.95) -> Correla
         raise ValueError("correlation is undefined: one of the series is constant over the complete pairs")
     pearson = stats.pearsonr(x_values, y_values)
     spearman = stats.spearmanr(x_values, y_values)
-    r = float(pearson.statistic)
-    low, high = fisher_z_interval(r, n, confidence)
+    interval = pearson.confidence_interval(confidence_level=confidence)
     return CorrelationResult(
         n=n,
         n_dropped=n_dropped,
-        pearson_r=r,
-        pearson_ci_low=low,
-        pearson_ci_high=high,
+        pearson_r=float(pearson.statistic),
+        pearson_ci_low=float(interval.low),
+        pearson_ci_high=float(interval.high),
         pearson_p=float(pearson.pvalue),
         spearman_rho=float(spearman.statistic),
         spearman_p=float(spearman.pvalue),

@@ -1,35 +1,26 @@
-"""The paper's claim-by-claim replication: compute, classify, and publish as CSV and as a mart.
+"""The paper's claim-by-claim replication, read from the mart ``fct_claim_replication``.
 
-The replication table has one row per claim of ``data/claims/paper_claims.csv`` (columns documented in
-``docs/replication.md``). It is published three ways: ``report/replication.csv``, a section of the
-HTML report, and the table ``fct_claim_replication`` inside the published warehouse for BI tools.
-
-Publishing the mart keeps the warehouse's atomic-publish guarantee: under
-:func:`warehouse.publish.publish_lock` the published file is copied into the private build folder, the
-table is written into the copy, and :func:`warehouse.publish.finalize_and_swap` checkpoints the copy and
-renames it over the published file. Before the swap the published file must be the one that was copied
-(same inode, modification time and size), so a warehouse published meanwhile by a process that does not
-take the lock is never overwritten by an older copy: the copy is redone once, then the step gives up with
-a clear error. A reader holding the published file open keeps its version; a failure leaves it untouched.
+dbt computes every claim (one SQL definition each, ``dbt_project/models/marts/replication/int_claim_values__*``),
+compares it under the claim's rule (:mod:`analysis.claim_rules`, run by the model ``int_claim_checks``) and
+builds ``fct_claim_replication`` in the same build and atomic publish as every other mart. This module only
+reads that mart into the frame the report shows and writes as ``report/replication.csv``; it computes nothing.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
+from typing import Any
 
-import duckdb
 import pandas as pd
 
-from analysis.claim_rules import NOT_COMPUTABLE, NOT_REPRODUCED, REPRODUCED, classify_all
-from analysis.claim_values import compute_all
+from analysis.claim_rules import NOT_COMPUTABLE, NOT_REPRODUCED, REPRODUCED
 from analysis.marts import REPO_ROOT, Tables
 from warehouse.atomic import write_atomically
-from warehouse.publish import finalize_and_swap, publish_lock
 
 DEFAULT_CLAIMS = REPO_ROOT / "data" / "claims" / "paper_claims.csv"
 REPLICATION_TABLE = "fct_claim_replication"
+EVIDENCE_RECONSTRUCTION = "reconstruction calibrated to the paper"
+EVIDENCE_OFFICIAL = "official data"
 
 # Claim columns carried into the replication table beside the computed outcome.
 CLAIM_COLUMNS = (
@@ -54,6 +45,8 @@ REPLICATION_COLUMNS = (
     *CLAIM_COLUMNS[:_OUTCOME_AFTER],
     "computed_value",
     "status",
+    "status_label",
+    "evidence_basis",
     "explanation",
     *CLAIM_COLUMNS[_OUTCOME_AFTER:],
     "data_is_reconstruction",
@@ -73,12 +66,34 @@ def load_claims(path: Path = DEFAULT_CLAIMS) -> pd.DataFrame:
 
 
 def replicate(tables: Tables, claims: pd.DataFrame, data_is_reconstruction: bool) -> pd.DataFrame:
-    """Compute every claim from the marts and classify it: one row per claim, in the claims' order."""
-    checks = classify_all(claims, compute_all(tables))
-    merged = claims.loc[:, list(CLAIM_COLUMNS)].merge(
-        checks[["claim_id", "computed_value", "status", "explanation"]], on="claim_id", how="left", validate="1:1"
-    )
-    merged["data_is_reconstruction"] = bool(data_is_reconstruction)
+    """The replication table from the mart: one row per claim of ``claims``, in the claims' order.
+
+    A claim the mart does not hold (or a warehouse without the mart) is ``not_computable``;
+    ``data_is_reconstruction`` labels such rows (rows from the mart carry the warehouse's own provenance).
+    """
+    mart = tables.get(REPLICATION_TABLE)
+    if mart is None:
+        mart = pd.DataFrame(columns=["claim_id"])
+    computed = mart.drop(columns=[c for c in CLAIM_COLUMNS if c != "claim_id" and c in mart.columns])
+    merged = claims.loc[:, list(CLAIM_COLUMNS)].merge(computed, on="claim_id", how="left", validate="1:1")
+    absent = merged["status"].isna() if "status" in merged.columns else pd.Series(True, index=merged.index)
+    basis = EVIDENCE_RECONSTRUCTION if data_is_reconstruction else EVIDENCE_OFFICIAL
+    fallback: dict[str, Any] = {
+        "computed_value": "",
+        "status": NOT_COMPUTABLE,
+        "status_label": "not computable",
+        "evidence_basis": basis,
+        "explanation": f"the warehouse holds no {REPLICATION_TABLE} row for this claim (rebuild it: make warehouse)",
+        "data_is_reconstruction": bool(data_is_reconstruction),
+    }
+    for column, value in fallback.items():
+        if column not in merged.columns:
+            merged[column] = value
+        else:
+            merged[column] = merged[column].astype(object).where(~absent, value)
+    text = [c for c in REPLICATION_COLUMNS if c != "data_is_reconstruction"]
+    merged[text] = merged[text].fillna("").astype(str)
+    merged["data_is_reconstruction"] = merged["data_is_reconstruction"].astype(bool)
     return merged.loc[:, list(REPLICATION_COLUMNS)]
 
 
@@ -132,59 +147,3 @@ def contradiction_pairs(replication: pd.DataFrame) -> pd.DataFrame:
 def write_csv_atomically(frame: pd.DataFrame, path: Path) -> Path:
     """Write ``frame`` as CSV so that readers never see a half-written file (warehouse.atomic)."""
     return write_atomically(Path(path), lambda temporary: frame.to_csv(temporary, index=False))
-
-
-class PublishedFileChanged(RuntimeError):
-    """The published warehouse kept changing while the replication table was being added to a copy."""
-
-
-def _file_identity(path: Path) -> tuple[int, int, int]:
-    status = os.stat(path)
-    return status.st_ino, status.st_mtime_ns, status.st_size
-
-
-def _remove_database_files(path: Path) -> None:
-    for stale in (path, path.with_name(path.name + ".wal")):
-        stale.unlink(missing_ok=True)
-
-
-def _write_replication_table(frame: pd.DataFrame, database: Path) -> None:
-    with duckdb.connect(str(database)) as connection:
-        connection.register("replication_frame", frame)
-        connection.execute(f"create or replace table {REPLICATION_TABLE} as select * from replication_frame")
-        connection.unregister("replication_frame")
-
-
-def publish_replication_mart(replication: pd.DataFrame, published_path: Path) -> Path:
-    """Add (or replace) ``fct_claim_replication`` in the published warehouse by copy, write and swap.
-
-    Holds :func:`warehouse.publish.publish_lock` from the copy to the swap. If the published file was
-    replaced or modified after it was copied (by a writer that does not take the lock), the copy is
-    redone once; if it changed again, :class:`PublishedFileChanged` is raised and nothing is published.
-    """
-    published_path = Path(published_path).resolve()
-    if not published_path.is_file():
-        raise FileNotFoundError(f"published warehouse {published_path} does not exist")
-    build_dir = published_path.parent / ".build"
-    build_dir.mkdir(parents=True, exist_ok=True)
-    # A name of its own, so a dbt build running into .build/<name> at the same time is never overwritten.
-    build_path = build_dir / f"{published_path.stem}.replication{published_path.suffix}"
-    frame = replication.loc[:, list(REPLICATION_COLUMNS)].copy()
-    with publish_lock(published_path):
-        try:
-            for _attempt in range(2):
-                _remove_database_files(build_path)
-                copied = _file_identity(published_path)
-                shutil.copyfile(published_path, build_path)
-                _write_replication_table(frame, build_path)
-                if _file_identity(published_path) == copied:
-                    finalize_and_swap(build_path, published_path)
-                    return published_path
-        except BaseException:
-            _remove_database_files(build_path)
-            raise
-        _remove_database_files(build_path)
-    raise PublishedFileChanged(
-        f"{published_path} changed while {REPLICATION_TABLE} was being added to a copy of it, twice; "
-        "the published warehouse was left as it is (is a build publishing without warehouse.publish.publish_lock?)"
-    )

@@ -328,7 +328,10 @@ def _data_row(
         ctx.problem(where_label, "no arrivals/departures section row before this row")
         return []
     direction = state.direction or ""
-    country, education, specialty, age = TOTAL, TOTAL, TOTAL, ALL_AGES
+    country: str | None = TOTAL
+    education: str | None = TOTAL
+    specialty: str | None = TOTAL
+    age: AgeBand | None = ALL_AGES
     region_label = label
     if row_kind != "region":
         if state.region_label is None:
@@ -347,8 +350,8 @@ def _data_row(
             age = parse_age_label(label)
             if age is None:
                 ctx.problem(where_label, "age label not understood")
-        if None in (country, education, specialty, age):
-            return []
+    if country is None or education is None or specialty is None or age is None:
+        return []
     negative_ok = spec.counts_can_be_negative(direction)
     is_population = spec.measure == POPULATION
     limit = ctx.dims.bound.limit(is_population)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bns_ingest.cells import ALL_AGES, TOTAL, Cell, Location
 from bns_ingest.context import IngestContext
-from bns_ingest.tables import TABLE_DIMENSIONS, match_title, normalise_label
+from bns_ingest.tables import TABLE_DIMENSIONS, TableSpec, match_title, normalise_label
 from bns_ingest.textfile import TextFileError, read_text
 
 SETTLEMENTS = {"всего": TOTAL, "городская местность": "urban", "сельская местность": "rural"}
@@ -79,7 +79,7 @@ def parse_iblock(path: Path, ctx: IngestContext, source_id: str, file: str = "")
         ctx.problem_in_file(file, "no figures: the export has its header row and no data rows")
         return []
     cells: list[Cell] = []
-    specs: dict[str, object] = {}
+    specs: dict[str, TableSpec | None] = {}
     for number, record in enumerate(records[1:], start=2):
         if not any(field.strip() for field in record):
             continue
@@ -101,7 +101,7 @@ def _parse_record(
     record: list[str],
     header: list[str],
     roles: dict[str, int],
-    specs: dict[str, object],
+    specs: dict[str, TableSpec | None],
     ctx: IngestContext,
     source_id: str,
 ) -> Cell | None:
@@ -135,10 +135,11 @@ def _parse_record(
         return None
     settlement = TOTAL
     if "СПТМ" in roles:
-        settlement = SETTLEMENTS.get(normalise_label(record[roles["СПТМ"]]))
-        if settlement is None:
+        named_settlement = SETTLEMENTS.get(normalise_label(record[roles["СПТМ"]]))
+        if named_settlement is None:
             ctx.problem(at("СПТМ"), "settlement type not recognised")
             return None
+        settlement = named_settlement
         if settlement != TOTAL and "settlement" not in TABLE_DIMENSIONS[table_code]:
             ctx.problem(at("СПТМ"), f"table {table_code} is not broken down by settlement")
             return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def closest(name: str, known: dict[str, object], limit: int = 3) -> list[str]:
+def closest(name: str, known: Mapping[str, object], limit: int = 3) -> list[str]:
     """The known spellings nearest to an unknown name, for the error message."""
     matches = difflib.get_close_matches(normalise_name(name), list(known), n=limit, cutoff=0.5)
     return matches

@@ -28,7 +28,7 @@ import re
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -103,7 +103,7 @@ class Download:
     """One download of the official set: what went in, and its canonical lines per table (no header)."""
 
     name: str
-    entry: dict[str, object]
+    entry: Mapping[str, object]
     lines: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -265,6 +265,7 @@ def _point_link_at(out_dir: Path, version: Path) -> Path | None:
     showed before (None on the first ingest)."""
     link = out_dir.with_name(f".{out_dir.name}.link-{secrets.token_hex(4)}")
     os.symlink(version.name, link)  # relative, so the data folder can be moved or mounted elsewhere
+    previous: Path | None
     if out_dir.is_dir() and not out_dir.is_symlink():
         previous = _retire_plain_folder(out_dir, link)
     else:

@@ -111,11 +111,11 @@ def sheet_scan(archive: zipfile.ZipFile, member: str) -> tuple[str, str]:
 def _declared_size(declared: str) -> tuple[int, int] | None:
     """(rows, columns) of a dimension such as `A1:G40`; None when it cannot be read (then ignored)."""
     parts = declared.split(":")
-    refs = [_REF.match(part.replace("$", "")) for part in parts]
-    if not parts or None in refs:
+    matched = [_REF.match(part.replace("$", "")) for part in parts]
+    refs = [ref for ref in matched if ref is not None]
+    if not parts or len(refs) < len(matched):
         return None
-    last = refs[-1]
-    first = refs[0]
+    first, last = refs[0], refs[-1]
     rows = int(last.group(2)) - int(first.group(2)) + 1
     columns = column_index(last.group(1)) - column_index(first.group(1)) + 1
     return rows, columns
@@ -271,8 +271,8 @@ def read_sheets(path: Path, file: str = "") -> list[tuple[str, list[tuple]]]:
                 try:
                     grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
                 except python_calamine.CalamineError as error:
-                    member = members.get(name)
-                    located = _unreadable_cells(archive, file, name, member) if member else []
+                    sheet_member = members.get(name)
+                    located = _unreadable_cells(archive, file, name, sheet_member) if sheet_member else []
                     problems += located or [Problem(file, f"cannot read the sheet: {error}", name)]
                     continue
                 rows = [_python_row(row) for row in grid]

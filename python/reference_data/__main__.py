@@ -12,6 +12,7 @@ from reference_data.generate import generate
 from reference_data.inputs import InputError
 from reference_data.paths import default_paths
 from reference_data.soft_targets import soft_target_report
+from warehouse.publish import BuildFailed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,12 +20,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="output folder (default data/reference/tables)")
     parser.add_argument(
         "--soft-targets", action="store_true",
-        help="do not generate: report each claim of the paper as reproduced or a documented conflict",
+        help="do not generate: build the tables (--out, default the bundled ones) into a temporary warehouse and "
+        "report each claim of the paper as reproduced or a documented conflict, by the replication's SQL",
     )
     args = parser.parse_args(argv)
     if args.soft_targets:
         paths = default_paths()
-        report = soft_target_report(args.out or paths.tables_dir, paths.reference_dir / "claim_conflicts.csv")
+        try:
+            report = soft_target_report(args.out or paths.tables_dir, paths.reference_dir / "claim_conflicts.csv")
+        except BuildFailed as error:
+            print(f"reference_data: the candidate tables do not build: {error}", file=sys.stderr)
+            return 1
         print(report[["claim_id", "computed", "status"]].to_string(index=False))
         print(report["status"].value_counts().to_string())
         return 0

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 
 from reference_data.education import split_rest
+from reference_data.floors import at
+from reference_data.frames import each_group, each_row
 from reference_data.inputs import ALMATY, InputError, interpolate
 from reference_data.integerise import controlled_round, ipf
 from reference_data.regional_totals import YEARS
@@ -21,7 +23,7 @@ REST_OF_GROUP = {"_REST_CIS": "CIS", "_REST_OTHER": "OTHER"}
 
 def national_weights(prior: pd.DataFrame, countries: list[str]) -> dict[tuple[str, str], pd.Series]:
     weights = {}
-    for (direction, country), group in prior.groupby(["direction_code", "country_code"], sort=True):
+    for (direction, country), group in each_group(prior, ["direction_code", "country_code"]):
         weights[(direction, country)] = interpolate(group.set_index("year").weight, YEARS)
     for direction in ("arrival", "departure"):
         missing = [c for c in countries if (direction, c) not in weights]
@@ -51,8 +53,34 @@ def almaty_row(total: int, prior: pd.DataFrame, pins: dict[str, int], countries:
 
 
 def rest_column_targets(rest_total: int, almaty: np.ndarray, countries: list[str], groups: dict[str, str],
-                        weights: list[float], pins: dict[str, int]) -> np.ndarray:
-    """National column totals less Almaty for the other regions, honouring pinned countries and groups."""
+                        weights: list[float], pins: dict[str, int],
+                        floors: dict[str, tuple[int, int]] | None = None) -> np.ndarray:
+    """National column totals less Almaty for the other regions, honouring pinned countries and groups.
+
+    A country whose national value falls below its floor (``floors.part_year_floors``) is pinned at the
+    floor and the rest shared again, until none is short. When the scaled-up floors together leave too
+    little for the other countries, they are taken only half as far from the part-year figures (then a
+    quarter, ..., then the figures themselves, which always fit).
+    """
+    if not floors:
+        return _column_targets(rest_total, almaty, countries, groups, weights, pins)
+    for fraction in (1.0, 0.5, 0.25, 0.125, 0.0):
+        pinned = dict(pins)
+        try:
+            for _ in range(len(countries) + 1):
+                targets = _column_targets(rest_total, almaty, countries, groups, weights, pinned)
+                short = {c: at(f, fraction) for c, f in floors.items() if c not in pinned
+                         and targets[countries.index(c)] + int(almaty[countries.index(c)]) < at(f, fraction)}
+                if not short:
+                    return targets
+                pinned.update(short)
+        except InputError:
+            continue
+    raise InputError(f"published part-year country figures {floors} cannot all be met")
+
+
+def _column_targets(rest_total: int, almaty: np.ndarray, countries: list[str], groups: dict[str, str],
+                    weights: list[float], pins: dict[str, int]) -> np.ndarray:
     targets = np.zeros(len(countries), dtype=np.int64)
     pinned = {}
     for code, value in pins.items():
@@ -89,18 +117,18 @@ def rest_column_targets(rest_total: int, almaty: np.ndarray, countries: list[str
 def affinity_matrix(regions: list[str], direction: str, countries: list[str], groups: dict[str, str],
                     affinity: pd.DataFrame) -> np.ndarray:
     rows = affinity[affinity.direction_code == direction]
-    factors = {(r.region_code, r.key): float(r.factor) for r in rows.itertuples()}
+    factors = {(r.region_code, r.key): float(r.factor) for r in each_row(rows)}
     return np.array([[factors.get((region, country), factors.get((region, groups.get(country, "")), 1.0))
                       for country in countries] for region in regions])
 
 
 def build_countries(frame: pd.DataFrame, countries: list[str], groups: dict[str, str], weight_prior: pd.DataFrame,
                     affinity: pd.DataFrame, almaty_prior: pd.DataFrame, national_pins: dict,
-                    almaty_pins: dict) -> dict:
+                    almaty_pins: dict, national_floors: dict | None = None) -> dict:
     """(year, direction, region) -> counts for ``countries`` (the order of the seed, totals excluded)."""
     weights = national_weights(weight_prior, countries)
     result = {}
-    for (year, direction), group in frame.groupby(["year", "direction_code"], sort=True):
+    for (year, direction), group in each_group(frame, ["year", "direction_code"]):
         year_weights = {c: float(weights[(direction, c)].loc[year]) for c in countries}
         almaty_total = int(group[group.region_code == ALMATY].persons.iloc[0])
         prior = almaty_prior[(almaty_prior.year == year) & (almaty_prior.direction_code == direction)]
@@ -111,7 +139,8 @@ def build_countries(frame: pd.DataFrame, countries: list[str], groups: dict[str,
         rest = group[group.region_code != ALMATY]
         column_weights = [year_weights[c] for c in countries]
         targets = rest_column_targets(int(rest.persons.sum()), almaty, countries, groups, column_weights,
-                                      national_pins.get((year, direction), {}))
+                                      national_pins.get((year, direction), {}),
+                                      (national_floors or {}).get((year, direction)))
         seed = np.outer(rest.persons.to_numpy(dtype=float), column_weights)
         seed *= affinity_matrix(rest.region_code.tolist(), direction, countries, groups, affinity)
         fitted = ipf(seed, rest.persons.to_numpy(dtype=float), targets.astype(float))

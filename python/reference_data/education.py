@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from reference_data.frames import each_group, each_row
 from reference_data.inputs import ALMATY, InputError, interpolate
 from reference_data.integerise import controlled_round, largest_remainder
 from reference_data.regional_totals import YEARS
@@ -22,7 +23,7 @@ SPECIALTIES = ("technical", "economic", "pedagogical", "medical", "legal", "arch
 def anchored_shares(prior: pd.DataFrame, key_column: str, keys: tuple[str, ...]) -> dict:
     """(direction, key) -> yearly share interpolated from the anchor years."""
     shares = {}
-    for (direction, key), group in prior.groupby(["direction_code", key_column], sort=True):
+    for (direction, key), group in each_group(prior, ["direction_code", key_column]):
         shares[(direction, key)] = interpolate(group.set_index("year").share, YEARS)
     missing = {key for key in keys} - {key for _, key in shares}
     if missing:
@@ -56,7 +57,7 @@ def split_rest(total: int, weights: list[float], fixed: dict[int, int]) -> np.nd
 
 def almaty_education(almaty_series: pd.DataFrame, pins: dict) -> dict[tuple[int, str], np.ndarray]:
     cells = {}
-    for row in almaty_series.itertuples():
+    for row in each_row(almaty_series):
         key = (int(row.year), row.direction_code)
         higher = pins.get((*key, "higher"), int(row.higher))
         vocational = pins.get((*key, "secondary_vocational"), int(row.secondary_vocational))
@@ -71,7 +72,7 @@ def almaty_education(almaty_series: pd.DataFrame, pins: dict) -> dict[tuple[int,
 def build_education(frame: pd.DataFrame, almaty: dict, shares: dict, targets: dict) -> dict:
     """(year, direction, region) -> counts of LEVELS. ``targets``: (year, direction, measure) -> national value."""
     result = {}
-    for (year, direction), group in frame.groupby(["year", "direction_code"], sort=True):
+    for (year, direction), group in each_group(frame, ["year", "direction_code"]):
         rest = group[group.region_code != ALMATY]
         almaty_cells = almaty[(year, direction)]
         rest_total = int(rest.working_age.sum())
@@ -94,19 +95,35 @@ def build_education(frame: pd.DataFrame, almaty: dict, shares: dict, targets: di
 
 
 def build_specialty(frame: pd.DataFrame, education: dict, almaty_shares: dict, rest_shares: dict,
-                    almaty_pins: dict) -> dict:
-    """(year, direction, region) -> counts of SPECIALTIES among the higher + secondary vocational."""
+                    almaty_pins: dict, national_pins: dict | None = None, national_floors: dict | None = None) -> dict:
+    """(year, direction, region) -> counts of SPECIALTIES among the higher + secondary vocational.
+
+    ``national_pins``: (year, direction) -> {specialty: national value} the Republic's column must hold;
+    ``national_floors``: (year, direction) -> {specialty: least national value} (part-year figures).
+    """
+    national_pins = national_pins or {}
+    national_floors = national_floors or {}
     result = {}
-    for (year, direction), group in frame.groupby(["year", "direction_code"], sort=True):
-        rest = group[group.region_code != ALMATY]
-        specialists = pd.Series([int(education[(year, direction, r)][:2].sum()) for r in rest.region_code])
-        weights = [float(rest_shares[(direction, s)].loc[year]) for s in SPECIALTIES]
-        columns = split_rest(int(specialists.sum()), weights, {})
-        for region, cells in zip(rest.region_code, fill_rows(specialists, columns), strict=True):
-            result[(year, direction, region)] = cells
+    for (year, direction), group in each_group(frame, ["year", "direction_code"]):
         almaty_total = int(education[(year, direction, ALMATY)][:2].sum())
         fixed = {i: almaty_pins[(year, direction, s)] for i, s in enumerate(SPECIALTIES)
                  if (year, direction, s) in almaty_pins}
         almaty_weights = [float(almaty_shares[(direction, s)].loc[year]) for s in SPECIALTIES]
-        result[(year, direction, ALMATY)] = split_rest(almaty_total, almaty_weights, fixed)
+        almaty = split_rest(almaty_total, almaty_weights, fixed)
+        result[(year, direction, ALMATY)] = almaty
+        rest = group[group.region_code != ALMATY]
+        specialists = pd.Series([int(education[(year, direction, r)][:2].sum()) for r in rest.region_code])
+        weights = [float(rest_shares[(direction, s)].loc[year]) for s in SPECIALTIES]
+        pinned = {SPECIALTIES.index(s): value - int(almaty[SPECIALTIES.index(s)])
+                  for s, value in national_pins.get((year, direction), {}).items()}
+        columns = split_rest(int(specialists.sum()), weights, pinned)
+        for _ in SPECIALTIES:
+            short = {i: floor - int(almaty[i]) for s, floor in national_floors.get((year, direction), {}).items()
+                     if (i := SPECIALTIES.index(s)) not in pinned and columns[i] + int(almaty[i]) < floor}
+            if not short:
+                break
+            pinned.update(short)
+            columns = split_rest(int(specialists.sum()), weights, pinned)
+        for region, cells in zip(rest.region_code, fill_rows(specialists, columns), strict=True):
+            result[(year, direction, region)] = cells
     return result

@@ -9,6 +9,8 @@ import pandas as pd
 from reference_data import countries, education, regional_totals, sex_age, tables
 from reference_data.canonical import COLUMNS, write_table
 from reference_data.checks import check_constraints
+from reference_data.floors import part_year_floors
+from reference_data.frames import each_group, each_row
 from reference_data.inputs import (
     ALMATY,
     InputError,
@@ -25,12 +27,33 @@ from reference_data.regional_totals import YEARS
 TABLE_CODES = ("by_country", "by_sex_age", "by_education", "by_specialty")
 
 
-def almaty_series_with_pins(paths: Paths, constraints: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    series = load_prior(paths, "almaty_series.csv",
-                        ["year", "direction_code", "all_ages", "working_age", "higher", "secondary_vocational",
-                         "general_secondary_share", "basis"],
-                        ("year", "all_ages", "working_age", "higher", "secondary_vocational",
-                         "general_secondary_share"))
+PRIOR_SPECS: dict[str, tuple[list[str], tuple[str, ...]]] = {
+    "almaty_series.csv": (["year", "direction_code", "all_ages", "working_age", "higher", "secondary_vocational",
+                           "general_secondary_share", "basis"],
+                          ("year", "all_ages", "working_age", "higher", "secondary_vocational",
+                           "general_secondary_share")),
+    "national_shares.csv": (["direction_code", "year", "measure", "share"], ("year", "share")),
+    "national_targets.csv": (["year", "direction_code", "measure", "value", "basis"], ("year", "value")),
+    "region_propensity.csv": (["region_code", "direction_code", "year", "propensity"], ("year", "propensity")),
+    "region_cycles.csv": (["region_code", "direction_code", "amplitude", "period_years", "peak_year"],
+                          ("amplitude", "period_years", "peak_year")),
+    "age_profile.csv": (["direction_code", "sex_code", "age", "weight"], ("age", "weight")),
+    "specialty_shares.csv": (["scope", "direction_code", "year", "specialty_code", "share"], ("year", "share")),
+    "almaty_specialty_counts.csv": (["year", "direction_code", "specialty_code", "persons", "basis"],
+                                    ("year", "persons")),
+    "country_weights.csv": (["direction_code", "country_code", "year", "weight"], ("year", "weight")),
+    "region_country_affinity.csv": (["region_code", "direction_code", "key", "factor"], ("factor",)),
+    "almaty_countries.csv": (["year", "direction_code", "country_code", "persons"], ("year", "persons")),
+}
+
+
+def load_priors(paths: Paths) -> dict[str, pd.DataFrame]:
+    """Every modelling assumption, by file name (``priors/*.csv``)."""
+    return {name: load_prior(paths, name, *spec) for name, spec in PRIOR_SPECS.items()}
+
+
+def almaty_series_with_pins(series: pd.DataFrame, constraints: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    series = series.copy()
     expected = {(y, d) for y in YEARS for d in ("arrival", "departure")}
     found = set(zip(series.year.astype(int), series.direction_code, strict=True))
     if found != expected:
@@ -38,7 +61,7 @@ def almaty_series_with_pins(paths: Paths, constraints: pd.DataFrame) -> tuple[pd
     pins = {}
     working_age = constraints[(constraints.use == "hard") & (constraints.region_code == ALMATY)
                               & (constraints.population == "working_age")]
-    for c in working_age.itertuples():
+    for c in each_row(working_age):
         if c.education_code == "_T":
             series.loc[(series.year == c.year) & (series.direction_code == c.direction_code), "working_age"] = c.value
         else:
@@ -46,83 +69,90 @@ def almaty_series_with_pins(paths: Paths, constraints: pd.DataFrame) -> tuple[pd
     return series, pins
 
 
-def national_targets(paths: Paths, seeds: Seeds, constraints: pd.DataFrame) -> dict:
+def national_targets(priors: dict[str, pd.DataFrame], seeds: Seeds, constraints: pd.DataFrame) -> dict:
     """(year, direction, measure) -> national value for working_age, higher and specialists."""
-    shares = load_prior(paths, "national_shares.csv", ["direction_code", "year", "measure", "share"],
-                        ("year", "share"))
+    shares = priors["national_shares.csv"]
     working = shares[shares.measure == "working_age"]
     targets = {}
-    for direction, group in working.groupby("direction_code"):
+    for direction, group in each_group(working, "direction_code"):
         path = interpolate(group.set_index("year").share, YEARS)
         for year in YEARS:
             targets[(year, direction, "working_age")] = round(seeds.national_total(year, direction) * path.loc[year])
-    overrides = load_prior(paths, "national_targets.csv", ["year", "direction_code", "measure", "value", "basis"],
-                           ("year", "value"))
-    for o in overrides.itertuples():
+    for o in each_row(priors["national_targets.csv"]):
         targets[(int(o.year), o.direction_code, o.measure)] = int(o.value)
-    for c in constraints[(constraints.use == "target") & (constraints.population == "specialists")].itertuples():
+    specialists = constraints[(constraints.use == "target") & (constraints.population == "specialists")
+                              & (constraints.specialty_code == "_T")]
+    for c in each_row(specialists):
         targets[(c.year, c.direction_code, "specialists")] = c.value
     return targets
 
 
-def build(paths: Paths) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def national_pins(constraints: pd.DataFrame, population: str, column: str) -> dict:
+    """(year, direction) -> {member: value}: published (hard) or press-rounded (target) national figures."""
+    rows = constraints[constraints.use.isin(["hard", "target"]) & (constraints.region_code == "00")
+                       & (constraints.population == population) & (constraints.months == "01-12")
+                       & (constraints[column] != "_T")]
+    pins: dict = {}
+    for c in each_row(rows):
+        pins.setdefault((c.year, c.direction_code), {})[getattr(c, column)] = c.value
+    return pins
+
+
+def build(paths: Paths, priors: dict[str, pd.DataFrame] | None = None,
+          constraints: pd.DataFrame | None = None,
+          part_year_scale: float = 1.0) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """Fit every table. ``priors`` / ``constraints`` / ``part_year_scale`` replace the files and the
+    default scale-up of part-year figures (an ensemble member's draw)."""
     seeds = load_seeds(paths)
-    constraints = load_constraints(paths, seeds)
-    almaty_series, education_pins = almaty_series_with_pins(paths, constraints)
+    constraints = load_constraints(paths, seeds) if constraints is None else constraints
+    priors = load_priors(paths) if priors is None else priors
+    floors = part_year_floors(constraints, seeds, part_year_scale)
+    country_floors: dict = {}
+    specialty_floors: dict = {}
+    for (year, direction, region, member), value in floors.items():
+        if region != "00" or member == "_T":
+            continue
+        if member.startswith("specialty:"):
+            # Lifted to the figure itself: scaled to a year, the 2022 H1 specialties exceed all the specialists.
+            specialty_floors.setdefault((year, direction), {})[member.split(":")[1]] = value[0]
+        elif not member.startswith("education:"):
+            country_floors.setdefault((year, direction), {})[member] = value
+    almaty_series, education_pins = almaty_series_with_pins(priors["almaty_series.csv"], constraints)
     totals = regional_totals.region_totals(
-        seeds, constraints, almaty_series,
-        load_prior(paths, "region_propensity.csv", ["region_code", "direction_code", "year", "propensity"],
-                   ("year", "propensity")),
-        load_prior(paths, "region_cycles.csv", ["region_code", "direction_code", "amplitude", "period_years",
-                                                "peak_year"], ("amplitude", "period_years", "peak_year")),
-        load_prior(paths, "region_level_paths.csv", ["region_code", "direction_code", "year", "base_year", "index"],
-                   ("year", "base_year", "index")),
-    )
-    targets = national_targets(paths, seeds, constraints)
+        seeds, constraints, almaty_series, priors["region_propensity.csv"], priors["region_cycles.csv"], floors)
+    targets = national_targets(priors, seeds, constraints)
     national_wa = {(y, d): v for (y, d, m), v in targets.items() if m == "working_age"}
     frame = sex_age.working_age_totals(totals, almaty_series, national_wa)
-    sex_age_cells = sex_age.build_sex_age(
-        seeds, frame, load_prior(paths, "age_profile.csv", ["direction_code", "sex_code", "age", "weight"],
-                                 ("age", "weight")))
-    shares = load_prior(paths, "national_shares.csv", ["direction_code", "year", "measure", "share"],
-                        ("year", "share"))
+    sex_age_cells = sex_age.build_sex_age(seeds, frame, priors["age_profile.csv"])
+    shares = priors["national_shares.csv"]
     level_shares = education.anchored_shares(shares[shares.measure.isin(education.LEVELS)]
                                              .rename(columns={"measure": "level"}), "level", education.LEVELS)
     education_cells = education.build_education(
         frame, education.almaty_education(almaty_series, education_pins), level_shares, targets)
-    specialty_prior = load_prior(paths, "specialty_shares.csv", ["scope", "direction_code", "year", "specialty_code",
-                                                                 "share"], ("year", "share"))
-    pins = load_prior(paths, "almaty_specialty_counts.csv", ["year", "direction_code", "specialty_code", "persons",
-                                                              "basis"], ("year", "persons"))
+    specialty_prior = priors["specialty_shares.csv"]
+    pins = priors["almaty_specialty_counts.csv"]
     specialty_cells = education.build_specialty(
         frame, education_cells,
         education.anchored_shares(specialty_prior[specialty_prior.scope == "almaty"], "specialty_code",
                                   education.SPECIALTIES),
         education.anchored_shares(specialty_prior[specialty_prior.scope == "rest"], "specialty_code",
                                   education.SPECIALTIES),
-        {(int(p.year), p.direction_code, p.specialty_code): int(p.persons) for p in pins.itertuples()},
+        {(int(p.year), p.direction_code, p.specialty_code): int(p.persons) for p in each_row(pins)},
+        national_pins(constraints, "specialists", "specialty_code"), specialty_floors,
     )
     country_codes = [c for c in seeds.countries if c != "_T"]
     hard_countries = constraints[(constraints.use == "hard") & (constraints.population == "all_ages")
-                                 & (constraints.country_code != "_T")]
-    national_pins: dict = {}
+                                 & (constraints.country_code != "_T") & (constraints.months == "01-12")]
     almaty_pins: dict = {}
-    for c in hard_countries.itertuples():
-        if c.region_code == "00":
-            national_pins.setdefault((c.year, c.direction_code), {})[c.country_code] = c.value
-        elif c.region_code == ALMATY:
+    for c in each_row(hard_countries):
+        if c.region_code == ALMATY:
             almaty_pins.setdefault((c.year, c.direction_code), {})[c.country_code] = c.value
-        else:
+        elif c.region_code != "00":
             raise InputError(f"constraints.csv {c.constraint_id}: country figures are supported for 00 and 75 only")
     country_cells = countries.build_countries(
-        totals, country_codes, seeds.country_groups,
-        load_prior(paths, "country_weights.csv", ["direction_code", "country_code", "year", "weight"],
-                   ("year", "weight")),
-        load_prior(paths, "region_country_affinity.csv", ["region_code", "direction_code", "key", "factor"],
-                   ("factor",)),
-        load_prior(paths, "almaty_countries.csv", ["year", "direction_code", "country_code", "persons"],
-                   ("year", "persons")),
-        national_pins, almaty_pins,
+        totals, country_codes, seeds.country_groups, priors["country_weights.csv"],
+        priors["region_country_affinity.csv"], priors["almaty_countries.csv"],
+        national_pins(constraints, "all_ages", "country_code"), almaty_pins, country_floors,
     )
     built = {
         "by_country": tables.by_country(country_cells, country_codes),
@@ -139,13 +169,16 @@ def build(paths: Paths) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     return frames, report
 
 
-def generate(paths: Paths, out_dir: Path | None = None) -> dict[str, Path]:
-    """Build every table and write it under ``out_dir`` (default: data/reference/tables)."""
-    frames, _ = build(paths)
-    out_dir = out_dir or paths.tables_dir
+def write_tables(frames: dict[str, pd.DataFrame], out_dir: Path) -> dict[str, Path]:
     written = {}
     for code in TABLE_CODES:
         target = table_file(out_dir, code)
         write_table(frames[code], target)
         written[code] = target
     return written
+
+
+def generate(paths: Paths, out_dir: Path | None = None) -> dict[str, Path]:
+    """Build every table and write it under ``out_dir`` (default: data/reference/tables)."""
+    frames, _ = build(paths)
+    return write_tables(frames, out_dir or paths.tables_dir)

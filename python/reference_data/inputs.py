@@ -13,7 +13,7 @@ import pandas as pd
 from reference_data.paths import Paths
 
 FIRST_YEAR = 2000
-LAST_YEAR = 2023
+LAST_YEAR = 2025  # last year of the national Taldau series
 DIRECTIONS = ("arrival", "departure")
 ALMATY = "75"
 REPUBLIC = "00"
@@ -67,9 +67,26 @@ class Seeds:
     population: pd.Series  # residents on 1 January, index (year, region_code): the regional weights' base
 
     def residents(self, year: int, region: str) -> int:
-        if (year, region) not in self.population.index:
+        """Residents on 1 January: the published figure, or after the last published year a projection.
+
+        The projection (last published count x its mean yearly growth over the previous five years, at
+        most as many years as published) only weights the split of the national total over regions; it is
+        never written anywhere, and the warehouse's rates after the last published year stay empty.
+        """
+        if (year, region) in self.population.index:
+            return int(self.population.loc[(year, region)])
+        published = self.population.xs(region, level="region_code") if region in set(
+            self.population.index.get_level_values("region_code")) else None
+        if published is None or published.empty or year < int(published.index.max()):
             raise InputError(f"bns_population_by_region.csv: no total population of region {region} in {year}")
-        return int(self.population.loc[(year, region)])
+        last = int(published.index.max())
+        window = published.loc[max(int(published.index.min()), last - 5):last]
+        growth = (window.iloc[-1] / window.iloc[0]) ** (1 / max(1, len(window) - 1)) if len(window) > 1 else 1.0
+        return round(float(published.loc[last]) * growth ** (year - last))
+
+    @property
+    def last_population_year(self) -> int:
+        return int(self.population.index.get_level_values("year").max())
 
     def regions_in(self, year: int) -> list[str]:
         """Regions (not the Republic) that existed in ``year``, in code order."""
@@ -122,12 +139,15 @@ def load_seeds(paths: Paths) -> Seeds:
 CONSTRAINT_COLUMNS = ["constraint_id", "source_id", "region_code", "year", "months", "population", "direction_code",
                       "country_code", "education_code", "specialty_code", "value", "comparison", "use", "note"]
 CONSTRAINT_USES = {"hard", "lower_bound", "check", "target", "superseded", "out_of_scope", "signed_part_year"}
+CONSTRAINT_POPULATIONS = {"all_ages", "working_age", "specialists", "specialists_15_plus", "persons_15_plus",
+                          "ethnic_russians"}
 
 
 def load_constraints(paths: Paths, seeds: Seeds) -> pd.DataFrame:
     path = paths.constraints_file
     frame = read_csv(path, CONSTRAINT_COLUMNS, ("year", "value"))
     check_codes(path, frame, "use", CONSTRAINT_USES)
+    check_codes(path, frame, "population", CONSTRAINT_POPULATIONS)
     check_codes(path, frame, "region_code", set(seeds.regions.region_code))
     check_codes(path, frame, "direction_code", {"arrival", "departure", "net"})
     groups = {"group:CIS", "group:NON_CIS"}

@@ -1,8 +1,9 @@
 """All-ages arrivals and departures of each region: the margins every other table is fitted to.
 
-The Republic's total is the Taldau series; pinned regions (published figures, Almaty's prior
-path) keep their values; regions with a level path (Zhambyl and West Kazakhstan after 2021)
-follow their base year; every other region shares what is left by its prior weight.
+The Republic's total is the Taldau series; published regional totals and balances (``constraints.csv``)
+and Almaty's calibrated path are fixed first; every other region (the paper's controls included) shares
+what is left by its prior weight, and a region whose balance is published has its model turnover split
+to give that balance. No region follows a path written by hand.
 
 A region's weight is its real population on 1 January times its own per-resident propensity to
 arrive or depart (``priors/region_propensity.csv``, anchors interpolated) times its own cycle
@@ -20,21 +21,36 @@ import math
 import numpy as np
 import pandas as pd
 
-from reference_data.inputs import ALMATY, DIRECTIONS, FIRST_YEAR, LAST_YEAR, InputError, Seeds, interpolate
+from reference_data.frames import each_group, each_row
+from reference_data.inputs import ALMATY, DIRECTIONS, FIRST_YEAR, LAST_YEAR, REPUBLIC, InputError, Seeds, interpolate
 from reference_data.integerise import largest_remainder
 
 YEARS = range(FIRST_YEAR, LAST_YEAR + 1)
 
 
-def pinned_region_totals(constraints: pd.DataFrame, almaty_series: pd.DataFrame) -> dict[tuple[int, str, str], int]:
-    """(year, direction, region) -> persons fixed before the rest is shared out."""
-    pinned = {(int(r.year), r.direction_code, ALMATY): int(r.all_ages) for r in almaty_series.itertuples()}
+def published_region_totals(constraints: pd.DataFrame) -> dict[tuple[int, str, str], int]:
+    """(year, direction, region) -> a published annual all-ages total of a region."""
     hard = constraints[(constraints.use == "hard") & (constraints.population == "all_ages")
-                       & (constraints.country_code == "_T") & (constraints.region_code != "00")
-                       & (constraints.months == "01-12")]
-    for row in hard.itertuples():
-        pinned[(int(row.year), row.direction_code, row.region_code)] = int(row.value)
-    return pinned
+                       & (constraints.country_code == "_T") & (constraints.region_code != REPUBLIC)
+                       & (constraints.months == "01-12") & constraints.direction_code.isin(DIRECTIONS)]
+    return {(int(r.year), r.direction_code, r.region_code): int(r.value) for r in each_row(hard)}
+
+
+def region_balances(constraints: pd.DataFrame) -> dict[tuple[int, str], int]:
+    """(year, region) -> a region's external balance (arrivals - departures) fixed by real figures."""
+    net = constraints[(constraints.use == "hard") & (constraints.population == "all_ages")
+                      & (constraints.country_code == "_T") & (constraints.region_code != REPUBLIC)
+                      & (constraints.months == "01-12") & (constraints.direction_code == "net")]
+    return {(int(r.year), r.region_code): int(r.value) for r in each_row(net)}
+
+
+def bend_to_balance(arrivals: float, departures: float, balance: int) -> tuple[int, int]:
+    """The closest (arrivals, departures) to the model's with the given balance: the model's turnover
+    (arrivals + departures) is kept and split so that the difference is the published balance."""
+    turnover = max(arrivals + departures, abs(balance))
+    # turnover >= |balance| keeps both directions non-negative.
+    new_arrivals = max(round((turnover + balance) / 2), balance, 0)
+    return int(new_arrivals), int(new_arrivals - balance)
 
 
 def cycle_factor(cycle, year: int) -> float:
@@ -45,9 +61,9 @@ def cycle_factor(cycle, year: int) -> float:
 
 def weight_paths(seeds: Seeds, propensity: pd.DataFrame, cycles: pd.DataFrame) -> dict[tuple[str, str], pd.Series]:
     """(region, direction) -> prior weight (residents x propensity x cycle) for every year the region exists."""
-    cycle_of = {(c.region_code, c.direction_code): c for c in cycles.itertuples()}
+    cycle_of = {(c.region_code, c.direction_code): c for c in each_row(cycles)}
     paths = {}
-    for (region, direction), group in propensity.groupby(["region_code", "direction_code"], sort=True):
+    for (region, direction), group in each_group(propensity, ["region_code", "direction_code"]):
         if (region, direction) not in cycle_of:
             raise InputError(f"priors/region_cycles.csv: no {direction} cycle for region {region}")
         cycle = cycle_of[(region, direction)]
@@ -63,34 +79,88 @@ def weight_paths(seeds: Seeds, propensity: pd.DataFrame, cycles: pd.DataFrame) -
     return paths
 
 
+def share_out(national: int, regions: list[str], fixed: dict[str, int], weight_of, year: int,
+              direction: str) -> dict[str, int]:
+    """Fixed regions keep their values; the free ones share the rest of the national total by weight."""
+    free = [r for r in regions if r not in fixed]
+    remaining = national - sum(fixed.values())
+    if remaining < 0:
+        raise InputError(f"{year} {direction}: pinned regions {fixed} exceed the national total {national}")
+    shares = largest_remainder(np.array([weight_of(r) for r in free]), remaining)
+    return {**fixed, **dict(zip(free, (int(v) for v in shares.tolist()), strict=True))}
+
+
+def year_totals(seeds: Seeds, year: int, published: dict, balances: dict, almaty: dict, paths: dict,
+                floors: dict) -> dict[tuple[str, str], int]:
+    """(direction, region) -> persons of one year (see :func:`region_totals` for the order of precedence)."""
+    regions = seeds.regions_in(year)
+    for direction in DIRECTIONS:
+        missing = [r for r in regions if r != ALMATY and (r, direction) not in paths
+                   and (year, direction, r) not in published]
+        if missing:
+            raise InputError(f"priors/region_propensity.csv: no {direction} propensity for regions {missing}")
+
+    def first_pass(direction: str, fixed: dict[str, int]) -> dict[str, int]:
+        return share_out(seeds.national_total(year, direction), regions, fixed,
+                         lambda region: float(paths[(region, direction)].loc[year]), year, direction)
+
+    fixed: dict[str, dict[str, int]] = {d: {} for d in DIRECTIONS}
+    for direction in DIRECTIONS:
+        for region in regions:
+            if (year, direction, region) in published:
+                fixed[direction][region] = published[(year, direction, region)]
+    for (balance_year, region), balance in balances.items():
+        if balance_year != year:
+            continue
+        arrival, departure = fixed["arrival"].get(region), fixed["departure"].get(region)
+        if arrival is not None and departure is not None and arrival - departure != balance:
+            raise InputError(f"constraints.csv: region {region} {year}: published arrivals {arrival} - "
+                             f"departures {departure} != published balance {balance}")
+        if arrival is not None:
+            fixed["departure"][region] = arrival - balance
+        elif departure is not None:
+            fixed["arrival"][region] = departure + balance
+    for direction in DIRECTIONS:
+        if ALMATY in regions and ALMATY not in fixed[direction]:
+            fixed[direction][ALMATY] = almaty[(year, direction)]
+    model = {d: first_pass(d, fixed[d]) for d in DIRECTIONS}
+    for direction in DIRECTIONS:
+        short = {r: floors[(year, direction, r, "_T")][1] for r in regions
+                 if r not in fixed[direction] and (year, direction, r, "_T") in floors
+                 and model[direction][r] < floors[(year, direction, r, "_T")][1]}
+        if short:
+            fixed[direction].update(short)
+            model[direction] = first_pass(direction, fixed[direction])
+    for (balance_year, region), balance in balances.items():
+        if balance_year != year or region in fixed["arrival"]:
+            continue
+        fixed["arrival"][region], fixed["departure"][region] = bend_to_balance(
+            model["arrival"][region], model["departure"][region], balance)
+    return {(direction, region): value for direction in DIRECTIONS
+            for region, value in first_pass(direction, fixed[direction]).items()}
+
+
 def region_totals(seeds: Seeds, constraints: pd.DataFrame, almaty_series: pd.DataFrame,
-                  propensity: pd.DataFrame, cycles: pd.DataFrame, level_paths: pd.DataFrame) -> pd.DataFrame:
-    pinned = pinned_region_totals(constraints, almaty_series)
+                  propensity: pd.DataFrame, cycles: pd.DataFrame,
+                  floors: dict[tuple[int, str, str, str], tuple[int, int]] | None = None) -> pd.DataFrame:
+    """Every region's all-ages arrivals and departures, every year: the same model for every region but
+    Almaty, bent only by real figures.
+
+    Order of precedence: a published total; a published balance (with one direction published, the other
+    follows exactly; with neither, the model's turnover is split to give the balance); Almaty's
+    calibrated path; then residents x propensity x cycle for the rest, raised where needed to the
+    annual value a part-year figure implies (``floors``).
+    """
+    floors = floors or {}
+    published = published_region_totals(constraints)
+    balances = region_balances(constraints)
+    almaty = {(int(r.year), r.direction_code): int(r.all_ages) for r in each_row(almaty_series)}
     paths = weight_paths(seeds, propensity, cycles)
-    levels = {(r.region_code, r.direction_code, int(r.year)): (int(r.base_year), float(r.index))
-              for r in level_paths.itertuples()}
     totals: dict[tuple[int, str, str], int] = {}
     for year in YEARS:
-        for direction in DIRECTIONS:
-            regions = seeds.regions_in(year)
-            national = seeds.national_total(year, direction)
-            fixed = {}
-            for region in regions:
-                if (year, direction, region) in pinned:
-                    fixed[region] = pinned[(year, direction, region)]
-                elif (region, direction, year) in levels:
-                    base_year, index = levels[(region, direction, year)]
-                    fixed[region] = round(totals[(base_year, direction, region)] * index)
-            free = [r for r in regions if r not in fixed]
-            missing = [r for r in free if (r, direction) not in paths]
-            if missing:
-                raise InputError(f"priors/region_propensity.csv: no {direction} propensity for regions {missing}")
-            remaining = national - sum(fixed.values())
-            if remaining < 0:
-                raise InputError(f"{year} {direction}: pinned regions {fixed} exceed the national total {national}")
-            shares = largest_remainder(np.array([paths[(r, direction)].loc[year] for r in free]), remaining)
-            for region, value in [*fixed.items(), *zip(free, shares.tolist(), strict=True)]:
-                totals[(year, direction, region)] = int(value)
+        for (direction, region), value in year_totals(seeds, year, published, balances, almaty, paths,
+                                                      floors).items():
+            totals[(year, direction, region)] = value
     return pd.DataFrame(
         [(y, d, r, v) for (y, d, r), v in sorted(totals.items())],
         columns=["year", "direction_code", "region_code", "persons"],

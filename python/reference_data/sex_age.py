@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from reference_data.frames import each_group, each_row
 from reference_data.inputs import ALMATY, DIRECTIONS, InputError, Seeds, interpolate
 from reference_data.integerise import largest_remainder
 from reference_data.regional_totals import YEARS
@@ -23,7 +24,7 @@ TOP_AGE = 80  # ages 0..79 are single years, 80 and over is the open band
 def age_profiles(profile: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
     """(direction, sex) -> prior weight of ages 0..79 and of the open band 80+ (last element)."""
     profiles = {}
-    for (direction, sex), group in profile.groupby(["direction_code", "sex_code"], sort=True):
+    for (direction, sex), group in each_group(profile, ["direction_code", "sex_code"]):
         anchors = group.set_index("age").weight
         singles = interpolate(anchors[anchors.index < TOP_AGE], range(TOP_AGE)).to_numpy()
         if TOP_AGE not in anchors.index:
@@ -44,9 +45,9 @@ def working_age_fractions(lower: float, upper: float) -> np.ndarray:
 def working_age_totals(totals: pd.DataFrame, almaty_series: pd.DataFrame,
                        national_wa: dict[tuple[int, str], int]) -> pd.DataFrame:
     """Add a working-age column: Almaty from its prior path, other regions sharing the national target."""
-    almaty = {(int(r.year), r.direction_code): int(r.working_age) for r in almaty_series.itertuples()}
+    almaty = {(int(r.year), r.direction_code): int(r.working_age) for r in each_row(almaty_series)}
     keyed = {}
-    for (year, direction), group in totals.groupby(["year", "direction_code"], sort=True):
+    for (year, direction), group in each_group(totals, ["year", "direction_code"]):
         rest = group[group.region_code != ALMATY]
         target = national_wa[(year, direction)] - almaty[(year, direction)]
         values = largest_remainder(rest.persons.to_numpy(dtype=float), target)
@@ -54,7 +55,7 @@ def working_age_totals(totals: pd.DataFrame, almaty_series: pd.DataFrame,
             keyed[(year, direction, region)] = value
         keyed[(year, direction, ALMATY)] = almaty[(year, direction)]
     frame = totals.copy()
-    frame["working_age"] = [keyed[(r.year, r.direction_code, r.region_code)] for r in frame.itertuples()]
+    frame["working_age"] = [keyed[(r.year, r.direction_code, r.region_code)] for r in each_row(frame)]
     too_many = frame[frame.working_age > frame.persons]
     if len(too_many):
         raise InputError(f"working-age total exceeds the all-ages total: {too_many.iloc[0].to_dict()}")
@@ -64,7 +65,10 @@ def working_age_totals(totals: pd.DataFrame, almaty_series: pd.DataFrame,
 def sex_age_cells(total: int, working_age: int, profiles: dict[str, np.ndarray],
                   fractions: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Integer counts by sex for ages 0..79 and 80+ with the given total and working-age total."""
-    inside, half, outside = [], [], []  # (sex, index, weight)
+    # (sex, index, weight) of each age cell fully inside, half inside and outside working age.
+    inside: list[tuple[str, int, float]] = []
+    half: list[tuple[str, int, float]] = []
+    outside: list[tuple[str, int, float]] = []
     for sex in SEXES:
         for index, (weight, fraction) in enumerate(zip(profiles[sex], fractions[sex], strict=True)):
             (inside if fraction == 1 else half if fraction == 0.5 else outside).append((sex, index, weight))
@@ -97,7 +101,7 @@ def build_sex_age(seeds: Seeds, frame: pd.DataFrame, profile: pd.DataFrame) -> d
         for direction in DIRECTIONS:
             direction_profiles = {sex: profiles[(direction, sex)] for sex in SEXES}
             block = frame[(frame.year == year) & (frame.direction_code == direction)]
-            for row in block.itertuples():
+            for row in each_row(block):
                 result[(year, direction, row.region_code)] = sex_age_cells(
                     int(row.persons), int(row.working_age), direction_profiles, fractions)
     return result

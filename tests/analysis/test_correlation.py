@@ -27,6 +27,34 @@ def test_pearson_and_fisher_interval_match_hand_computation():
     assert result.pearson_ci_high == pytest.approx(math.tanh(z + z_crit * se), abs=1e-12)
 
 
+def _hand_fisher_interval(r: float, n: int, confidence: float) -> tuple[float, float]:
+    z, se = math.atanh(r), 1 / math.sqrt(n - 3)
+    z_crit = NormalDist().inv_cdf(0.5 + confidence / 2)
+    return math.tanh(z - z_crit * se), math.tanh(z + z_crit * se)
+
+
+@pytest.mark.parametrize("confidence", [0.8, 0.9, 0.99])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_interval_is_fisher_z_at_any_confidence(confidence: float, seed: int):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=23)
+    y = 0.6 * x + rng.normal(size=23)
+    result = correlate(x, y, confidence=confidence)
+    low, high = _hand_fisher_interval(_hand_pearson(x, y), 23, confidence)
+    assert result.pearson_ci_low == pytest.approx(low, abs=1e-12)
+    assert result.pearson_ci_high == pytest.approx(high, abs=1e-12)
+    assert result.confidence == confidence
+
+
+def test_interval_limits_three_pairs_and_perfect_correlation():
+    # With 3 pairs the standard error 1/sqrt(n - 3) is infinite: the interval is the whole range.
+    three = correlate([1.0, 2.0, 3.0], [1.0, 3.0, 2.0])
+    assert (three.pearson_ci_low, three.pearson_ci_high) == (-1.0, 1.0)
+    perfect = correlate([1.0, 2.0, 3.0, 4.0, 5.0], [-2.0, -4.0, -6.0, -8.0, -10.0])
+    assert perfect.pearson_r == pytest.approx(-1.0)
+    assert perfect.pearson_ci_low == pytest.approx(-1.0) and perfect.pearson_ci_high == pytest.approx(-1.0)
+
+
 def test_pearson_p_value_equals_slope_t_test():
     # The Pearson test is the t test of the OLS slope: t = r sqrt((n-2)/(1-r^2)), n-2 df.
     import statsmodels.api as sm

@@ -7,7 +7,8 @@ import filecmp
 from reference_data.generate import generate
 from reference_data.paths import default_paths, table_file
 
-from .conftest import TABLE_CODES, TABLES_DIR
+from .conftest import BUNDLED_TABLES_DIR as TABLES_DIR
+from .conftest import TABLE_CODES
 
 
 def test_regeneration_is_byte_identical(tmp_path):

@@ -18,7 +18,9 @@ population as (
 ),
 
 boundary_changes as (
-    select distinct region_code, change_year as year
+    select distinct
+        region_code,
+        change_year as year
     from {{ ref('stg_reference__region_boundary_changes') }}
 ),
 

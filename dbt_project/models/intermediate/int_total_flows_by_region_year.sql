@@ -13,14 +13,15 @@ totals as (
         persons,
         provenance
     from counts
-    where flow_code = 'external'
-      and direction_code in ('arrival', 'departure')
-      and country_code = '_T'
-      and sex_code = '_T'
-      and settlement_code = '_T'
-      and age_band_code = '_T'
-      and education_code = '_T'
-      and specialty_code = '_T'
+    where
+        flow_code = 'external'
+        and direction_code in ('arrival', 'departure')
+        and country_code = '_T'
+        and sex_code = '_T'
+        and settlement_code = '_T'
+        and age_band_code = '_T'
+        and education_code = '_T'
+        and specialty_code = '_T'
 ),
 
 one_per_region_year as (

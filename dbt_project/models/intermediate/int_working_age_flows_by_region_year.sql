@@ -20,14 +20,15 @@ age_bands as (
         age_to,
         persons
     from counts
-    where flow_code = 'external'
-      and direction_code in ('arrival', 'departure')
-      and sex_code in ('M', 'F')
-      and age_band_code not in ('_T', 'WA')
-      and country_code = '_T'
-      and settlement_code = '_T'
-      and education_code = '_T'
-      and specialty_code = '_T'
+    where
+        flow_code = 'external'
+        and direction_code in ('arrival', 'departure')
+        and sex_code in ('M', 'F')
+        and age_band_code not in ('_T', 'WA')
+        and country_code = '_T'
+        and settlement_code = '_T'
+        and education_code = '_T'
+        and specialty_code = '_T'
 ),
 
 weighted as (

@@ -9,10 +9,15 @@ pivoted as (
         region_code,
         region_name_en,
         year,
-        {%- for level, column in [('_T', 'working_age'), ('higher', 'higher'), ('secondary_vocational', 'secondary_vocational')] %}
+        {%- set column_by_level = [
+            ('_T', 'working_age'), ('higher', 'higher'), ('secondary_vocational', 'secondary_vocational')
+        ] %}
+        {%- for level, column in column_by_level %}
         {%- for direction in ['arrival', 'departure'] %}
-        cast(sum(persons) filter (where education_code = '{{ level }}' and direction_code = '{{ direction }}')
-            as bigint) as {{ column }}_{{ direction }}s,
+        cast(
+            sum(persons) filter (where education_code = '{{ level }}' and direction_code = '{{ direction }}')
+            as bigint
+        ) as {{ column }}_{{ direction }}s,
         {%- endfor %}
         {%- endfor %}
         bool_and(is_published) as is_published

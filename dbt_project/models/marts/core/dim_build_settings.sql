@@ -12,8 +12,9 @@ with settings as (
 final as (
     select
         settings.*,
-        exists (
-            select 1 from {{ ref('int_migration_counts_unioned') }} where provenance = 'modeled'
+        exists(
+            select 1 from {{ ref('int_migration_counts_unioned') }} as counts
+            where counts.provenance = 'modeled'
         ) as has_modeled_figures
     from settings
 )

@@ -18,10 +18,11 @@ current_groups as (
         bool_or(memberships.group_code = 'BALTIC') as is_baltic
     from memberships
     inner join groups on memberships.group_code = groups.group_code
-    where memberships.valid_to_year = (
-        select max(latest.valid_to_year) from memberships as latest
-        where latest.country_code = memberships.country_code
-    )
+    where
+        memberships.valid_to_year = (
+            select max(latest.valid_to_year) from memberships as latest
+            where latest.country_code = memberships.country_code
+        )
     group by memberships.country_code
 ),
 

@@ -41,11 +41,17 @@ regimes as (
 
 final as (
     select
-        regimes.* exclude (net_sign, island_key) rename (years_covered as length_years),
+        regimes.* exclude (regimes.net_sign, regimes.island_key) rename (regimes.years_covered as length_years),
         regions.region_name_en,
-        cast(row_number() over (partition by regimes.region_code, regimes.age_scope_code order by regimes.start_year) as integer)
-            as regime_number,
-        case regimes.net_sign when 1 then 'net_inflow' when -1 then 'net_outflow' else 'balanced' end as regime_direction
+        cast(
+            row_number() over (partition by regimes.region_code, regimes.age_scope_code order by regimes.start_year)
+            as integer
+        ) as regime_number,
+        case regimes.net_sign
+            when 1 then 'net_inflow'
+            when -1 then 'net_outflow'
+            else 'balanced'
+        end as regime_direction
     from regimes
     inner join regions on regimes.region_code = regions.region_code
 )

@@ -10,11 +10,13 @@ regions as (
 ),
 
 working_age as (
-    select * from yearly where age_scope_code = 'working_age'
+    select * from yearly
+    where age_scope_code = 'working_age'
 ),
 
 all_ages as (
-    select * from yearly where age_scope_code = 'all_ages'
+    select * from yearly
+    where age_scope_code = 'all_ages'
 ),
 
 joined as (
@@ -36,8 +38,9 @@ joined as (
     left join working_age
         on all_ages.region_code = working_age.region_code
         and all_ages.year = working_age.year
-    where all_ages.year >= regions.first_year
-      and (regions.last_year is null or all_ages.year <= regions.last_year)
+    where
+        all_ages.year >= regions.first_year
+        and (regions.last_year is null or all_ages.year <= regions.last_year)
 ),
 
 final as (

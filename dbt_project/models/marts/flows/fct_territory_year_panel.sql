@@ -32,21 +32,26 @@ by_territory as (
         count(*) filter (where yearly.age_scope_code = 'working_age') as reporting_regions_working_age
     from yearly
     inner join regions on yearly.region_code = regions.region_code
-    where yearly.year >= regions.first_year
-      and (regions.last_year is null or yearly.year <= regions.last_year)
+    where
+        yearly.year >= regions.first_year
+        and (regions.last_year is null or yearly.year <= regions.last_year)
     group by regions.territory_code, yearly.year
+),
+
+years as (
+    select distinct year from yearly
 ),
 
 existing_members as (
     select
-        territory_code,
+        regions.territory_code,
         years.year,
         count(*) as existing_regions
     from regions
-    inner join (select distinct year from yearly) as years
-        on years.year >= regions.first_year
-        and (regions.last_year is null or years.year <= regions.last_year)
-    group by territory_code, years.year
+    inner join years
+        on regions.first_year <= years.year
+        and (regions.last_year is null or regions.last_year >= years.year)
+    group by regions.territory_code, years.year
 ),
 
 complete_years as (
@@ -55,12 +60,17 @@ complete_years as (
         regions.region_name_en as territory_name_en,
         territories.member_region_codes,
         by_territory.year,
-        case when by_territory.reporting_regions_working_age = existing_members.existing_regions
-            then by_territory.arrivals_working_age end as arrivals_working_age,
-        case when by_territory.reporting_regions_working_age = existing_members.existing_regions
-            then by_territory.departures_working_age end as departures_working_age,
-        case when by_territory.reporting_regions_working_age = existing_members.existing_regions
-            then by_territory.arrivals_working_age - by_territory.departures_working_age
+        case
+            when by_territory.reporting_regions_working_age = existing_members.existing_regions
+                then by_territory.arrivals_working_age
+        end as arrivals_working_age,
+        case
+            when by_territory.reporting_regions_working_age = existing_members.existing_regions
+                then by_territory.departures_working_age
+        end as departures_working_age,
+        case
+            when by_territory.reporting_regions_working_age = existing_members.existing_regions
+                then by_territory.arrivals_working_age - by_territory.departures_working_age
         end as net_migration_working_age,
         by_territory.arrivals_all_ages,
         by_territory.departures_all_ages,

@@ -29,7 +29,8 @@ period_sums as (
         cast(sum({{ column }}_departures) as bigint) as {{ column }}_departures,
         {%- endfor %}
         {%- for level in ['higher', 'secondary_vocational'] %}
-        {{ structure_avgs_of_yearly([level ~ '_departure_to_arrival_share_ratio', level ~ '_arrivals_per_departure'], 6) }},
+        {%- set yearly_ratios = [level ~ '_departure_to_arrival_share_ratio', level ~ '_arrivals_per_departure'] %}
+        {{ structure_avgs_of_yearly(yearly_ratios, 6) }},
         {%- endfor %}
         bool_and(is_published) as is_published
     from yearly_in_periods

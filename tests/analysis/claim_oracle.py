@@ -46,9 +46,9 @@ Readings chosen where the paper is loose (each also stated at the function, and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import wraps
-from typing import Any
+from typing import Any, SupportsInt, cast
 
 import pandas as pd
 
@@ -86,6 +86,11 @@ def _by_year(frame: pd.DataFrame, column: str, years: Iterable[int]) -> pd.Serie
         absent = [y for y, v in series.items() if pd.isna(v)]
         raise MissingData(f"no {column} for year(s) {absent}")
     return series.astype(float)
+
+
+def _year(label: Hashable) -> int:
+    """A year from an index label (the marts' year columns are integers)."""
+    return int(cast(SupportsInt, label))
 
 
 def _years(start: int, end: int) -> range:
@@ -281,7 +286,7 @@ def c06(t: Tables) -> float:
 
 def _net_sign_years(t: Tables, inflow: bool) -> set[int]:
     net = flows(t, "arrivals", ALL_YEARS) - flows(t, "departures", ALL_YEARS)
-    return {int(y) for y, v in net.items() if (v > 0 if inflow else v < 0)}
+    return {_year(y) for y, v in net.items() if (v > 0 if inflow else v < 0)}
 
 
 @_computable
@@ -368,7 +373,7 @@ def c47(t: Tables) -> list[Any]:
     """[net negative in every year 2000–2021, the year of the smallest gap, the 2006 gap (departures − arrivals)]."""
     years = _years(2000, 2021)
     gap = education_flows(t, "higher", "departures", years) - education_flows(t, "higher", "arrivals", years)
-    return [bool((gap > 0).all()), int(gap.idxmin()), float(gap[2006])]
+    return [bool((gap > 0).all()), _year(gap.idxmin()), float(gap[2006])]
 
 
 @_computable
@@ -420,7 +425,7 @@ def c54(t: Tables) -> list[float]:
     if (everyone == 0).any():
         raise MissingData("a year without working-age arrivals")
     share = 100.0 * vocational / everyone
-    return [float(share[2010]), int(share.idxmax())]
+    return [float(share[2010]), _year(share.idxmax())]
 
 
 @_computable

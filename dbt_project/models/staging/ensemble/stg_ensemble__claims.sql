@@ -1,0 +1,18 @@
+-- The paper's claims computed and classified on each member's own warehouse.
+{{ config(materialized="table") }}
+
+with source as (
+    select * from {{ read_ensemble_csv('claims.csv', {
+        'member_id': 'INTEGER', 'claim_id': 'VARCHAR', 'computed_value': 'DOUBLE', 'status': 'VARCHAR'}) }}
+),
+
+renamed as (
+    select
+        member_id,
+        claim_id,
+        computed_value,
+        status as claim_status
+    from source
+)
+
+select * from renamed

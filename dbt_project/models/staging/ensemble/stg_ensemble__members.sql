@@ -1,0 +1,18 @@
+-- Members of the ensemble of reconstructions: member 0 is the bundled tables, every other member a draw
+-- of the modeled assumptions with its recorded seed. A table (not a view) so that no path to the CSV stays
+-- in the published warehouse.
+{{ config(materialized="table") }}
+
+with source as (
+    select * from {{ read_ensemble_csv('members.csv', {'member_id': 'INTEGER', 'seed': 'BIGINT', 'note': 'VARCHAR'}) }}
+),
+
+renamed as (
+    select
+        member_id,
+        seed,
+        note as member_note
+    from source
+)
+
+select * from renamed
