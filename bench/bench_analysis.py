@@ -2,7 +2,8 @@
 
 Usage: PYTHONPATH=python python bench/bench_analysis.py [--warehouse PATH] [--out DIR]
 
-Each step is printed with its ratio to loading the marts, measured in the same run. The replication mart is built by dbt with the
+Each step is printed with its ratio to loading the marts, measured in the same run.
+The replication mart is built by dbt with the
 warehouse; the analysis only reads it.
 """
 

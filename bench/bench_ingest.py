@@ -1,5 +1,6 @@
 """Benchmark: ingest a generated BNS by-country dynamic table of 20 regions x 24 years x 200 countries,
-arrivals and departures, and print rows per second and the ratio to reading the workbook's values; then read its values with our
+arrivals and departures, and print rows per second and the ratio to reading the workbook's values;
+then read its values with our
 reader (python-calamine behind the bounds check) against openpyxl read-only, the ratio measured in this run.
 
     PYTHONPATH=python python bench/bench_ingest.py

@@ -101,7 +101,18 @@ def _fresh_key(connection: duckdb.DuckDBPyConnection, table: str) -> str:
         "where schema_name = ? and table_name = ? and constraint_type = 'PRIMARY KEY'",
         [schema, name],
     ).fetchone()
-    return f"'{BAD_CODE}' as {key[0][0]}" if key else ""
+    if not key:
+        return ""
+    column = key[0][0]
+    data_type = connection.execute(
+        "select data_type from duckdb_columns() where schema_name = ? and table_name = ? and column_name = ?",
+        [schema, name, column],
+    ).fetchone()[0]
+    if data_type == "VARCHAR":
+        return f"'{BAD_CODE}' as {column}"
+    # a key no row has: one step past the largest (a day for a timestamp, one for a number)
+    step = "interval 1 day" if "TIMESTAMP" in data_type or data_type == "DATE" else "1"
+    return f"(select max({column}) from {table}) + {step} as {column}"
 
 
 def _bad_row_insert(connection: duckdb.DuckDBPyConnection, entry: dict[str, Any]) -> tuple[str, str]:
