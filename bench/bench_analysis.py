@@ -2,7 +2,8 @@
 
 Usage: PYTHONPATH=python python bench/bench_analysis.py [--warehouse PATH] [--out DIR]
 
-Target: the whole run under 30 s on the development machine. The replication mart is built by dbt with the
+Each step is printed with its ratio to loading the marts, measured in the same run.
+The replication mart is built by dbt with the
 warehouse; the analysis only reads it.
 """
 
@@ -21,8 +22,6 @@ from analysis.marts import default_warehouse_path, is_reconstruction, load_marts
 from analysis.paper_correlations import paper_correlations
 from analysis.replication import contradiction_pairs, load_claims, replicate
 from analysis.report import ReportContent, almaty_flow_table, data_provenance, write_report
-
-TARGET_SECONDS = 30.0
 
 
 def timed(label: str, timings: list[tuple[str, float]], step: Callable[[], Any]) -> Any:
@@ -66,13 +65,13 @@ def main() -> int:
     )
     timed("write report (HTML, CSV, PNG)", timings, lambda: write_report(content, out))
 
+    # The peer of each step: reading its input (the marts, read-only), the least any analysis must do.
+    load = timings[0][1]
     width = max(len(label) for label, _ in timings)
     for label, seconds in timings:
-        print(f"{label:<{width}}  {seconds:7.2f} s")
+        print(f"{label:<{width}}  {seconds:7.2f} s  {seconds / load:7.1f}x the load")
     total = sum(seconds for _, seconds in timings)
-    verdict = "met" if total < TARGET_SECONDS else "MISSED"
-    print(f"{'total':<{width}}  {total:7.2f} s  (target < {TARGET_SECONDS:.0f} s: {verdict}, "
-          f"{total / TARGET_SECONDS:.2f} of it)")
+    print(f"{'total':<{width}}  {total:7.2f} s  {total / load:7.1f}x the load")
     print(f"report: {out / 'index.html'}")
     return 0
 

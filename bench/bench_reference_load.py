@@ -1,7 +1,7 @@
 """Benchmark: load every bundled reference table into DuckDB as the warehouse does.
 
 Reads data/reference/tables/*.csv.gz with read_csv and explicit column types (no sniffing) into an
-in-memory database and prints seconds and rows per table and in total. Target: under 20 s. In the same
+in-memory database and prints seconds and rows per table and in total. In the same
 run it parses the same files the way `dbt seed` does (agate, in Python) and prints the ratio of the two,
 which is why the warehouse reads these tables with DuckDB instead of loading them as seeds.
 
@@ -17,12 +17,23 @@ from pathlib import Path
 
 import duckdb
 
-TARGET_SECONDS = 20.0
 COLUMN_TYPES = {
-    "table_code": "VARCHAR", "year": "INTEGER", "region_code": "VARCHAR", "flow_code": "VARCHAR",
-    "direction_code": "VARCHAR", "country_code": "VARCHAR", "sex_code": "VARCHAR", "settlement_code": "VARCHAR",
-    "age_band_code": "VARCHAR", "age_from": "INTEGER", "age_to": "INTEGER", "education_code": "VARCHAR",
-    "specialty_code": "VARCHAR", "persons": "BIGINT", "source_id": "VARCHAR", "provenance": "VARCHAR",
+    "table_code": "VARCHAR",
+    "year": "INTEGER",
+    "region_code": "VARCHAR",
+    "flow_code": "VARCHAR",
+    "direction_code": "VARCHAR",
+    "country_code": "VARCHAR",
+    "sex_code": "VARCHAR",
+    "settlement_code": "VARCHAR",
+    "age_band_code": "VARCHAR",
+    "age_from": "INTEGER",
+    "age_to": "INTEGER",
+    "education_code": "VARCHAR",
+    "specialty_code": "VARCHAR",
+    "persons": "BIGINT",
+    "source_id": "VARCHAR",
+    "provenance": "VARCHAR",
 }
 
 
@@ -62,11 +73,14 @@ def main() -> None:
     for name, rows, seconds in results:
         print(f"{name:<14} {rows:>8} rows  {seconds:6.2f} s")
     total_rows = sum(rows for _, rows, _ in results)
-    print(f"{'total':<14} {total_rows:>8} rows  {read_csv_seconds:6.2f} s "
-          f"(target < {TARGET_SECONDS:.0f} s: {read_csv_seconds / TARGET_SECONDS:.2f} of it)")
+    print(
+        f"{'total':<14} {total_rows:>8} rows  {read_csv_seconds:6.2f} s (DuckDB read_csv, the warehouse's path)"
+    )
     seed_seconds = parse_like_dbt_seed(tables_dir)
-    print(f"{'agate parse':<14} {total_rows:>8} rows  {seed_seconds:6.2f} s "
-          f"(the dbt seed path, parsing alone: {seed_seconds / read_csv_seconds:.1f}x DuckDB's read_csv)")
+    print(
+        f"{'agate parse':<14} {total_rows:>8} rows  {seed_seconds:6.2f} s "
+        f"(the dbt seed path, parsing alone: {seed_seconds / read_csv_seconds:.1f}x DuckDB's read_csv)"
+    )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,220 @@
+"""Benchmark: the marts built by dbt at 10^5, 10^6 and 10^7 canonical rows, against their peers.
+
+For each size, expand_counts.py makes the canonical tables (and the regions seed with its districts, in a
+copy of the dbt project); the seeds are loaded once, untimed. Then, per mart layer, three sides alternate
+(dbt, DuckDB SQL by hand, pandas by hand; see peers.py), each in its own process on its own copy of the
+seeded database, each starting from the CSV files:
+
+* dbt:    `dbt run --select +<mart>` (staging load with DuckDB's CSV reader, views, the mart with its
+          enforced contract); the parse is warm (partial parsing), as on a user's second run;
+* sql:    the same mart in one hand-written DuckDB statement (bench/peers.py);
+* pandas: the same mart in pandas (bench/peers.py).
+
+Prints, per size and layer: seconds (median), the ratios dbt / SQL and pandas / dbt, dbt's cost per input
+row, and the peak memory of each process (kernel ru_maxrss); and whether the three results hold the same
+rows (dbt and SQL within 1e-9 relative, pandas within 1e-4 absolute: its own float rounding).
+Goals at 10^7 rows: dbt <= 1.3x SQL, pandas >= 5x dbt, peak memory < 4 GB, cost per row not growing.
+
+    .venv/bin/python bench/bench_scale.py [--sizes 1e5 1e6 1e7] [--pairs 1] [--layers flows structure]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from expand_counts import make
+from measure import REPO_ROOT, VENV_BIN, Sample, alternate, dbt_env, median_sample, print_table, ratio, run_child
+from peers import MART_KEYS
+
+PEERS = Path(__file__).with_name("peers.py")
+NUMERIC_TYPES = ("DOUBLE", "FLOAT", "BIGINT", "INTEGER", "HUGEINT", "SMALLINT")
+STAGED = "stg_bns__migration_counts"  # the one model that reads the CSV files
+
+
+def copy_project(destination: Path) -> Path:
+    shutil.copytree(REPO_ROOT / "dbt_project", destination, ignore=shutil.ignore_patterns("target", "logs"))
+    return destination
+
+
+def dbt_command(project: Path, work: Path, *args: str) -> list[str]:
+    return [
+        str(VENV_BIN / "dbt"),
+        *args,
+        "--project-dir",
+        str(project),
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+        "--quiet",
+    ]
+
+
+def compare(
+    left_db: Path,
+    left: str,
+    right_db: Path | None,
+    right: str,
+    key: list[str],
+    tolerance: str,
+    frame: pd.DataFrame | None = None,
+) -> str:
+    """Rows of left that have no equal row in right and the other way round ('equal' when none)."""
+    with duckdb.connect(str(left_db), read_only=True) as connection:
+        if right_db is not None:
+            connection.execute(f"attach '{right_db}' as other (read_only)")
+        else:
+            connection.register("pandas_result", frame)
+        columns = connection.execute(f"select * from {left} limit 0").description
+        conditions = []
+        for name, type_code, *_ in columns:
+            if name in key:
+                continue
+            if str(type_code) in NUMERIC_TYPES or str(type_code).startswith("DECIMAL"):
+                # numeric on both sides (pandas may hold an integer column as float, with NaN for null)
+                conditions.append(
+                    f"((l.{name} is null and r.{name} is null) "
+                    f"or abs(l.{name}::double - r.{name}::double) <= {tolerance.format(col=name)})"
+                )
+            else:
+                conditions.append(f"l.{name}::varchar is not distinct from r.{name}::varchar")
+        on = " and ".join(f"l.{k}::varchar = r.{k}::varchar" for k in key)
+        left_rows, right_rows, matched = connection.execute(
+            f"select (select count(*) from {left}), (select count(*) from {right}), "
+            f"(select count(*) from {left} as l join {right} as r on {on} where {' and '.join(conditions)})"
+        ).fetchone()
+    if left_rows == right_rows == matched:
+        return f"equal ({left_rows:,} rows)"
+    return f"DIFFER: {left_rows:,} vs {right_rows:,} rows, {matched:,} equal"
+
+
+def measure_load(work: Path, project: Path, counts: Path, seeded: Path, pairs: int) -> dict[str, Sample]:
+    """The raw load alone: dbt's staging model (DuckDB's CSV reader into a table) against the same reader
+    called by hand, and against pandas.read_csv. Leaves dbt's loaded database as work/loaded.duckdb."""
+    loaded, sql_db, raw = work / "loaded.duckdb", work / "sql_load.duckdb", work / "raw.pkl"
+
+    def run_dbt() -> Sample:
+        shutil.copyfile(seeded, loaded)
+        env = dbt_env({"KZ_BUILD_PATH": str(loaded), "KZ_COUNTS_DIR": str(counts)})
+        return run_child(dbt_command(project, work, "run", "--select", STAGED), env=env)
+
+    def run_sql() -> Sample:
+        shutil.copyfile(seeded, sql_db)
+        return run_child([sys.executable, str(PEERS), "sql-load", "-", str(counts), str(sql_db), "-"])
+
+    def run_pandas() -> Sample:
+        return run_child(
+            [sys.executable, str(PEERS), "pandas-load", "-", str(counts), str(project / "seeds"), str(raw)]
+        )
+
+    samples = alternate({"dbt": run_dbt, "sql": run_sql, "pandas": run_pandas}, pairs=pairs)
+    return {side: median_sample(values) for side, values in samples.items()}
+
+
+def measure_layer(
+    layer: str, work: Path, project: Path, counts: Path, pairs: int
+) -> tuple[str, dict[str, Sample], str, str]:
+    """One mart layer from the loaded rows, three sides alternating; medians and the two equality checks."""
+    mart, key = MART_KEYS[layer]
+    loaded, raw = work / "loaded.duckdb", work / "raw.pkl"
+    dbt_db, sql_db, pandas_out = work / f"dbt_{layer}.duckdb", work / f"sql_{layer}.duckdb", work / f"{layer}.pkl"
+
+    def run_dbt() -> Sample:
+        shutil.copyfile(loaded, dbt_db)
+        env = dbt_env({"KZ_BUILD_PATH": str(dbt_db), "KZ_COUNTS_DIR": str(counts)})
+        command = dbt_command(project, work, "run", "--select", f"+{mart}", "--exclude", STAGED)
+        return run_child(command, env=env)
+
+    def run_sql() -> Sample:
+        shutil.copyfile(loaded, sql_db)
+        return run_child([sys.executable, str(PEERS), "sql", layer, "table", str(sql_db), "-"])
+
+    def run_pandas() -> Sample:
+        seeds = str(project / "seeds")
+        return run_child([sys.executable, str(PEERS), "pandas", layer, str(raw), seeds, str(pandas_out)])
+
+    samples = alternate({"dbt": run_dbt, "sql": run_sql, "pandas": run_pandas}, pairs=pairs)
+    medians = {side: median_sample(values) for side, values in samples.items()}
+    relative = "1e-9 * greatest(1, abs(l.{col}::double))"
+    sql_equal = compare(dbt_db, f"main.{mart}", sql_db, f"other.hand.{mart}", key, relative)
+    pandas_equal = compare(dbt_db, f"main.{mart}", None, "pandas_result", key, "1e-4", pd.read_pickle(pandas_out))
+    return mart, medians, sql_equal, pandas_equal
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", type=float, default=[1e5, 1e6, 1e7])
+    parser.add_argument("--pairs", type=int, default=1, help="measured rounds per size after a warm-up (default 1)")
+    parser.add_argument("--layers", nargs="+", default=["flows", "structure"], choices=sorted(MART_KEYS))
+    parser.add_argument("--keep", type=Path, default=None, help="work folder to keep (default: a temporary one)")
+    args = parser.parse_args()
+
+    root = args.keep or Path(tempfile.mkdtemp(prefix="bench_scale_"))
+    table = []
+    for size in args.sizes:
+        work = root / f"rows_{int(size)}"
+        shutil.rmtree(work, ignore_errors=True)
+        project = copy_project(work / "project")
+        counts = work / "counts"
+        plan, rows = make(int(size), counts, seeds_out=project / "seeds")
+        years = f", years from {plan.first_year}" if plan.first_year else ""
+        print(f"{rows:,} canonical rows: {plan.districts} district(s) per region{years}", file=sys.stderr)
+        seeded = work / "seeded.duckdb"
+        env = dbt_env({"KZ_BUILD_PATH": str(seeded), "KZ_COUNTS_DIR": str(counts)})
+        run_child(dbt_command(project, work, "seed"), env=env)  # also warms dbt's partial parse
+        load = measure_load(work, project, counts, seeded, args.pairs)
+        table.append(row(rows, f"load ({STAGED})", load, "-"))
+        for layer in args.layers:
+            mart, medians, sql_equal, pandas_equal = measure_layer(layer, work, project, counts, args.pairs)
+            table.append(row(rows, f"{layer} ({mart})", medians, f"SQL {sql_equal}; pandas {pandas_equal}"))
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+    print(
+        f"dbt against the same work by hand, median of {args.pairs} alternating round(s) after a warm-up; "
+        "seconds wall, us per input row, peak memory of each process"
+    )
+    print_table(
+        [
+            "input rows",
+            "step",
+            "dbt s",
+            "SQL s",
+            "pandas s",
+            "dbt/SQL",
+            "pandas/dbt",
+            "dbt us/row",
+            "SQL us/row",
+            "peak MB dbt/SQL/pandas",
+            "same rows",
+        ],
+        table,
+    )
+    return 0
+
+
+def row(rows: int, step: str, m: dict[str, Sample], equal: str) -> list[str]:
+    return [
+        f"{rows:,}",
+        step,
+        f"{m['dbt'].wall_s:.2f}",
+        f"{m['sql'].wall_s:.2f}",
+        f"{m['pandas'].wall_s:.2f}",
+        f"{ratio(m['dbt'].wall_s, m['sql'].wall_s):.2f}x",
+        f"{ratio(m['pandas'].wall_s, m['dbt'].wall_s):.2f}x",
+        f"{1e6 * m['dbt'].wall_s / rows:.2f}",
+        f"{1e6 * m['sql'].wall_s / rows:.2f}",
+        f"{m['dbt'].peak_rss_mb:.0f} / {m['sql'].peak_rss_mb:.0f} / {m['pandas'].peak_rss_mb:.0f}",
+        equal,
+    ]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,414 @@
+"""What a user would otherwise write: two marts by hand, once in DuckDB SQL and once in pandas.
+
+One mart per layer: `fct_yearly_flows` (flows: all-ages totals and the working-age split of the tables by
+sex and age, rates, growth) and `fct_country_flows` (structure: countries with their groups, shares and
+ranks). Both start from the canonical CSV files and the seeds, as the dbt models do, and must produce the
+same rows as the dbt marts (bench_scale.py checks it). Run as a child process by bench_scale.py:
+
+    python bench/peers.py sql-load    -          COUNTS_DIR  DATABASE     -
+    python bench/peers.py sql         {flows,structure} table|COUNTS_DIR DATABASE -
+    python bench/peers.py pandas-load -          COUNTS_DIR  SEEDS_DIR    RAW.pkl
+    python bench/peers.py pandas      {flows,structure} RAW.pkl SEEDS_DIR  OUT.pkl
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+COLUMN_TYPES = {
+    "table_code": "VARCHAR",
+    "year": "INTEGER",
+    "region_code": "VARCHAR",
+    "flow_code": "VARCHAR",
+    "direction_code": "VARCHAR",
+    "country_code": "VARCHAR",
+    "sex_code": "VARCHAR",
+    "settlement_code": "VARCHAR",
+    "age_band_code": "VARCHAR",
+    "age_from": "INTEGER",
+    "age_to": "INTEGER",
+    "education_code": "VARCHAR",
+    "specialty_code": "VARCHAR",
+    "persons": "BIGINT",
+    "source_id": "VARCHAR",
+    "provenance": "VARCHAR",
+}
+RULE_SET = "paper_2025"
+OPEN_BAND_WIDTH = 5
+MART_KEYS = {
+    "flows": ("fct_yearly_flows", ["region_code", "year", "age_scope_code"]),
+    "structure": ("fct_country_flows", ["region_code", "year", "direction_code", "country_code"]),
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# DuckDB SQL, written by hand in one statement per mart
+
+READ_CSV = """read_csv('{counts}/*.csv*', header = true, auto_detect = false, strict_mode = true,
+                       columns = {columns})"""
+
+SQL_COUNTS = """
+with folder as (
+    select * from {source}
+),
+counts as (
+    select * from raw.bns_national_external_flows as seed
+    where not exists (
+        select 1 from folder
+        where folder.table_code = seed.table_code and folder.year = seed.year
+          and folder.region_code = seed.region_code and folder.direction_code = seed.direction_code)
+    union all
+    select * from folder
+)
+"""
+
+SQL_FLOWS = (
+    SQL_COUNTS
+    + """,
+totals as (
+    select region_code, year,
+           cast(min(persons) filter (where direction_code = 'arrival') as double) as arrivals,
+           cast(min(persons) filter (where direction_code = 'departure') as double) as departures,
+           bool_and(provenance like 'published:%') as is_published
+    from counts
+    where flow_code = 'external' and direction_code in ('arrival', 'departure') and country_code = '_T'
+      and sex_code = '_T' and settlement_code = '_T' and age_band_code = '_T' and education_code = '_T'
+      and specialty_code = '_T'
+    group by region_code, year
+),
+working_age as (
+    select c.region_code, c.year,
+           sum(w) filter (where c.direction_code = 'arrival') as arrivals,
+           sum(w) filter (where c.direction_code = 'departure') as departures
+    from (
+        select counts.table_code, counts.region_code, counts.year, counts.direction_code,
+               counts.persons * greatest(0.0,
+                   least(coalesce(age_to, age_from + {width}), upper_age) - greatest(age_from, lower_age))
+                   / (coalesce(age_to, age_from + {width}) - age_from) as w
+        from counts
+        join raw.working_age_rules as rules
+          on rules.rule_set_code = '{rule_set}' and counts.year = rules.year and counts.sex_code = rules.sex_code
+        where flow_code = 'external' and direction_code in ('arrival', 'departure') and counts.sex_code in ('M', 'F')
+          and age_band_code not in ('_T', 'WA') and country_code = '_T' and settlement_code = '_T'
+          and education_code = '_T' and specialty_code = '_T'
+    ) as c
+    group by c.table_code, c.region_code, c.year
+    qualify row_number() over (partition by c.region_code, c.year order by c.table_code) = 1
+),
+flows as (
+    select region_code, year, 'all_ages' as age_scope_code, arrivals, departures, is_published from totals
+    union all
+    select region_code, year, 'working_age', arrivals, departures, false from working_age
+),
+joined as (
+    select flows.*, regions.region_name_en, population.population as residents_on_1_january,
+           changes.region_code is not null as has_boundary_change
+    from flows
+    join raw.regions as regions using (region_code)
+    left join raw.bns_population_by_region as population
+      on population.region_code = flows.region_code and population.year = flows.year
+     and population.sex_code = '_T' and population.settlement_code = '_T'
+    left join (select distinct region_code, change_year from raw.region_boundary_changes) as changes
+      on changes.region_code = flows.region_code and changes.change_year = flows.year
+)
+select region_code, region_name_en, year, age_scope_code, arrivals, departures,
+       arrivals - departures as net_migration,
+       case when departures <> 0 then round(arrivals / departures, 6) end as arrivals_per_departure,
+       case when not has_boundary_change and lag(year) over w = year - 1 and lag(arrivals) over w <> 0
+            then round(100.0 * (arrivals - lag(arrivals) over w) / lag(arrivals) over w, 4) end
+            as arrivals_yoy_growth_pct,
+       case when not has_boundary_change and lag(year) over w = year - 1 and lag(departures) over w <> 0
+            then round(100.0 * (departures - lag(departures) over w) / lag(departures) over w, 4) end
+            as departures_yoy_growth_pct,
+       residents_on_1_january,
+       case when residents_on_1_january <> 0 then round(1000 * arrivals / residents_on_1_january, 6) end
+            as arrivals_per_1000_residents,
+       case when residents_on_1_january <> 0 then round(1000 * departures / residents_on_1_january, 6) end
+            as departures_per_1000_residents,
+       case when residents_on_1_january <> 0 then round(1000 * (arrivals - departures) / residents_on_1_january, 6) end
+            as net_migration_per_1000_residents,
+       has_boundary_change, is_published
+from joined
+window w as (partition by region_code, age_scope_code order by year)
+"""
+)
+
+SQL_STRUCTURE = (
+    SQL_COUNTS
+    + """,
+rows as (
+    select region_code, year, direction_code, country_code, persons, provenance like 'published:%' as is_published
+    from counts
+    where table_code = 'by_country' and flow_code = 'external' and direction_code in ('arrival', 'departure')
+      and age_band_code = '_T' and sex_code = '_T' and settlement_code = '_T' and education_code = '_T'
+      and specialty_code = '_T' and country_code <> '_T'
+),
+grouped as (
+    select rows.region_code, regions.region_name_en, rows.year, rows.direction_code, rows.country_code,
+           countries.country_name_en, countries.is_aggregate, top.group_code,
+           baltic.country_code is not null as is_baltic,
+           rows.persons, rows.is_published
+    from rows
+    join raw.regions as regions using (region_code)
+    join raw.countries as countries using (country_code)
+    left join (select m.* from raw.country_group_memberships as m join raw.country_groups as g using (group_code)
+               where g.is_top_level) as top
+      on top.country_code = rows.country_code and rows.year between top.valid_from_year and top.valid_to_year
+    left join (select * from raw.country_group_memberships where group_code = 'BALTIC') as baltic
+      on baltic.country_code = rows.country_code and rows.year between baltic.valid_from_year and baltic.valid_to_year
+)
+select *,
+       case when sum(persons) over scope > 0
+            then cast(round(100.0 * persons / sum(persons) over scope, 4) as double) end as share_of_all_pct,
+       case when sum(persons) over in_group > 0
+            then cast(round(100.0 * persons / sum(persons) over in_group, 4) as double) end as share_of_group_pct,
+       case when group_code <> 'CIS' and sum(persons) over non_cis > 0
+            then cast(round(100.0 * persons / sum(persons) over non_cis, 4) as double) end as share_of_non_cis_pct,
+       case when not is_aggregate then cast(rank() over ranked as integer) end as rank_in_year,
+       case when not is_aggregate then cast(rank() over ranked_in_group as integer) end as rank_in_group_in_year
+from grouped
+window scope as (partition by region_code, year, direction_code),
+       in_group as (partition by region_code, year, direction_code, group_code),
+       non_cis as (partition by region_code, year, direction_code, group_code <> 'CIS'),
+       ranked as (partition by region_code, year, direction_code, not is_aggregate order by persons desc),
+       ranked_in_group as (partition by region_code, year, direction_code, group_code, not is_aggregate
+                           order by persons desc)
+"""
+)
+
+
+def _read_csv_sql(counts: Path) -> str:
+    columns = "{" + ", ".join(f"'{c}': '{t}'" for c, t in COLUMN_TYPES.items()) + "}"
+    return READ_CSV.format(counts=counts, columns=columns)
+
+
+def run_sql_load(counts: Path, database: Path) -> None:
+    """The raw load alone, as a user would write it: DuckDB's CSV reader into a table."""
+    import duckdb
+
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(f"create or replace table main.raw_counts as select * from {_read_csv_sql(counts)}")
+
+
+def run_sql(layer: str, source: str, database: Path) -> None:
+    """The mart by hand, from the loaded raw table (source 'table': dbt's staging table, so that both sides
+    start from the same loaded rows) or straight from the CSV files (source 'csv')."""
+    import duckdb
+
+    mart, _ = MART_KEYS[layer]
+    template = SQL_FLOWS if layer == "flows" else SQL_STRUCTURE
+    if source == "table":
+        columns = ", ".join(COLUMN_TYPES)
+        rows = f"(select {columns} from staging.stg_bns__migration_counts)"
+    else:
+        rows = f"(select * from {_read_csv_sql(Path(source))})"
+    query = template.format(source=rows, width=OPEN_BAND_WIDTH, rule_set=RULE_SET)
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("create schema if not exists hand")
+        connection.execute(f"create or replace table hand.{mart} as {query}")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# pandas, written by hand
+
+
+def _read_counts(counts: Path, seeds: Path):  # type: ignore[no-untyped-def]
+    import pandas as pd
+    from pandas.api.types import union_categoricals
+
+    codes = [c for c, t in COLUMN_TYPES.items() if t == "VARCHAR" and c not in ("source_id", "provenance")]
+    # region_code is read as text first: a categorical read would turn "00" into the number 0.
+    dtypes = (
+        {c: "category" for c in codes}
+        | {"region_code": str}
+        | {
+            "year": "int32",
+            "age_from": "Int32",
+            "age_to": "Int32",
+            "persons": "int64",
+            "provenance": "string",
+        }
+    )
+    usecols = [c for c in COLUMN_TYPES if c != "source_id"]
+    read = lambda path: pd.read_csv(path, usecols=usecols, dtype=dtypes, keep_default_na=False, na_values=[""])  # noqa: E731
+    frames = [read(p) for p in sorted(counts.glob("*.csv*"))]
+    seed = read(seeds / "bns_national_external_flows.csv").astype({c: str for c in codes})
+    key = ["table_code", "year", "region_code", "direction_code"]
+    covered = pd.concat([f[key].drop_duplicates().astype({c: str for c in key if c != "year"}) for f in frames])
+    seed = seed.merge(covered.drop_duplicates().assign(_covered=True), on=key, how="left")
+    seed = seed[seed._covered.isna()].drop(columns="_covered")
+    frames.append(seed)
+    for column in codes:  # one set of categories for every file, so that the concatenation stays categorical
+        for frame in frames:
+            values = frame[column].astype("category")
+            frame[column] = values.cat.rename_categories(values.cat.categories.astype(str))
+        categories = union_categoricals([f[column] for f in frames]).categories
+        for frame in frames:
+            frame[column] = pd.Categorical(frame[column], categories=categories)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _round(series, digits):  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    # DuckDB rounds halves away from zero; numpy to even.
+    factor = 10.0**digits
+    return np.sign(series) * np.floor(np.abs(series) * factor + 0.5) / factor
+
+
+def pandas_flows(rows, seeds: Path):  # type: ignore[no-untyped-def]
+    import numpy as np
+    import pandas as pd
+
+    external = rows[
+        (rows.flow_code == "external")
+        & rows.direction_code.isin(["arrival", "departure"])
+        & (rows.country_code == "_T")
+        & (rows.settlement_code == "_T")
+        & (rows.education_code == "_T")
+        & (rows.specialty_code == "_T")
+    ]
+    totals = external[(external.sex_code == "_T") & (external.age_band_code == "_T")]
+    all_ages = totals.pivot_table(
+        index=["region_code", "year"], columns="direction_code", values="persons", aggfunc="min"
+    ).reindex(columns=["arrival", "departure"])
+    published = totals.assign(p=totals.provenance.str.startswith("published:")).groupby(["region_code", "year"]).p.all()
+    all_ages = all_ages.rename(columns={"arrival": "arrivals", "departure": "departures"}).astype(float)
+    all_ages["is_published"] = published
+    all_ages["age_scope_code"] = "all_ages"
+
+    rules = pd.read_csv(seeds / "working_age_rules.csv")
+    rules = rules[rules.rule_set_code == RULE_SET]
+    ages = external[external.sex_code.isin(["M", "F"]) & ~external.age_band_code.isin(["_T", "WA"])].merge(
+        rules, on=["year", "sex_code"]
+    )
+    end = ages.age_to.astype(float).fillna(ages.age_from.astype(float) + OPEN_BAND_WIDTH)
+    start = ages.age_from.astype(float)
+    share = (np.minimum(end, ages.upper_age) - np.maximum(start, ages.lower_age)).clip(lower=0.0) / (end - start)
+    ages = ages.assign(w=ages.persons * share)
+    per_table = (
+        ages.pivot_table(
+            index=["table_code", "region_code", "year"], columns="direction_code", values="w", aggfunc="sum"
+        )
+        .reindex(columns=["arrival", "departure"])
+        .reset_index()
+    )
+    per_table = per_table.sort_values("table_code").drop_duplicates(["region_code", "year"])
+    working = (
+        per_table.set_index(["region_code", "year"])
+        .drop(columns="table_code")
+        .rename(columns={"arrival": "arrivals", "departure": "departures"})
+    )
+    working["is_published"] = False
+    working["age_scope_code"] = "working_age"
+
+    flows = pd.concat([all_ages, working]).reset_index()
+    regions = pd.read_csv(seeds / "regions.csv", dtype={"region_code": str})[["region_code", "region_name_en"]]
+    population = pd.read_csv(seeds / "bns_population_by_region.csv", dtype={"region_code": str})
+    population = population[(population.sex_code == "_T") & (population.settlement_code == "_T")]
+    changes = pd.read_csv(seeds / "region_boundary_changes.csv", dtype={"region_code": str})
+    changes = changes[["region_code", "change_year"]].drop_duplicates().rename(columns={"change_year": "year"})
+    flows = (
+        flows.merge(regions, on="region_code")
+        .merge(
+            population[["region_code", "year", "population"]].rename(columns={"population": "residents_on_1_january"}),
+            on=["region_code", "year"],
+            how="left",
+        )
+        .merge(changes.assign(has_boundary_change=True), on=["region_code", "year"], how="left")
+    )
+    flows["has_boundary_change"] = flows.has_boundary_change.fillna(False).astype(bool)
+    flows = flows.sort_values(["region_code", "age_scope_code", "year"]).reset_index(drop=True)
+    flows["net_migration"] = flows.arrivals - flows.departures
+    flows["arrivals_per_departure"] = _round(flows.arrivals / flows.departures.where(flows.departures != 0), 6)
+    previous = flows.groupby(["region_code", "age_scope_code"])[["year", "arrivals", "departures"]].shift()
+    for column in ("arrivals", "departures"):
+        ok = ~flows.has_boundary_change & (previous.year == flows.year - 1) & (previous[column] != 0)
+        growth = 100.0 * (flows[column] - previous[column]) / previous[column]
+        flows[f"{column}_yoy_growth_pct"] = _round(growth.where(ok), 4)
+    residents = flows.residents_on_1_january.where(flows.residents_on_1_january != 0)
+    flows["arrivals_per_1000_residents"] = _round(1000 * flows.arrivals / residents, 6)
+    flows["departures_per_1000_residents"] = _round(1000 * flows.departures / residents, 6)
+    flows["net_migration_per_1000_residents"] = _round(1000 * flows.net_migration / residents, 6)
+    return flows
+
+
+def pandas_structure(rows, seeds: Path):  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    rows = rows[
+        (rows.table_code == "by_country")
+        & (rows.flow_code == "external")
+        & rows.direction_code.isin(["arrival", "departure"])
+        & (rows.age_band_code == "_T")
+        & (rows.sex_code == "_T")
+        & (rows.settlement_code == "_T")
+        & (rows.education_code == "_T")
+        & (rows.specialty_code == "_T")
+        & (rows.country_code != "_T")
+    ]
+    rows = rows.assign(is_published=rows.provenance.str.startswith("published:"))[
+        ["region_code", "year", "direction_code", "country_code", "persons", "is_published"]
+    ]
+    regions = pd.read_csv(seeds / "regions.csv", dtype={"region_code": str})[["region_code", "region_name_en"]]
+    countries = pd.read_csv(seeds / "countries.csv")[["country_code", "country_name_en", "is_aggregate"]]
+    memberships = pd.read_csv(seeds / "country_group_memberships.csv")
+    groups = pd.read_csv(seeds / "country_groups.csv")
+    rows = rows.merge(regions, on="region_code").merge(countries, on="country_code")
+    top = memberships.merge(groups[groups.is_top_level][["group_code"]], on="group_code")
+    for name, members, column in (
+        ("top", top, "group_code"),
+        ("baltic", memberships[memberships.group_code == "BALTIC"], None),
+    ):
+        pairs = rows[["country_code", "year"]].drop_duplicates().merge(members, on="country_code")
+        pairs = pairs[(pairs.year >= pairs.valid_from_year) & (pairs.year <= pairs.valid_to_year)]
+        if column:
+            rows = rows.merge(pairs[["country_code", "year", column]], on=["country_code", "year"], how="left")
+        else:
+            rows = rows.merge(
+                pairs[["country_code", "year"]].assign(is_baltic=True), on=["country_code", "year"], how="left"
+            )
+            rows["is_baltic"] = rows.is_baltic.fillna(False).astype(bool)
+        del name
+    scope = ["region_code", "year", "direction_code"]
+
+    def share(keys: list[str]) -> pd.Series:
+        total = rows.groupby(keys, dropna=False).persons.transform("sum")
+        return _round(100.0 * rows.persons / total.where(total > 0), 4)
+
+    rows["share_of_all_pct"] = share(scope)
+    rows["share_of_group_pct"] = share([*scope, "group_code"])
+    rows["_non_cis"] = rows.group_code != "CIS"
+    rows["share_of_non_cis_pct"] = share([*scope, "_non_cis"]).where(rows.group_code.notna() & rows._non_cis)
+    single = ~rows.is_aggregate
+    ranks = rows[single].groupby(scope).persons.rank(method="min", ascending=False)
+    rows["rank_in_year"] = ranks.reindex(rows.index)
+    ranks = rows[single].groupby([*scope, "group_code"], dropna=False).persons.rank(method="min", ascending=False)
+    rows["rank_in_group_in_year"] = ranks.reindex(rows.index)
+    return rows.drop(columns="_non_cis")
+
+
+def run_pandas(layer: str, raw: Path, seeds: Path, out: Path) -> None:
+    """The mart in pandas from the raw rows pandas loaded (a pickle written by the pandas-load side)."""
+    import pandas as pd
+
+    rows = pd.read_pickle(raw)
+    frame = pandas_flows(rows, seeds) if layer == "flows" else pandas_structure(rows, seeds)
+    frame.to_pickle(out)
+
+
+def main() -> int:
+    side, layer, counts, place, out = sys.argv[1:6]
+    if side == "sql-load":
+        run_sql_load(Path(counts), Path(place))
+    elif side == "sql":
+        run_sql(layer, counts, Path(place))
+    elif side == "pandas-load":
+        _read_counts(Path(counts), Path(place)).to_pickle(out)
+    else:
+        run_pandas(layer, Path(counts), Path(place), Path(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

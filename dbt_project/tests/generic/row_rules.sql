@@ -1,0 +1,83 @@
+{% test row_rules(model, key=none, unique=[], not_null=[], accepted_values={}, ranges={}, references={}, expressions={}, shares=[], share_tolerance=0.01) %}
+{#- Every row-level rule of one model, checked in one scan instead of one query per rule and column.
+    Returns one row per rule that fails, with the number of rows that break it (the rule's name says which
+    column and which rule: `region_code references dim_regions`, `persons >= 0`, ...). Nulls pass every rule
+    except not_null, as in dbt's own tests.
+    key: columns whose combination must be unique; unique: columns each unique on its own;
+    not_null: columns; accepted_values: {column: [values]}; ranges: {column: {min_value, max_value}};
+    references: {column: relation} or {column: {to: relation, field: column}};
+    expressions: {name: boolean SQL that must be true (null counts as false)};
+    shares: [{column, group_by, where}]: within every group the shares (percent) add up to 100 within
+    share_tolerance (groups whose shares are all empty pass); reported as `<column> by <group_by>` with the
+    number of groups that do not. -#}
+{%- set rules = [] -%}
+{%- if key -%}
+    {%- do rules.append(('key (' ~ key | join(', ') ~ ') is unique',
+        'count(*) over (partition by ' ~ key | join(', ') ~ ') > 1')) -%}
+{%- endif -%}
+{%- for column in unique -%}
+    {%- do rules.append((column ~ ' is unique',
+        column ~ ' is not null and count(*) over (partition by ' ~ column ~ ') > 1')) -%}
+{%- endfor -%}
+{%- for column in not_null -%}
+    {%- do rules.append((column ~ ' is not null', column ~ ' is null')) -%}
+{%- endfor -%}
+{%- for column, values in accepted_values.items() -%}
+    {%- set quoted = [] -%}
+    {%- for value in values -%}{%- do quoted.append("'" ~ value ~ "'") -%}{%- endfor -%}
+    {%- do rules.append((column ~ ' in (' ~ values | join(', ') ~ ')',
+        column ~ ' is not null and ' ~ column ~ ' not in (' ~ quoted | join(', ') ~ ')')) -%}
+{%- endfor -%}
+{%- for column, bounds in ranges.items() -%}
+    {%- set conditions = [] -%}
+    {%- if bounds.get('min_value') is not none -%}{%- do conditions.append(column ~ ' >= ' ~ bounds.min_value) -%}{%- endif -%}
+    {%- if bounds.get('max_value') is not none -%}{%- do conditions.append(column ~ ' <= ' ~ bounds.max_value) -%}{%- endif -%}
+    {%- do rules.append((conditions | join(' and '),
+        column ~ ' is not null and not (' ~ conditions | join(' and ') ~ ')')) -%}
+{%- endfor -%}
+{%- for column, target in references.items() -%}
+    {%- set is_spec = target is mapping and 'to' in target -%}
+    {%- set to = target['to'] if is_spec else target -%}
+    {%- set field = target['field'] if is_spec else column -%}
+    {%- do rules.append((column ~ ' references ' ~ (to | string).split('.')[-1] | replace('"', '') ~ '.' ~ field,
+        column ~ ' is not null and not exists (select 1 from ' ~ to ~ ' as referenced where referenced.'
+        ~ field ~ ' = checked_rows.' ~ column ~ ')')) -%}
+{%- endfor -%}
+{%- for name, expression in expressions.items() -%}
+    {%- do rules.append((name, 'not coalesce((' ~ expression ~ '), false)')) -%}
+{%- endfor -%}
+
+with flagged as (
+    select
+    {%- for name, broken in rules %}
+        ({{ broken }}) as "{{ name | replace('"', "'") }}"{{ ',' if not loop.last }}
+    {%- endfor %}
+    from {{ model }} as checked_rows
+),
+
+counted as (
+    select
+    {%- for name, broken in rules %}
+        count(*) filter (where "{{ name | replace('"', "'") }}") as "{{ name | replace('"', "'") }}"{{ ',' if not loop.last }}
+    {%- endfor %}
+    from flagged
+)
+
+select rule, failing_rows
+from (unpivot counted on columns(*) into name rule value failing_rows)
+where failing_rows > 0
+{%- for check in shares %}
+union all
+select '{{ check.column }} by {{ check.group_by | join(", ") }}' as rule, count(*) as failing_rows
+from (
+    select 1
+    from {{ model }}
+    {%- if check.where %}
+    where {{ check.where }}
+    {%- endif %}
+    group by {{ check.group_by | join(', ') }}
+    having count({{ check.column }}) > 0 and abs(sum({{ check.column }}) - 100) > {{ share_tolerance }}
+) as failing_groups
+having count(*) > 0
+{%- endfor %}
+{% endtest %}
