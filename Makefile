@@ -13,14 +13,19 @@ export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DBT_PROFILES_DIR := $(CURDIR)
 export PYTHONPATH := $(CURDIR)/python
+# Small least-squares problems run 10-30x slower on OpenBLAS's thread pool than on one thread (analysis/__init__.py).
+export OPENBLAS_NUM_THREADS ?= 1
 
-# Official downloads (make ingest) take precedence over the bundled reconstruction.
+# Two layers of counts: official downloads (make ingest) laid cell by cell over the bundled reconstruction.
+# With nothing ingested the official layer is a header-only file (DuckDB's reader needs one file to match).
 OFFICIAL_DIR := data/official/tables
 REFERENCE_DIR := data/reference/tables
-export KZ_COUNTS_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv),$(OFFICIAL_DIR),$(REFERENCE_DIR))
+export KZ_COUNTS_DIR ?= $(REFERENCE_DIR)
+export KZ_OFFICIAL_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv),$(OFFICIAL_DIR),dbt_project/sources_empty)
 export KZ_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/kz_migration.duckdb
 
-.PHONY: build test venv warehouse analysis FORCE dbt-test pytest lint ingest reference ensemble lock docs docs-serve mf clean
+.PHONY: build test venv warehouse analysis FORCE dbt-test pytest lint lint-ruff lint-mypy lint-sql ingest ingest-list \
+	ingest-remove ingest-rollback reference ensemble lock docs docs-serve mf clean
 
 venv: $(STAMP)
 
@@ -42,14 +47,16 @@ export DBT_ARGS
 # What a published warehouse is built from: every dbt file, the claims, the count tables, and the Python the
 # dbt Python models import. A warehouse newer than all of them (and built with the same settings) is current.
 WAREHOUSE_INPUTS := $(shell find dbt_project -type f -not -path 'dbt_project/target/*' -not -path 'dbt_project/logs/*' \
-  -not -path '*/__pycache__/*' 2>/dev/null) $(shell find data/claims $(KZ_COUNTS_DIR) -type f 2>/dev/null) \
+  -not -path '*/__pycache__/*' 2>/dev/null) $(shell find -L data/claims $(KZ_COUNTS_DIR) $(KZ_OFFICIAL_DIR) -type f 2>/dev/null) \
   profiles.yml python/analysis/claim_rules.py python/analysis/did.py
-# The settings beside the files (counts folder, dbt arguments); rewritten only when they change, so that
+# The settings beside the files (counts folders, the official version a rollback may point back at, dbt
+# arguments); rewritten only when they change, so that
 # its modification time says when they last changed.
 WAREHOUSE_SETTINGS := $(KZ_WAREHOUSE_PATH).settings
 
 $(WAREHOUSE_SETTINGS): FORCE
-	@mkdir -p "$(@D)" && printf '%s\n' "KZ_COUNTS_DIR=$$KZ_COUNTS_DIR" "DBT_ARGS=$$DBT_ARGS" > "$@.new" && \
+	@mkdir -p "$(@D)" && printf '%s\n' "KZ_COUNTS_DIR=$$KZ_COUNTS_DIR" "KZ_OFFICIAL_DIR=$(realpath $(KZ_OFFICIAL_DIR))" \
+	  "DBT_ARGS=$$DBT_ARGS" > "$@.new" && \
 	  if cmp -s "$@.new" "$@"; then rm "$@.new"; else mv "$@.new" "$@"; fi
 
 ## warehouse: build every mart (fct_claim_replication included) and publish them in one atomic swap
@@ -71,7 +78,7 @@ FORCE:
 mf_in = (mkdir -p $(1)/mf && ln -sf $(CURDIR)/dbt_project/dbt_project.yml $(1)/mf/dbt_project.yml && \
 	ln -sfn $(2) $(1)/mf/target && cd $(1)/mf &&
 
-## test: ruff, dbt build against throwaway databases (both working-age rule sets), then pytest
+## test: lint (ruff, mypy, sqlfluff), dbt build against throwaway databases (both working-age rule sets), then pytest
 test: venv lint dbt-test pytest
 
 # Both working-age rule sets must build and pass: the default (paper_2025) and the statutory one.
@@ -85,13 +92,37 @@ dbt-test: venv
 pytest: venv
 	$(BIN)/python -m pytest
 
-lint: venv
+## lint: ruff, mypy (settings in pyproject.toml) and sqlfluff on every model (.sqlfluff), each with zero findings
+lint: lint-ruff lint-mypy lint-sql
+
+lint-ruff: venv
 	$(BIN)/ruff check python tests bench scripts
 
-## ingest SRC=path [ARGS="--tolerance N --allow-partial-regions"]: official BNS downloads -> data/official/tables
+lint-mypy: venv
+	$(BIN)/mypy
+
+# The dbt templater compiles the project and opens the build database: both go to a throwaway folder, so a
+# lint never touches dbt_project/target or a warehouse that a build is writing.
+lint-sql: venv
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  KZ_BUILD_PATH=$$tmp/lint.duckdb DBT_TARGET_PATH=$$tmp/target DBT_LOG_PATH=$$tmp/logs \
+	  $(BIN)/sqlfluff lint dbt_project/models
+
+## ingest SRC=path [NAME=name] [ARGS="--tolerance N --allow-partial-regions"]: add one download to the official set
 ingest: venv
-	@test -n "$(SRC)" || { echo "usage: make ingest SRC=path/to/file-or-folder"; exit 2; }
-	$(BIN)/python -m bns_ingest "$(SRC)" --out $(OFFICIAL_DIR) $(ARGS)
+	@test -n "$(SRC)" || { echo "usage: make ingest SRC=path/to/file-or-folder [NAME=name]"; exit 2; }
+	$(BIN)/python -m bns_ingest "$(SRC)" --out $(OFFICIAL_DIR) $(if $(NAME),--name "$(NAME)") $(ARGS)
+
+## ingest-list / ingest-remove NAME=name / ingest-rollback: inspect, shrink or step back the official set
+ingest-list: venv
+	$(BIN)/python -m bns_ingest --list --out $(OFFICIAL_DIR)
+
+ingest-remove: venv
+	@test -n "$(NAME)" || { echo "usage: make ingest-remove NAME=name (make ingest-list shows the names)"; exit 2; }
+	$(BIN)/python -m bns_ingest --remove "$(NAME)" --out $(OFFICIAL_DIR)
+
+ingest-rollback: venv
+	$(BIN)/python -m bns_ingest --rollback --out $(OFFICIAL_DIR)
 
 ## reference: regenerate the bundled reconstruction (byte for byte)
 reference: venv

@@ -21,7 +21,7 @@ import pytest
 from warehouse import publish
 from warehouse.publish import BuildFailed, Paths, build_and_publish
 
-from .test_publish import _almaty_arrivals, _write_counts
+from .test_publish import TINY_PROJECT, _almaty_arrivals, _write_counts
 
 SECOND_BUILD = """
 import sys
@@ -39,7 +39,8 @@ def _start_second_build(published: Path, counts: Path, *extra: str) -> subproces
     env = {**os.environ, "KZ_COUNTS_DIR": str(counts)}
     # dbt's log goes to /dev/null: an unread pipe would fill and stall the rival's dbt.
     return subprocess.Popen(
-        [sys.executable, "-c", SECOND_BUILD, "--published-path", str(published), *extra],
+        [sys.executable, "-c", SECOND_BUILD, "--published-path", str(published), "--project-dir", str(TINY_PROJECT),
+         *extra],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
 
@@ -66,8 +67,8 @@ def test_second_build_during_first_publish_waits_and_never_empties(tmp_path: Pat
     real_run = publish.run_dbt_build
     second: list[subprocess.Popen[str]] = []
 
-    def run_then_start_rival(build, dbt_args=(), env=None):
-        real_run(build, dbt_args, env)
+    def run_then_start_rival(build, dbt_args=(), env=None, project_dir=TINY_PROJECT):
+        real_run(build, dbt_args, env, project_dir)
         # The first build's dbt has exited; its file is not yet published: the old code's fatal window.
         rival = _start_second_build(published, second_counts)
         second.append(rival)
@@ -75,7 +76,7 @@ def test_second_build_during_first_publish_waits_and_never_empties(tmp_path: Pat
         assert rival.poll() is None, rival.communicate()
 
     monkeypatch.setattr(publish, "run_dbt_build", run_then_start_rival)
-    build_and_publish(published, env={"KZ_COUNTS_DIR": str(first_counts)})
+    build_and_publish(published, env={"KZ_COUNTS_DIR": str(first_counts)}, project_dir=TINY_PROJECT)
     assert _table_count(published) > 0
     assert _almaty_arrivals(published) == {2023: 300}
 
@@ -104,7 +105,8 @@ def test_no_wait_refuses_with_one_line_message(tmp_path: Path) -> None:
 def test_second_build_killed_at_worst_moment_leaves_first_published(tmp_path: Path, moment: str) -> None:
     """The second build is killed with SIGKILL while it builds; the published file stays the first's."""
     published = tmp_path / "kz_migration.duckdb"
-    build_and_publish(published, env={"KZ_COUNTS_DIR": str(_write_counts(tmp_path / "a", {2023: (300, 40)}))})
+    counts_a = _write_counts(tmp_path / "a", {2023: (300, 40)})
+    build_and_publish(published, env={"KZ_COUNTS_DIR": str(counts_a)}, project_dir=TINY_PROJECT)
     before = published.read_bytes()
     rival = _start_second_build(published, _write_counts(tmp_path / "b", {2023: (777, 40)}))
     root = Paths.for_published(published).build_root
@@ -127,7 +129,8 @@ def test_second_build_killed_at_worst_moment_leaves_first_published(tmp_path: Pa
     assert _table_count(published) > 0
 
     # The next build cleans up the killed build's private folder and publishes normally.
-    build_and_publish(published, env={"KZ_COUNTS_DIR": str(_write_counts(tmp_path / "c", {2023: (555, 40)}))})
+    counts_c = _write_counts(tmp_path / "c", {2023: (555, 40)})
+    build_and_publish(published, env={"KZ_COUNTS_DIR": str(counts_c)}, project_dir=TINY_PROJECT)
     assert _almaty_arrivals(published) == {2023: 555}
     assert not list(root.iterdir())
 
@@ -136,16 +139,16 @@ def test_build_missing_a_relation_is_not_published(tmp_path: Path, monkeypatch) 
     """The swap happens only if every relation dbt reports as built is in the private file."""
     published = tmp_path / "kz_migration.duckdb"
     counts = _write_counts(tmp_path / "a", {2023: (300, 40)})
-    build_and_publish(published, env={"KZ_COUNTS_DIR": str(counts)})
+    build_and_publish(published, env={"KZ_COUNTS_DIR": str(counts)}, project_dir=TINY_PROJECT)
     before = published.read_bytes()
     real_run = publish.run_dbt_build
 
-    def run_then_drop_a_mart(build, dbt_args=(), env=None):
-        real_run(build, dbt_args, env)
+    def run_then_drop_a_mart(build, dbt_args=(), env=None, project_dir=TINY_PROJECT):
+        real_run(build, dbt_args, env, project_dir)
         with duckdb.connect(str(build.database)) as connection:
             connection.execute("drop table main.fct_yearly_flows")
 
     monkeypatch.setattr(publish, "run_dbt_build", run_then_drop_a_mart)
     with pytest.raises(BuildFailed, match="lacks 1 relation"):
-        build_and_publish(published, env={"KZ_COUNTS_DIR": str(counts)})
+        build_and_publish(published, env={"KZ_COUNTS_DIR": str(counts)}, project_dir=TINY_PROJECT)
     assert published.read_bytes() == before

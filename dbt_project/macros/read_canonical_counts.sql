@@ -9,21 +9,27 @@
 }) }}
 {% endmacro %}
 
-{% macro read_canonical_counts(directory=none) %}
-{#- The regional count tables run to hundreds of thousands of rows, so they are read with DuckDB's CSV
-    reader instead of being loaded as dbt seeds. Types are fixed (no sniffing), so a malformed file fails
-    the build with DuckDB's message naming the file and line. -#}
-{%- set directory = directory or env_var('KZ_COUNTS_DIR', 'data/reference/tables') -%}
-read_csv(
-    '{{ directory }}/*.csv*',
-    header = true,
-    auto_detect = false,
-    strict_mode = true,
-    filename = true,
-    columns = {
-    {%- for column, data_type in canonical_column_types().items() %}
-        '{{ column }}': '{{ data_type }}'{{ ',' if not loop.last }}
-    {%- endfor %}
-    }
+{% macro canonical_cell_key() %}
+{#- The columns that identify one published cell: every canonical column but the figure and its source. -#}
+{{ return(['table_code', 'year', 'region_code', 'flow_code', 'direction_code', 'country_code', 'sex_code',
+    'settlement_code', 'age_band_code', 'education_code', 'specialty_code']) }}
+{% endmacro %}
+
+{% macro staged_canonical_counts(source_name, table_name) %}
+{#- A staging model of canonical counts: the canonical columns in file order (the layers are unioned by
+    position), plus the file each row was read from. -#}
+with source as (
+    select * from {{ source(source_name, table_name) }}
+),
+
+renamed as (
+    select
+        {%- for column in canonical_column_types() %}
+        {{ column }},
+        {%- endfor %}
+        parse_filename(filename) as source_file_name
+    from source
 )
+
+select * from renamed
 {% endmacro %}

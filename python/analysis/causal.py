@@ -29,8 +29,17 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.did import DidResult, EventStudyResult, PreTrendCheck, estimate_did, event_study
-from analysis.permutation import PlaceboInSpaceResult, PlaceboInTimeResult, placebo_in_space, placebo_in_time
+from analysis.did import POST, YEAR, DidResult, EventStudyResult, PreTrendCheck, estimate_did, event_study
+from analysis.inference import ConformalResult, WildBootstrapResult, conformal_test, wild_cluster_bootstrap
+from analysis.permutation import (
+    PlaceboInSpaceResult,
+    PlaceboInTimeResult,
+    placebo_event_studies,
+    placebo_in_space,
+    placebo_in_time,
+)
+from analysis.sdid import SdidResult, synthetic_did
+from analysis.sensitivity import SensitivityResult, sensitivity
 from analysis.synthetic_control import SyntheticControlResult, synthetic_control
 
 TREATED_REGION = "75"
@@ -81,8 +90,18 @@ def design_input(tables: Mapping[str, pd.DataFrame], design: str) -> pd.DataFram
     if mart == TERRITORY_PANEL:
         if "territory_code" not in frame.columns:
             raise MissingPanel(f"{mart} has no territory_code column; it has {list(frame.columns)}")
-        frame = frame.drop(columns=["region_code"], errors="ignore").rename(columns={"territory_code": "region_code"})
+        frame = frame.drop(columns=["region_code", "region_name_en"], errors="ignore").rename(
+            columns={"territory_code": "region_code", "territory_name_en": "region_name_en"}
+        )
     return frame
+
+
+def unit_names(panel: pd.DataFrame) -> dict[str, str]:
+    """region_code → English name, from the panel's ``region_name_en`` column (empty when it has none)."""
+    if "region_name_en" not in panel.columns:
+        return {}
+    pairs = panel[["region_code", "region_name_en"]].dropna().drop_duplicates("region_code")
+    return {str(code): str(name) for code, name in zip(pairs["region_code"], pairs["region_name_en"], strict=True)}
 
 
 @dataclass(frozen=True)
@@ -102,6 +121,17 @@ class DesignResult:
     synthetic: SyntheticControlResult | None
     synthetic_demeaned: SyntheticControlResult | None
     problems: dict[str, str]
+    wild_bootstrap: WildBootstrapResult | None = None
+    conformal: ConformalResult | None = None
+    sdid: SdidResult | None = None
+    placebo_events: pd.DataFrame | None = None
+    sensitivity: SensitivityResult | None = None
+    per_year: pd.DataFrame | None = None
+    names: dict[str, str] | None = None
+
+    def name(self, code: str) -> str:
+        """The unit's English name (the code when the panel carries none)."""
+        return (self.names or {}).get(str(code), str(code))
 
 
 def design_panel(panel: pd.DataFrame, design: str, outcome: str) -> pd.DataFrame:
@@ -150,6 +180,22 @@ def run_design(panel: pd.DataFrame, design: str, outcome: str, with_synthetic: b
     )
     space = _attempt(problems, "placebo_space", lambda: placebo_in_space(rows, outcome)) if has_rows else None
     time = _attempt(problems, "placebo_time", lambda: placebo_in_time(rows, outcome)) if has_rows else None
+    wild = _attempt(problems, "wild_bootstrap", lambda: wild_cluster_bootstrap(rows, outcome)) if has_rows else None
+    conformal = _attempt(problems, "conformal", lambda: conformal_test(rows, outcome)) if has_rows else None
+    sdid = _attempt(problems, "sdid", lambda: synthetic_did(rows, outcome)) if has_rows else None
+    placebo_events = (
+        _attempt(problems, "placebo_events", lambda: placebo_event_studies(rows, outcome, REFERENCE_YEAR))
+        if has_rows
+        else None
+    )
+    sens = None
+    if events is not None and placebo_events is not None:
+        sens = _attempt(
+            problems,
+            "sensitivity",
+            lambda: sensitivity(events.coefficients, placebo_events, REFERENCE_YEAR),
+        )
+    per_year = _attempt(problems, "per_year", lambda: per_year_effects(rows, outcome, conformal)) if has_rows else None
     synthetic = demeaned = None
     if synthetic_wanted and has_rows:
         synthetic = _attempt(problems, "synthetic", lambda: synthetic_control(rows, outcome))
@@ -169,7 +215,40 @@ def run_design(panel: pd.DataFrame, design: str, outcome: str, with_synthetic: b
         synthetic=synthetic,
         synthetic_demeaned=demeaned,
         problems=problems,
+        wild_bootstrap=wild,
+        conformal=conformal,
+        sdid=sdid,
+        placebo_events=placebo_events,
+        sensitivity=sens,
+        per_year=per_year,
+        names=unit_names(rows) if has_rows else {},
     )
+
+
+def per_year_effects(rows: pd.DataFrame, outcome: str, conformal: ConformalResult | None) -> pd.DataFrame:
+    """Each post year on its own: the DiD of the pre-period against that year, with its placebo-in-space
+    p-value and (when available) its conformal p-value and interval."""
+    table = []
+    post_years = sorted(int(y) for y in rows.loc[rows[POST].astype(bool), YEAR].unique())
+    conformal_rows = conformal.per_year.set_index("year") if conformal is not None else None
+    for year in post_years:
+        subset = rows[~rows[POST].astype(bool) | (rows[YEAR] == year)]
+        space = placebo_in_space(subset, outcome)
+        row = {
+            "year": year,
+            "estimate": space.actual_estimate,
+            "placebo_space_p": space.p_value,
+            "placebo_space_min_p": space.min_attainable_p,
+        }
+        if conformal_rows is not None and year in conformal_rows.index:
+            found = conformal_rows.loc[year]
+            row |= {
+                "conformal_p": float(found["p_value"]),
+                "conformal_min_p": float(found["min_attainable_p"]),
+                "conformal_ci": (float(found["ci_low"]), float(found["ci_high"])),
+            }
+        table.append(row)
+    return pd.DataFrame(table)
 
 
 def _not_run(design: str, outcome: str, problem: str) -> DesignResult:

@@ -63,8 +63,9 @@ def _new(title: str, ylabel: str, xlabel: str = "Year") -> tuple[Figure, plt.Axe
     return figure, axes
 
 
-def _mark_crisis(axes: plt.Axes) -> None:
-    axes.axvspan(2021.5, 2023.5, color="grey", alpha=0.12, label="crisis 2022–2023")
+def _mark_crisis(axes: plt.Axes, last_year: int = 2023) -> None:
+    """Shade the post-crisis years (2022 to the last year shown)."""
+    axes.axvspan(2021.5, last_year + 0.5, color="grey", alpha=0.12, label=f"crisis and after, 2022–{last_year}")
 
 
 def _by_direction(frame: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -81,7 +82,7 @@ def figure_working_age_flows(tables: Tables) -> Figure:
     axes.plot(rows["year"], rows["departures"], marker="o", color=DEPARTURE_COLOUR, label="departures")
     axes.bar(rows["year"], rows["net_migration"], color=NET_COLOUR, alpha=0.35, label="net migration")
     axes.axhline(0, color="black", linewidth=0.8)
-    _mark_crisis(axes)
+    _mark_crisis(axes, int(rows["year"].max()))
     axes.legend()
     return figure
 
@@ -98,7 +99,7 @@ def figure_higher_education_shares(tables: Tables) -> Figure:
     axes.plot(
         rows["year"], rows["higher_share_of_departures_pct"], marker="o", color=DEPARTURE_COLOUR, label="departures"
     )
-    _mark_crisis(axes)
+    _mark_crisis(axes, int(rows["year"].max()))
     axes.legend()
     return figure
 
@@ -132,7 +133,7 @@ def figure_cis_flows(tables: Tables) -> Figure:
     figure, axes = _new("Almaty: migration with CIS countries", "Persons per year (all ages)")
     axes.plot(table.index, table["arrival"], marker="o", color=ARRIVAL_COLOUR, label="arrivals from the CIS")
     axes.plot(table.index, table["departure"], marker="o", color=DEPARTURE_COLOUR, label="departures to the CIS")
-    _mark_crisis(axes)
+    _mark_crisis(axes, int(table.index.max()))
     axes.legend()
     return figure
 
@@ -148,22 +149,29 @@ def figure_other_country_arrivals(tables: Tables, top: int = 5) -> Figure:
     axes.plot(total.index, total, marker="o", color="black", label="all other countries")
     for country in largest:
         axes.plot(by_country.index, by_country[country], marker=".", label=country)
-    _mark_crisis(axes)
+    _mark_crisis(axes, int(total.index.max()))
     axes.legend(fontsize="small", ncols=2)
     return figure
 
 
-def _other_country_shares(tables: Tables, direction: str, column: str, top: int = 8) -> pd.Series:
+def _other_country_shares(
+    tables: Tables, direction: str, column: str, top: int = 8, group: str | None = None
+) -> pd.Series:
+    """Largest shares in ``column``; ``group`` keeps only that country group's rows (the share's base)."""
     rows = _rows(
         tables, "fct_country_period_flows", region_code=ALMATY, period_code=CRISIS_PERIOD, direction_code=direction
     )
+    if group is not None:
+        rows = rows[rows["group_code"] == group]
     rows = rows[rows[column].notna()]
     if rows.empty:
         raise MissingFigureData(f"fct_country_period_flows has no {column} for {direction}s in {CRISIS_PERIOD}")
-    shares = rows.set_index("country_name_en")[column].sort_values(ascending=False)
+    # Aggregate rows ("Other countries": not itemised) go into the remainder, not among the countries.
+    itemised = rows[~rows["is_aggregate"].astype(bool)] if "is_aggregate" in rows.columns else rows
+    shares = itemised.set_index("country_name_en")[column].sort_values(ascending=False)
     head = shares.iloc[:top]
     rest = 100.0 - head.sum()
-    return pd.concat([head, pd.Series({"all others": rest})]) if rest > 0.05 else head
+    return pd.concat([head, pd.Series({"all others (incl. not itemised)": rest})]) if rest > 0.05 else head
 
 
 def _share_bar(shares: pd.Series, title: str, xlabel: str) -> Figure:
@@ -180,8 +188,13 @@ def _share_bar(shares: pd.Series, title: str, xlabel: str) -> Figure:
 
 
 def figure_other_country_arrival_shares(tables: Tables) -> Figure:
-    """Figure 6: shares of countries in arrivals from other (non-CIS) countries, 2022–2023."""
-    shares = _other_country_shares(tables, "arrival", "share_of_group_pct")
+    """Figure 6: shares of countries in arrivals from other (non-CIS) countries, 2022–2023.
+
+    ``share_of_group_pct`` is each country's share of its own group, so only the OTHER (non-CIS) group's
+    rows are shares of non-CIS arrivals; CIS rows (Russia's share of CIS arrivals) and the not-stated
+    row (100% of its own group) are not.
+    """
+    shares = _other_country_shares(tables, "arrival", "share_of_group_pct", group="OTHER")
     return _share_bar(
         shares,
         "Almaty: shares in arrivals from other countries, 2022–2023",
@@ -206,7 +219,7 @@ def _education_flow_figure(tables: Tables, level: str, label: str) -> Figure:
     axes.plot(rows["year"], rows[f"{level}_departures"], marker="o", color=DEPARTURE_COLOUR, label="departures")
     axes.bar(rows["year"], rows[f"{level}_net_migration"], color=NET_COLOUR, alpha=0.35, label="net migration")
     axes.axhline(0, color="black", linewidth=0.8)
-    _mark_crisis(axes)
+    _mark_crisis(axes, int(rows["year"].max()))
     axes.legend()
     return figure
 
@@ -246,40 +259,84 @@ PAPER_FIGURES: tuple[tuple[str, str, Callable[[Tables], Figure]], ...] = (
 )
 
 
+def _design_label(result: DesignResult) -> str:
+    return "Zhambyl and West Kazakhstan" if result.design == "paper" else "all other territories"
+
+
+def event_study_band(result: DesignResult, z: float = 1.96) -> pd.DataFrame:
+    """Design-based 95% band per event-study year: ± z × the larger of two null spreads (root mean square).
+
+    (a) the placebo units' coefficient for that year (every control treated in turn); (b) the treated
+    unit's own h-year changes of its pre-period coefficients, h = |year − reference year| (its noise, which
+    the controls understate when it is noisier). The conventional band, of equal width every year, rests
+    on the controls' residuals alone and is not shown.
+    """
+    if result.event_study is None or result.placebo_events is None:
+        raise MissingFigureData(f"no event study with placebos for {result.design} / {result.outcome}")
+    coefficients = result.event_study.coefficients.set_index("year")
+    reference = result.event_study.reference_year
+    pre = coefficients.loc[[y for y in coefficients.index if y <= reference], "estimate"].to_numpy(dtype=float)
+    rows = []
+    for year, row in coefficients.iterrows():
+        horizon = abs(int(year) - reference)
+        placebo = result.placebo_events[year].to_numpy(dtype=float) if year in result.placebo_events else np.array([])
+        placebo = placebo[np.isfinite(placebo)]
+        own = pre[horizon:] - pre[:-horizon] if 0 < horizon < len(pre) else np.array([])
+        spreads = [float(np.sqrt(np.mean(v**2))) for v in (placebo, own) if v.size]
+        half = z * max(spreads) if spreads and horizon else 0.0
+        rows.append(
+            {
+                "year": int(year),
+                "estimate": float(row["estimate"]),
+                "low": row["estimate"] - half,
+                "high": row["estimate"] + half,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def figure_event_study(result: DesignResult) -> Figure:
-    """Event-study coefficients (treated − control, relative to 2021) with 95% intervals."""
+    """Event-study coefficients (treated − control, relative to 2021) with the design-based band and the
+    placebo units' coefficients."""
     if result.event_study is None:
         raise MissingFigureData(f"no event study for {result.design} / {result.outcome}")
-    coefficients = result.event_study.coefficients
+    band = event_study_band(result)
     figure, axes = _new(
-        f"Event study: Almaty vs {'Taraz and Oral' if result.design == 'paper' else 'all other territories'}",
+        f"Event study: Almaty vs {_design_label(result)}",
         f"Effect on net working-age migration ({result.unit})",
     )
-    errors = np.vstack(
-        [coefficients["estimate"] - coefficients["ci_low"], coefficients["ci_high"] - coefficients["estimate"]]
-    )
-    axes.errorbar(
-        coefficients["year"],
-        coefficients["estimate"],
-        yerr=np.nan_to_num(errors),
-        fmt="o",
-        capsize=3,
+    if result.placebo_events is not None:
+        for k, (_, placebo) in enumerate(result.placebo_events.iterrows()):
+            axes.plot(
+                placebo.index,
+                placebo.to_numpy(dtype=float),
+                color="#bbbbbb",
+                linewidth=0.8,
+                label="placebo units (each control treated)" if k == 0 else None,
+            )
+    axes.fill_between(
+        band["year"],
+        band["low"],
+        band["high"],
         color=NET_COLOUR,
-        label="coefficient, 95% CI (conventional)",
+        alpha=0.2,
+        label="design-based 95% band (placebo spread)",
     )
+    axes.plot(band["year"], band["estimate"], marker="o", color=NET_COLOUR, label="Almaty coefficient")
     axes.axhline(0, color="black", linewidth=0.8)
-    axes.axvline(result.event_study.reference_year, color="grey", linestyle=":", label="reference year")
-    _mark_crisis(axes)
+    axes.axvline(result.event_study.reference_year, color="grey", linestyle=":", label="reference year 2021")
+    _mark_crisis(axes, int(band["year"].max()))
     axes.legend(fontsize="small")
     return figure
 
 
 def figure_synthetic_control(result: DesignResult, demeaned: bool = False) -> Figure:
-    """Almaty against its synthetic control (top) and the gap against the placebo gaps' range (bottom)."""
+    """Almaty against its synthetic control (top) and its gap against every placebo's gap (bottom)."""
     synthetic = result.synthetic_demeaned if demeaned else result.synthetic
     if synthetic is None:
         raise MissingFigureData(f"no synthetic control for {result.design} / {result.outcome}")
     gap = synthetic.fit.gap
+    last = int(gap["year"].max())
     figure, (top, bottom) = plt.subplots(2, 1, figsize=(8.0, 6.5), sharex=True, layout="constrained")
     kind = "demeaned synthetic control" if demeaned else "synthetic control"
     top.set_title(f"Almaty and its {kind} ({result.unit})")
@@ -287,10 +344,21 @@ def figure_synthetic_control(result: DesignResult, demeaned: bool = False) -> Fi
     top.plot(gap["year"], gap["synthetic"], linestyle="--", color=ARRIVAL_COLOUR, label="synthetic Almaty")
     top.set_ylabel(f"Net migration\n({result.unit})")
     top.grid(True, alpha=0.3)
+    _mark_crisis(top, last)
     top.legend(fontsize="small")
-    bottom.bar(gap["year"], gap["gap"], color=np.where(gap["is_post"], DEPARTURE_COLOUR, "#7f7f7f"))
+    if synthetic.placebo_gaps is not None:
+        for k, code in enumerate(synthetic.placebo_gaps.columns):
+            bottom.plot(
+                synthetic.placebo_gaps.index,
+                synthetic.placebo_gaps[code],
+                color="#bbbbbb",
+                linewidth=0.8,
+                label="placebo gaps (each donor as if treated)" if k == 0 else None,
+            )
+    bottom.plot(gap["year"], gap["gap"], color=DEPARTURE_COLOUR, linewidth=2, marker="o", label="Almaty − synthetic")
     bottom.axhline(0, color="black", linewidth=0.8)
-    bottom.set_ylabel(f"Almaty − synthetic\n({result.unit})")
+    _mark_crisis(bottom, last)
+    bottom.set_ylabel(f"Gap\n({result.unit})")
     bottom.set_xlabel("Year")
     bottom.set_title(
         f"post/pre RMSPE ratio {synthetic.fit.rmspe_ratio:.2f}, permutation p = {format_p_value(synthetic.p_value)} "
@@ -298,24 +366,24 @@ def figure_synthetic_control(result: DesignResult, demeaned: bool = False) -> Fi
         fontsize="medium",
     )
     bottom.grid(True, alpha=0.3)
+    bottom.legend(fontsize="small")
     return figure
 
 
 def figure_placebo_space(result: DesignResult) -> Figure:
-    """Distribution of placebo-in-space DiD estimates with Almaty's estimate marked."""
+    """Placebo-in-space DiD estimates, labelled by region name, with Almaty's estimate marked."""
     placebo = result.placebo_space
     if placebo is None:
         raise MissingFigureData(f"no placebo-in-space for {result.design} / {result.outcome}")
-    figure, axes = _new(
-        f"Placebo in space: DiD with each control {'region' if result.design == 'paper' else 'territory'} "
-        f"treated ({result.unit})",
-        "Region",
-        xlabel=f"DiD estimate ({result.unit})",
-    )
+    figure, axes = plt.subplots(figsize=(8.0, 5.5), layout="constrained")
+    axes.set_title(f"Placebo in space: DiD with each control treated ({result.unit})")
+    axes.set_xlabel(f"DiD estimate ({result.unit})")
+    axes.grid(True, axis="x", alpha=0.3)
     # Undefined placebo estimates are left out of the p-value; the report lists them.
     ordered = placebo.placebo_estimates.dropna(subset=["estimate"]).sort_values("estimate")
-    axes.barh(ordered["region_code"], ordered["estimate"], color="#7f7f7f", label="placebo regions")
-    axes.barh(["75 (Almaty)"], [placebo.actual_estimate], color=DEPARTURE_COLOUR, label="Almaty")
+    labels = [result.name(code) for code in ordered["region_code"]]
+    axes.barh(labels, ordered["estimate"], color="#7f7f7f", label="placebo (control treated)")
+    axes.barh(["Almaty city (treated)"], [placebo.actual_estimate], color=DEPARTURE_COLOUR, label="Almaty")
     axes.axvline(0, color="black", linewidth=0.8)
     axes.legend(fontsize="small")
     return figure
@@ -348,12 +416,10 @@ def render_causal_figures(results: list[DesignResult]) -> list[RenderedFigure]:
         rendered.append(
             _render(f"event_study_{suffix}", f"Event study ({label})", partial(figure_event_study, result))
         )
+        rendered.append(
+            _render(f"placebo_space_{suffix}", f"Placebo in space ({label})", partial(figure_placebo_space, result))
+        )
         if result.design == "all_regions":
-            rendered.append(
-                _render(
-                    f"placebo_space_{suffix}", f"Placebo in space ({label})", partial(figure_placebo_space, result)
-                )
-            )
             rendered.append(
                 _render(
                     f"synthetic_control_{suffix}",

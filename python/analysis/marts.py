@@ -36,6 +36,9 @@ ANALYSIS_MARTS = (
     "fct_education_structure",
     "fct_specialty_flows",
     "fct_claim_replication",
+    # Written by the reconstruction ensemble (CONTRACTS.md); absent until it exists.
+    "fct_reconstruction_ensemble_estimates",
+    "fct_reconstruction_ensemble_claims",
 )
 
 Tables = dict[str, pd.DataFrame]
@@ -76,18 +79,23 @@ def load_marts(path: Path, names: Iterable[str] = ANALYSIS_MARTS) -> Tables:
 def data_provenance(tables: Tables) -> pd.DataFrame:
     """Cells per table that are published or reconstructed (from ``dim_data_sources``).
 
-    Columns table_code, published_cells, modeled_cells; empty when the mart is absent.
+    Columns table_code, published_cells, modeled_cells, official_cells (the published cells that come from
+    ingested BNS downloads); empty when the mart is absent.
     """
-    columns = ["table_code", "published_cells", "modeled_cells"]
+    columns = ["table_code", "published_cells", "modeled_cells", "official_cells"]
     sources = tables.get("dim_data_sources")
     if sources is None or sources.empty:
         return pd.DataFrame(columns=columns)
+    # A warehouse built before the official layer existed has no is_official column: nothing is official.
+    official = sources["is_official"].astype(bool) if "is_official" in sources else pd.Series(False, sources.index)
     frame = sources.assign(
         published_cells=sources["cell_count"].where(~sources["is_modeled"].astype(bool), 0),
         modeled_cells=sources["cell_count"].where(sources["is_modeled"].astype(bool), 0),
+        official_cells=sources["cell_count"].where(official, 0),
     )
-    summary = frame.groupby("table_code", as_index=False)[["published_cells", "modeled_cells"]].sum()
-    return summary.astype({"published_cells": "int64", "modeled_cells": "int64"})[columns]
+    counted = ["published_cells", "modeled_cells", "official_cells"]
+    summary = frame.groupby("table_code", as_index=False)[counted].sum()
+    return summary.astype(dict.fromkeys(counted, "int64"))[columns]
 
 
 def is_reconstruction(tables: Tables) -> bool:

@@ -151,7 +151,8 @@ def placebo_in_space(panel: pd.DataFrame, outcome: str) -> PlaceboInSpaceResult:
 
 @dataclass(frozen=True)
 class PlaceboInTimeResult:
-    """``placebo_estimates`` columns: fake_first_post_year, window_end_year, estimate (NaN if undefined).
+    """``placebo_estimates`` columns: fake_first_post_year, window_end_year, pre_years (years before the
+    fake crisis in that window), estimate (NaN if undefined). ``actual_pre_years``: the real estimate's.
 
     ``n_placebos`` counts only defined estimates; ``undefined_placebos`` lists the fake crisis years
     whose estimate is NaN (left out of the p-value).
@@ -167,6 +168,7 @@ class PlaceboInTimeResult:
     p_value: float
     min_attainable_p: float
     undefined_placebos: tuple[str, ...] = ()
+    actual_pre_years: int = 0
 
 
 def placebo_in_time(
@@ -207,6 +209,7 @@ def placebo_in_time(
             {
                 "fake_first_post_year": fake,
                 "window_end_year": fake + length - 1,
+                "pre_years": int(sum(y < fake for y in pre_years)),
                 "estimate": _did_estimate(window.reset_index(drop=True), outcome),
             }
         )
@@ -227,4 +230,55 @@ def placebo_in_time(
         p_value=rank_p_value(actual, estimates),
         min_attainable_p=1.0 / (n + 1),
         undefined_placebos=undefined,
+        actual_pre_years=len(pre_years),
     )
+
+
+def placebo_event_studies(panel: pd.DataFrame, outcome: str, reference_year: int) -> pd.DataFrame:
+    """Event-study coefficients with each control treated in turn (on the controls alone).
+
+    One row per placebo region (index region_code), one column per year (the reference year is 0).
+    These are draws of the event-study vector where nothing happened: their spread is the
+    design-based variance of any linear combination of the real coefficients (used by
+    :mod:`analysis.sensitivity` and the event-study band).
+    """
+    frame = prepare_panel(panel, outcome)
+    treated_region = _single_treated(frame)
+    controls = frame.loc[frame[REGION] != treated_region].reset_index(drop=True)
+    years = sorted(frame[YEAR].unique())
+    if reference_year not in years:
+        raise ValueError(f"reference year {reference_year} is not in the panel")
+    event_years = [y for y in years if y != reference_year]
+    effects, _ = fixed_effects_design(controls)
+    y = controls[outcome].to_numpy(dtype=float)
+    year_values = controls[YEAR].to_numpy()
+    rows = {}
+    for region in sorted(controls[REGION].unique()):
+        unit = (controls[REGION] == region).to_numpy(dtype=float)
+        interactions = np.column_stack([unit * (year_values == k) for k in event_years])
+        design = np.column_stack([interactions, effects])
+        coefficients, *_ = np.linalg.lstsq(design, y, rcond=None)
+        observed = {int(k) for k in year_values[unit == 1]}
+        rows[str(region)] = {
+            int(k): (float(coefficients[i]) if k in observed else np.nan) for i, k in enumerate(event_years)
+        } | {int(reference_year): 0.0}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = REGION
+    return table[sorted(table.columns)]
+
+
+def per_year_placebo_p(actual: pd.Series, placebos: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """Rank p-value of each post year's event-study coefficient among the placebo units' coefficients."""
+    rows = []
+    for year in years:
+        values = placebos[year].to_numpy(dtype=float)
+        n = int(np.isfinite(values).sum())
+        rows.append(
+            {
+                "year": int(year),
+                "estimate": float(actual[year]),
+                "placebo_p": rank_p_value(float(actual[year]), values),
+                "placebo_min_p": 1.0 / (n + 1),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -28,7 +28,13 @@ from analysis.causal import (
     format_p_value,
     p_phrase,
     run_all,
-    summary_table,
+)
+from analysis.causal_report import (
+    appendix_html,
+    causal_details_html,
+    causal_headline_html,
+    ensemble_spread,
+    method_note_html,
 )
 from analysis.figures import RenderedFigure, render_causal_figures, render_paper_figures
 from analysis.marts import PAPER_RULE_SET, Tables, data_provenance, is_reconstruction, working_age_rule_set
@@ -52,6 +58,7 @@ class ReportContent:
     paper_figures: list[RenderedFigure]
     causal_figures: list[RenderedFigure]
     working_age_rule_set: str | None = None
+    ensemble_spreads: dict[tuple[str, str], str] | None = None
 
 
 def almaty_flow_table(tables: Tables) -> pd.DataFrame:
@@ -115,6 +122,7 @@ def analyse(tables: Tables, claims: pd.DataFrame, warehouse: str, with_figures: 
         paper_figures=render_paper_figures(tables) if with_figures else [],
         causal_figures=render_causal_figures(causal) if with_figures else [],
         working_age_rule_set=working_age_rule_set(tables),
+        ensemble_spreads=ensemble_spread(tables),
     )
 
 
@@ -132,6 +140,9 @@ th { background: #f3f3f3; } td.text, th.text { text-align: left; }
 .reproduced { background: #e6f4ea; } .not_reproduced { background: #fde8e8; } .not_computable { background: #f1f1f1; }
 .note { color: #555; font-size: .9rem; } figure { margin: 1.2rem 0; } figure img { max-width: 100%; }
 figcaption { font-size: .9rem; color: #444; } .missing { color: #a00; }
+table.headline { width: 100%; table-layout: fixed; font-size: .8rem; } table.headline td { overflow-wrap: anywhere; }
+table.headline td, table.headline th { padding: .25rem .3rem; }
+.scroll { max-width: 100%; overflow-x: auto; }
 """
 
 
@@ -167,7 +178,9 @@ def _cell(column: object, value: object) -> str:
     return _number(value)
 
 
-def _table(frame: pd.DataFrame, text_columns: Iterable[str] = (), row_class: str | None = None) -> str:
+def _table(
+    frame: pd.DataFrame, text_columns: Iterable[str] = (), row_class: str | None = None, css_class: str | None = None
+) -> str:
     """An HTML table with every cell escaped; ``row_class`` names a column whose value styles the row."""
     if frame is None or frame.empty:
         return '<p class="note">No rows.</p>'
@@ -181,7 +194,10 @@ def _table(frame: pd.DataFrame, text_columns: Iterable[str] = (), row_class: str
             f'<td class="{"text" if c in text else ""}">{html.escape(_cell(c, row[c]))}</td>' for c in shown
         )
         body.append(f"<tr{css}>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    opening = f'<table class="{html.escape(css_class)}">' if css_class else "<table>"
+    table = f"{opening}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    # A table wider than the page scrolls inside its own box instead of widening the whole page.
+    return table if css_class == "headline" else f'<div class="scroll">{table}</div>'
 
 
 def _figure(rendered: RenderedFigure) -> str:
@@ -213,22 +229,30 @@ def _rule_set_note(content: ReportContent) -> str:
 
 
 def _banner(content: ReportContent) -> str:
-    modeled = int(content.provenance["modeled_cells"].sum()) if not content.provenance.empty else 0
-    total = modeled + (int(content.provenance["published_cells"].sum()) if not content.provenance.empty else 0)
+    provenance = content.provenance
+    modeled = int(provenance["modeled_cells"].sum()) if not provenance.empty else 0
+    total = modeled + (int(provenance["published_cells"].sum()) if not provenance.empty else 0)
+    official = int(provenance["official_cells"].sum()) if "official_cells" in provenance else 0
+    shares = (
+        f"{official:,} of {total:,} migration cells ({official / total:.1%}) are official BNS downloads "
+        f"(<code>make ingest</code>), {total - official - modeled:,} ({(total - official - modeled) / total:.1%}) "
+        f"bundled published figures and {modeled:,} ({modeled / total:.1%}) reconstructed (<code>modeled</code>)"
+        if total
+        else ""
+    )
     if content.reconstruction:
-        detail = (
-            f"{modeled:,} of {total:,} migration cells are reconstructed (<code>modeled</code>)"
-            if total
-            else "the warehouse does not say where its figures come from (no <code>dim_data_sources</code>)"
-        )
+        detail = shares or "the warehouse does not say where its figures come from (no <code>dim_data_sources</code>)"
         return (
             '<div class="banner"><strong>Bundled reconstruction, not official data.</strong> '
-            f"The regional tables behind this report are the project's calibrated reconstruction: {detail}. "
-            "It matches every published figure it was calibrated to, but reproducing a claim on it is not "
-            "evidence from official statistics. Load official BNS downloads with <code>make ingest</code> and "
-            "rebuild.</div>"
+            f"The regional tables behind this report are, where no official download covers them, the project's "
+            f"calibrated reconstruction: {detail}. "
+            "<strong>The reconstruction was calibrated to the paper's own claims</strong>: where the paper gives "
+            "a figure, the reconstruction was fitted to match it. So a claim that “reproduces” here shows only "
+            "that the paper's claims can hold together in one data set, not that official statistics support "
+            "them, and the causal estimates describe the reconstruction, not Kazakhstan. Load official BNS "
+            "downloads with <code>make ingest</code> and rebuild.</div>"
         )
-    return '<div class="official">Every migration figure in this warehouse is a published BNS figure.</div>'
+    return f'<div class="official">Every migration figure in this warehouse is a published BNS figure: {shares}.</div>'
 
 
 PAPER_DESIGN_NOTE = (
@@ -262,7 +286,7 @@ def _synthetic_paragraphs(result: DesignResult) -> list[str]:
         if synthetic is None:
             continue
         weights = synthetic.fit.weights[synthetic.fit.weights > 0].sort_values(ascending=False)
-        listed = ", ".join(f"{code}: {weight:.3f}" for code, weight in weights.items())
+        listed = ", ".join(f"{result.name(code)}: {weight:.3f}" for code, weight in weights.items())
         kind = "Demeaned synthetic control" if synthetic.demeaned else "Synthetic control"
         parts.append(
             f"<p>{kind}: donor weights {html.escape(listed)}; pre-period RMSPE "
@@ -271,6 +295,16 @@ def _synthetic_paragraphs(result: DesignResult) -> list[str]:
             f"{html.escape(p_phrase(synthetic.p_value))} (smallest attainable "
             f"{html.escape(format_p_value(synthetic.min_attainable_p))}, {synthetic.n_placebos} placebos).</p>"
         )
+        if synthetic.leave_one_out is not None and not synthetic.leave_one_out.empty:
+            loo = synthetic.leave_one_out
+            dropped = ", ".join(
+                f"without {result.name(row.dropped_donor)}: {row.average_post_gap:,.2f}" for row in loo.itertuples()
+            )
+            parts.append(
+                f"<p>Leave-one-out donors (average post-period gap when each weighted donor is dropped): "
+                f"{html.escape(dropped)}; range {loo['average_post_gap'].min():,.2f} to "
+                f"{loo['average_post_gap'].max():,.2f}.</p>"
+            )
         notes = []
         if synthetic.excluded_donors:
             notes.append("Excluded donors: " + ", ".join(f"{k} ({v})" for k, v in synthetic.excluded_donors.items()))
@@ -284,16 +318,14 @@ def _synthetic_paragraphs(result: DesignResult) -> list[str]:
 
 
 def _causal_section(content: ReportContent) -> str:
-    parts = ["<h2 id='causal'>Causal estimate of the 2022 shock</h2>"]
+    parts = ["<h2 id='causal'>Causal estimate of the 2022 shock: details</h2>"]
     parts.append(
-        "<p>Outcome: Almaty's net working-age migration (arrivals − departures), in persons and per 1,000 residents. "
-        "Two-way fixed-effects difference-in-differences (region and year effects; post = 2022 onwards). With a "
-        "single treated region the cluster-robust interval is unreliable, so inference rests on permutation: "
-        "placebo in space (each control region treated in turn), placebo in time (fake crisis years before "
-        "2022) and the synthetic control's post/pre RMSPE ratio. Every p-value is shown with the smallest value "
-        "its number of placebos allows. The pre-trend verdict beside each estimate tests parallel trends before "
-        "2022 (joint F test of the pre-period event-study coefficients and a linear slope difference); where it "
-        "is rejected the DiD estimate is not a credible causal effect, whatever its p-value.</p>"
+        "<p>Outcome: Almaty's net working-age migration (arrivals − departures), in persons and per 1,000 "
+        "residents. Estimators: two-way fixed-effects difference-in-differences (region and year effects; post = "
+        "2022 onwards), its event study relative to 2021, synthetic control (plain and demeaned) and synthetic "
+        "difference-in-differences. With a single treated region, inference is design-based (see the summary "
+        "at the top); where parallel pre-trends are rejected the DiD estimate is not a credible causal effect, "
+        "whatever its p-value.</p>"
     )
     panels = "".join(
         f"<li><strong>{html.escape(DESIGNS[design])}</strong>: <code>{html.escape(DESIGN_PANELS[design])}</code> — "
@@ -306,17 +338,13 @@ def _causal_section(content: ReportContent) -> str:
         "2014; no panel can undo that without district data, so that border change stays in the pre-period of "
         "both designs.</p>"
     )
-    summary = summary_table(content.causal)
-    if not summary.empty:
-        summary = summary.assign(design=summary["design"].map(DESIGNS).fillna(summary["design"]))
-    parts.append(_table(summary, text_columns=("design", "panel", "outcome", "unit", "years", "pretrend_verdict")))
     if any(result.design == "paper" for result in content.causal):
         parts.append(f'<p class="note">Paper design: {html.escape(PAPER_DESIGN_NOTE)}</p>')
+    parts.append(causal_details_html(content.causal, _table))
+    parts.append(method_note_html(_table))
     for result in content.causal:
         parts.append(f"<h3>{html.escape(DESIGNS[result.design])} — {html.escape(result.unit)}</h3>")
         parts.append(f'<p class="note">Panel: <code>{html.escape(result.panel_mart)}</code>.</p>')
-        if result.did is not None and result.did.warning:
-            parts.append(f'<p class="note">{html.escape(result.did.warning)}</p>')
         if result.event_study is not None:
             pre = result.event_study.pre_trend
             parts.append(
@@ -324,23 +352,50 @@ def _causal_section(content: ReportContent) -> str:
                 f"p {html.escape(p_phrase(pre.joint_p))}; linear slope difference "
                 f"{pre.slope_difference:,.2f} per year (p {html.escape(p_phrase(pre.slope_p))}). "
                 f"Parallel pre-trends {'<strong>rejected</strong>' if pre.parallel_trends_rejected else 'not rejected'}"
-                f" at {pre.alpha:.2f}.</p>"
+                f" at {pre.alpha:.2f}. (These F and slope tests use the conventional variance; a rejection is "
+                "informative, a non-rejection has little power.)</p>"
             )
-            coefficients = result.event_study.coefficients[["year", "estimate", "se", "ci_low", "ci_high", "p_value"]]
+            coefficients = result.event_study.coefficients[["year", "estimate"]]
             parts.append("<details><summary>Event-study coefficients</summary>" + _table(coefficients) + "</details>")
         parts.extend(_placebo_notes(result))
         parts.extend(_synthetic_paragraphs(result))
         for step, problem in result.problems.items():
             parts.append(f'<p class="missing">{html.escape(step)} not estimated: {html.escape(problem)}</p>')
     parts.extend(_figure(f) for f in content.causal_figures)
+    parts.append(appendix_html(content.causal, _table))
     return "\n".join(parts)
+
+
+CALIBRATED_STATUS_SUFFIX = " — on data calibrated to the claims"
+
+
+def _calibration_note(content: ReportContent) -> str:
+    if not content.reconstruction:
+        return ""
+    return (
+        '<div class="banner"><strong>Read every status below as “on calibrated data”.</strong> The bundled '
+        "reconstruction was fitted to the paper's own figures, so a claim it reproduces shows that the claims "
+        "are consistent with each other, not that official statistics support them; a claim it does not "
+        "reproduce conflicts with other claims (or with published tables) on any data that satisfies those. "
+        "Each status carries the words “on data calibrated to the claims”.</div>"
+    )
+
+
+def displayed_replication(content: ReportContent) -> pd.DataFrame:
+    """The replication table as shown; on bundled data each status says it was reached on calibrated data."""
+    frame = replication_columns(content.replication)
+    if content.reconstruction and "status" in frame.columns:
+        frame = frame.assign(status=frame["status"].astype(str).str.replace("_", " ") + CALIBRATED_STATUS_SUFFIX)
+    return frame
 
 
 def _replication_section(content: ReportContent) -> str:
     counts = status_counts(content.replication)
     parts = [
         "<h2 id='replication'>Replication of the paper's claims</h2>",
-        f"<p>{len(content.replication)} claims: <strong>{counts['reproduced']}</strong> reproduced, "
+        _calibration_note(content),
+        f"<p>{len(content.replication)} claims: <strong>{counts['reproduced']}</strong> reproduced"
+        f"{' on calibrated data' if content.reconstruction else ''}, "
         f"<strong>{counts['not_reproduced']}</strong> not reproduced, <strong>{counts['not_computable']}</strong> "
         "not computable from the marts. Comparison rules: approx = within the reported rounding; at_least; "
         "exact; range; set; flag; sign. Also in <code>replication.csv</code> and the mart "
@@ -350,8 +405,8 @@ def _replication_section(content: ReportContent) -> str:
         _table(content.contradictions, text_columns=content.contradictions.columns),
         "<h3>Every claim</h3>",
     ]
-    frame = replication_columns(content.replication)
-    styled = frame.assign(_class=frame["status"]) if "status" in frame.columns else frame
+    frame = displayed_replication(content)
+    styled = frame.assign(_class=content.replication["status"]) if "status" in frame.columns else frame
     parts.append(_table(styled, text_columns=frame.columns, row_class="_class" if "status" in frame.columns else None))
     return "\n".join(parts)
 
@@ -414,8 +469,11 @@ def render_html(content: ReportContent) -> str:
         "and tests Sagandykova et al. (2025), doi:10.51176/1997-9967-2025-3-106-122.</p>",
         _banner(content),
         _rule_set_note(content),
-        "<p><a href='#flows'>Flows</a> · <a href='#figures'>Figures</a> · <a href='#correlations'>Correlations</a> · "
-        "<a href='#causal'>Causal estimate</a> · <a href='#replication'>Replication</a> · "
+        causal_headline_html(content.causal, content.ensemble_spreads or {}, _table),
+        "<p><a href='#headline'>Causal evidence</a> · <a href='#flows'>Flows</a> · <a href='#figures'>Figures</a> · "
+        "<a href='#correlations'>Correlations</a> · "
+        "<a href='#causal'>Causal details</a> · <a href='#appendix'>Appendix (invalid intervals)</a> · "
+        "<a href='#replication'>Replication</a> · "
         "<a href='#sources'>Data sources</a></p>",
         "<h2 id='flows'>Almaty's working-age flows</h2>",
         "<p>Persons per year; per 1,000 residents (all ages) on 1 January.</p>",

@@ -151,7 +151,14 @@ class SyntheticControlResult:
     """Synthetic control of the treated region plus its placebo distribution.
 
     ``placebos`` columns: region_code, pre_rmspe, post_rmspe, rmspe_ratio, average_post_gap.
+    ``placebo_gaps``: one column per placebo region, indexed by year (the "spaghetti" of gaps).
     ``excluded_donors`` maps region_code to the reason it could not be a donor.
+    ``prefit_filtered``: the RMSPE-ratio p-value when placebos fitting much worse than the treated
+    region before treatment are left out (Abadie, Diamond & Hainmueller 2010, section 3.2, who drop
+    placebos with a pre-period MSPE more than 20, 5 and 2 times the treated one's): columns
+    mspe_multiple, n_placebos, p_value, min_attainable_p.
+    ``leave_one_out``: columns dropped_donor, average_post_gap, pre_rmspe — the fit refitted without
+    each donor that had positive weight.
     """
 
     outcome: str
@@ -163,6 +170,49 @@ class SyntheticControlResult:
     min_attainable_p: float
     excluded_donors: dict[str, str]
     undefined_placebos: tuple[str, ...] = ()
+    placebo_gaps: pd.DataFrame | None = None
+    prefit_filtered: pd.DataFrame | None = None
+    leave_one_out: pd.DataFrame | None = None
+
+
+# ADH (2010) leave out placebos whose pre-period MSPE exceeds these multiples of the treated unit's.
+PREFIT_MSPE_MULTIPLES = (20.0, 5.0, 2.0)
+
+
+def ratio_p_value(actual: float, ratios: np.ndarray) -> tuple[float, int]:
+    """One-sided rank p of the post/pre RMSPE ratio (NaN ratios are not placebos); and the placebo count."""
+    ratios = ratios[~np.isnan(ratios)]
+    n = len(ratios)
+    if not n:
+        return math.nan, 0
+    return float((1 + np.sum(ratios >= actual * (1 - 1e-10))) / (1 + n)), n
+
+
+def prefit_filtered_p_values(fit: SyntheticControlFit, placebos: pd.DataFrame) -> pd.DataFrame:
+    """The RMSPE-ratio p-value over placebos whose pre-MSPE is at most k times the treated one's."""
+    rows = []
+    treated_mspe = fit.pre_rmspe**2
+    for multiple in PREFIT_MSPE_MULTIPLES:
+        kept = placebos[placebos["pre_rmspe"] ** 2 <= multiple * treated_mspe]
+        p, n = ratio_p_value(fit.rmspe_ratio, kept["rmspe_ratio"].to_numpy(dtype=float))
+        rows.append({"mspe_multiple": multiple, "n_placebos": n, "p_value": p, "min_attainable_p": 1.0 / (n + 1)})
+    return pd.DataFrame(rows)
+
+
+def leave_one_out(
+    wide: pd.DataFrame, treated_region: str, post_years: set[int], fit: SyntheticControlFit, demeaned: bool
+) -> pd.DataFrame:
+    """Refit without each donor that carries weight: does the effect rest on one donor?"""
+    rows = []
+    for donor in fit.weights[fit.weights > 0].index:
+        remaining = wide.drop(columns=[donor])
+        if remaining.shape[1] < 3:
+            continue
+        refit = fit_synthetic_control(remaining, treated_region, post_years, demeaned)
+        rows.append(
+            {"dropped_donor": str(donor), "average_post_gap": refit.average_post_gap, "pre_rmspe": refit.pre_rmspe}
+        )
+    return pd.DataFrame(rows, columns=["dropped_donor", "average_post_gap", "pre_rmspe"])
 
 
 def _complete_wide(frame: pd.DataFrame, outcome: str, treated_region: str) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -178,7 +228,11 @@ def _complete_wide(frame: pd.DataFrame, outcome: str, treated_region: str) -> tu
 
 
 def synthetic_control(
-    panel: pd.DataFrame, outcome: str, with_placebos: bool = True, demeaned: bool = False
+    panel: pd.DataFrame,
+    outcome: str,
+    with_placebos: bool = True,
+    demeaned: bool = False,
+    with_leave_one_out: bool = True,
 ) -> SyntheticControlResult:
     """Synthetic control of the single treated region using all complete regions as donors.
 
@@ -202,10 +256,12 @@ def synthetic_control(
     fit = fit_synthetic_control(wide, treated_region, post_years, demeaned)
 
     placebo_rows = []
+    gaps: dict[str, np.ndarray] = {}
     if with_placebos:
         donors_only = wide[donor_codes]
         for region in donor_codes:
             placebo = fit_synthetic_control(donors_only, region, post_years, demeaned)
+            gaps[str(region)] = placebo.gap["gap"].to_numpy()
             placebo_rows.append(
                 {
                     "region_code": region,
@@ -220,10 +276,8 @@ def synthetic_control(
     )
     ratios = placebos["rmspe_ratio"].to_numpy(dtype=float)
     undefined = tuple(str(code) for code in placebos.loc[np.isnan(ratios), "region_code"])
-    ratios = ratios[~np.isnan(ratios)]
-    n = len(ratios)
     # The ratio is one-sided by construction (always >= 0), so rank on the ratio itself.
-    p_value = float((1 + np.sum(ratios >= fit.rmspe_ratio * (1 - 1e-10))) / (1 + n)) if n else math.nan
+    p_value, n = ratio_p_value(fit.rmspe_ratio, ratios)
     return SyntheticControlResult(
         outcome=outcome,
         demeaned=demeaned,
@@ -234,4 +288,7 @@ def synthetic_control(
         min_attainable_p=1.0 / (n + 1) if n else math.nan,
         excluded_donors=excluded,
         undefined_placebos=undefined,
+        placebo_gaps=pd.DataFrame(gaps, index=wide.index) if gaps else None,
+        prefit_filtered=prefit_filtered_p_values(fit, placebos) if with_placebos else None,
+        leave_one_out=(leave_one_out(wide, treated_region, post_years, fit, demeaned) if with_leave_one_out else None),
     )

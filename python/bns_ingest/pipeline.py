@@ -76,10 +76,10 @@ def parse_sources(
     Problems name files relative to `root` (the SRC folder)."""
     detected = {path: detect(path) for path in files}
     formats = {path: kind for path, (kind, _) in detected.items()}
-    requests: dict[Path, str | None] = {}
+    requests: dict[Path, str] = {}
     for path, kind in formats.items():
-        if kind == TALDAU_REQUEST:
-            requests[path] = request_index_id(load_json(path))
+        if kind == TALDAU_REQUEST and (index_id := request_index_id(load_json(path))):
+            requests[path] = index_id
     responses = {path.parent for path, kind in formats.items() if kind == TALDAU}
     cells: list[Cell] = []
     for path, kind in formats.items():
@@ -202,7 +202,7 @@ def ingest(
         ctx.log.raise_if_any()
         tables = _by_table(cells)
         inputs = [{"file": str(path), "format": detect_format(path), "sha256": _sha256(path)} for path in files]
-        entry = {"ingested_at": datetime.now(UTC).isoformat(timespec="seconds"), "inputs": inputs}
+        entry: dict[str, object] = {"ingested_at": datetime.now(UTC).isoformat(timespec="seconds"), "inputs": inputs}
         write_set(out_dir, {**others, name: Download(name, entry, download_lines(tables))})
     return {code: len(rows) for code, rows in sorted(tables.items())}
 

@@ -115,8 +115,7 @@ def _declared_size(declared: str) -> tuple[int, int] | None:
     refs = [ref for ref in matched if ref is not None]
     if not parts or len(refs) < len(matched):
         return None
-    last = refs[-1]
-    first = refs[0]
+    first, last = refs[0], refs[-1]
     rows = int(last.group(2)) - int(first.group(2)) + 1
     columns = column_index(last.group(1)) - column_index(first.group(1)) + 1
     return rows, columns

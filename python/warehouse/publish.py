@@ -30,7 +30,10 @@ import duckdb
 from filelock import FileLock, Timeout
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DEFAULT_PUBLISHED_PATH = REPO_ROOT / "warehouse" / "kz_migration.duckdb"
+# The official layer when nothing is ingested: a header-only canonical file (DuckDB's reader needs a match).
+EMPTY_OFFICIAL_DIR = DEFAULT_PROJECT_DIR / "sources_empty"
 _OWNER_FILE = "owner.json"
 
 
@@ -189,18 +192,35 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child between 
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def run_dbt_build(build: PrivateBuild, dbt_args: Sequence[str] = (), env: dict[str, str] | None = None) -> None:
-    """Run `dbt build` into the private build; raise BuildFailed if any model or test fails."""
+def _official_dir(env: dict[str, str]) -> str:
+    """KZ_OFFICIAL_DIR as given, or the empty official layer when it names no folder of count files (an
+    official set whose last download was removed, or no ingest yet)."""
+    given = env.get("KZ_OFFICIAL_DIR")
+    if given:
+        folder = Path(given) if Path(given).is_absolute() else REPO_ROOT / given
+        if any(folder.glob("*.csv*")):
+            return given
+    return str(EMPTY_OFFICIAL_DIR)
+
+
+def run_dbt_build(
+    build: PrivateBuild,
+    dbt_args: Sequence[str] = (),
+    env: dict[str, str] | None = None,
+    project_dir: Path = DEFAULT_PROJECT_DIR,
+) -> None:
+    """Run `dbt build` of `project_dir` into the private build; raise BuildFailed if any model or test fails."""
     dbt = Path(sys.executable).with_name("dbt")
     command = [
         str(dbt), "build",
-        "--project-dir", str(REPO_ROOT / "dbt_project"),
+        "--project-dir", str(project_dir),
         "--profiles-dir", str(REPO_ROOT),
         "--target-path", str(build.target),
         "--log-path", str(build.logs),
         *dbt_args,
     ]
     run_env = {**os.environ, **(env or {}), "KZ_BUILD_PATH": str(build.database), "DO_NOT_TRACK": "1"}
+    run_env["KZ_OFFICIAL_DIR"] = _official_dir(run_env)
     completed = subprocess.run(command, cwd=REPO_ROOT, env=run_env, check=False, preexec_fn=_die_with_parent)
     if completed.returncode != 0:
         raise BuildFailed(
@@ -258,8 +278,12 @@ def finalize_and_swap(build_path: Path, published_path: Path) -> None:
     """Checkpoint the build file so it is self-contained, then rename it over the published file."""
     if not Path(build_path).is_file():
         raise BuildFailed(f"the build file {build_path} is missing; refusing to publish")
-    with duckdb.connect(str(build_path)) as connection:
-        connection.execute("checkpoint")
+    try:
+        with duckdb.connect(str(build_path)) as connection:
+            connection.execute("checkpoint")
+    except duckdb.Error as error:  # a full disk shows here as DuckDB's IOException, not as an OSError
+        raise BuildFailed(f"the build file could not be checkpointed ({error}); the published warehouse was not "
+                          "changed") from None
     leftover_wal = build_path.with_name(build_path.name + ".wal")
     if leftover_wal.exists():
         raise BuildFailed(f"{leftover_wal} survived the checkpoint; refusing to publish a file that needs it")
@@ -283,13 +307,16 @@ def build_and_publish(
     env: dict[str, str] | None = None,
     wait: bool = True,
     wait_timeout: float = -1,
+    project_dir: Path = DEFAULT_PROJECT_DIR,
 ) -> Path:
-    """Build into a private folder and, only if everything passed, publish it at published_path."""
+    """Build into a private folder and, only if everything passed, publish it at published_path.
+
+    `project_dir` is the dbt project (tests pass a one-model project to exercise publishing quickly)."""
     paths = Paths.for_published(published_path)
     with build_lock(paths, wait=wait, timeout=wait_timeout):
         remove_abandoned_builds(paths.build_root)
         build = new_private_build(paths.build_root, paths.published.name)
-        run_dbt_build(build, dbt_args, env)
+        run_dbt_build(build, dbt_args, env, project_dir)
         verify_build(build, expected_relations(build.target))
         with publish_lock(paths.published):
             finalize_and_swap(build.database, paths.published)
@@ -309,11 +336,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="refuse to start while another build of the same warehouse runs, instead of waiting")
     parser.add_argument("--wait-timeout", type=float, default=-1,
                         help="seconds to wait for another build before giving up (default: no limit)")
+    parser.add_argument("--project-dir", type=Path, default=DEFAULT_PROJECT_DIR,
+                        help="the dbt project to build (default: dbt_project)")
     parser.add_argument("dbt_args", nargs="*", help="extra arguments for dbt build (after --)")
     args = parser.parse_args(argv)
     try:
         published = build_and_publish(
-            args.published_path, args.dbt_args, wait=not args.no_wait, wait_timeout=args.wait_timeout
+            args.published_path, args.dbt_args, wait=not args.no_wait, wait_timeout=args.wait_timeout,
+            project_dir=args.project_dir,
         )
     except BuildFailed as error:
         print(f"error: {error}", file=sys.stderr)

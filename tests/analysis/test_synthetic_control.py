@@ -127,3 +127,20 @@ def test_placebos_that_copy_another_donor_are_undefined_and_left_out_of_the_p_va
     defined = result.placebos.dropna(subset=["rmspe_ratio"])
     assert (defined["rmspe_ratio"] < result.fit.rmspe_ratio).all()
     assert result.p_value == pytest.approx(1 / 12)
+
+
+def test_adh_prefit_filters_and_leave_one_out_donors_are_computed_from_the_placebos():
+    from .conftest import make_panel
+
+    panel = make_panel(21, n_regions=12, effect=4.0)
+    result = synthetic_control(panel, "net")
+    placebos, fit = result.placebos, result.fit
+    for row in result.prefit_filtered.itertuples():
+        kept = placebos[placebos["pre_rmspe"] ** 2 <= row.mspe_multiple * fit.pre_rmspe**2]
+        expected = (1 + (kept["rmspe_ratio"] >= fit.rmspe_ratio * (1 - 1e-10)).sum()) / (1 + len(kept))
+        assert row.n_placebos == len(kept) and row.p_value == pytest.approx(expected)
+    # Stricter filters keep no more placebos.
+    assert list(result.prefit_filtered["n_placebos"]) == sorted(result.prefit_filtered["n_placebos"], reverse=True)
+    positive = set(fit.weights[fit.weights > 0].index)
+    assert set(result.leave_one_out["dropped_donor"]) == positive
+    assert result.placebo_gaps is not None and set(result.placebo_gaps.columns) == set(placebos["region_code"])

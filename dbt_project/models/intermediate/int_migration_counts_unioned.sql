@@ -1,27 +1,42 @@
--- Every migration count in the canonical shape, whatever file it came from. An ingested national series
--- (table national_total in the counts folder) supersedes the bundled seed for the years it covers.
-with national_seed as (
-    select * from {{ ref('stg_bns__national_flows') }}
+-- Every migration count in the canonical shape, in layers: an official cell (ingested BNS download) wins,
+-- then a bundled published figure (the national seed), then the reconstruction. One row per cell, keeping
+-- the provenance and the layer it came from.
+with official as (
+    select
+        *,
+        'official' as layer_code,
+        1 as layer_rank
+    from {{ ref('stg_bns__official_counts') }}
 ),
 
-counts_folder as (
-    select * from {{ ref('stg_bns__migration_counts') }}
+national_seed as (
+    select
+        *,
+        'bundled_published' as layer_code,
+        2 as layer_rank
+    from {{ ref('stg_bns__national_flows') }}
 ),
 
-national_seed_not_superseded as (
-    select national_seed.*
-    from national_seed
-    anti join counts_folder
-        on national_seed.table_code = counts_folder.table_code
-        and national_seed.year = counts_folder.year
-        and national_seed.region_code = counts_folder.region_code
-        and national_seed.direction_code = counts_folder.direction_code
+reconstruction as (
+    select
+        *,
+        'reconstruction' as layer_code,
+        3 as layer_rank
+    from {{ ref('stg_bns__reconstructed_counts') }}
 ),
 
-unioned as (
-    select * from national_seed_not_superseded
+layered as (
+    select * from official
     union all
-    select * from counts_folder
+    select * from national_seed
+    union all
+    select * from reconstruction
+),
+
+topmost as (
+    select * exclude (layer_rank)
+    from layered
+    qualify row_number() over (partition by {{ canonical_cell_key() | join(', ') }} order by layer_rank) = 1
 )
 
-select * from unioned
+select * from topmost

@@ -1,0 +1,236 @@
+"""Inference for one treated unit that does not rest on the sandwich variance.
+
+* :func:`wild_cluster_bootstrap` — wild cluster *restricted* bootstrap (WCR) of the TWFE DiD t statistic,
+  clusters = regions (Cameron, Gelbach & Miller 2008; MacKinnon & Webb 2017, 2018). The null
+  (effect = 0) is imposed on the residuals; Webb's six-point weights by default, every one of the
+  ``6^G`` sign patterns enumerated when the clusters are few (``6^G <= max_enumeration``), otherwise
+  ``draws`` random patterns. With one treated cluster MacKinnon & Webb (2018) show WCR under-rejects
+  (it is conservative) and the unrestricted version over-rejects; the Monte Carlo in
+  ``bench/bench_inference_mc.py`` measures it here.
+* :func:`conformal_test` / :func:`conformal_interval` — conformal inference for the post-period effects
+  (Chernozhukov, Wüthrich & Zhu 2021, JASA): under H0 "the effect is theta in every post year" the
+  treated unit's outcome without treatment is ``y - theta``; the TWFE model (no treatment term) is fitted
+  on the whole adjusted panel, the treated unit's residuals ``u_1 … u_T`` are formed, and the statistic
+  ``S = sqrt(1/T*) * sum_post |u_t|`` is ranked among its values under the T cyclic shifts of the
+  residuals in time (moving-block permutations, valid under stationary weakly dependent errors).
+  The smallest attainable p is 1/T. The interval is the set of theta not rejected, found on a grid
+  (the residuals are linear in theta, so every grid point costs one vector operation).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.did import POST, REGION, TREATED, YEAR, fixed_effects_design, prepare_panel
+
+WEBB_WEIGHTS = np.array([-math.sqrt(1.5), -1.0, -math.sqrt(0.5), math.sqrt(0.5), 1.0, math.sqrt(1.5)])
+RADEMACHER_WEIGHTS = np.array([-1.0, 1.0])
+_WEIGHTS = {"webb": WEBB_WEIGHTS, "rademacher": RADEMACHER_WEIGHTS}
+
+
+@dataclass(frozen=True)
+class WildBootstrapResult:
+    """WCR bootstrap p-value of the DiD coefficient (two-sided, |t*| >= |t|)."""
+
+    estimate: float
+    t_stat: float
+    p_value: float
+    n_clusters: int
+    n_draws: int
+    weights: str
+    enumerated: bool
+    min_attainable_p: float
+
+
+def _annihilate(basis: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    return matrix - basis @ (basis.T @ matrix)
+
+
+def wild_cluster_bootstrap(
+    panel: pd.DataFrame,
+    outcome: str,
+    weights: str = "webb",
+    draws: int = 9999,
+    max_enumeration: int = 50_000,
+    seed: int = 20220105,
+) -> WildBootstrapResult:
+    """WCR bootstrap of the TWFE DiD with region clusters (null imposed, CR1 t statistic).
+
+    Enumerates every weight pattern when ``len(weights)^G <= max_enumeration`` (then the p-value is
+    exact for the bootstrap distribution and needs no seed); otherwise draws ``draws`` patterns.
+    """
+    if weights not in _WEIGHTS:
+        raise ValueError(f"unknown bootstrap weights {weights!r} (known: {', '.join(_WEIGHTS)})")
+    frame = prepare_panel(panel, outcome)
+    y = frame[outcome].to_numpy(dtype=float)
+    d = (frame[TREATED] & frame[POST]).to_numpy(dtype=float)
+    effects, _ = fixed_effects_design(frame)
+    fe_basis, _ = np.linalg.qr(effects)
+    full_basis, _ = np.linalg.qr(np.column_stack([d, effects]))
+    d_res = _annihilate(fe_basis, d[:, None])[:, 0]
+    dd = float(d_res @ d_res)
+    if dd <= 1e-12 * float(d @ d):
+        raise ValueError("the treatment indicator is absorbed by the fixed effects")
+    clusters, codes = pd.factorize(frame[REGION])
+    n_clusters = len(codes)
+    n_obs, n_params = len(y), full_basis.shape[1]
+    # CR1 small-sample factor (as Stata, statsmodels and wildboottest): scales t, not the p-value.
+    cr1 = math.sqrt(n_clusters / (n_clusters - 1) * (n_obs - 1) / (n_obs - n_params))
+
+    def t_stats(y_matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        beta = (d_res @ y_matrix) / dd
+        resid = _annihilate(full_basis, y_matrix)
+        scores = np.zeros((n_clusters, y_matrix.shape[1]))
+        np.add.at(scores, clusters, d_res[:, None] * resid)
+        se = cr1 * np.sqrt(np.sum(scores**2, axis=0)) / dd
+        return beta, beta / se
+
+    beta, t_actual = t_stats(y[:, None])
+    # Restricted residuals: the model with the effect set to zero (fixed effects only).
+    u_restricted = _annihilate(fe_basis, y[:, None])[:, 0]
+    fitted_restricted = y - u_restricted
+    support = _WEIGHTS[weights]
+    enumerated = len(support) ** n_clusters <= max_enumeration
+    if enumerated:
+        patterns = np.array(list(itertools.product(support, repeat=n_clusters))).T
+    else:
+        rng = np.random.default_rng(seed)
+        patterns = rng.choice(support, size=(n_clusters, draws))
+    y_star = fitted_restricted[:, None] + u_restricted[:, None] * patterns[clusters]
+    _, t_star = t_stats(y_star)
+    t_star = t_star[np.isfinite(t_star)]
+    p_value = float(np.mean(np.abs(t_star) >= abs(t_actual[0]) * (1 - 1e-10)))
+    n = t_star.size
+    return WildBootstrapResult(
+        estimate=float(beta[0]),
+        t_stat=float(t_actual[0]),
+        p_value=p_value,
+        n_clusters=n_clusters,
+        n_draws=int(n),
+        weights=weights,
+        enumerated=enumerated,
+        min_attainable_p=1.0 / n if n else math.nan,
+    )
+
+
+@dataclass(frozen=True)
+class ConformalResult:
+    """Conformal test of "no effect" and the interval of constant post-period effects not rejected.
+
+    ``per_year`` columns: year, estimate (the DiD of the pre-period and that year alone), p_value (H0: no
+    effect in that year), min_attainable_p, ci_low, ci_high.
+    """
+
+    estimate: float
+    p_value: float
+    min_attainable_p: float
+    ci: tuple[float, float]
+    ci_is_hull: bool
+    n_periods: int
+    n_post: int
+    per_year: pd.DataFrame
+    confidence: float
+
+
+def _treated_residual_paths(
+    frame: pd.DataFrame, outcome: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+    """Treated rows' residuals of the no-treatment TWFE fit, as a + theta * b, ordered by year; and the DiD."""
+    effects, _ = fixed_effects_design(frame)
+    basis, _ = np.linalg.qr(effects)
+    y = frame[outcome].to_numpy(dtype=float)
+    d = (frame[TREATED] & frame[POST]).to_numpy(dtype=float)
+    treated_rows = frame[TREATED].to_numpy()
+    order = np.argsort(frame.loc[treated_rows, YEAR].to_numpy())
+    a = _annihilate(basis, y[:, None])[treated_rows, 0][order]
+    b = -_annihilate(basis, d[:, None])[treated_rows, 0][order]
+    years = frame.loc[treated_rows, YEAR].to_numpy()[order]
+    post = frame.loc[treated_rows, POST].to_numpy()[order]
+    d_res = _annihilate(basis, d[:, None])[:, 0]
+    did = float(d_res @ y / (d_res @ d_res))
+    return a, b, years, post, did
+
+
+def _block_p_values(residuals: np.ndarray, post: np.ndarray) -> np.ndarray:
+    """Moving-block permutation p-values; ``residuals`` has shape (T, K) for K values of theta."""
+    n_periods = residuals.shape[0]
+    scale = 1.0 / math.sqrt(max(int(post.sum()), 1))
+    actual = scale * np.abs(residuals[post]).sum(axis=0)
+    shifted = np.stack([np.roll(residuals, -shift, axis=0)[post] for shift in range(n_periods)])
+    statistics = scale * np.abs(shifted).sum(axis=1)
+    return np.mean(statistics >= actual[None, :] * (1 - 1e-10), axis=0)
+
+
+def _interval(grid: np.ndarray, p_values: np.ndarray, alpha: float) -> tuple[tuple[float, float], bool]:
+    accepted = grid[p_values > alpha]
+    if accepted.size == 0:
+        return (math.nan, math.nan), False
+    inside = (grid >= accepted.min()) & (grid <= accepted.max())
+    hull = bool((p_values[inside] <= alpha).any())
+    return (float(accepted.min()), float(accepted.max())), hull
+
+
+def conformal_test(
+    panel: pd.DataFrame, outcome: str, confidence: float = 0.95, grid_points: int = 801
+) -> ConformalResult:
+    """CWZ (2021) conformal inference with the TWFE counterfactual model and moving-block permutations.
+
+    The interval inverts the test over constant effects theta on a grid centred on the estimate, 12
+    pre-period residual SDs either side (a set not closed inside the grid is reported as its hull and
+    flagged); per-year intervals use the pre-period plus that one year.
+    """
+    frame = prepare_panel(panel, outcome)
+    treated = frame.loc[frame[TREATED], REGION].unique()
+    if len(treated) != 1:
+        raise ValueError(f"conformal inference needs exactly one treated region, found {sorted(treated)}")
+    alpha = 1.0 - confidence
+    a, b, years, post, estimate = _treated_residual_paths(frame, outcome)
+    if post.sum() == 0 or (~post).sum() < 2:
+        raise ValueError("conformal inference needs at least 2 pre-period and 1 post-period year of the treated")
+    spread = float(np.std(a[~post], ddof=1)) or 1.0
+    grid = estimate + np.linspace(-12 * spread, 12 * spread, grid_points)
+    grid = np.union1d(grid, [0.0])
+    p_grid = _block_p_values(a[:, None] + b[:, None] * grid[None, :], post)
+    p_zero = float(p_grid[np.searchsorted(grid, 0.0)])
+    ci, hull = _interval(grid, p_grid, alpha)
+
+    rows = []
+    for year in years[post]:
+        keep = frame[~frame[POST] | (frame[YEAR] == year)].reset_index(drop=True)
+        a1, b1, _, post1, est1 = _treated_residual_paths(keep, outcome)
+        grid1 = np.union1d(est1 + np.linspace(-12 * spread, 12 * spread, grid_points), [0.0])
+        p1 = _block_p_values(a1[:, None] + b1[:, None] * grid1[None, :], post1)
+        ci1, _ = _interval(grid1, p1, alpha)
+        rows.append(
+            {
+                "year": int(year),
+                "estimate": est1,
+                "p_value": float(p1[np.searchsorted(grid1, 0.0)]),
+                "min_attainable_p": 1.0 / len(a1),
+                "ci_low": ci1[0],
+                "ci_high": ci1[1],
+            }
+        )
+    return ConformalResult(
+        estimate=estimate,
+        p_value=p_zero,
+        min_attainable_p=1.0 / len(a),
+        ci=ci,
+        ci_is_hull=hull,
+        n_periods=len(a),
+        n_post=int(post.sum()),
+        per_year=pd.DataFrame(rows),
+        confidence=confidence,
+    )
+
+
+def conformal_p_value(panel: pd.DataFrame, outcome: str) -> float:
+    """Only the p-value of "no effect" (for the Monte Carlo): no grid, no per-year intervals."""
+    frame = prepare_panel(panel, outcome)
+    a, _, _, post, _ = _treated_residual_paths(frame, outcome)
+    return float(_block_p_values(a[:, None], post)[0])

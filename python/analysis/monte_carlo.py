@@ -1,0 +1,397 @@
+"""Size and power of every inference method the report uses, by Monte Carlo, on panels like Almaty's.
+
+Data-generating process (one draw): one treated unit and ``n_controls`` controls, ``pre_years`` + ``post_years``
+years (22 + 2, as 2000–2021 and 2022–2023), ``y_it = a_i + b_t + e_it`` with unit effects a_i ~ N(0, 5²),
+year effects a Gaussian random walk, and AR(1) errors ``e_it = rho e_i,t-1 + u_it`` (rho = 0.5, started from
+the stationary distribution) whose innovation SD differs by unit: ``sd_i ~ Uniform(0.5, 2)`` drawn afresh
+for every unit in every draw (so the units are exchangeable before the draw, unequal within it). With
+``treated_sd_multiple`` > 1 the treated unit's SD is that multiple of the controls' largest — the case where
+a placebo distribution drawn from the controls understates the treated unit's noise (Almaty's pre-period
+year-to-year SD is about twice its controls').
+
+The effect is added to the treated unit in every post year, in units of its own pre-period SD (the stationary
+SD of its errors, ``sd_T / sqrt(1 - rho²)``): 0 (size), 1 and 2 (power).
+
+Speed: thousands of draws through the report's functions (pandas frames, a QR per regression, SLSQP per
+synthetic control) would take hours on a shared machine, so :func:`fast_p_values` recomputes every method
+on the balanced matrix with closed forms (a balanced TWFE DiD is a double difference of means; its
+residuals are the two-way demeaned outcome), one QR of the fixed design per run, and the simplex weights
+by non-negative least squares with the adding-up constraint as a heavily weighted extra row.
+``tests/analysis/test_monte_carlo.py`` checks on fixed draws that it gives the p-values of the report's
+functions (:func:`library_p_values`).
+Rejection at level alpha means p <= alpha; the Monte Carlo standard error is sqrt(r (1 - r) / draws).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from scipy.optimize import nnls
+
+from analysis.did import estimate_did, fixed_effects_design
+from analysis.inference import WEBB_WEIGHTS, conformal_p_value, wild_cluster_bootstrap
+from analysis.permutation import placebo_in_space, placebo_in_time
+from analysis.sdid import synthetic_did
+from analysis.synthetic_control import _rmspe, ratio_p_value, synthetic_control
+
+OUTCOME = "y"
+FIRST_YEAR = 2000
+METHODS = {
+    "placebo_space": "placebo in space (rank p)",
+    "synthetic_control": "synthetic control, RMSPE-ratio permutation",
+    "conformal": "conformal, moving-block permutations (CWZ 2021)",
+    "placebo_time": "placebo in time (rank p)",
+    "wild_bootstrap": "wild cluster restricted bootstrap, Webb weights",
+    "sdid_placebo": "synthetic DiD, placebo variance",
+    "conventional": "OLS t test (not valid: one treated unit)",
+    "cluster_robust": "cluster-robust CR1 t test (not valid: one treated unit)",
+}
+
+
+@dataclass(frozen=True)
+class Design:
+    n_controls: int
+    pre_years: int = 22
+    post_years: int = 2
+    rho: float = 0.5
+    treated_sd_multiple: float = 1.0
+    sd_low: float = 0.5
+    sd_high: float = 2.0
+
+
+def simulate_panel(design: Design, rng: np.random.Generator) -> tuple[pd.DataFrame, float]:
+    """One draw of the panel without effect, and the treated unit's pre-period SD (the effect unit)."""
+    n_units, n_years = design.n_controls + 1, design.pre_years + design.post_years
+    sds = rng.uniform(design.sd_low, design.sd_high, n_units)
+    if design.treated_sd_multiple != 1.0:
+        sds[0] = design.treated_sd_multiple * sds[1:].max()
+    errors = np.empty((n_units, n_years))
+    errors[:, 0] = rng.normal(0.0, sds / math.sqrt(1 - design.rho**2))
+    for t in range(1, n_years):
+        errors[:, t] = design.rho * errors[:, t - 1] + rng.normal(0.0, sds)
+    unit_effects = rng.normal(0.0, 5.0, n_units)
+    year_effects = np.cumsum(rng.normal(0.0, 1.0, n_years))
+    y = unit_effects[:, None] + year_effects[None, :] + errors
+    years = np.arange(FIRST_YEAR, FIRST_YEAR + n_years)
+    codes = ["T"] + [f"C{j:02d}" for j in range(1, n_units)]
+    panel = pd.DataFrame(
+        {
+            "region_code": np.repeat(codes, n_years),
+            "year": np.tile(years, n_units),
+            "is_treated": np.repeat([True] + [False] * design.n_controls, n_years),
+            "is_post": np.tile(years >= FIRST_YEAR + design.pre_years, n_units),
+            OUTCOME: y.ravel(),
+        }
+    )
+    return panel, float(sds[0] / math.sqrt(1 - design.rho**2))
+
+
+def _with_effect(panel: pd.DataFrame, effect: float) -> pd.DataFrame:
+    shifted = panel.copy()
+    shifted.loc[shifted["is_treated"] & shifted["is_post"], OUTCOME] += effect
+    return shifted
+
+
+def library_p_values(
+    panel: pd.DataFrame, unit_sd: float, effects_sd: Iterable[float], bootstrap_draws: int = 999, seed: int = 0
+) -> list[dict[str, float]]:
+    """p-value of every method for each effect size, one panel draw.
+
+    The synthetic control's placebos and weights and the SDID's placebo distribution use only the
+    controls and the treated unit's pre-period, which an effect in the post period does not change: they
+    are fitted once and the effect is added to the post-period gap (SC) or the estimate (SDID, whose
+    estimate moves one for one with a constant post-period effect).
+    """
+    synthetic = synthetic_control(panel, OUTCOME, with_leave_one_out=False)
+    sdid = synthetic_did(panel, OUTCOME)
+    placebo_ratios = synthetic.placebos["rmspe_ratio"].to_numpy(dtype=float)
+    gap = synthetic.fit.gap
+    rows = []
+    for effect_sd in effects_sd:
+        effect = effect_sd * unit_sd
+        shifted = _with_effect(panel, effect) if effect else panel
+        did = estimate_did(shifted, OUTCOME)
+        post_gaps = gap.loc[gap["is_post"], "gap"].to_numpy() + effect
+        ratio = _rmspe(post_gaps) / synthetic.fit.pre_rmspe if synthetic.fit.pre_rmspe > 0 else math.inf
+        sdid_estimate = sdid.fit.estimate + effect
+        wild = wild_cluster_bootstrap(shifted, OUTCOME, draws=bootstrap_draws, max_enumeration=1000, seed=seed)
+        rows.append(
+            {
+                "effect_sd": float(effect_sd),
+                "placebo_space": placebo_in_space(shifted, OUTCOME).p_value,
+                "synthetic_control": ratio_p_value(ratio, placebo_ratios)[0],
+                "conformal": conformal_p_value(shifted, OUTCOME),
+                "placebo_time": placebo_in_time(shifted, OUTCOME).p_value,
+                "wild_bootstrap": wild.p_value,
+                "sdid_placebo": float(2 * stats.norm.sf(abs(sdid_estimate) / sdid.se)) if sdid.se > 0 else math.nan,
+                "conventional": did.p_conventional,
+                "cluster_robust": did.p_cluster,
+            }
+        )
+    return rows
+
+
+def run_monte_carlo(
+    design: Design,
+    draws: int,
+    seed: int,
+    effects_sd: tuple[float, ...] = (0.0, 1.0, 2.0),
+    bootstrap_draws: int = 999,
+    alphas: tuple[float, ...] = (0.05, 0.10),
+) -> pd.DataFrame:
+    """Rejection rate at each level per method and effect size, with its Monte Carlo standard error."""
+    rng = np.random.default_rng(seed)
+    records = []
+    fast = FastMethods(design, bootstrap_draws, seed)
+    for draw in range(draws):
+        panel, unit_sd = simulate_panel(design, rng)
+        for row in fast.p_values(panel, unit_sd, effects_sd):
+            records.append(row | {"draw": draw})
+    p_values = pd.DataFrame(records)
+    return pd.concat([rejection_table(p_values, design, seed, alpha) for alpha in alphas], ignore_index=True)
+
+
+def simplex_nnls(target: np.ndarray, columns: np.ndarray, ridge: float = 0.0) -> np.ndarray:
+    """argmin ||target - columns @ w||² + ridge ||w||² over the simplex, by NNLS with a weighted sum row."""
+    n = columns.shape[1]
+    if n == 1 or not np.abs(columns).max() > 0:
+        # One column, or columns that are all zero after centring (one placebo control): every weight
+        # vector fits equally; uniform is what the SLSQP solver of the report returns from its start.
+        return np.full(n, 1.0 / n)
+    scale = max(float(np.abs(columns).max()), float(np.abs(target).max()), 1e-12)
+    weight = 1e4
+    rows = [columns / scale, np.full((1, n), weight)]
+    values = [target / scale, [weight]]
+    if ridge > 0:
+        rows.insert(1, math.sqrt(ridge) / scale * np.eye(n))
+        values.insert(1, np.zeros(n))
+    w, _ = nnls(np.vstack(rows), np.concatenate(values), maxiter=50 * n)
+    return w / w.sum()
+
+
+def _rank_p(actual: float, placebos: np.ndarray) -> float:
+    placebos = placebos[np.isfinite(placebos)]
+    return float((1 + np.sum(np.abs(placebos) >= abs(actual) * (1 - 1e-10))) / (1 + len(placebos)))
+
+
+def _double_differences(matrix: np.ndarray, post: np.ndarray) -> np.ndarray:
+    """Post mean minus pre mean per unit (rows)."""
+    return matrix[:, post].mean(axis=1) - matrix[:, ~post].mean(axis=1)
+
+
+def _did_each_treated(matrix: np.ndarray, post: np.ndarray) -> np.ndarray:
+    """Balanced TWFE DiD with each row in turn as the one treated unit, the other rows its controls."""
+    change = _double_differences(matrix, post)
+    n = len(change)
+    return change - (change.sum() - change) / (n - 1)
+
+
+def _sc_fit(matrix: np.ndarray, treated: int, post: np.ndarray) -> tuple[float, np.ndarray]:
+    """Synthetic control of row ``treated`` on the other rows: pre-RMSPE and the gap path."""
+    donors = np.delete(matrix, treated, axis=0)
+    w = simplex_nnls(matrix[treated, ~post], donors[:, ~post].T)
+    gap = matrix[treated] - w @ donors
+    return float(np.sqrt(np.mean(gap[~post] ** 2))), gap
+
+
+def _sdid_estimate(matrix: np.ndarray, treated: int, post: np.ndarray) -> float:
+    """SDID of row ``treated`` against the other rows (the weights of analysis.sdid, solved by NNLS)."""
+    controls = np.delete(matrix, treated, axis=0)
+    pre, t_pre, n_co = ~post, int((~post).sum()), controls.shape[0]
+    sigma = float(np.std(np.diff(controls[:, pre], axis=1), ddof=1))
+    zeta = int(post.sum()) ** 0.25 * sigma
+    y_pre = controls[:, pre].T  # (T_pre, N_co)
+    target = matrix[treated, pre]
+    omega = simplex_nnls(target - target.mean(), y_pre - y_pre.mean(axis=0), zeta**2 * t_pre)
+    post_means = controls[:, post].mean(axis=1)
+    lam = simplex_nnls(
+        post_means - post_means.mean(), controls[:, pre] - controls[:, pre].mean(axis=0), (1e-6 * sigma) ** 2 * n_co
+    )
+    treated_diff = matrix[treated, post].mean() - lam @ matrix[treated, pre]
+    control_diff = post_means - controls[:, pre] @ lam
+    return float(treated_diff - omega @ control_diff)
+
+
+class FastMethods:
+    """Every method's p-value on a balanced draw (unit 0 treated), with the fixed design factored once."""
+
+    def __init__(self, design: Design, bootstrap_draws: int = 999, seed: int = 0, min_pre_years: int = 3):
+        self.n_units = design.n_controls + 1
+        self.n_years = design.pre_years + design.post_years
+        self.post = np.arange(self.n_years) >= design.pre_years
+        self.min_pre_years = min_pre_years
+        units = np.repeat(np.arange(self.n_units), self.n_years)
+        years = np.tile(np.arange(self.n_years), self.n_units)
+        frame = pd.DataFrame({"region_code": units.astype(str), "year": years})
+        effects, _ = fixed_effects_design(frame)
+        d = ((units == 0) & self.post[years]).astype(float)
+        self.fe_basis, _ = np.linalg.qr(effects)
+        self.full_basis, _ = np.linalg.qr(np.column_stack([d, effects]))
+        self.d_res = d - self.fe_basis @ (self.fe_basis.T @ d)
+        self.dd = float(self.d_res @ self.d_res)
+        self.units = units
+        self.cluster_matrix = (units[None, :] == np.arange(self.n_units)[:, None]).astype(float)
+        n_obs, n_params = len(d), self.full_basis.shape[1]
+        self.df_resid = n_obs - n_params
+        self.cr1 = math.sqrt(self.n_units / (self.n_units - 1) * (n_obs - 1) / self.df_resid)
+        if len(WEBB_WEIGHTS) ** self.n_units <= 1000:
+            import itertools
+
+            self.patterns = np.array(list(itertools.product(WEBB_WEIGHTS, repeat=self.n_units))).T
+        else:
+            self.patterns = np.random.default_rng(seed).choice(WEBB_WEIGHTS, size=(self.n_units, bootstrap_draws))
+
+    def _ols(self, y: np.ndarray) -> tuple[float, float, float]:
+        """DiD estimate, conventional p, CR1 cluster p (t on G − 1 df, as statsmodels' use_t)."""
+        beta = float(self.d_res @ y) / self.dd
+        resid = y - self.full_basis @ (self.full_basis.T @ y)
+        se_conv = math.sqrt(float(resid @ resid) / self.df_resid / self.dd)
+        scores = np.bincount(self.units, weights=self.d_res * resid, minlength=self.n_units)
+        se_cluster = self.cr1 * math.sqrt(float(scores @ scores)) / self.dd
+        p_conv = float(2 * stats.t.sf(abs(beta / se_conv), self.df_resid))
+        p_cluster = float(2 * stats.t.sf(abs(beta / se_cluster), self.n_units - 1))
+        return beta, p_conv, p_cluster
+
+    def _wild(self, y: np.ndarray) -> float:
+        u = y - self.fe_basis @ (self.fe_basis.T @ y)
+        fitted = y - u
+        y_star = fitted[:, None] + u[:, None] * self.patterns[self.units]
+        beta = (self.d_res @ y_star) / self.dd
+        resid = y_star - self.full_basis @ (self.full_basis.T @ y_star)
+        scores = self.cluster_matrix @ (self.d_res[:, None] * resid)
+        t_star = beta / (self.cr1 * np.sqrt((scores**2).sum(axis=0)) / self.dd)
+        _, t_actual = self._t(y)
+        return float(np.mean(np.abs(t_star) >= abs(t_actual) * (1 - 1e-10)))
+
+    def _t(self, y: np.ndarray) -> tuple[float, float]:
+        beta = float(self.d_res @ y) / self.dd
+        resid = y - self.full_basis @ (self.full_basis.T @ y)
+        scores = np.bincount(self.units, weights=self.d_res * resid, minlength=self.n_units)
+        return beta, beta / (self.cr1 * math.sqrt(float(scores @ scores)) / self.dd)
+
+    def _placebo_time(self, matrix: np.ndarray) -> float:
+        post_length = int(self.post.sum())
+        pre_years = int((~self.post).sum())
+        actual = float(_did_each_treated(matrix, self.post)[0])
+        placebos = []
+        for fake in range(self.min_pre_years, pre_years - post_length + 1):
+            window = matrix[:, : fake + post_length]
+            placebos.append(_did_each_treated(window, np.arange(fake + post_length) >= fake)[0])
+        return _rank_p(actual, np.array(placebos))
+
+    def _conformal(self, matrix: np.ndarray) -> float:
+        residuals = matrix - matrix.mean(axis=1, keepdims=True) - matrix.mean(axis=0, keepdims=True) + matrix.mean()
+        u = residuals[0]
+        scale = 1 / math.sqrt(self.post.sum())
+        actual = scale * np.abs(u[self.post]).sum()
+        shifted = [scale * np.abs(np.roll(u, -k)[self.post]).sum() for k in range(len(u))]
+        return float(np.mean(np.array(shifted) >= actual * (1 - 1e-10)))
+
+    def p_values(self, panel: pd.DataFrame, unit_sd: float, effects_sd: Iterable[float]) -> list[dict[str, float]]:
+        matrix = panel["y"].to_numpy(dtype=float).reshape(self.n_units, self.n_years)
+        post = self.post
+        controls = matrix[1:]
+        # Everything fitted on the controls alone, or on the treated unit's pre-period, is effect-free.
+        space_placebos = _did_each_treated(controls, post)
+        pre_rmspe, gap = _sc_fit(matrix, 0, post)
+        sc_placebos = []
+        for j in range(controls.shape[0]):
+            rmspe, placebo_gap = _sc_fit(controls, j, post)
+            post_rmspe = float(np.sqrt(np.mean(placebo_gap[post] ** 2)))
+            sc_placebos.append(post_rmspe / rmspe if rmspe > 0 else (math.inf if post_rmspe > 0 else math.nan))
+        sc_placebos_arr = np.array(sc_placebos)
+        sdid_zero = _sdid_estimate(matrix, 0, post)
+        sdid_placebos = np.array([_sdid_estimate(controls, j, post) for j in range(controls.shape[0])])
+        sdid_se = float(np.sqrt(np.mean((sdid_placebos - sdid_placebos.mean()) ** 2)))
+        rows = []
+        for effect_sd in effects_sd:
+            effect = effect_sd * unit_sd
+            shifted = matrix.copy()
+            shifted[0, post] += effect
+            y = shifted.ravel()
+            beta, p_conv, p_cluster = self._ols(y)
+            ratio = float(np.sqrt(np.mean((gap[post] + effect) ** 2))) / pre_rmspe
+            sc_valid = sc_placebos_arr[~np.isnan(sc_placebos_arr)]
+            rows.append(
+                {
+                    "effect_sd": float(effect_sd),
+                    "placebo_space": _rank_p(beta, space_placebos),
+                    "synthetic_control": float((1 + np.sum(sc_valid >= ratio * (1 - 1e-10))) / (1 + len(sc_valid))),
+                    "conformal": self._conformal(shifted),
+                    "placebo_time": self._placebo_time(shifted),
+                    "wild_bootstrap": self._wild(y),
+                    "sdid_placebo": float(2 * stats.norm.sf(abs(sdid_zero + effect) / sdid_se)),
+                    "conventional": p_conv,
+                    "cluster_robust": p_cluster,
+                }
+            )
+        return rows
+
+
+def rejection_table(p_values: pd.DataFrame, design: Design, seed: int, alpha: float = 0.05) -> pd.DataFrame:
+    """Long table: one row per method × effect size with rejection_rate (p <= alpha), mc_se and draws."""
+    rows = []
+    for effect_sd, group in p_values.groupby("effect_sd"):
+        for method in METHODS:
+            values = group[method].to_numpy(dtype=float)
+            values = values[np.isfinite(values)]
+            n = len(values)
+            rate = float(np.mean(values <= alpha)) if n else math.nan
+            rows.append(
+                {
+                    "n_controls": design.n_controls,
+                    "treated_sd_multiple": design.treated_sd_multiple,
+                    "alpha": alpha,
+                    "method_code": method,
+                    "effect_sd": float(effect_sd),
+                    "draws": n,
+                    "rejection_rate": rate,
+                    "mc_se": math.sqrt(rate * (1 - rate) / n) if n else math.nan,
+                    "seed": seed,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def holds_size(table: pd.DataFrame) -> pd.Series:
+    """Per (n_controls, treated_sd_multiple, alpha, method): is the size at most alpha plus two Monte Carlo
+    SEs of a test whose size is exactly alpha (sqrt(alpha (1 - alpha) / draws))?"""
+    null = table[table["effect_sd"] == 0.0]
+    alpha = null["alpha"].to_numpy(dtype=float)
+    tolerance = 2 * np.sqrt(alpha * (1 - alpha) / null["draws"].to_numpy(dtype=float))
+    verdict = null["rejection_rate"].to_numpy(dtype=float) <= alpha + tolerance
+    return pd.Series(
+        verdict,
+        index=pd.MultiIndex.from_frame(null[["n_controls", "treated_sd_multiple", "alpha", "method_code"]]),
+        name="holds_size",
+    )
+
+
+def wide_table(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per design × level × method: size ± MC error, power at 1 and 2 SDs, holds size."""
+    verdicts = holds_size(table)
+    rows = []
+    for (controls, multiple, alpha, method), group in table.groupby(
+        ["n_controls", "treated_sd_multiple", "alpha", "method_code"], sort=False
+    ):
+        by_effect = group.set_index("effect_sd")
+        rows.append(
+            {
+                "controls": controls,
+                "treated_sd_x": multiple,
+                "alpha": alpha,
+                "method": method,
+                "draws": int(by_effect.loc[0.0, "draws"]),
+                "size": by_effect.loc[0.0, "rejection_rate"],
+                "size_mc_se": by_effect.loc[0.0, "mc_se"],
+                "power_1sd": by_effect.loc[1.0, "rejection_rate"],
+                "power_2sd": by_effect.loc[2.0, "rejection_rate"],
+                "holds_size": bool(verdicts.loc[(controls, multiple, alpha, method)]),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,71 @@
+"""A small run of the size-and-power Monte Carlo (the full one is bench/bench_inference_mc.py)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from analysis.monte_carlo import (
+    METHODS,
+    Design,
+    FastMethods,
+    holds_size,
+    library_p_values,
+    run_monte_carlo,
+    simulate_panel,
+    wide_table,
+)
+
+
+def test_simulated_errors_have_the_requested_autocorrelation():
+    rng = np.random.default_rng(0)
+    design = Design(n_controls=15, pre_years=400, post_years=2)
+    panel, _ = simulate_panel(design, rng)
+    # The year random walk is common to all units: remove it (cross-unit mean) and each unit's level.
+    wide = panel.pivot(index="year", columns="region_code", values="y")
+    gaps = wide.sub(wide.mean(axis=1), axis=0).to_numpy()
+    gaps = gaps - gaps.mean(axis=0)
+    rho = np.mean([np.corrcoef(gaps[1:, j], gaps[:-1, j])[0, 1] for j in range(gaps.shape[1])])
+    assert rho == pytest.approx(0.5, abs=0.08)
+
+
+def test_a_small_run_reports_every_method_with_its_monte_carlo_error():
+    table = run_monte_carlo(Design(n_controls=2), draws=12, seed=3, bootstrap_draws=99)
+    assert set(table["method_code"]) == set(METHODS)
+    assert set(table["effect_sd"]) == {0.0, 1.0, 2.0} and set(table["alpha"]) == {0.05, 0.10}
+    assert (table["draws"] == 12).all()
+    for row in table.itertuples():
+        assert row.mc_se == pytest.approx(math.sqrt(row.rejection_rate * (1 - row.rejection_rate) / 12))
+    # With two controls a placebo-in-space rank p is 1/3 or 1 and the synthetic control's is >= 1/3:
+    # neither can ever reject at 5% or 10%, whatever the effect.
+    never = table[table["method_code"].isin(["placebo_space", "synthetic_control"])]
+    assert (never["rejection_rate"] == 0).all()
+    wide = wide_table(table)
+    assert len(wide) == 2 * len(METHODS) and wide["holds_size"].dtype == bool
+    assert bool(holds_size(table).loc[(2, 1.0, 0.05, "placebo_space")])
+
+
+@pytest.mark.parametrize("n_controls", [2, 6])
+def test_the_fast_monte_carlo_path_gives_the_p_values_of_the_reports_functions(n_controls):
+    design = Design(n_controls=n_controls)
+    rng = np.random.default_rng(11)
+    fast = FastMethods(design, bootstrap_draws=199, seed=1)
+    compared = [m for m in METHODS if m != "wild_bootstrap"]
+    if n_controls == 2:
+        # SDID time weights are not unique with two controls (2 equations, 22 weights): solvers differ.
+        compared = [m for m in compared if m != "sdid_placebo"] + ["wild_bootstrap"]  # WCR enumerated: exact
+    for _ in range(2):
+        panel, unit_sd = simulate_panel(design, rng)
+        ours = fast.p_values(panel, unit_sd, (0.0, 2.0))
+        theirs = library_p_values(panel, unit_sd, (0.0, 2.0), bootstrap_draws=199, seed=1)
+        for mine, reference in zip(ours, theirs, strict=True):
+            for method in compared:
+                assert mine[method] == pytest.approx(reference[method], abs=2e-3), method
+
+
+def test_power_grows_with_the_effect_for_the_conformal_test():
+    table = run_monte_carlo(Design(n_controls=2), draws=40, seed=5, bootstrap_draws=99)
+    conformal = table[(table["method_code"] == "conformal") & (table["alpha"] == 0.10)].set_index("effect_sd")
+    assert conformal.loc[2.0, "rejection_rate"] > conformal.loc[0.0, "rejection_rate"]

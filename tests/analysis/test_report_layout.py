@@ -1,0 +1,147 @@
+"""What a reader sees: the headline table fits 1,280 px in a real browser; Figure 6 and the honesty notes."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.causal_report import ensemble_spread, headline_table
+from analysis.figures import _other_country_shares
+from analysis.replication import load_claims
+from analysis.report import CALIBRATED_STATUS_SUFFIX, analyse, displayed_replication, render_html
+
+from .mart_fixtures import report_marts
+from .test_series_and_causal import marts_with_territories
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+# Appended to a copy of the page: after layout, write the measurements into the DOM for --dump-dom.
+MEASURE = """<script>window.addEventListener('load', function () {
+  var t = document.querySelector('table.headline'), r = t.getBoundingClientRect();
+  var p = document.createElement('pre'); p.id = 'measure';
+  p.textContent = [Math.round(r.left), Math.round(r.right), t.scrollWidth, t.clientWidth,
+                   document.documentElement.scrollWidth, window.innerWidth,
+                   document.querySelectorAll('table')[0] === t ? 1 : 0].join(' ');
+  document.body.appendChild(p); });</script>"""
+
+
+@pytest.fixture(scope="module")
+def content():
+    return analyse(marts_with_territories(), load_claims(), "test.duckdb", with_figures=False)
+
+
+def _chromium() -> str | None:
+    return next((path for name in CHROMIUM_NAMES if (path := shutil.which(name))), None)
+
+
+def _measure(page: str, width: int) -> list[int]:
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("no chromium binary on PATH (Debian: apt-get install -y chromium): layout not measured")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "index.html"
+        path.write_text(page.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+        dom = subprocess.run(
+            [
+                browser,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={folder}/profile",
+                f"--window-size={width},900",
+                "--virtual-time-budget=5000",
+                "--dump-dom",
+                path.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        ).stdout
+    found = re.search(r'<pre id="measure">([\d -]+)</pre>', dom)
+    assert found, f"chromium printed no measurement (stdout starts {dom[:200]!r})"
+    return [int(v) for v in found.group(1).split()]
+
+
+def test_headline_table_fits_1280_px_without_horizontal_overflow(content):
+    left, right, scroll_width, client_width, page_width, window, is_first = _measure(render_html(content), 1280)
+    assert is_first == 1  # the first table on the page is the design-based summary
+    assert left >= 0 and right <= window <= 1280
+    assert scroll_width <= client_width  # nothing inside the table overflows it
+    assert page_width <= window  # and the page itself never scrolls sideways
+
+
+def test_headline_leads_with_design_based_inference_and_the_invalid_intervals_come_last(content):
+    page = render_html(content)
+    headline = page[page.index("id='headline'") : page.index("id='flows'")]
+    heads = re.findall(r"<th[^>]*>(.*?)</th>", headline)
+    assert heads[2:7] == [
+        "DiD estimate, 2022 on",
+        "placebo in space p",
+        "conformal p",
+        "synthetic control p",
+        "robust 95% interval (conformal)",
+    ]
+    assert "sensitivity breakdown" in heads and "no ensemble" in headline
+    assert "conventional" not in " ".join(heads).lower()
+    appendix = page.index("id='appendix'")
+    assert page.index("conventional 95% CI (not valid)") > appendix
+    assert "not valid with one treated unit" in page[appendix : appendix + 300]
+
+
+def test_headline_reads_the_reconstruction_ensemble_when_it_exists(content):
+    tables = {
+        "fct_reconstruction_ensemble_estimates": pd.DataFrame(
+            {
+                "member_id": [0, 1, 2],
+                "design_code": ["paper"] * 3,
+                "outcome_code": ["net_working_age"] * 3,
+                "estimator_code": ["did"] * 3,
+                "estimate": [3000.0, 1000.0, 2000.0],
+                "p_value": [None] * 3,
+            }
+        )
+    }
+    headline = headline_table(content.causal, ensemble_spread(tables))
+    spread = headline["reconstruction spread (min / median / max)"].tolist()
+    # Rows: paper persons, paper per 1,000, all-regions persons, all-regions per 1,000.
+    assert spread == ["1,000 / 2,000 / 3,000 (3 members)", "no ensemble", "no ensemble", "no ensemble"]
+    assert ensemble_spread({}) == {}
+
+
+def test_calibration_is_disclosed_in_the_banner_and_on_every_status(content):
+    assert content.reconstruction
+    page = render_html(content)
+    banner = page[page.index('<div class="banner">') :][:1200]
+    assert "calibrated to the paper's own claims" in banner and "not that official statistics support" in banner
+    shown = displayed_replication(content)
+    assert shown["status"].str.endswith(CALIBRATED_STATUS_SUFFIX).all()
+    official = dataclasses.replace(content, reconstruction=False)
+    assert not displayed_replication(official)["status"].str.endswith(CALIBRATED_STATUS_SUFFIX).any()
+
+
+def test_figure_6_shows_shares_of_non_cis_arrivals_only():
+    tables = report_marts()
+    shares = _other_country_shares(tables, "arrival", "share_of_group_pct", group="OTHER")
+    period = tables["fct_country_period_flows"]
+    other = period[(period["direction_code"] == "arrival") & (period["group_code"] == "OTHER")]
+    expected = 100 * other.set_index("country_name_en")["persons"] / other["persons"].sum()
+    cis = set(period.loc[period["group_code"] == "CIS", "country_name_en"])
+    countries = [name for name in shares.index if not name.startswith("all others")]
+    assert countries and not set(countries) & cis
+    for name in countries:
+        assert shares[name] == pytest.approx(expected[name])
+    assert shares.sum() == pytest.approx(100.0)
