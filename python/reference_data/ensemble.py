@@ -108,6 +108,15 @@ def estimate_rows(member_id: int, results) -> list[dict]:
                                             result.synthetic_demeaned.p_value)
                                            if result.synthetic_demeaned else None),
         }
+        wild = getattr(result, "wild_bootstrap", None)
+        conformal = getattr(result, "conformal", None)
+        sdid = getattr(result, "sdid", None)
+        if wild is not None:
+            found["did_wild_bootstrap"] = (wild.estimate, wild.p_value)
+        if conformal is not None:
+            found["did_conformal"] = (conformal.estimate, conformal.p_value)
+        if sdid is not None:
+            found["synthetic_did"] = (sdid.fit.estimate, sdid.p_value)
         for estimator, values in found.items():
             if values is None:
                 continue
