@@ -12,12 +12,14 @@ draws it took. Each member's tables are built into a warehouse of its own with
 member), and the claims (the mart ``fct_claim_replication`` when the build has it, else
 :func:`analysis.replication.replicate`) and :func:`analysis.causal.run_all` are read from it.
 
-Written (CONTRACTS.md): ``data/reference/ensemble/{members,estimates,claims}.csv``.
+Written (CONTRACTS.md): ``data/reference/ensemble/{members,estimates,claims}.csv``, and
+``member_tables_sha256.csv`` (the hash of every member's tables, for the determinism test).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import math
 import sys
 import tempfile
@@ -106,6 +108,15 @@ def estimate_rows(member_id: int, results) -> list[dict]:
                                             result.synthetic_demeaned.p_value)
                                            if result.synthetic_demeaned else None),
         }
+        wild = getattr(result, "wild_bootstrap", None)
+        conformal = getattr(result, "conformal", None)
+        sdid = getattr(result, "sdid", None)
+        if wild is not None:
+            found["did_wild_bootstrap"] = (wild.estimate, wild.p_value)
+        if conformal is not None:
+            found["did_conformal"] = (conformal.estimate, conformal.p_value)
+        if sdid is not None:
+            found["synthetic_did"] = (sdid.fit.estimate, sdid.p_value)
         for estimator, values in found.items():
             if values is None:
                 continue
@@ -147,7 +158,9 @@ def run_member(paths: Paths, member_id: int, seed: int, keep_tables: Path | None
         work = Path(folder)
         counts = keep_tables / f"member_{member_id}" if keep_tables else work / "tables"
         counts.mkdir(parents=True, exist_ok=True)
-        write_tables(frames, counts)
+        written = write_tables(frames, counts)
+        hashes = [{"member_id": member_id, "table_code": code, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+                  for code, path in written.items()]
         if member_id == 0:
             for code in frames:
                 if table_file(counts, code).read_bytes() != table_file(paths.tables_dir, code).read_bytes():
@@ -158,7 +171,7 @@ def run_member(paths: Paths, member_id: int, seed: int, keep_tables: Path | None
     note = ("the bundled reconstruction (data/reference/tables)" if member_id == 0
             else f"priors drawn from priors/ensemble_ranges.csv; {draws} draw(s)")
     return {"member": {"member_id": member_id, "seed": seed, "note": note}, "estimates": estimates,
-            "claims": claims, "seconds": (generated - started, finished - generated)}
+            "claims": claims, "hashes": hashes, "seconds": (generated - started, finished - generated)}
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -183,6 +196,9 @@ def run(paths: Paths, members: int, keep_tables: Path | None = None) -> pd.DataF
     write_csv(pd.DataFrame([r for o in outcomes for r in o["estimates"]], columns=ESTIMATE_COLUMNS),
               folder / "estimates.csv")
     write_csv(pd.DataFrame([r for o in outcomes for r in o["claims"]], columns=CLAIM_COLUMNS), folder / "claims.csv")
+    # Each member's tables are not kept (1 MB each), their hashes are: a seed must give the same bytes again.
+    write_csv(pd.DataFrame([r for o in outcomes for r in o["hashes"]], columns=["member_id", "table_code", "sha256"]),
+              folder / "member_tables_sha256.csv")
     return pd.DataFrame(timings)
 
 

@@ -47,7 +47,9 @@ class Tables:
 
     def __init__(self, tables_dir: Path, seeds_dir: Path = SEEDS_DIR) -> None:
         def read(name: str) -> pd.DataFrame:
-            return pd.read_csv(table_file(tables_dir, name), dtype={"region_code": str})
+            # The paper's window: the tables run to 2025, the claims (and their SQL) read 2000-2023.
+            frame = pd.read_csv(table_file(tables_dir, name), dtype={"region_code": str})
+            return frame[frame.year.isin(YEARS)]
 
         country = read("by_country")
         self.country = country[country.region_code == ALMATY]
