@@ -122,5 +122,8 @@ def test_almaty_working_age_regimes_are_the_papers_periods(built_warehouse: Path
             where region_code = '75' and age_scope_code = 'working_age' order by regime_number
             """
         ).fetchall()
-    assert [(start, end) for start, end, _ in found] == expected
+    # The tables run past the paper's window (to 2025): the last regime starts where the paper's does and lasts
+    # at least to its end; whether it lasts beyond is the follow-up question, not the paper's.
+    assert [(start, end) for start, end, _ in found[:-1]] == expected[:-1]
+    assert found[-1][0] == expected[-1][0] and found[-1][1] >= expected[-1][1]
     assert [direction for *_, direction in found] == ["net_outflow", "net_inflow", "net_outflow", "net_inflow"]
