@@ -159,7 +159,7 @@ ENSEMBLE_MEMBERS ?= 10
 ## causal estimates -> data/reference/ensemble/*.csv; then the hard-constraint tests on every member's tables
 ensemble: venv
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	  $(BIN)/python -m reference_data.ensemble --members $(ENSEMBLE_MEMBERS) --keep-tables $$tmp && \
+	  $(BIN)/python -m analysis.ensemble --members $(ENSEMBLE_MEMBERS) --keep-tables $$tmp && \
 	  for member in $$tmp/member_*; do \
 	    echo "hard-constraint tests on $$(basename $$member)"; \
 	    KZ_REFERENCE_TABLES_DIR=$$member $(BIN)/python -m pytest -q -p no:cacheprovider \
