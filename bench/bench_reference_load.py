@@ -17,24 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-COLUMN_TYPES = {
-    "table_code": "VARCHAR",
-    "year": "INTEGER",
-    "region_code": "VARCHAR",
-    "flow_code": "VARCHAR",
-    "direction_code": "VARCHAR",
-    "country_code": "VARCHAR",
-    "sex_code": "VARCHAR",
-    "settlement_code": "VARCHAR",
-    "age_band_code": "VARCHAR",
-    "age_from": "INTEGER",
-    "age_to": "INTEGER",
-    "education_code": "VARCHAR",
-    "specialty_code": "VARCHAR",
-    "persons": "BIGINT",
-    "source_id": "VARCHAR",
-    "provenance": "VARCHAR",
-}
+from bns_ingest.cells import CANONICAL_COLUMN_TYPES as COLUMN_TYPES
 
 
 def load(connection: duckdb.DuckDBPyConnection, tables_dir: Path) -> list[tuple[str, int, float]]:

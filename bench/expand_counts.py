@@ -26,34 +26,12 @@ from pathlib import Path
 
 import duckdb
 
+from bns_ingest.cells import CANONICAL_COLUMN_TYPES
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = REPO_ROOT / "data" / "reference" / "tables"
 SEEDS = REPO_ROOT / "dbt_project" / "seeds"
 REPUBLIC = "00"
-COLUMNS = (
-    "table_code",
-    "year",
-    "region_code",
-    "flow_code",
-    "direction_code",
-    "country_code",
-    "sex_code",
-    "settlement_code",
-    "age_band_code",
-    "age_from",
-    "age_to",
-    "education_code",
-    "specialty_code",
-    "persons",
-    "source_id",
-    "provenance",
-)
-TYPES = {
-    "year": "INTEGER",
-    "age_from": "INTEGER",
-    "age_to": "INTEGER",
-    "persons": "BIGINT",
-}
 
 
 @dataclass(frozen=True)
@@ -63,7 +41,7 @@ class Plan:
 
 
 def read_bundled(connection: duckdb.DuckDBPyConnection, tables_dir: Path = BUNDLED) -> None:
-    columns = "{" + ", ".join(f"'{c}': '{TYPES.get(c, 'VARCHAR')}'" for c in COLUMNS) + "}"
+    columns = "{" + ", ".join(f"'{c}': '{t}'" for c, t in CANONICAL_COLUMN_TYPES.items()) + "}"
     connection.execute(
         f"create or replace table bundled as select * from read_csv('{tables_dir}/*.csv*', header = true, "
         f"auto_detect = false, columns = {columns}, nullstr = '')"

@@ -16,24 +16,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-COLUMN_TYPES = {
-    "table_code": "VARCHAR",
-    "year": "INTEGER",
-    "region_code": "VARCHAR",
-    "flow_code": "VARCHAR",
-    "direction_code": "VARCHAR",
-    "country_code": "VARCHAR",
-    "sex_code": "VARCHAR",
-    "settlement_code": "VARCHAR",
-    "age_band_code": "VARCHAR",
-    "age_from": "INTEGER",
-    "age_to": "INTEGER",
-    "education_code": "VARCHAR",
-    "specialty_code": "VARCHAR",
-    "persons": "BIGINT",
-    "source_id": "VARCHAR",
-    "provenance": "VARCHAR",
-}
+from bns_ingest.cells import CANONICAL_COLUMN_TYPES as COLUMN_TYPES
+
 RULE_SET = "paper_2025"
 OPEN_BAND_WIDTH = 5
 MART_KEYS = {

@@ -4,24 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CANONICAL_COLUMNS = (
-    "table_code",
-    "year",
-    "region_code",
-    "flow_code",
-    "direction_code",
-    "country_code",
-    "sex_code",
-    "settlement_code",
-    "age_band_code",
-    "age_from",
-    "age_to",
-    "education_code",
-    "specialty_code",
-    "persons",
-    "source_id",
-    "provenance",
-)
+# The canonical long format (docs/canonical_format.md) in file order, with the DuckDB type of each column;
+# dbt's reader (macro canonical_column_types) declares the same.
+CANONICAL_COLUMN_TYPES = {
+    "table_code": "VARCHAR",
+    "year": "INTEGER",
+    "region_code": "VARCHAR",
+    "flow_code": "VARCHAR",
+    "direction_code": "VARCHAR",
+    "country_code": "VARCHAR",
+    "sex_code": "VARCHAR",
+    "settlement_code": "VARCHAR",
+    "age_band_code": "VARCHAR",
+    "age_from": "INTEGER",
+    "age_to": "INTEGER",
+    "education_code": "VARCHAR",
+    "specialty_code": "VARCHAR",
+    "persons": "BIGINT",
+    "source_id": "VARCHAR",
+    "provenance": "VARCHAR",
+}
+CANONICAL_COLUMNS = tuple(CANONICAL_COLUMN_TYPES)
 POPULATION_COLUMNS = (
     "year",
     "region_code",
