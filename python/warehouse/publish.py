@@ -210,17 +210,18 @@ def run_dbt_build(
     project_dir: Path = DEFAULT_PROJECT_DIR,
 ) -> None:
     """Run `dbt build` of `project_dir` into the private build; raise BuildFailed if any model or test fails."""
-    dbt = Path(sys.executable).with_name("dbt")
+    run_env = {**os.environ, **(env or {}), "KZ_BUILD_PATH": str(build.database), "DO_NOT_TRACK": "1"}
+    run_env["KZ_OFFICIAL_DIR"] = _official_dir(run_env)
+    # The venv's dbt; KZ_DBT_EXECUTABLE names another (the publishing tests' stand-in, tests/stand_in_dbt.py).
+    dbt = run_env.get("KZ_DBT_EXECUTABLE") or str(Path(sys.executable).with_name("dbt"))
     command = [
-        str(dbt), "build",
+        dbt, "build",
         "--project-dir", str(project_dir),
         "--profiles-dir", str(REPO_ROOT),
         "--target-path", str(build.target),
         "--log-path", str(build.logs),
         *dbt_args,
     ]
-    run_env = {**os.environ, **(env or {}), "KZ_BUILD_PATH": str(build.database), "DO_NOT_TRACK": "1"}
-    run_env["KZ_OFFICIAL_DIR"] = _official_dir(run_env)
     completed = subprocess.run(command, cwd=REPO_ROOT, env=run_env, check=False, preexec_fn=_die_with_parent)
     if completed.returncode != 0:
         raise BuildFailed(
