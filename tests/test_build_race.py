@@ -4,10 +4,16 @@ Reproduces issue 11's race: a second build that starts just before the first pub
 first's build file, so the first published a fresh, empty database. These tests start the second build
 at exactly that moment (while the first is between dbt's exit and the swap), kill it at the worst
 moments, and read the published file with DuckDB each time.
+
+The builds that set the scene run the stand-in for dbt (tests/stand_in_dbt.py: the same relations and dbt's
+artifacts in about 0.2 s). The real dbt runs where what it does matters: the rival that waits and then
+publishes, and the rival killed while dbt writes. The kill between dbt's exit and the swap needs no dbt: the test
+holds the publish lock, so the rival cannot get past that moment whatever dbt it ran. Each docstring says which.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -21,7 +27,10 @@ import pytest
 from warehouse import publish
 from warehouse.publish import BuildFailed, Paths, build_and_publish
 
-from .test_publish import TINY_PROJECT, _almaty_arrivals, _write_counts
+from .conftest import SessionBuild
+from .test_publish import REAL_DBT, TINY_PROJECT, _almaty_arrivals, _write_counts
+
+pytestmark = pytest.mark.usefixtures("stand_in_dbt")
 
 SECOND_BUILD = """
 import sys
@@ -35,8 +44,10 @@ def _table_count(path: Path) -> int:
         return connection.execute("select count(*) from duckdb_tables()").fetchone()[0]
 
 
-def _start_second_build(published: Path, counts: Path, *extra: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "KZ_COUNTS_DIR": str(counts)}
+def _start_second_build(
+    published: Path, counts: Path, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    env = {**os.environ, "KZ_COUNTS_DIR": str(counts), **(env or {})}
     # dbt's log goes to /dev/null: an unread pipe would fill and stall the rival's dbt.
     return subprocess.Popen(
         [sys.executable, "-c", SECOND_BUILD, "--published-path", str(published), "--project-dir", str(TINY_PROJECT),
@@ -61,6 +72,7 @@ def _children(pid: int) -> list[str]:
 
 
 def test_second_build_during_first_publish_waits_and_never_empties(tmp_path: Path, monkeypatch) -> None:
+    """The rival runs the real dbt, after waiting; the first build runs the stand-in."""
     published = tmp_path / "kz_migration.duckdb"
     first_counts = _write_counts(tmp_path / "first", {2023: (300, 40)})
     second_counts = _write_counts(tmp_path / "second", {2023: (777, 40)})
@@ -70,25 +82,28 @@ def test_second_build_during_first_publish_waits_and_never_empties(tmp_path: Pat
     def run_then_start_rival(build, dbt_args=(), env=None, project_dir=TINY_PROJECT):
         real_run(build, dbt_args, env, project_dir)
         # The first build's dbt has exited; its file is not yet published: the old code's fatal window.
-        rival = _start_second_build(published, second_counts)
+        rival = _start_second_build(published, second_counts, env=REAL_DBT)
         second.append(rival)
-        time.sleep(3)  # long enough for the rival to reach its lock and clean-up in the old code
-        assert rival.poll() is None, rival.communicate()
+        # The rival has reached the build lock (the old code's clean-up ran just before it) when it says it waits.
+        assert rival.stderr is not None
+        said = rival.stderr.readline()
+        assert "Another build of" in said and "waiting" in said, said + rival.communicate()[1]
+        assert os.path.exists(build.database), "the first build's file is still there"
 
     monkeypatch.setattr(publish, "run_dbt_build", run_then_start_rival)
     build_and_publish(published, env={"KZ_COUNTS_DIR": str(first_counts)}, project_dir=TINY_PROJECT)
     assert _table_count(published) > 0
     assert _almaty_arrivals(published) == {2023: 300}
 
-    # The rival waited for the first build, said so, then built and published its own file.
+    # The rival waited for the first build, then built and published its own file.
     _, err = second[0].communicate(timeout=180)
     assert second[0].returncode == 0, err
-    assert "Another build of" in err and "waiting" in err
     assert _almaty_arrivals(published) == {2023: 777}
     assert not [p for p in Paths.for_published(published).build_root.iterdir()], "private folders cleaned up"
 
 
 def test_no_wait_refuses_with_one_line_message(tmp_path: Path) -> None:
+    """No dbt runs: the rival is refused before it starts one."""
     published = tmp_path / "kz_migration.duckdb"
     counts = _write_counts(tmp_path / "c", {2023: (300, 40)})
     with publish.build_lock(Paths.for_published(published)):
@@ -101,42 +116,68 @@ def test_no_wait_refuses_with_one_line_message(tmp_path: Path) -> None:
     assert not published.exists()
 
 
-@pytest.mark.parametrize("moment", ["during_dbt", "after_dbt"])
-def test_second_build_killed_at_worst_moment_leaves_first_published(tmp_path: Path, moment: str) -> None:
-    """The second build is killed with SIGKILL while it builds; the published file stays the first's."""
+def _killed_rival_leaves_first_published(tmp_path: Path, kill_when_ready) -> None:  # type: ignore[no-untyped-def]
     published = tmp_path / "kz_migration.duckdb"
-    counts_a = _write_counts(tmp_path / "a", {2023: (300, 40)})
-    build_and_publish(published, env={"KZ_COUNTS_DIR": str(counts_a)}, project_dir=TINY_PROJECT)
+    build_and_publish(published, env={"KZ_COUNTS_DIR": str(_write_counts(tmp_path / "a", {2023: (300, 40)}))},
+                      project_dir=TINY_PROJECT)
     before = published.read_bytes()
-    rival = _start_second_build(published, _write_counts(tmp_path / "b", {2023: (777, 40)}))
     root = Paths.for_published(published).build_root
-
-    def rival_reached(name: str) -> bool:
-        return any((folder / name).exists() for folder in root.iterdir()) if root.is_dir() else False
-
-    # during dbt: its build file exists; after dbt: its dbt child has exited, the swap is under way.
-    _wait_for(lambda: rival_reached(published.name))
-    if moment == "after_dbt":
-        _wait_for(lambda: _children(rival.pid) != [])
-        _wait_for(lambda: _children(rival.pid) == [], timeout=120)
-    os.killpg(rival.pid, signal.SIGKILL)
-    rival.wait(timeout=30)
-    if published.read_bytes() != before:
-        # The rival got all the way through its swap before the kill landed: then it must be complete.
-        assert _almaty_arrivals(published) == {2023: 777}
-    else:
-        assert _almaty_arrivals(published) == {2023: 300}
+    kill_when_ready(published, _write_counts(tmp_path / "b", {2023: (777, 40)}), root)
+    assert published.read_bytes() == before
+    assert _almaty_arrivals(published) == {2023: 300}
     assert _table_count(published) > 0
 
     # The next build cleans up the killed build's private folder and publishes normally.
+    assert list(root.iterdir()), "the killed build left its private folder"
     counts_c = _write_counts(tmp_path / "c", {2023: (555, 40)})
     build_and_publish(published, env={"KZ_COUNTS_DIR": str(counts_c)}, project_dir=TINY_PROJECT)
     assert _almaty_arrivals(published) == {2023: 555}
     assert not list(root.iterdir())
 
 
+def test_second_build_killed_during_dbt_leaves_first_published(tmp_path: Path) -> None:
+    """SIGKILL while the rival's real dbt writes its build file; the builds before and after run the stand-in."""
+
+    def kill_during_dbt(published: Path, counts: Path, root: Path) -> None:
+        rival = _start_second_build(published, counts, env=REAL_DBT)
+        _wait_for(lambda: root.is_dir() and any((folder / published.name).exists() for folder in root.iterdir()),
+                  timeout=600)
+        assert _children(rival.pid), "dbt is still running"
+        os.killpg(rival.pid, signal.SIGKILL)
+        rival.wait(timeout=30)
+
+    _killed_rival_leaves_first_published(tmp_path, kill_during_dbt)
+
+
+def test_second_build_killed_between_dbt_and_the_swap_leaves_first_published(tmp_path: Path) -> None:
+    """SIGKILL after the rival's dbt (the stand-in) exited and its build passed the checks, while it waits for the
+    publish lock (held here) to swap: the last moment before the rename."""
+
+    def kill_after_dbt(published: Path, counts: Path, root: Path) -> None:
+        with publish.publish_lock(published):
+            rival = _start_second_build(published, counts)
+            build_file = []
+
+            def checked_and_waiting() -> bool:
+                # dbt has exited (no child left) and its build file is complete, not yet swapped.
+                build_file[:] = [f / published.name for f in root.iterdir() if (f / "target" / "run_results.json")
+                                 .exists()] if root.is_dir() else []
+                return bool(build_file) and not _children(rival.pid) and rival.poll() is None
+
+            _wait_for(checked_and_waiting)
+            # By now it has most likely verified the build and blocks on the lock; if it is still verifying, the
+            # kill lands between dbt's exit and the swap all the same: the swap cannot start while the lock is held.
+            time.sleep(0.2)
+            assert rival.poll() is None and build_file[0].exists()
+            os.killpg(rival.pid, signal.SIGKILL)
+            rival.wait(timeout=30)
+
+    _killed_rival_leaves_first_published(tmp_path, kill_after_dbt)
+
+
 def test_build_missing_a_relation_is_not_published(tmp_path: Path, monkeypatch) -> None:
-    """The swap happens only if every relation dbt reports as built is in the private file."""
+    """The swap happens only if every relation dbt reports as built is in the private file. Both builds run the
+    stand-in; that the real dbt's manifest and run results name every relation it built is the next test's."""
     published = tmp_path / "kz_migration.duckdb"
     counts = _write_counts(tmp_path / "a", {2023: (300, 40)})
     build_and_publish(published, env={"KZ_COUNTS_DIR": str(counts)}, project_dir=TINY_PROJECT)
@@ -152,3 +193,25 @@ def test_build_missing_a_relation_is_not_published(tmp_path: Path, monkeypatch) 
     with pytest.raises(BuildFailed, match="lacks 1 relation"):
         build_and_publish(published, env={"KZ_COUNTS_DIR": str(counts)}, project_dir=TINY_PROJECT)
     assert published.read_bytes() == before
+
+
+def test_relations_read_from_the_real_dbt_artifacts_are_those_it_published(session_build: SessionBuild) -> None:
+    """What the check above relies on, on the real dbt's output: from the session build's manifest and run
+    results, `expected_relations` names every table and view the published file holds (the session's warehouse
+    was published by the real publisher, so all of them were there), and every model and seed dbt built."""
+    expected = publish.expected_relations(session_build.target)
+    with duckdb.connect(str(session_build.published), read_only=True) as connection:
+        present = set(connection.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "union all select schema_name, view_name from duckdb_views() where not internal"
+        ).fetchall())
+    manifest = json.loads((session_build.target / "manifest.json").read_text())
+    results = json.loads((session_build.target / "run_results.json").read_text())["results"]
+    built = {
+        (manifest["nodes"][r["unique_id"]]["schema"], manifest["nodes"][r["unique_id"]]["alias"])
+        for r in results
+        if r["unique_id"].split(".")[0] in ("model", "seed")
+        and manifest["nodes"][r["unique_id"]]["config"]["materialized"] != "ephemeral"
+    }
+    assert len(expected) > 30 and ("main", "fct_claim_replication") in expected
+    assert expected == built == present, (sorted(expected ^ built), sorted(expected ^ present))

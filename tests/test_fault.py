@@ -2,9 +2,10 @@
 full disk under the warehouse and under the official set. Each leaves the published file (or the official
 set) complete and says why in one message, never a traceback.
 
-The publishing code does not care what dbt built, so most of these replace dbt by a stand-in that writes a
-small DuckDB file into the private build (as dbt would) in milliseconds; the full-disk build runs the real
-one-model project.
+The publishing code does not care what dbt built, so these replace dbt by a stand-in that writes a small DuckDB
+file into the private build (as dbt would) in milliseconds: most by replacing `run_dbt_build`, the full-disk
+build by running tests/stand_in_dbt.py as its dbt (the real dbt never starts there: the build stops when it
+cannot write its private folder). The real dbt's failures are in tests/test_publish.py.
 """
 
 from __future__ import annotations
@@ -173,7 +174,7 @@ def fill(disk: Path) -> None:
                 pass
 
 
-def test_full_disk_under_the_warehouse_leaves_it_intact_and_says_why(small_disk: Path) -> None:
+def test_full_disk_under_the_warehouse_leaves_it_intact_and_says_why(small_disk: Path, stand_in_dbt: Path) -> None:
     published = small_disk / "warehouse" / "kz_migration.duckdb"
     counts = _write_counts(small_disk / "counts", {2023: (300, 40)})
     build_and_publish(published, env={"KZ_COUNTS_DIR": str(counts)}, project_dir=TINY_PROJECT)
@@ -183,7 +184,8 @@ def test_full_disk_under_the_warehouse_leaves_it_intact_and_says_why(small_disk:
     result = subprocess.run(
         [sys.executable, "-m", "warehouse.publish", "--published-path", str(published),
          "--project-dir", str(TINY_PROJECT)],
-        env={**ENV, "KZ_COUNTS_DIR": str(counts)}, capture_output=True, text=True, cwd=REPO_ROOT, check=False,
+        env={**ENV, "KZ_COUNTS_DIR": str(counts), "KZ_DBT_EXECUTABLE": str(stand_in_dbt)},
+        capture_output=True, text=True, cwd=REPO_ROOT, check=False,
     )
     assert result.returncode == 1
     last = result.stderr.strip().splitlines()[-1]

@@ -9,19 +9,16 @@ now. Two kinds of case, one pytest case per removed test:
 * **rule**: the guarantee moved into one consolidated test of the node (`<node>_row_rules`,
   `<node>_shares_sum_to_100`, `<node>_parts_sum_to_totals`), or into the seed test that a staging test
   repeated. In a second copy every such case spoils one row of the tested relation; the consolidated tests,
-  compiled by dbt once, are run against it and must name the broken rule among their failures.
+  as dbt compiled them for the session's build (its manifest), are run against it and must name the broken
+  rule among their failures.
 
-Cost: two copies of the built warehouse, one `dbt compile` (started early, beside other tests), a few
-hundred small queries.
+Cost: two copies of the built warehouse and a few hundred small queries.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -29,7 +26,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from ..conftest import REPO_ROOT, default_counts_dir
+from ..conftest import SessionBuild
 
 REMOVED = json.loads((Path(__file__).with_name("removed_tests.json")).read_text())
 BAD_CODE = "ZZ_BAD"
@@ -247,46 +244,28 @@ def consolidated_tests() -> set[str]:
     return {test for _, test, _ in (_target(entry) for entry in RULE_CASES)}
 
 
-def start_compile(database_name: str, scratch: Path) -> subprocess.Popen[bytes]:
-    """`dbt compile` of the consolidated tests, started early (see conftest.py) so that its parse runs while
-    other tests do. It needs no data: only the catalog name, which DuckDB takes from the file name."""
-    env = dict(os.environ, KZ_BUILD_PATH=str(scratch / database_name), KZ_COUNTS_DIR=str(default_counts_dir()),
-               DO_NOT_TRACK="1")
-    command = [
-        str(Path(sys.executable).parent / "dbt"), "compile", "--project-dir", str(REPO_ROOT / "dbt_project"),
-        "--profiles-dir", str(REPO_ROOT), "--target-path", str(scratch / "target"), "--log-path",
-        str(scratch / "logs"), "--quiet", "--select", *sorted(consolidated_tests()),
-    ]
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
-def compiled_tests(process: subprocess.Popen[bytes], scratch: Path) -> dict[str, str]:
-    _, errors = process.communicate()
-    assert process.returncode == 0, errors.decode(errors="replace")
-    manifest = json.loads((scratch / "target" / "manifest.json").read_text())
+def compiled_tests(session_build: SessionBuild) -> dict[str, str]:
+    """The consolidated tests' SQL as dbt compiled and ran it in the session's build (its manifest.json)."""
+    manifest = json.loads((session_build.target / "manifest.json").read_text())
     tests = consolidated_tests()
     return {
         node["name"]: node["compiled_code"]
         for node in manifest["nodes"].values()
-        if node["resource_type"] == "test" and node["name"] in tests
+        if node["resource_type"] == "test" and node["name"] in tests and node.get("compiled_code")
     }
 
 
 @pytest.fixture(scope="module")
-def rule_failures(
-    built_warehouse: Path,
-    compile_started: tuple[subprocess.Popen[bytes], Path],
-    tmp_path_factory: pytest.TempPathFactory,
-) -> dict[str, set[str]]:
+def rule_failures(session_build: SessionBuild, tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[str]]:
     """Rule names each consolidated test reports on a copy of the warehouse with one spoilt row per case.
     (The clean warehouse passed every one of them: the session's build ran them before publishing.)"""
+    built_warehouse = session_build.published
     scratch = tmp_path_factory.mktemp("rules")
     # The copy keeps the file name: DuckDB names the catalog after it, and views and compiled SQL use it.
     copy = scratch / built_warehouse.name
     shutil.copyfile(built_warehouse, copy)
     targets = [_target(entry) for entry in RULE_CASES]
-    process, compile_scratch = compile_started
-    compiled = compiled_tests(process, compile_scratch)
+    compiled = compiled_tests(session_build)
     tests = consolidated_tests()
     assert set(compiled) == tests, f"tests not found by dbt: {sorted(tests - set(compiled))}"
     failures: dict[str, set[str]] = defaultdict(set)

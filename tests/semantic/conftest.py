@@ -1,8 +1,9 @@
-"""The semantic layer, parsed once per session against the session's published warehouse (read-only)."""
+"""The semantic layer of the session's published warehouse (read-only), as `mf` sees it."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from ..conftest import REPO_ROOT
+from ..conftest import REPO_ROOT, SessionBuild
 
 DBT_PROJECT = REPO_ROOT / "dbt_project"
 SEMANTIC_DIR = DBT_PROJECT / "models" / "semantic"
@@ -51,25 +52,19 @@ class SemanticLayer:
 
 
 @pytest.fixture(scope="session")
-def semantic_layer(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SemanticLayer:
+def semantic_layer(session_build: SessionBuild, tmp_path_factory: pytest.TempPathFactory) -> SemanticLayer:
+    """`mf` on the session's warehouse, with the semantic manifest dbt wrote while building it (the same file a
+    `dbt parse` on the `published` target writes: the relations are named by the catalog, `kz_migration`, in
+    both; not parsing again saves a full parse of the project)."""
     root = tmp_path_factory.mktemp("semantic_root")
     (root / "dbt_project.yml").symlink_to(DBT_PROJECT / "dbt_project.yml")
-    published = tmp_path_factory.getbasetemp() / "semantic_published.duckdb"
+    (root / "target").mkdir()
+    shutil.copyfile(session_build.target / "semantic_manifest.json", root / "target" / "semantic_manifest.json")
     env = {
         **os.environ,
         "DO_NOT_TRACK": "1",
         "DBT_PROFILES_DIR": str(REPO_ROOT),
         "DBT_TARGET": "published",
-        "KZ_WAREHOUSE_PATH": str(published),
+        "KZ_WAREHOUSE_PATH": str(session_build.published),
     }
-    # dbt parse does not open the warehouse: it runs while the session's warehouse is being built.
-    parse = subprocess.Popen(
-        [str(BIN / "dbt"), "parse", "--quiet", "--project-dir", str(DBT_PROJECT),
-         "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
-        env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    built_warehouse: Path = request.getfixturevalue("built_warehouse")
-    output, _ = parse.communicate(timeout=600)
-    assert parse.returncode == 0, f"dbt parse failed:\n{output}"
-    assert (root / "target" / "semantic_manifest.json").is_file()
-    return SemanticLayer({**env, "KZ_WAREHOUSE_PATH": str(built_warehouse)}, root)
+    return SemanticLayer(env, root)

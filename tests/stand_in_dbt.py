@@ -1,0 +1,99 @@
+"""A stand-in for `dbt build` of tests/tiny_dbt_project, for the tests of the publisher's locks, clean-up and swap.
+
+`warehouse.publish` runs it instead of dbt when KZ_DBT_EXECUTABLE names it (the fixture `stand_in_dbt` in
+tests/conftest.py sets it): it is called with dbt's command line and environment, and does what the publisher
+relies on dbt for, in about 0.2 s instead of dbt's 5-10 s of start-up:
+
+* writes the tiny project's relations into KZ_BUILD_PATH: the table `main.fct_yearly_flows` (Almaty's arrivals
+  and departures per year from the count files in KZ_COUNTS_DIR) and the view `main.stg_almaty_counts`;
+* fails as dbt does (exit code 1) when a count is negative, the tiny project's one test;
+* writes `manifest.json` and `run_results.json` into --target-path, shaped as dbt 1.11 writes them for that
+  project (the fields `expected_relations` reads).
+
+What it does not show is that real dbt's output passes the same checks: the tests that need that keep the real
+dbt (tests/test_publish.py, tests/test_build_race.py say which), and the session's warehouse goes through the
+real publisher with the real dbt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+import duckdb
+
+PROJECT = "tiny_publish"
+MODELS = {"fct_yearly_flows": "table", "stg_almaty_counts": "view"}
+TEST = "counts_are_not_negative"
+
+
+def write_executable(folder: Path) -> Path:
+    """An executable `dbt` in `folder` that runs this file with the test's Python (for KZ_DBT_EXECUTABLE)."""
+    executable = folder / "dbt"
+    executable.write_text(f"#!{sys.executable}\nimport runpy\nrunpy.run_path({str(Path(__file__))!r}, "
+                          "run_name='__main__')\n")
+    executable.chmod(0o755)
+    return executable
+
+
+def _node(name: str, resource_type: str, schema: str, materialized: str) -> dict[str, object]:
+    return {
+        "unique_id": f"{resource_type}.{PROJECT}.{name}", "resource_type": resource_type, "name": name,
+        "database": "", "schema": schema, "alias": name, "config": {"materialized": materialized},
+    }
+
+
+def _write_artifacts(target: Path, database: str, test_status: str) -> None:
+    nodes = {f"model.{PROJECT}.{name}": _node(name, "model", "main", kind) for name, kind in MODELS.items()}
+    nodes[f"test.{PROJECT}.{TEST}"] = _node(TEST, "test", "main_dbt_test__audit", "test")
+    for node in nodes.values():
+        node["database"] = database
+    statuses = {f"model.{PROJECT}.fct_yearly_flows": "success", f"test.{PROJECT}.{TEST}": test_status,
+                f"model.{PROJECT}.stg_almaty_counts": "success" if test_status == "pass" else "skipped"}
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "manifest.json").write_text(json.dumps({"nodes": nodes}))
+    (target / "run_results.json").write_text(json.dumps(
+        {"results": [{"unique_id": unique_id, "status": status} for unique_id, status in statuses.items()]}
+    ))
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="dbt (stand-in)")
+    parser.add_argument("command", choices=["build"])
+    parser.add_argument("--target-path", type=Path, required=True)
+    parser.add_argument("--project-dir", type=Path)
+    parser.add_argument("--profiles-dir", type=Path)
+    parser.add_argument("--log-path", type=Path)
+    args, _ = parser.parse_known_args(argv)
+    database = Path(os.environ["KZ_BUILD_PATH"])
+    counts = Path(os.environ["KZ_COUNTS_DIR"])
+    with duckdb.connect(str(database)) as connection:
+        catalog = connection.execute("select current_database()").fetchone()[0]
+        connection.execute(f"""
+            create table main.fct_yearly_flows as
+            select region_code, year,
+                   sum(persons) filter (where direction_code = 'arrival') as arrivals,
+                   sum(persons) filter (where direction_code = 'departure') as departures
+            from read_csv('{counts}/*.csv*', header = true, all_varchar = true,
+                          types = {{'year': 'INTEGER', 'persons': 'BIGINT'}})
+            where country_code = '_T'
+            group by all
+        """)
+        # Named by its catalog, as dbt names the relations its views read.
+        connection.execute(f'create view main.stg_almaty_counts as select * from "{catalog}".main.fct_yearly_flows '
+                           "where region_code = '75'")
+        negative = connection.execute(
+            "select count(*) from main.fct_yearly_flows where arrivals < 0 or departures < 0"
+        ).fetchone()[0]
+    _write_artifacts(args.target_path, catalog, "fail" if negative else "pass")
+    if negative:
+        print(f"Failure in test {TEST}: got {negative} result(s)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
