@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+
+# statsmodels.api imports every model statsmodels has (2.6 s); OLS alone takes a fraction of that.
+from statsmodels.regression.linear_model import OLS
 
 REGION = "region_code"
 YEAR = "year"
@@ -140,7 +142,7 @@ def estimate_did(panel: pd.DataFrame, outcome: str, confidence: float = 0.95) ->
     effects, _ = fixed_effects_design(frame)
     interaction = (frame[TREATED] & frame[POST]).to_numpy(dtype=float)
     design = np.column_stack([interaction, effects])
-    model = sm.OLS(frame[outcome].to_numpy(), design)
+    model = OLS(frame[outcome].to_numpy(), design)
     conventional = model.fit()
     groups = pd.factorize(frame[REGION])[0]
     clustered = model.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
@@ -214,7 +216,7 @@ def linear_pretrend(frame: pd.DataFrame, outcome: str) -> tuple[float, float, fl
     effects, _ = fixed_effects_design(pre)
     centred_year = (pre[YEAR] - pre[YEAR].mean()).to_numpy(dtype=float)
     trend = pre[TREATED].to_numpy(dtype=float) * centred_year
-    fitted = sm.OLS(pre[outcome].to_numpy(), np.column_stack([trend, effects])).fit()
+    fitted = OLS(pre[outcome].to_numpy(), np.column_stack([trend, effects])).fit()
     return float(fitted.params[0]), float(fitted.bse[0]), float(fitted.pvalues[0])
 
 
@@ -242,7 +244,7 @@ def event_study(
     interactions = np.column_stack([treated * (frame[YEAR].to_numpy() == y) for y in event_years])
     effects, _ = fixed_effects_design(frame)
     design = np.column_stack([interactions, effects])
-    fitted = sm.OLS(frame[outcome].to_numpy(), design).fit()
+    fitted = OLS(frame[outcome].to_numpy(), design).fit()
     k = len(event_years)
     ci = fitted.conf_int(1.0 - confidence)[:k]
     rows = [
