@@ -330,7 +330,7 @@ def appendix_table(results: list[DesignResult]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-HEADLINE_METHODS = ("placebo_space", "conformal", "synthetic_control")
+HEADLINE_METHODS = ("placebo_space", "conformal", "synthetic_control", "pretrend_placebo")
 
 
 def headline_size_verdict(path: Path = MONTE_CARLO_CSV) -> str:
@@ -343,7 +343,9 @@ def headline_size_verdict(path: Path = MONTE_CARLO_CSV) -> str:
         rows = wide[wide["method"] == method]
         failing = rows[~rows["holds_size"]]
         label = METHODS[method].split(",")[0].split(" (")[0]
-        if failing.empty:
+        if rows.empty:
+            parts.append(f"{label} is not in the Monte Carlo output (rerun bench/bench_inference_mc.py)")
+        elif failing.empty:
             parts.append(f"{label} holds its size in every design measured")
         else:
             where = "; ".join(
@@ -436,9 +438,10 @@ def causal_details_html(results: list[DesignResult], table: TableRenderer) -> st
     return "\n".join(
         [
             "<h3>Both outcomes, side by side</h3>",
-            "<p>The pre-trend test can disagree between persons and per 1,000 residents: Almaty's population "
-            "grew much faster than its controls', so a level trend in persons can be flat per resident (or the "
-            "other way round). Each verdict applies to its own outcome only.</p>",
+            "<p>The pre-trend test (the design-based placebo test of the headline) is run on each outcome, "
+            "and the two can disagree: Almaty's population grew much faster than its controls', so a level "
+            "trend in persons can be flat per resident (or the other way round). Each verdict applies to its "
+            "own outcome only.</p>",
             table(verdicts, text_columns=verdicts.columns),
             "<h3>Design-based inference, every method</h3>",
             "<p>Placebo in time uses fake crisis years inside the pre-period, each with fewer pre-years than the "
@@ -473,10 +476,12 @@ def method_note_html(table: TableRenderer, path: Path = MONTE_CARLO_CSV) -> str:
         "2 post-period years, AR(1) errors with rho 0.5 and unequal unit variances (each unit's SD drawn "
         "from 0.5–2; “treated SD × 2”: the treated unit twice as noisy as the noisiest control, as Almaty "
         "is). Size is the rejection rate with no effect (with its Monte Carlo standard error); power with an "
-        "effect of 1 or 2 of the treated unit's pre-period SDs. A test “holds size” when its size is at most "
-        "the level plus two Monte Carlo SEs. At 5% a rank test with 15 placebos can never reject (its "
-        "smallest p is 1/16): hence the 10% rows. Source: <code>bench/bench_inference_mc.py</code>, output "
-        "<code>data/benchmarks/inference_mc.csv</code> (modeled data, not migration figures).</p>",
+        "effect of 1 or 2 of the treated unit's pre-period SDs (for the two pre-trend tests: a linear pre-trend "
+        "in the treated unit rising by 1 or 2 SDs over the pre-period, no post-period effect). A test “holds "
+        "size” when its size is at most the level plus two Monte Carlo SEs. At 5% a rank test with 15 "
+        "placebos can never reject (its smallest p is 1/16): hence the 10% rows. Source: "
+        "<code>bench/bench_inference_mc.py</code>, output <code>data/benchmarks/inference_mc.csv</code> "
+        "(modeled data, not migration figures).</p>",
     ]
     if mc is None:
         parts.append('<p class="missing">No Monte Carlo output: run <code>bench/bench_inference_mc.py</code>.</p>')
