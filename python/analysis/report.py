@@ -37,7 +37,7 @@ from analysis.causal_report import (
     causal_headline_html,
     ensemble_spread,
     method_note_html,
-    pre_trend_detail,
+    pre_trend_components,
 )
 from analysis.figures import RenderedFigure, render_causal_figures, render_paper_figures
 from analysis.marts import PAPER_RULE_SET, Tables, data_provenance, is_reconstruction, working_age_rule_set
@@ -354,7 +354,7 @@ def _causal_section(content: ReportContent) -> str:
             verdict = placebo_pretrend_verdict(result.placebo_pre_trend)
             parts.append(
                 f"<p>Pre-trend check (design-based): {html.escape(verdict)}; "
-                f"{html.escape(pre_trend_detail(result))}.</p>"
+                f"{html.escape(pre_trend_components(result))}.</p>"
             )
         if result.event_study is not None:
             pre = result.event_study.pre_trend
