@@ -10,12 +10,19 @@ Two designs, each for the outcome in persons and per 1,000 residents, each on th
   equal and opposite, so p is either 1/3 or 1. That is reported, not hidden.
 * ``all_regions``: every territory as a potential control — the same DiD and event study,
   placebo-in-space over all controls, placebo-in-time, and a synthetic control (plain and demeaned) with
-  its RMSPE-ratio permutation p-value. It reads ``fct_territory_year_panel`` (constant 2000–2023
-  borders), because in the region panel the parents of the regions created in 2017 (Turkestan,
-  Shymkent from South Kazakhstan) and in 2022 (Abai, Zhetysu, Ulytau from East Kazakhstan, Almaty
-  region and Karaganda) jump mechanically when they lose territory — in 2022, the first post year, which
-  would load a border change onto the controls' "effect". Without that mart the design is not run and
-  says why; it never falls back to the region panel.
+  its RMSPE-ratio permutation p-value. It reads ``fct_territory_year_panel`` (borders held constant
+  over the 2017 and 2022 changes, every year of the panel), because in the region panel the parents of
+  the regions created in 2017 (Turkestan, Shymkent from South Kazakhstan) and in 2022 (Abai, Zhetysu,
+  Ulytau from East Kazakhstan, Almaty region and Karaganda) jump mechanically when they lose territory —
+  in 2022, the first post year, which would load a border change onto the controls' "effect". Without
+  that mart the design is not run and says why; it never falls back to the region panel.
+
+Window: every year the treated region has the outcome — 2000–2025 in persons, 2000–2023 per 1,000
+residents (no population is published after 1 January 2023, and none is invented) — with post = 2022
+onwards. So the pooled DiD covers the crisis years 2022–2023 and, in persons, the follow-up years
+2024–2025 too; :func:`per_year_effects` gives each post year on its own (the follow-up reading: did the
+reversal last?). The paper's own window, 2000–2023, is kept by the replication (claim C64, dbt model
+``int_claim_did_panel``), not here. ``DesignResult.window`` says which years each result used.
 
 Each estimate carries its smallest attainable p-value (1 / (1 + number of placebos)).
 """
@@ -34,9 +41,11 @@ from analysis.inference import ConformalResult, WildBootstrapResult, conformal_t
 from analysis.permutation import (
     PlaceboInSpaceResult,
     PlaceboInTimeResult,
+    PlaceboPreTrendResult,
     placebo_event_studies,
     placebo_in_space,
     placebo_in_time,
+    placebo_pre_trend,
 )
 from analysis.sdid import SdidResult, synthetic_did
 from analysis.sensitivity import SensitivityResult, sensitivity
@@ -56,7 +65,7 @@ OUTCOMES = {
 }
 DESIGNS = {
     "paper": "Almaty vs Zhambyl (Taraz) and West Kazakhstan (Oral)",
-    "all_regions": "Almaty vs every other territory (constant 2000–2023 borders)",
+    "all_regions": "Almaty vs every other territory (borders held constant)",
 }
 # The mart each design reads, and why (shown in the report).
 DESIGN_PANELS = {"paper": REGION_PANEL, "all_regions": TERRITORY_PANEL}
@@ -128,10 +137,21 @@ class DesignResult:
     sensitivity: SensitivityResult | None = None
     per_year: pd.DataFrame | None = None
     names: dict[str, str] | None = None
+    post_years: tuple[int, int] = (0, 0)
+    # The design-based pre-trend test (the event study's F and slope tests use the conventional variance).
+    placebo_pre_trend: PlaceboPreTrendResult | None = None
 
     def name(self, code: str) -> str:
         """The unit's English name (the code when the panel carries none)."""
         return (self.names or {}).get(str(code), str(code))
+
+    @property
+    def window(self) -> str:
+        """The years used: ``2000–2025, post 2022–2025`` (empty when the design did not run)."""
+        if not self.regions:
+            return ""
+        post = f", post {self.post_years[0]}–{self.post_years[1]}" if self.post_years[0] else ""
+        return f"{self.years[0]}–{self.years[1]}{post}"
 
 
 def design_panel(panel: pd.DataFrame, design: str, outcome: str) -> pd.DataFrame:
@@ -180,6 +200,9 @@ def run_design(panel: pd.DataFrame, design: str, outcome: str, with_synthetic: b
     )
     space = _attempt(problems, "placebo_space", lambda: placebo_in_space(rows, outcome)) if has_rows else None
     time = _attempt(problems, "placebo_time", lambda: placebo_in_time(rows, outcome)) if has_rows else None
+    pre_trend = (
+        _attempt(problems, "placebo_pre_trend", lambda: placebo_pre_trend(rows, outcome)) if has_rows else None
+    )
     wild = _attempt(problems, "wild_bootstrap", lambda: wild_cluster_bootstrap(rows, outcome)) if has_rows else None
     conformal = _attempt(problems, "conformal", lambda: conformal_test(rows, outcome)) if has_rows else None
     sdid = _attempt(problems, "sdid", lambda: synthetic_did(rows, outcome)) if has_rows else None
@@ -201,6 +224,8 @@ def run_design(panel: pd.DataFrame, design: str, outcome: str, with_synthetic: b
         synthetic = _attempt(problems, "synthetic", lambda: synthetic_control(rows, outcome))
         demeaned = _attempt(problems, "synthetic_demeaned", lambda: synthetic_control(rows, outcome, demeaned=True))
     years = (int(rows["year"].min()), int(rows["year"].max())) if has_rows else (0, 0)
+    post = rows.loc[rows[POST].astype(bool), YEAR] if has_rows else rows.iloc[0:0]
+    post_years = (int(post.min()), int(post.max())) if not post.empty else (0, 0)
     return DesignResult(
         design=design,
         outcome=outcome,
@@ -222,6 +247,8 @@ def run_design(panel: pd.DataFrame, design: str, outcome: str, with_synthetic: b
         sensitivity=sens,
         per_year=per_year,
         names=unit_names(rows) if has_rows else {},
+        post_years=post_years,
+        placebo_pre_trend=pre_trend,
     )
 
 
@@ -293,7 +320,10 @@ def format_p_value(p: float | None) -> str:
 
 
 def pretrend_verdict(check: PreTrendCheck | None) -> str:
-    """One phrase: are parallel pre-trends rejected, and by which p-values (joint F test, linear slope)."""
+    """Are parallel pre-trends rejected by the event study's F and slope tests, and with which p-values.
+
+    Conventional variance: not valid with one treated unit (the report's appendix; claim C64, as the paper).
+    """
     if check is None:
         return ""
     tests = [
@@ -301,6 +331,17 @@ def pretrend_verdict(check: PreTrendCheck | None) -> str:
     ]
     verdict = "rejected" if check.parallel_trends_rejected else "not rejected"
     return f"parallel pre-trends {verdict} at {check.alpha:g} ({', '.join(tests) or 'not testable'})"
+
+
+def placebo_pretrend_verdict(test: PlaceboPreTrendResult | None) -> str:
+    """The design-based verdict: rejected / not rejected at the test's level, or not testable there."""
+    if test is None:
+        return ""
+    p = f"placebo p {p_phrase(test.p_value)}, min {format_p_value(test.min_attainable_p)}"
+    if not test.can_reject:
+        return f"parallel pre-trends not testable at {test.alpha:g} ({p})"
+    verdict = "rejected" if test.parallel_trends_rejected else "not rejected"
+    return f"parallel pre-trends {verdict} at {test.alpha:g} ({p})"
 
 
 def p_phrase(p: float) -> str:
@@ -315,6 +356,7 @@ def summary_table(results: list[DesignResult]) -> pd.DataFrame:
     for result in results:
         did, space, time, synth = result.did, result.placebo_space, result.placebo_time, result.synthetic
         pre = result.event_study.pre_trend if result.event_study else None
+        placebo_pre = result.placebo_pre_trend
         rows.append(
             {
                 "design": result.design,
@@ -322,9 +364,12 @@ def summary_table(results: list[DesignResult]) -> pd.DataFrame:
                 "outcome": result.outcome,
                 "unit": result.unit,
                 "regions": len(result.regions),
-                "years": f"{result.years[0]}–{result.years[1]}" if result.regions else "",
+                "years": result.window,
                 "did_estimate": did.estimate if did else None,
-                "pretrend_verdict": pretrend_verdict(pre),
+                "pretrend_verdict": placebo_pretrend_verdict(placebo_pre),
+                "pretrend_placebo_p": placebo_pre.p_value if placebo_pre else None,
+                "pretrend_placebo_min_p": placebo_pre.min_attainable_p if placebo_pre else None,
+                "pretrend_conventional_verdict": pretrend_verdict(pre),
                 "ci_conventional": did.ci_conventional if did else None,
                 "ci_cluster": did.ci_cluster if did else None,
                 "placebo_space_p": space.p_value if space else None,

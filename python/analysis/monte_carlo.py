@@ -10,7 +10,10 @@ a placebo distribution drawn from the controls understates the treated unit's no
 year-to-year SD is about twice its controls').
 
 The effect is added to the treated unit in every post year, in units of its own pre-period SD (the stationary
-SD of its errors, ``sd_T / sqrt(1 - rho²)``): 0 (size), 1 and 2 (power).
+SD of its errors, ``sd_T / sqrt(1 - rho²)``): 0 (size), 1 and 2 (power). The two pre-trend tests
+(``pretrend_*``) test the pre-period, which a post-period effect does not touch: for them the "effect" is a
+linear pre-trend planted in the treated unit instead, rising by that many SDs over the pre-period up to the
+last pre-period year (0: parallel trends hold, the size; 1 and 2: their power).
 
 Speed: thousands of draws through the report's functions (pandas frames, a QR per regression, SLSQP per
 synthetic control) would take hours on a shared machine, so :func:`fast_p_values` recomputes every method
@@ -34,9 +37,9 @@ import pandas as pd
 from scipy import stats
 from scipy.optimize import nnls
 
-from analysis.did import estimate_did, fixed_effects_design
+from analysis.did import estimate_did, event_study, fixed_effects_design
 from analysis.inference import WEBB_WEIGHTS, conformal_p_value, wild_cluster_bootstrap
-from analysis.permutation import placebo_in_space, placebo_in_time
+from analysis.permutation import placebo_in_space, placebo_in_time, placebo_pre_trend
 from analysis.sdid import synthetic_did
 from analysis.synthetic_control import _rmspe, ratio_p_value, synthetic_control
 
@@ -51,7 +54,10 @@ METHODS = {
     "sdid_placebo": "synthetic DiD, placebo variance",
     "conventional": "OLS t test (not valid: one treated unit)",
     "cluster_robust": "cluster-robust CR1 t test (not valid: one treated unit)",
+    "pretrend_placebo": "pre-trend placebo test (power: linear pre-trend of 1 / 2 SD)",
+    "pretrend_conventional": "pre-trend F or slope test, conventional (not valid; power: pre-trend)",
 }
+PRE_TREND_METHODS = ("pretrend_placebo", "pretrend_conventional")
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,26 @@ def _with_effect(panel: pd.DataFrame, effect: float) -> pd.DataFrame:
     return shifted
 
 
+def pre_trend_path(pre_years: int, rise: float) -> np.ndarray:
+    """A linear pre-trend rising by ``rise`` over ``pre_years`` years, 0 in the last pre-period year."""
+    if pre_years < 2:
+        return np.zeros(pre_years)
+    return rise * (np.arange(pre_years) - (pre_years - 1)) / (pre_years - 1)
+
+
+def _with_pre_trend(panel: pd.DataFrame, rise: float) -> pd.DataFrame:
+    shifted = panel.copy()
+    rows = shifted["is_treated"] & ~shifted["is_post"]
+    shifted.loc[rows, OUTCOME] += pre_trend_path(int(rows.sum()), rise)
+    return shifted
+
+
+def _conventional_pre_trend_p(panel: pd.DataFrame) -> float:
+    """The event study's verdict as one p: it rejects when the joint F or the slope test does (the smaller)."""
+    pre = event_study(panel, OUTCOME, reference_year=int(panel.loc[~panel["is_post"], "year"].max())).pre_trend
+    return float(min(pre.joint_p, pre.slope_p))
+
+
 def library_p_values(
     panel: pd.DataFrame, unit_sd: float, effects_sd: Iterable[float], bootstrap_draws: int = 999, seed: int = 0
 ) -> list[dict[str, float]]:
@@ -121,6 +147,7 @@ def library_p_values(
         ratio = _rmspe(post_gaps) / synthetic.fit.pre_rmspe if synthetic.fit.pre_rmspe > 0 else math.inf
         sdid_estimate = sdid.fit.estimate + effect
         wild = wild_cluster_bootstrap(shifted, OUTCOME, draws=bootstrap_draws, max_enumeration=1000, seed=seed)
+        trending = _with_pre_trend(panel, effect)
         rows.append(
             {
                 "effect_sd": float(effect_sd),
@@ -132,6 +159,8 @@ def library_p_values(
                 "sdid_placebo": float(2 * stats.norm.sf(abs(sdid_estimate) / sdid.se)) if sdid.se > 0 else math.nan,
                 "conventional": did.p_conventional,
                 "cluster_robust": did.p_cluster,
+                "pretrend_placebo": placebo_pre_trend(trending, OUTCOME).p_value,
+                "pretrend_conventional": _conventional_pre_trend_p(trending),
             }
         )
     return rows
@@ -240,12 +269,64 @@ class FastMethods:
         n_obs, n_params = len(d), self.full_basis.shape[1]
         self.df_resid = n_obs - n_params
         self.cr1 = math.sqrt(self.n_units / (self.n_units - 1) * (n_obs - 1) / self.df_resid)
+        self._init_pre_trend(units, years, effects)
         if len(WEBB_WEIGHTS) ** self.n_units <= 1000:
             import itertools
 
             self.patterns = np.array(list(itertools.product(WEBB_WEIGHTS, repeat=self.n_units))).T
         else:
             self.patterns = np.random.default_rng(seed).choice(WEBB_WEIGHTS, size=(self.n_units, bootstrap_draws))
+
+    def _init_pre_trend(self, units: np.ndarray, years: np.ndarray, effects: np.ndarray) -> None:
+        """Fixed designs of the event study's F test (reference: the last pre year) and of the slope test."""
+        self.n_pre = int((~self.post).sum())
+        treated = (units == 0).astype(float)
+        reference = self.n_pre - 1
+        every = [treated * (years == k) for k in range(self.n_years) if k != reference]
+        post_only = [treated * (years == k) for k in range(self.n_pre, self.n_years)]
+        self.es_full, _ = np.linalg.qr(np.column_stack([*every, effects]))
+        self.es_restricted, _ = np.linalg.qr(np.column_stack([*post_only, effects]))
+        self.es_q = self.n_pre - 1
+        self.es_df = len(units) - self.es_full.shape[1]
+        pre_rows = ~self.post[years]
+        pre_frame = pd.DataFrame({"region_code": units[pre_rows].astype(str), "year": years[pre_rows]})
+        pre_effects, _ = fixed_effects_design(pre_frame)
+        trend = treated[pre_rows] * (years[pre_rows] - (self.n_pre - 1) / 2)
+        pre_basis, _ = np.linalg.qr(pre_effects)
+        self.slope_d = trend - pre_basis @ (pre_basis.T @ trend)
+        self.slope_dd = float(self.slope_d @ self.slope_d)
+        self.slope_full, _ = np.linalg.qr(np.column_stack([trend, pre_effects]))
+        self.slope_df = int(pre_rows.sum()) - self.slope_full.shape[1]
+        self.pre_rows = pre_rows
+        centred = np.arange(self.n_pre) - (self.n_pre - 1) / 2
+        self.centred_years, self.sxx = centred, float(centred @ centred)
+
+    def _pre_trend_conventional(self, matrix: np.ndarray) -> float:
+        y = matrix.ravel()
+        rss_full = float(np.sum((y - self.es_full @ (self.es_full.T @ y)) ** 2))
+        rss_restricted = float(np.sum((y - self.es_restricted @ (self.es_restricted.T @ y)) ** 2))
+        f = (rss_restricted - rss_full) / self.es_q / (rss_full / self.es_df)
+        joint_p = float(stats.f.sf(f, self.es_q, self.es_df))
+        y_pre = y[self.pre_rows]
+        beta = float(self.slope_d @ y_pre) / self.slope_dd
+        resid = y_pre - self.slope_full @ (self.slope_full.T @ y_pre)
+        se = math.sqrt(float(resid @ resid) / self.slope_df / self.slope_dd)
+        slope_p = float(2 * stats.t.sf(abs(beta / se), self.slope_df))
+        return min(joint_p, slope_p)
+
+    def _pre_trend_placebo(self, matrix: np.ndarray) -> float:
+        """analysis.permutation.placebo_pre_trend on a balanced pre-period: gap = own minus the others' mean."""
+        pre = matrix[:, ~self.post]
+        gaps = pre - (pre.sum(axis=0, keepdims=True) - pre) / (self.n_units - 1)
+        gaps = gaps - gaps.mean(axis=1, keepdims=True)
+        slopes = gaps @ self.centred_years / self.sxx
+        resid = gaps - slopes[:, None] * self.centred_years[None, :]
+        se = np.sqrt((resid**2).sum(axis=1) / (self.n_pre - 2) / self.sxx)
+        persistence = (gaps**2).mean(axis=1) / (0.5 * (np.diff(gaps, axis=1) ** 2).mean(axis=1))
+        t = np.abs(slopes / se)
+        ranks = [(values[None, :] >= values[:, None] * (1 - 1e-10)).mean(axis=1) for values in (t, persistence)]
+        combined = ranks[0] * ranks[1]
+        return float(np.mean(combined <= combined[0] * (1 + 1e-10)))
 
     def _ols(self, y: np.ndarray) -> tuple[float, float, float]:
         """DiD estimate, conventional p, CR1 cluster p (t on G − 1 df, as statsmodels' use_t)."""
@@ -318,6 +399,8 @@ class FastMethods:
             beta, p_conv, p_cluster = self._ols(y)
             ratio = float(np.sqrt(np.mean((gap[post] + effect) ** 2))) / pre_rmspe
             sc_valid = sc_placebos_arr[~np.isnan(sc_placebos_arr)]
+            trending = matrix.copy()
+            trending[0, ~post] += pre_trend_path(int((~post).sum()), effect)
             rows.append(
                 {
                     "effect_sd": float(effect_sd),
@@ -329,6 +412,8 @@ class FastMethods:
                     "sdid_placebo": float(2 * stats.norm.sf(abs(sdid_zero + effect) / sdid_se)),
                     "conventional": p_conv,
                     "cluster_robust": p_cluster,
+                    "pretrend_placebo": self._pre_trend_placebo(trending),
+                    "pretrend_conventional": self._pre_trend_conventional(trending),
                 }
             )
         return rows

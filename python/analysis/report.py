@@ -28,6 +28,7 @@ from analysis.causal import (
     DesignResult,
     format_p_value,
     p_phrase,
+    placebo_pretrend_verdict,
     run_all,
 )
 from analysis.causal_report import (
@@ -36,6 +37,7 @@ from analysis.causal_report import (
     causal_headline_html,
     ensemble_spread,
     method_note_html,
+    pre_trend_components,
 )
 from analysis.figures import RenderedFigure, render_causal_figures, render_paper_figures
 from analysis.marts import PAPER_RULE_SET, Tables, data_provenance, is_reconstruction, working_age_rule_set
@@ -324,10 +326,10 @@ def _causal_section(content: ReportContent) -> str:
     parts.append(
         "<p>Outcome: Almaty's net working-age migration (arrivals − departures), in persons and per 1,000 "
         "residents. Estimators: two-way fixed-effects difference-in-differences (region and year effects; post = "
-        "2022 onwards), its event study relative to 2021, synthetic control (plain and demeaned) and synthetic "
-        "difference-in-differences. With a single treated region, inference is design-based (see the summary "
-        "at the top); where parallel pre-trends are rejected the DiD estimate is not a credible causal effect, "
-        "whatever its p-value.</p>"
+        "2022 onwards, to the last year the outcome has), its event study relative to 2021, synthetic control "
+        "(plain and demeaned) and synthetic difference-in-differences. With a single treated region, inference "
+        "is design-based (see the summary at the top); where parallel pre-trends are rejected the DiD estimate "
+        "is not a credible causal effect, whatever its p-value.</p>"
     )
     panels = "".join(
         f"<li><strong>{html.escape(DESIGNS[design])}</strong>: <code>{html.escape(DESIGN_PANELS[design])}</code> — "
@@ -347,15 +349,21 @@ def _causal_section(content: ReportContent) -> str:
     for result in content.causal:
         parts.append(f"<h3>{html.escape(DESIGNS[result.design])} — {html.escape(result.unit)}</h3>")
         parts.append(f'<p class="note">Panel: <code>{html.escape(result.panel_mart)}</code>.</p>')
+        parts.append(f'<p class="note">Years: {html.escape(result.window)}.</p>')
+        if result.placebo_pre_trend is not None:
+            verdict = placebo_pretrend_verdict(result.placebo_pre_trend)
+            parts.append(
+                f"<p>Pre-trend check (design-based): {html.escape(verdict)}; "
+                f"{html.escape(pre_trend_components(result))}.</p>"
+            )
         if result.event_study is not None:
             pre = result.event_study.pre_trend
             parts.append(
-                f"<p>Pre-trend check: joint F test of the {pre.n_pre_coefficients} pre-period coefficients "
+                f'<p class="note">Conventional pre-trend tests (not valid with one treated unit; for comparison): '
+                f"joint F test of the {pre.n_pre_coefficients} pre-period coefficients "
                 f"p {html.escape(p_phrase(pre.joint_p))}; linear slope difference "
-                f"{pre.slope_difference:,.2f} per year (p {html.escape(p_phrase(pre.slope_p))}). "
-                f"Parallel pre-trends {'<strong>rejected</strong>' if pre.parallel_trends_rejected else 'not rejected'}"
-                f" at {pre.alpha:.2f}. (These F and slope tests use the conventional variance; a rejection is "
-                "informative, a non-rejection has little power.)</p>"
+                f"{pre.slope_difference:,.2f} per year (p {html.escape(p_phrase(pre.slope_p))}); "
+                f"{'rejected' if pre.parallel_trends_rejected else 'not rejected'} at {pre.alpha:.2f}.</p>"
             )
             coefficients = result.event_study.coefficients[["year", "estimate"]]
             parts.append("<details><summary>Event-study coefficients</summary>" + _table(coefficients) + "</details>")
@@ -402,6 +410,10 @@ def _replication_section(content: ReportContent) -> str:
         "not computable from the marts. Comparison rules: approx = within the reported rounding; at_least; "
         "exact; range; set; flag; sign. Also in <code>replication.csv</code> and the mart "
         "<code>fct_claim_replication</code>.</p>",
+        "<p class='note'>C64 (the sign of the paper's DiD) is checked as the paper reports it: on the paper's "
+        "2000–2023 window, with the event study's conventional joint F and slope tests as its pre-trend "
+        "check (a rejection there makes it not reproduced). The causal section's verdict is the design-based "
+        "placebo test instead, on every year the tables hold.</p>",
         "<h3>Claims that contradict each other</h3>",
         "<p>Pairs recorded in the claims table as impossible together (arithmetic in each claim's note).</p>",
         _table(content.contradictions, text_columns=content.contradictions.columns),

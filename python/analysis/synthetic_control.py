@@ -20,9 +20,9 @@ starting point, no random restarts) and the exact placebo procedure.
 
 Donors must be observed in every year of the analysis window (the treated region's years): a
 donor with missing years is excluded and listed with the reason. On the territory panel
-(``fct_territory_year_panel``, constant 2000–2023 borders) every territory is complete; on a panel of
-regions as they were each year, the regions that did not exist for the whole period (Abai, Zhetysu,
-Ulytau from 2022; Turkestan and Shymkent from 2017; South Kazakhstan until 2016) would drop out.
+(``fct_territory_year_panel``, borders held constant over the 2017 and 2022 changes) every territory is
+complete; on a panel of regions as they were each year, the regions that did not exist for the whole
+period (Abai, Zhetysu, Ulytau from 2022; Turkestan and Shymkent from 2017; South Kazakhstan until 2016) would drop out.
 
 A placebo whose RMSPE ratio is undefined (NaN) is left out of the p-value's numerator and denominator
 and listed in ``undefined_placebos``; an infinite ratio (a perfect pre-period fit) is a valid, extreme

@@ -69,3 +69,15 @@ def test_power_grows_with_the_effect_for_the_conformal_test():
     table = run_monte_carlo(Design(n_controls=2), draws=40, seed=5, bootstrap_draws=99)
     conformal = table[(table["method_code"] == "conformal") & (table["alpha"] == 0.10)].set_index("effect_sd")
     assert conformal.loc[2.0, "rejection_rate"] > conformal.loc[0.0, "rejection_rate"]
+
+
+def test_the_size_sentence_names_a_headline_test_the_monte_carlo_did_not_measure(tmp_path):
+    from analysis.causal_report import headline_size_verdict
+
+    table = run_monte_carlo(Design(n_controls=2), draws=6, seed=2, bootstrap_draws=19)
+    path = tmp_path / "mc.csv"
+    table[table["method_code"] != "pretrend_placebo"].to_csv(path, index=False)
+    sentence = headline_size_verdict(path)
+    assert "pre-trend placebo test is not in the Monte Carlo output" in sentence
+    table.to_csv(path, index=False)
+    assert "pre-trend placebo test holds its size" in headline_size_verdict(path)

@@ -1,4 +1,4 @@
-"""The SQL claims against the pandas oracle and against the replication as it was before the SQL.
+"""The SQL claims against the pandas oracle, and every claim, mart and figure against the committed baseline.
 
 * Claim by claim, the value the dbt models compute (``intermediate.int_claim_values`` of the session's
   warehouse) equals the value the independent pandas oracle (:mod:`.claim_oracle`) computes from the marts.
@@ -6,14 +6,15 @@
   classified by :func:`analysis.claim_rules.classify_all`) and ``fct_claim_replication`` give every claim the
   same computed value, status and explanation, except the named fix: C64 is no longer reproduced, as its
   parallel trends are rejected.
-* On the data it was captured on (``baseline/tables.sha256``), ``fct_claim_replication`` equals
-  ``baseline/replication_before_sql.csv``, ``report/replication.csv`` as the pandas replication wrote it
-  before the change (same exception).
+* Regression guard (:mod:`.regression_baseline`): the session's warehouse, built from today's bundled tables,
+  gives the claims (``baseline/replication.csv``), the marts (``baseline/marts.csv``) and the report's figures
+  (``baseline/figures.csv``) that were captured from a build and committed. Any difference fails and is named;
+  so do count tables other than those the baseline was captured on (``baseline/tables.sha256``). A change that
+  is meant is recorded by recapturing (``regression_baseline.RECAPTURE_COMMAND``) and committing the diff.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 from pathlib import Path
 from typing import Any
@@ -27,10 +28,9 @@ from analysis.marts import load_marts
 from analysis.replication import load_claims
 from tests.conftest import default_counts_dir
 
+from . import regression_baseline as baseline
 from .claim_oracle import compute_all
 
-BASELINE = Path(__file__).resolve().parent / "baseline" / "replication_before_sql.csv"
-BASELINE_TABLES = BASELINE.with_name("tables.sha256")
 # The one claim whose outcome changes on purpose (issue 10 item 6): a causal claim is reproduced only when the
 # design's assumptions are not rejected.
 CHANGED_ON_PURPOSE = {"C64": {"status": "not_reproduced"}}
@@ -117,19 +117,35 @@ def test_before_and_after_on_the_same_marts_every_value_and_status_is_unchanged_
     _assert_c64_says_why(before, after)
 
 
-def _fingerprint(folder: Path) -> str:
-    return "".join(
-        f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n" for path in sorted(folder.glob("*.csv.gz"))
-    )
+def _recapture_hint(what: str) -> str:
+    return (f"{what} differ from the committed baseline (tests/analysis/baseline/). If the change is meant, "
+            f"recapture it with `{baseline.RECAPTURE_COMMAND}` and commit the diff; otherwise it is a regression:")
 
 
-def test_the_replication_captured_before_the_sql_is_reproduced_on_its_data(replication: pd.DataFrame):
-    if _fingerprint(default_counts_dir()) != BASELINE_TABLES.read_text(encoding="utf-8"):
-        pytest.skip("the count tables differ from those the baseline was captured on (baseline/tables.sha256)")
-    before = pd.read_csv(BASELINE, dtype=str, keep_default_na=False).set_index("claim_id")
-    after = replication.set_index("claim_id")
-    assert not (differences := _differences(before, after)), differences
-    _assert_c64_says_why(before, after)
+def test_the_count_tables_are_those_the_baseline_was_captured_on():
+    captured_on = baseline.TABLES_FILE.read_text(encoding="utf-8")
+    now = baseline.tables_fingerprint(default_counts_dir())
+    assert now == captured_on, f"{_recapture_hint('the count tables')}\n{now}"
+
+
+def test_every_claim_is_as_captured(replication: pd.DataFrame):
+    differences = baseline.differing_rows(
+        baseline.read_baseline(baseline.REPLICATION_FILE), baseline.as_text(replication), ["claim_id"])
+    assert not differences, "\n".join([_recapture_hint("claims of fct_claim_replication"), *differences])
+
+
+def test_every_mart_is_as_captured(built_warehouse: Path):
+    with duckdb.connect(str(built_warehouse), read_only=True) as connection:
+        now = baseline.as_text(baseline.mart_digests(connection))
+    differences = baseline.differing_rows(baseline.read_baseline(baseline.MARTS_FILE), now, ["mart", "column"])
+    assert not differences, "\n".join([_recapture_hint("marts (columns in key order)"), *differences])
+
+
+def test_every_figure_is_as_captured(built_warehouse: Path):
+    now = baseline.as_text(baseline.figure_digests(load_marts(built_warehouse)))
+    assert (now["problem"] == "").all(), now[now["problem"] != ""]  # every figure was drawn
+    differences = baseline.differing_rows(baseline.read_baseline(baseline.FIGURES_FILE), now, ["figure"])
+    assert not differences, "\n".join([_recapture_hint("figures (what they plot)"), *differences])
 
 
 def test_statuses_on_the_reconstruction_cannot_be_taken_for_evidence(replication: pd.DataFrame):

@@ -141,8 +141,10 @@ def test_causal_section_states_panels_verdicts_and_the_paper_design_limit(report
     assert "<code>fct_region_year_panel</code>" in causal and "<code>fct_territory_year_panel</code>" in causal
     assert "p-value can only be 1/3 or 1" in causal
     headline = page[page.index("id='headline'") : page.index("id='flows'")]
-    verdicts = [c for c in _cells(headline) if c.startswith(("rejected (", "not rejected ("))]
+    verdicts = [c for c in _cells(headline) if c.startswith(("rejected (p ", "not rejected (p ", "not testable (p "))]
     assert len(verdicts) == 4  # one per design × outcome, in the table a reader sees first
+    # the paper design's two controls: the placebo pre-trend test can never reach 10% (min p 1/3), and says so
+    assert sum(v.startswith("not testable (p ") and v.endswith("min 0.333)") for v in verdicts) == 2
     assert "not estimated" not in causal  # every step ran on both panels
 
 

@@ -88,17 +88,20 @@ def test_headline_leads_with_design_based_inference_and_the_invalid_intervals_co
     page = render_html(content)
     headline = page[page.index("id='headline'") : page.index("id='flows'")]
     heads = re.findall(r"<th[^>]*>(.*?)</th>", headline)
-    assert heads[2:7] == [
-        "DiD estimate, 2022 on",
+    assert heads[1:7] == [
+        "outcome, years",
+        "DiD estimate, post years pooled",
         "placebo in space p",
         "conformal p",
         "synthetic control p",
         "robust 95% interval (conformal)",
     ]
     assert "sensitivity breakdown" in heads and "no ensemble" in headline
+    assert "pre-trend (placebo test, 10%)" in heads  # the design-based verdict, not the F test
     assert "conventional" not in " ".join(heads).lower()
     appendix = page.index("id='appendix'")
     assert page.index("conventional 95% CI (not valid)") > appendix
+    assert page.index("conventional pre-trend F and slope tests, 5% (not valid)") > appendix
     assert "not valid with one treated unit" in page[appendix : appendix + 300]
 
 

@@ -8,6 +8,7 @@ import pytest
 import statsmodels.formula.api as smf
 
 from analysis.causal import (
+    DESIGNS,
     PAPER_CONTROLS,
     TERRITORY_PANEL,
     design_panel,
@@ -17,6 +18,7 @@ from analysis.causal import (
     run_design,
     summary_table,
 )
+from analysis.causal_report import follow_up_sentence, headline_table
 from analysis.did import event_study
 from analysis.series import UnknownSeries, parse_series_name, yearly_series
 
@@ -245,3 +247,23 @@ def test_with_two_controls_placebo_in_space_gives_one_third_or_one(seed):
     assert estimates[0] == pytest.approx(-estimates[1])
     expected = 1 / 3 if abs(result.did.estimate) > abs(estimates[0]) else 1.0
     assert result.placebo_space.p_value == pytest.approx(expected)
+
+
+def test_every_result_says_which_years_it_used():
+    # Persons run to 2025; the rate has no population after 2023, as in the marts.
+    panel = make_panel(2, n_regions=3, last_year=2025).rename(columns={"net": "net_migration_working_age"})
+    panel["region_code"] = panel["region_code"].map({"T0": "75", "C01": "31", "C02": "27"})
+    panel["net_migration_working_age_per_1000_residents"] = panel["net_migration_working_age"].where(
+        panel["year"] <= 2023
+    )
+    persons = run_design(panel, "paper", "net_migration_working_age")
+    rate = run_design(panel, "paper", "net_migration_working_age_per_1000_residents")
+    assert persons.window == "2000–2025, post 2022–2025" and rate.window == "2000–2023, post 2022–2023"
+    assert summary_table([persons, rate])["years"].tolist() == [persons.window, rate.window]
+    assert headline_table([persons, rate])["outcome, years"].tolist() == [
+        "persons, 2000–2025, post 2022–2025",
+        "per 1,000 residents, 2000–2023, post 2022–2023",
+    ]
+    assert "2024–2025 are the follow-up" in follow_up_sentence([persons, rate])
+    assert "per 1,000 residents: to 2023 only" in follow_up_sentence([persons, rate])
+    assert "2000–2023" not in DESIGNS["all_regions"]  # the territory panel's borders are constant, every year

@@ -100,8 +100,6 @@ def test_primary_keys_declared_in_the_yaml_are_visible_in_the_information_schema
     assert _declared_keys_in_file(engine) == declared
 
 
-@pytest.mark.xfail(strict=True, reason="19 of 21 marts declare a primary key; the two reconstruction-ensemble marts "
-                                       "do not yet: remove this mark when they do")
 def test_every_mart_has_a_primary_key(engine: sa.Engine) -> None:
     keys = _declared_keys_in_file(engine)
     assert sorted(f"main.{name}" for name in _main_marts() if f"main.{name}" not in keys) == []
