@@ -110,7 +110,6 @@ mf_in = (mkdir -p $(1)/mf && ln -sf $(CURDIR)/dbt_project/dbt_project.yml $(1)/m
 ## whole when it ends, and the first failure fails the run.
 TEST_JOBS ?= 3
 TEST_WORKERS ?= 2
-export TEST_WORKERS
 test: venv
 	@echo "==> [test] pytest, dbt-test-statutory and lint side by side (output of each when it ends)"
 	@$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target pytest dbt-test-statutory lint
