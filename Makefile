@@ -126,9 +126,11 @@ dbt-test-default dbt-test-statutory: dbt-test-%: venv
 	  $(call mf_in,$$tmp,$$tmp/target) KZ_BUILD_PATH=$$tmp/test.duckdb $(CURDIR)/$(BIN)/mf validate-configs --skip-dw)
 
 # -n: pytest-xdist workers (TEST_WORKERS=0 runs in this one process); the session's warehouse is built once for all.
+# --dist loadfile keeps each test file on one worker, so a module's fixtures (a report, three `mf query` runs,
+# spoilt copies of the warehouse) are computed once, not once per worker.
 pytest: venv
 	@echo "==> [test] pytest"
-	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(if $(filter 0,$(TEST_WORKERS)),,--dist loadfile)
 
 ## lint: ruff, mypy (settings in pyproject.toml) and sqlfluff on every model (.sqlfluff), each with zero findings
 lint: lint-ruff lint-mypy lint-sql
