@@ -1,31 +1,43 @@
-"""Benchmark: the project's `dbt build` against dbt's own floor, measured in one run.
+"""Benchmark: the project's published build against dbt's own floor, measured in one run.
 
-The floor is a minimal dbt project (one model, two tests) built by the same dbt, adapter and machine, the
-same way (fresh target folder, fresh database): whatever dbt costs to start, parse and run anything at all.
-After one warm-up build of each, the two sides alternate (A B A B …) so that both see the same load.
-Prints the median wall and CPU seconds of each side, and the ratios project / floor. Goal: wall ratio <= 2.
+The floor is a minimal dbt project (one model, two tests) built by the same dbt, adapter, profile and
+machine, the same way: each side is built and published by `python -m warehouse.publish` (its private
+build folder, dbt, the checks before the swap, the checkpoint and rename) onto a published path of its own.
+That is what `make warehouse` runs, so the floor is whatever dbt and publishing cost to build anything at
+all. By default both sides run as a user's second build does, reusing the last build's parse (the publisher
+keeps it); `--cold` removes it before every build. After one warm-up build of each, the sides alternate
+(A B A B ...) so that they see the same machine load.
 
-    .venv/bin/python bench/bench_build_floor.py [--pairs 3] [--vars '{working_age_rule_set: statutory}']
+Sides:
+* project: the build `make warehouse` publishes: every model, seed and data test; dbt's unit tests, which
+  test the SQL's logic on fixed inputs rather than the data, run in `make test` (as dbt recommends);
+* project + unit tests: the same build with the unit tests too, as `make test` runs it (`--no-unit` skips it);
+* floor: the one-model project;
+* floor at the project's size: as many trivial tables, one-row seeds and not-null tests as the project has
+  models, seeds and data tests (`--no-sized` skips it): what dbt's own per-node cost alone comes to, so the
+  reader sees how much of the ratio is dbt's overhead per node and how much the project's SQL.
+Prints the median wall and CPU seconds of each side and the ratios to the floor. Goal: wall ratio <= 2.
+
+    .venv/bin/python bench/bench_build_floor.py [--pairs 3] [--cold] [--no-unit] [--vars '{...}']
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import shutil
+import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from measure import REPO_ROOT, VENV_BIN, Sample, alternate, dbt_env, median_sample, print_table, ratio, run_child
 
 GOAL = 2.0
+PUBLISH_ARGS = ["--exclude-resource-type", "unit_test"]  # the Makefile's PUBLISH_DBT_ARGS
 
 FLOOR_PROJECT = {
-    "dbt_project.yml": "name: floor\nversion: '1.0'\nconfig-version: 2\nprofile: floor\nmodel-paths: [models]\n",
-    "profiles.yml": (
-        "floor:\n  target: build\n  outputs:\n    build:\n      type: duckdb\n"
-        "      path: \"{{ env_var('FLOOR_BUILD_PATH') }}\"\n      threads: 2\n"
-    ),
+    "dbt_project.yml": "name: floor\nversion: '1.0'\nconfig-version: 2\nprofile: kz_migration\nmodel-paths: [models]\n",
     "models/one_row.sql": "select 1 as id\n",
     "models/schema.yml": (
         "version: 2\nmodels:\n  - name: one_row\n    columns:\n      - name: id\n"
@@ -42,80 +54,115 @@ def write_floor_project(root: Path) -> Path:
     return root
 
 
-def dbt_build(project_dir: Path, scratch: Path, env_extra: dict[str, str], extra_args: list[str]) -> Sample:
-    """One build into a fresh database and target folder, as `make dbt-test` and the publisher run it."""
-    run = Path(tempfile.mkdtemp(dir=scratch))
-    env = dbt_env(
-        env_extra | {"KZ_BUILD_PATH": str(run / "build.duckdb"), "FLOOR_BUILD_PATH": str(run / "floor.duckdb")}
+def write_sized_floor(root: Path, models: int, seeds: int, tests: int) -> Path:
+    """Trivial nodes in the project's numbers: `models` tables, `seeds` one-row seeds, `tests` not-null tests
+    (spread over the models, one column each)."""
+    (root / "models").mkdir(parents=True, exist_ok=True)
+    (root / "seeds").mkdir(exist_ok=True)
+    (root / "dbt_project.yml").write_text(
+        "name: floor\nversion: '1.0'\nconfig-version: 2\nprofile: kz_migration\nmodel-paths: [models]\n"
+        "seed-paths: [seeds]\nmodels:\n  floor:\n    +materialized: table\n"
     )
+    for index in range(seeds):
+        (root / "seeds" / f"seed_{index}.csv").write_text("id,name\n1,x\n")
+    per_model = -(-tests // max(models, 1))
+    lines, left = ["version: 2", "models:"], tests
+    for index in range(models):
+        columns = [f"c{k}" for k in range(max(per_model, 1))]
+        select = ", ".join(f"{index} as {column}" for column in columns)
+        (root / "models" / f"model_{index}.sql").write_text(f"select {select}\n")
+        lines += [f"  - name: model_{index}", "    columns:"]
+        for column in columns:
+            lines.append(f"      - name: {column}")
+            if left > 0:
+                lines.append("        data_tests: [not_null]")
+                left -= 1
+    (root / "models" / "schema.yml").write_text("\n".join(lines) + "\n")
+    return root
+
+
+def publish(project_dir: Path, published: Path, env_extra: dict[str, str], dbt_args: list[str], cold: bool) -> Sample:
+    """One build and publish of project_dir onto `published`, as `make warehouse` runs it."""
+    build_root = published.parent / ".build"
+    if cold:
+        (build_root / "partial_parse.msgpack").unlink(missing_ok=True)
     command = [
-        str(VENV_BIN / "dbt"),
-        "build",
-        "--project-dir",
-        str(project_dir),
-        "--target-path",
-        str(run / "target"),
-        "--log-path",
-        str(run / "logs"),
-        *extra_args,
+        str(VENV_BIN / "python"), "-m", "warehouse.publish", "--published-path", str(published),
+        "--project-dir", str(project_dir), "--", *dbt_args,
     ]
-    if project_dir.name == "floor":
-        command += ["--profiles-dir", str(project_dir)]
-    sample = run_child(command, env=env)
-    nodes = len(json.loads((run / "target" / "run_results.json").read_text())["results"])
-    NODE_COUNTS[project_dir.name] = nodes
-    return sample
+    return run_child(command, env=dbt_env(env_extra))
 
 
-NODE_COUNTS: dict[str, int] = {}
+def count_nodes(
+    project_dir: Path, scratch: Path, env_extra: dict[str, str], dbt_args: list[str], kinds: tuple[str, ...] = ()
+) -> int:
+    """Nodes the build runs (of the given resource types), from `dbt ls`."""
+    command = [
+        str(VENV_BIN / "dbt"), "ls", "--project-dir", str(project_dir), "--profiles-dir", str(REPO_ROOT),
+        "--target-path", str(scratch / "ls_target"), "--log-path", str(scratch / "ls_logs"), "--quiet",
+        "--resource-type", *(kinds or ("model", "seed", "test", "unit_test", "snapshot")), *dbt_args,
+    ]
+    env = dbt_env(env_extra | {"KZ_BUILD_PATH": str(scratch / "ls.duckdb")})
+    listed = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    shutil.rmtree(scratch / "ls_target", ignore_errors=True)
+    return len([line for line in listed.splitlines() if line.strip()])
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=3, help="measured rounds after the warm-up (default 3)")
     parser.add_argument("--vars", default=None, help="--vars passed to the project's build")
-    parser.add_argument("--threads", type=int, default=None, help="--threads for both builds (default: the profiles')")
+    parser.add_argument("--cold", action="store_true", help="no parse reused: every build parses from scratch")
+    parser.add_argument("--no-unit", action="store_true", help="leave out the side with dbt's unit tests")
+    parser.add_argument("--no-sized", action="store_true", help="leave out the floor at the project's size")
     args = parser.parse_args()
-    threads = ["--threads", str(args.threads)] if args.threads else []
-    project_args = (["--vars", args.vars] if args.vars else []) + threads
+    project_args = ["--vars", args.vars] if args.vars else []
+    counts_env = {"KZ_COUNTS_DIR": str(REPO_ROOT / "data" / "reference" / "tables")}
 
     with tempfile.TemporaryDirectory(prefix="bench_floor_") as temp:
         scratch = Path(temp)
         floor = write_floor_project(scratch / "floor")
         project = REPO_ROOT / "dbt_project"
-        counts_dir = str(REPO_ROOT / "data" / "reference" / "tables")
-        samples = alternate(
-            {
-                "project": lambda: dbt_build(project, scratch, {"KZ_COUNTS_DIR": counts_dir}, project_args),
-                "floor": lambda: dbt_build(floor, scratch, {}, threads),
-            },
-            pairs=args.pairs,
-        )
-    project_median, floor_median = median_sample(samples["project"]), median_sample(samples["floor"])
-    wall_ratio = ratio(project_median.wall_s, floor_median.wall_s)
-    cpu_ratio = ratio(project_median.cpu_s, floor_median.cpu_s)
-    print(f"dbt build, median of {args.pairs} alternating pairs after a warm-up")
-    print_table(
-        ["side", "nodes", "wall s", "CPU s", "peak MB"],
-        [
-            [
-                "project",
-                NODE_COUNTS["dbt_project"],
-                f"{project_median.wall_s:.2f}",
-                f"{project_median.cpu_s:.2f}",
-                f"{project_median.peak_rss_mb:.0f}",
-            ],
-            [
-                "floor (1 model, 2 tests)",
-                NODE_COUNTS["floor"],
-                f"{floor_median.wall_s:.2f}",
-                f"{floor_median.cpu_s:.2f}",
-                f"{floor_median.peak_rss_mb:.0f}",
-            ],
-        ],
-    )
+        sides: dict[str, tuple[Path, dict[str, str], list[str]]] = {
+            "project": (project, counts_env, PUBLISH_ARGS + project_args),
+            "project + unit tests": (project, counts_env, project_args),
+            "floor (1 model, 2 tests)": (floor, {}, []),
+        }
+        if args.no_unit:
+            del sides["project + unit tests"]
+        if not args.no_sized:
+            kinds = ("model", "seed", "test")
+            sizes = [count_nodes(project, scratch, counts_env, PUBLISH_ARGS, (kind,)) for kind in kinds]
+            sized = write_sized_floor(scratch / "sized", *sizes)
+            label = f"floor at the project's size ({sizes[0]} tables, {sizes[1]} seeds, {sizes[2]} tests)"
+            sides[label] = (sized, {}, [])
+        nodes = {name: count_nodes(p, scratch, e, a) for name, (p, e, a) in sides.items()}
+
+        def side(name: str) -> Callable[[], Sample]:
+            project_dir, env_extra, dbt_args = sides[name]
+            published = scratch / "published" / str(list(sides).index(name)) / "kz_migration.duckdb"
+            return lambda: publish(project_dir, published, env_extra, dbt_args, args.cold)
+
+        samples = alternate({name: side(name) for name in sides}, pairs=args.pairs)
+    medians = {name: median_sample(values) for name, values in samples.items()}
+    floor_median = medians["floor (1 model, 2 tests)"]
+    parse = "cold parse (none reused)" if args.cold else "warm parse (the last build's reused, as on a second build)"
+    print(f"build and publish (python -m warehouse.publish), {parse}; median of {args.pairs} alternating rounds "
+          "after a warm-up")
+    rows = []
+    for name, median in medians.items():
+        rows.append([
+            name, nodes[name], f"{median.wall_s:.2f}", f"{median.cpu_s:.2f}", f"{median.peak_rss_mb:.0f}",
+            f"{ratio(median.wall_s, floor_median.wall_s):.2f}x", f"{ratio(median.cpu_s, floor_median.cpu_s):.2f}x",
+        ])
+    print_table(["side", "nodes", "wall s", "CPU s", "peak MB", "wall / floor", "CPU / floor"], rows)
+    wall_ratio = ratio(medians["project"].wall_s, floor_median.wall_s)
     verdict = "met" if wall_ratio <= GOAL else "MISSED"
-    print(f"ratio project / floor: {wall_ratio:.2f}x wall (goal <= {GOAL:.0f}x: {verdict}), {cpu_ratio:.2f}x CPU")
+    print(f"ratio project / floor: {wall_ratio:.2f}x wall (goal <= {GOAL:.0f}x: {verdict})")
+    for name, median in medians.items():
+        if name.startswith("floor at the project's size"):
+            print(f"dbt's per-node cost alone, at the project's size: {ratio(median.wall_s, floor_median.wall_s):.2f}x "
+                  f"the floor; the project: {ratio(medians['project'].wall_s, median.wall_s):.2f}x that")
     return 0
 
 

@@ -35,11 +35,13 @@ from peers import MART_KEYS
 
 PEERS = Path(__file__).with_name("peers.py")
 NUMERIC_TYPES = ("DOUBLE", "FLOAT", "BIGINT", "INTEGER", "HUGEINT", "SMALLINT")
-STAGED = "stg_bns__migration_counts"  # the one model that reads the CSV files
+STAGED = "stg_bns__reconstructed_counts"  # the one model that reads the CSV files
 
 
 def copy_project(destination: Path) -> Path:
     shutil.copytree(REPO_ROOT / "dbt_project", destination, ignore=shutil.ignore_patterns("target", "logs"))
+    # the claims seed sits outside the project (seed-paths: ../data/claims)
+    shutil.copytree(REPO_ROOT / "data" / "claims", destination.parent / "data" / "claims")
     return destination
 
 

@@ -31,18 +31,19 @@ MART_KEYS = {
 READ_CSV = """read_csv('{counts}/*.csv*', header = true, auto_detect = false, strict_mode = true,
                        columns = {columns})"""
 
+CELL_KEY = ("table_code, year, region_code, flow_code, direction_code, country_code, sex_code, settlement_code, "
+            "age_band_code, education_code, specialty_code")
+
 SQL_COUNTS = """
 with folder as (
     select * from {source}
 ),
 counts as (
-    select * from raw.bns_national_external_flows as seed
-    where not exists (
-        select 1 from folder
-        where folder.table_code = seed.table_code and folder.year = seed.year
-          and folder.region_code = seed.region_code and folder.direction_code = seed.direction_code)
+    -- the layering of int_migration_counts_unioned: the published national seed wins over a folder cell
+    select * from raw.bns_national_external_flows
     union all
-    select * from folder
+    select folder.* from folder
+    anti join raw.bns_national_external_flows as seed using ({key})
 )
 """
 
@@ -183,10 +184,10 @@ def run_sql(layer: str, source: str, database: Path) -> None:
     template = SQL_FLOWS if layer == "flows" else SQL_STRUCTURE
     if source == "table":
         columns = ", ".join(COLUMN_TYPES)
-        rows = f"(select {columns} from staging.stg_bns__migration_counts)"
+        rows = f"(select {columns} from staging.stg_bns__reconstructed_counts)"
     else:
         rows = f"(select * from {_read_csv_sql(Path(source))})"
-    query = template.format(source=rows, width=OPEN_BAND_WIDTH, rule_set=RULE_SET)
+    query = template.format(source=rows, width=OPEN_BAND_WIDTH, rule_set=RULE_SET, key=CELL_KEY)
     with duckdb.connect(str(database)) as connection:
         connection.execute("create schema if not exists hand")
         connection.execute(f"create or replace table hand.{mart} as {query}")
@@ -217,10 +218,12 @@ def _read_counts(counts: Path, seeds: Path):  # type: ignore[no-untyped-def]
     read = lambda path: pd.read_csv(path, usecols=usecols, dtype=dtypes, keep_default_na=False, na_values=[""])  # noqa: E731
     frames = [read(p) for p in sorted(counts.glob("*.csv*"))]
     seed = read(seeds / "bns_national_external_flows.csv").astype({c: str for c in codes})
-    key = ["table_code", "year", "region_code", "direction_code"]
-    covered = pd.concat([f[key].drop_duplicates().astype({c: str for c in key if c != "year"}) for f in frames])
-    seed = seed.merge(covered.drop_duplicates().assign(_covered=True), on=key, how="left")
-    seed = seed[seed._covered.isna()].drop(columns="_covered")
+    # the layering of int_migration_counts_unioned: the published national seed wins over a folder cell
+    key = [c.strip() for c in CELL_KEY.split(",")]
+    seed_keys = seed[key].astype({c: str for c in key if c != "year"}).assign(_in_seed=True)
+    for index, frame in enumerate(frames):
+        keyed = frame[key].astype({c: str for c in key if c != "year"}).merge(seed_keys, on=key, how="left")
+        frames[index] = frame[keyed["_in_seed"].isna().to_numpy()].reset_index(drop=True)
     frames.append(seed)
     for column in codes:  # one set of categories for every file, so that the concatenation stays categorical
         for frame in frames:

@@ -30,6 +30,12 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+def _private_folders(published: Path) -> list[Path]:
+    """Build folders left under the build root (the parse kept for the next build is a file, not a build)."""
+    root = Paths.for_published(published).build_root
+    return [p for p in root.iterdir() if p.is_dir() and not p.is_symlink()] if root.is_dir() else []
+
+
 def _table_count(path: Path) -> int:
     with duckdb.connect(str(path), read_only=True) as connection:
         return connection.execute("select count(*) from duckdb_tables()").fetchone()[0]
@@ -67,8 +73,8 @@ def test_second_build_during_first_publish_waits_and_never_empties(tmp_path: Pat
     real_run = publish.run_dbt_build
     second: list[subprocess.Popen[str]] = []
 
-    def run_then_start_rival(build, dbt_args=(), env=None, project_dir=TINY_PROJECT):
-        real_run(build, dbt_args, env, project_dir)
+    def run_then_start_rival(build, dbt_args=(), env=None, project_dir=TINY_PROJECT, database_path=None):
+        real_run(build, dbt_args, env, project_dir, database_path)
         # The first build's dbt has exited; its file is not yet published: the old code's fatal window.
         rival = _start_second_build(published, second_counts)
         second.append(rival)
@@ -85,7 +91,7 @@ def test_second_build_during_first_publish_waits_and_never_empties(tmp_path: Pat
     assert second[0].returncode == 0, err
     assert "Another build of" in err and "waiting" in err
     assert _almaty_arrivals(published) == {2023: 777}
-    assert not [p for p in Paths.for_published(published).build_root.iterdir()], "private folders cleaned up"
+    assert not _private_folders(published), "private folders cleaned up"
 
 
 def test_no_wait_refuses_with_one_line_message(tmp_path: Path) -> None:
@@ -132,7 +138,7 @@ def test_second_build_killed_at_worst_moment_leaves_first_published(tmp_path: Pa
     counts_c = _write_counts(tmp_path / "c", {2023: (555, 40)})
     build_and_publish(published, env={"KZ_COUNTS_DIR": str(counts_c)}, project_dir=TINY_PROJECT)
     assert _almaty_arrivals(published) == {2023: 555}
-    assert not list(root.iterdir())
+    assert not _private_folders(published)
 
 
 def test_build_missing_a_relation_is_not_published(tmp_path: Path, monkeypatch) -> None:
@@ -143,8 +149,8 @@ def test_build_missing_a_relation_is_not_published(tmp_path: Path, monkeypatch) 
     before = published.read_bytes()
     real_run = publish.run_dbt_build
 
-    def run_then_drop_a_mart(build, dbt_args=(), env=None, project_dir=TINY_PROJECT):
-        real_run(build, dbt_args, env, project_dir)
+    def run_then_drop_a_mart(build, dbt_args=(), env=None, project_dir=TINY_PROJECT, database_path=None):
+        real_run(build, dbt_args, env, project_dir, database_path)
         with duckdb.connect(str(build.database)) as connection:
             connection.execute("drop table main.fct_yearly_flows")
 

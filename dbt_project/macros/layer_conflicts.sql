@@ -16,8 +16,18 @@ select
     parts.parts_persons,
     parts.parts_persons - totals.persons as difference_persons,
     totals.source_file_name as total_file_name
+{#- Only groups holding a cell from an upper layer can mix layers: narrowing every scan to them keeps the
+    check free when nothing is ingested, instead of summing every reconstructed group. #}
+{%- set mixed_groups -%}
+(
+    select distinct {{ group_by | join(', ') }}
+    from {{ counts }}
+    where layer_code <> 'reconstruction' and ({{ table_filter }})
+) as mixed_groups using ({{ group_by | join(', ') }})
+{%- endset %}
 from (
     select * from {{ counts }}
+    semi join {{ mixed_groups }}
     where {{ part_column }} = '{{ total_member }}' and ({{ table_filter }})
 ) as totals
 inner join (
@@ -26,6 +36,7 @@ inner join (
         sum(persons) as parts_persons,
         string_agg(distinct layer_code, ', ' order by layer_code) as part_layer_codes
     from {{ counts }}
+    semi join {{ mixed_groups }}
     where {{ part_column }} <> '{{ total_member }}' and ({{ table_filter }})
     group by all
 ) as parts using ({{ group_by | join(', ') }})

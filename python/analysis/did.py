@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+
+from analysis.ols import ols
 
 REGION = "region_code"
 YEAR = "year"
@@ -140,10 +141,8 @@ def estimate_did(panel: pd.DataFrame, outcome: str, confidence: float = 0.95) ->
     effects, _ = fixed_effects_design(frame)
     interaction = (frame[TREATED] & frame[POST]).to_numpy(dtype=float)
     design = np.column_stack([interaction, effects])
-    model = sm.OLS(frame[outcome].to_numpy(), design)
-    conventional = model.fit()
-    groups = pd.factorize(frame[REGION])[0]
-    clustered = model.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
+    conventional = ols(frame[outcome].to_numpy(), design)
+    clustered = ols(frame[outcome].to_numpy(), design, groups=pd.factorize(frame[REGION])[0])
     alpha = 1.0 - confidence
     ci_conv = conventional.conf_int(alpha)[0]
     ci_clu = clustered.conf_int(alpha)[0]
@@ -214,7 +213,7 @@ def linear_pretrend(frame: pd.DataFrame, outcome: str) -> tuple[float, float, fl
     effects, _ = fixed_effects_design(pre)
     centred_year = (pre[YEAR] - pre[YEAR].mean()).to_numpy(dtype=float)
     trend = pre[TREATED].to_numpy(dtype=float) * centred_year
-    fitted = sm.OLS(pre[outcome].to_numpy(), np.column_stack([trend, effects])).fit()
+    fitted = ols(pre[outcome].to_numpy(), np.column_stack([trend, effects]))
     return float(fitted.params[0]), float(fitted.bse[0]), float(fitted.pvalues[0])
 
 
@@ -242,7 +241,7 @@ def event_study(
     interactions = np.column_stack([treated * (frame[YEAR].to_numpy() == y) for y in event_years])
     effects, _ = fixed_effects_design(frame)
     design = np.column_stack([interactions, effects])
-    fitted = sm.OLS(frame[outcome].to_numpy(), design).fit()
+    fitted = ols(frame[outcome].to_numpy(), design)
     k = len(event_years)
     ci = fitted.conf_int(1.0 - confidence)[:k]
     rows = [
@@ -277,9 +276,8 @@ def event_study(
         restriction = np.zeros((len(pre_index), design.shape[1]))
         for row, column in enumerate(pre_index):
             restriction[row, column] = 1.0
-        joint = fitted.f_test(restriction)
-        joint_f, joint_p = float(np.squeeze(joint.fvalue)), float(joint.pvalue)
-        df_num, df_denom = int(joint.df_num), int(joint.df_denom)
+        joint_f, joint_p, df_num, df_denom_float = fitted.f_test(restriction)
+        df_denom = int(df_denom_float)
     else:
         joint_f = joint_p = math.nan
         df_num, df_denom = len(pre_index), int(fitted.df_resid)

@@ -67,6 +67,17 @@ class Paths:
     def publish_lock(self) -> Path:
         return self.published.with_name(self.published.name + ".publish.lock")
 
+    @property
+    def current_build(self) -> Path:
+        """A link to the private folder of the build that holds the build lock. dbt is given the database
+        through it, so the path in its profile is the same for every build: dbt reparses the whole project
+        (about 4 s) whenever that path changes, and reuses the last build's parse when it does not."""
+        return self.build_root / "current"
+
+    @property
+    def parse_cache(self) -> Path:
+        return self.build_root / "partial_parse.msgpack"
+
 
 @dataclass(frozen=True)
 class PrivateBuild:
@@ -118,7 +129,7 @@ def remove_abandoned_builds(build_root: Path, keep: Path | None = None) -> list[
     if not build_root.is_dir():
         return removed
     for folder in build_root.iterdir():
-        if not folder.is_dir() or folder == keep:
+        if folder.is_symlink() or not folder.is_dir() or folder == keep:
             continue
         owner = folder / _OWNER_FILE
         try:
@@ -203,13 +214,47 @@ def _official_dir(env: dict[str, str]) -> str:
     return str(EMPTY_OFFICIAL_DIR)
 
 
+def point_current_build(paths: Paths, build: PrivateBuild) -> Path:
+    """Point ``paths.current_build`` at ``build``'s folder (one rename, under the build lock) and return the
+    database path through it. Each build still writes only into its own folder."""
+    link = paths.current_build
+    staged = link.with_name(f".{link.name}.{os.getpid()}")
+    staged.unlink(missing_ok=True)
+    staged.symlink_to(build.folder, target_is_directory=True)
+    os.replace(staged, link)
+    return link / build.database_name
+
+
+def restore_parse(paths: Paths, build: PrivateBuild) -> None:
+    """Give the build the parse of the last build of this warehouse (dbt checks that nothing changed since:
+    files, vars, profile, dbt version; otherwise it reparses what did)."""
+    if paths.parse_cache.is_file():
+        build.target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(paths.parse_cache, build.target / "partial_parse.msgpack")
+
+
+def keep_parse(paths: Paths, build: PrivateBuild) -> None:
+    """Keep this build's parse for the next one. Only a cache: a failure to write it is no build failure."""
+    produced = build.target / "partial_parse.msgpack"
+    staged = paths.parse_cache.with_name(f".{paths.parse_cache.name}.{os.getpid()}")
+    try:
+        if produced.is_file():
+            shutil.copyfile(produced, staged)
+            os.replace(staged, paths.parse_cache)
+    except OSError:
+        staged.unlink(missing_ok=True)
+
+
 def run_dbt_build(
     build: PrivateBuild,
     dbt_args: Sequence[str] = (),
     env: dict[str, str] | None = None,
     project_dir: Path = DEFAULT_PROJECT_DIR,
+    database_path: Path | None = None,
 ) -> None:
-    """Run `dbt build` of `project_dir` into the private build; raise BuildFailed if any model or test fails."""
+    """Run `dbt build` of `project_dir` into the private build; raise BuildFailed if any model or test fails.
+
+    `database_path` is the path dbt is given for the build's database (default: the file itself)."""
     dbt = Path(sys.executable).with_name("dbt")
     command = [
         str(dbt), "build",
@@ -219,7 +264,8 @@ def run_dbt_build(
         "--log-path", str(build.logs),
         *dbt_args,
     ]
-    run_env = {**os.environ, **(env or {}), "KZ_BUILD_PATH": str(build.database), "DO_NOT_TRACK": "1"}
+    database = database_path or build.database
+    run_env = {**os.environ, **(env or {}), "KZ_BUILD_PATH": str(database), "DO_NOT_TRACK": "1"}
     run_env["KZ_OFFICIAL_DIR"] = _official_dir(run_env)
     completed = subprocess.run(command, cwd=REPO_ROOT, env=run_env, check=False, preexec_fn=_die_with_parent)
     if completed.returncode != 0:
@@ -316,11 +362,19 @@ def build_and_publish(
     with build_lock(paths, wait=wait, timeout=wait_timeout):
         remove_abandoned_builds(paths.build_root)
         build = new_private_build(paths.build_root, paths.published.name)
-        run_dbt_build(build, dbt_args, env, project_dir)
-        verify_build(build, expected_relations(build.target))
-        with publish_lock(paths.published):
-            finalize_and_swap(build.database, paths.published)
-        shutil.rmtree(build.folder, ignore_errors=True)
+        database_path = point_current_build(paths, build)
+        restore_parse(paths, build)
+        try:
+            try:
+                run_dbt_build(build, dbt_args, env, project_dir, database_path)
+            finally:
+                keep_parse(paths, build)
+            verify_build(build, expected_relations(build.target))
+            with publish_lock(paths.published):
+                finalize_and_swap(build.database, paths.published)
+            shutil.rmtree(build.folder, ignore_errors=True)
+        finally:
+            paths.current_build.unlink(missing_ok=True)
     return paths.published
 
 

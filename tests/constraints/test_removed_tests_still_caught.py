@@ -237,7 +237,8 @@ def _materialise_views(connection: duckdb.DuckDBPyConnection, relations: set[str
         if f"{schema}.{view}" in relations
     ]
     for schema, view in views:
-        connection.execute(f"create table {schema}.{view}__rows as select * from {schema}.{view}")
+        # Sorted: a view's row order may change from one run to the next, and the cases pick rows by position.
+        connection.execute(f"create table {schema}.{view}__rows as select * from {schema}.{view} order by all")
     for schema, view in views:
         connection.execute(f"drop view {schema}.{view}")
         connection.execute(f"alter table {schema}.{view}__rows rename to {view}")

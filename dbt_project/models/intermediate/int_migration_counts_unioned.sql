@@ -4,39 +4,49 @@
 with official as (
     select
         *,
-        'official' as layer_code,
-        1 as layer_rank
+        'official' as layer_code
     from {{ ref('stg_bns__official_counts') }}
 ),
 
 national_seed as (
     select
         *,
-        'bundled_published' as layer_code,
-        2 as layer_rank
+        'bundled_published' as layer_code
     from {{ ref('stg_bns__national_flows') }}
 ),
 
 reconstruction as (
     select
         *,
-        'reconstruction' as layer_code,
-        3 as layer_rank
+        'reconstruction' as layer_code
     from {{ ref('stg_bns__reconstructed_counts') }}
 ),
 
-layered as (
-    select * from official
-    union all
-    select * from national_seed
-    union all
-    select * from reconstruction
+-- Layering by anti-join rather than a window over every cell: the upper layers are small, so each join
+-- hashes them and streams the reconstruction once, where ranking would sort all of it (10^7 rows in bench/).
+-- That is cheap enough for a view that every fact and check reads again, instead of one more copy of all
+-- the counts in the file.
+{%- set key = canonical_cell_key() %}
+
+national_seed_uncovered as (
+    select national_seed.*
+    from national_seed
+    anti join official using ({{ key | join(', ') }})
 ),
 
-topmost as (
-    select * exclude (layer_rank)
-    from layered
-    qualify row_number() over (partition by {{ canonical_cell_key() | join(', ') }} order by layer_rank) = 1
+reconstruction_uncovered as (
+    select reconstruction.*
+    from reconstruction
+    anti join official using ({{ key | join(', ') }})
+    anti join national_seed using ({{ key | join(', ') }})
+),
+
+final as (
+    select * from official
+    union all
+    select * from national_seed_uncovered
+    union all
+    select * from reconstruction_uncovered
 )
 
-select * from topmost
+select * from final

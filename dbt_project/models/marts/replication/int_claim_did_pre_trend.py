@@ -1,6 +1,7 @@
 """Pre-trend checks of the paper's DiD design (C64), from the event study of analysis.did.
 
-A Python model because the joint F test needs statsmodels; the estimate itself is SQL (int_claim_values__causal).
+A Python model because the joint F test needs the F distribution (analysis.ols); the estimate itself is SQL
+(int_claim_values__causal).
 """
 
 import pandas as pd
