@@ -207,7 +207,13 @@ def _spoil(connection: duckdb.DuckDBPyConnection, relation: str, entry: dict[str
     if test == "not_null":
         assignment = f"{column} = null"
     elif test in ("accepted_values", "relationships"):
-        assignment = f"{column} = '{BAD_CODE}'"
+        schema, name = relation.split(".")
+        data_type = connection.execute(
+            "select data_type from duckdb_columns() where schema_name = ? and table_name = ? and column_name = ?",
+            [schema, name, column],
+        ).fetchone()[0]
+        # A code no row has: BAD_CODE for a text key, a negative number for a numeric one (member_id).
+        assignment = f"{column} = '{BAD_CODE}'" if data_type == "VARCHAR" else f"{column} = -987654"
     elif test == "accepted_range":
         bad = f"{args['min_value']} - 1" if args.get("min_value") is not None else f"{args['max_value']} + 1"
         assignment = f"{column} = {bad}"
