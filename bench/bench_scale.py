@@ -8,7 +8,11 @@ seeded database, each starting from the CSV files:
 * dbt:    `dbt run --select +<mart>` (staging load with DuckDB's CSV reader, views, the mart with its
           enforced contract); the parse is warm (partial parsing), as on a user's second run;
 * sql:    the same mart in one hand-written DuckDB statement (bench/peers.py);
+* sql+key: the same statement, then the mart's grain declared as the primary key dbt's contract declares
+          (DuckDB builds and checks the index): the hand-written mart with the key guarantee of dbt's;
 * pandas: the same mart in pandas (bench/peers.py).
+Beside each process's wall time, "dbt nodes s" is dbt's own time in its nodes (run_results.json): the build
+without dbt's start-up and parse.
 
 Prints, per size and layer: seconds (median), the ratios dbt / SQL and pandas / dbt, dbt's cost per input
 row, and the peak memory of each process (kernel ru_maxrss); and whether the three results hold the same
@@ -21,7 +25,9 @@ Goals at 10^7 rows: dbt <= 1.3x SQL, pandas >= 5x dbt, peak memory < 4 GB, cost 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -36,6 +42,16 @@ from peers import MART_KEYS
 PEERS = Path(__file__).with_name("peers.py")
 NUMERIC_TYPES = ("DOUBLE", "FLOAT", "BIGINT", "INTEGER", "HUGEINT", "SMALLINT")
 STAGED = "stg_bns__reconstructed_counts"  # the one model that reads the CSV files
+
+
+# dbt's own time in its nodes (run_results.json), per (step, work folder): the build without dbt's start-up
+# and parse, to set beside the hand-written statement's process.
+ENGINE: dict[tuple[str, str], list[float]] = {}
+
+
+def node_seconds(work: Path) -> float:
+    results = json.loads((work / "target" / "run_results.json").read_text())["results"]
+    return float(sum(result["execution_time"] for result in results))
 
 
 def copy_project(destination: Path) -> Path:
@@ -105,7 +121,9 @@ def measure_load(work: Path, project: Path, counts: Path, seeded: Path, pairs: i
     def run_dbt() -> Sample:
         shutil.copyfile(seeded, loaded)
         env = dbt_env({"KZ_BUILD_PATH": str(loaded), "KZ_COUNTS_DIR": str(counts)})
-        return run_child(dbt_command(project, work, "run", "--select", STAGED), env=env)
+        sample = run_child(dbt_command(project, work, "run", "--select", STAGED), env=env)
+        ENGINE.setdefault(("load", str(work)), []).append(node_seconds(work))
+        return sample
 
     def run_sql() -> Sample:
         shutil.copyfile(seeded, sql_db)
@@ -127,22 +145,30 @@ def measure_layer(
     mart, key = MART_KEYS[layer]
     loaded, raw = work / "loaded.duckdb", work / "raw.pkl"
     dbt_db, sql_db, pandas_out = work / f"dbt_{layer}.duckdb", work / f"sql_{layer}.duckdb", work / f"{layer}.pkl"
+    keyed_db = work / f"sql_keyed_{layer}.duckdb"
 
     def run_dbt() -> Sample:
         shutil.copyfile(loaded, dbt_db)
         env = dbt_env({"KZ_BUILD_PATH": str(dbt_db), "KZ_COUNTS_DIR": str(counts)})
         command = dbt_command(project, work, "run", "--select", f"+{mart}", "--exclude", STAGED)
-        return run_child(command, env=env)
+        sample = run_child(command, env=env)
+        ENGINE.setdefault((layer, str(work)), []).append(node_seconds(work))
+        return sample
 
     def run_sql() -> Sample:
         shutil.copyfile(loaded, sql_db)
         return run_child([sys.executable, str(PEERS), "sql", layer, "table", str(sql_db), "-"])
 
+    def run_sql_keyed() -> Sample:
+        shutil.copyfile(loaded, keyed_db)
+        return run_child([sys.executable, str(PEERS), "sql-keyed", layer, "table", str(keyed_db), "-"])
+
     def run_pandas() -> Sample:
         seeds = str(project / "seeds")
         return run_child([sys.executable, str(PEERS), "pandas", layer, str(raw), seeds, str(pandas_out)])
 
-    samples = alternate({"dbt": run_dbt, "sql": run_sql, "pandas": run_pandas}, pairs=pairs)
+    sides = {"dbt": run_dbt, "sql": run_sql, "sql+key": run_sql_keyed, "pandas": run_pandas}
+    samples = alternate(sides, pairs=pairs)
     medians = {side: median_sample(values) for side, values in samples.items()}
     relative = "1e-9 * greatest(1, abs(l.{col}::double))"
     sql_equal = compare(dbt_db, f"main.{mart}", sql_db, f"other.hand.{mart}", key, relative)
@@ -172,10 +198,11 @@ def main() -> int:
         env = dbt_env({"KZ_BUILD_PATH": str(seeded), "KZ_COUNTS_DIR": str(counts)})
         run_child(dbt_command(project, work, "seed"), env=env)  # also warms dbt's partial parse
         load = measure_load(work, project, counts, seeded, args.pairs)
-        table.append(row(rows, f"load ({STAGED})", load, "-"))
+        table.append(row(rows, f"load ({STAGED})", load, "-", ENGINE[("load", str(work))]))
         for layer in args.layers:
             mart, medians, sql_equal, pandas_equal = measure_layer(layer, work, project, counts, args.pairs)
-            table.append(row(rows, f"{layer} ({mart})", medians, f"SQL {sql_equal}; pandas {pandas_equal}"))
+            engine = ENGINE[(layer, str(work))]
+            table.append(row(rows, f"{layer} ({mart})", medians, f"SQL {sql_equal}; pandas {pandas_equal}", engine))
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
 
@@ -188,9 +215,13 @@ def main() -> int:
             "input rows",
             "step",
             "dbt s",
+            "dbt nodes s",
             "SQL s",
+            "SQL+key s",
             "pandas s",
             "dbt/SQL",
+            "dbt/SQL+key",
+            "dbt nodes/SQL",
             "pandas/dbt",
             "dbt us/row",
             "SQL us/row",
@@ -202,14 +233,21 @@ def main() -> int:
     return 0
 
 
-def row(rows: int, step: str, m: dict[str, Sample], equal: str) -> list[str]:
+def row(rows: int, step: str, m: dict[str, Sample], equal: str, engine: list[float]) -> list[str]:
+    """One line of the table; `engine` holds dbt's node seconds of every round (the last ones are measured)."""
+    nodes = statistics.median(engine[-len(engine) // 2 :]) if len(engine) > 1 else engine[0]
+    keyed = m.get("sql+key")
     return [
         f"{rows:,}",
         step,
         f"{m['dbt'].wall_s:.2f}",
+        f"{nodes:.2f}",
         f"{m['sql'].wall_s:.2f}",
+        f"{keyed.wall_s:.2f}" if keyed else "-",
         f"{m['pandas'].wall_s:.2f}",
         f"{ratio(m['dbt'].wall_s, m['sql'].wall_s):.2f}x",
+        f"{ratio(m['dbt'].wall_s, keyed.wall_s):.2f}x" if keyed else "-",
+        f"{ratio(nodes, m['sql'].wall_s):.2f}x",
         f"{ratio(m['pandas'].wall_s, m['dbt'].wall_s):.2f}x",
         f"{1e6 * m['dbt'].wall_s / rows:.2f}",
         f"{1e6 * m['sql'].wall_s / rows:.2f}",

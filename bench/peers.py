@@ -175,7 +175,7 @@ def run_sql_load(counts: Path, database: Path) -> None:
         connection.execute(f"create or replace table main.raw_counts as select * from {_read_csv_sql(counts)}")
 
 
-def run_sql(layer: str, source: str, database: Path) -> None:
+def run_sql(layer: str, source: str, database: Path, keyed: bool = False) -> None:
     """The mart by hand, from the loaded raw table (source 'table': dbt's staging table, so that both sides
     start from the same loaded rows) or straight from the CSV files (source 'csv')."""
     import duckdb
@@ -191,6 +191,8 @@ def run_sql(layer: str, source: str, database: Path) -> None:
     with duckdb.connect(str(database)) as connection:
         connection.execute("create schema if not exists hand")
         connection.execute(f"create or replace table hand.{mart} as {query}")
+        if keyed:  # the mart's grain declared as dbt's contract declares it: a primary key DuckDB enforces
+            connection.execute(f"alter table hand.{mart} add primary key ({', '.join(MART_KEYS[layer][1])})")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -388,8 +390,8 @@ def main() -> int:
     side, layer, counts, place, out = sys.argv[1:6]
     if side == "sql-load":
         run_sql_load(Path(counts), Path(place))
-    elif side == "sql":
-        run_sql(layer, counts, Path(place))
+    elif side in ("sql", "sql-keyed"):
+        run_sql(layer, counts, Path(place), keyed=side == "sql-keyed")
     elif side == "pandas-load":
         _read_counts(Path(counts), Path(place)).to_pickle(out)
     else:
