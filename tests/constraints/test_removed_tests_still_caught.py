@@ -30,7 +30,6 @@ from ..conftest import SessionBuild
 
 REMOVED = json.loads((Path(__file__).with_name("removed_tests.json")).read_text())
 BAD_CODE = "ZZ_BAD"
-BAD_NUMBER = "-987654321"
 
 # A value that breaks each boolean expression that was a test, as SQL assignments for one row.
 EXPRESSION_BREAKERS = {
@@ -210,9 +209,8 @@ def _spoil(connection: duckdb.DuckDBPyConnection, relation: str, entry: dict[str
             "select data_type from duckdb_columns() where schema_name = ? and table_name = ? and column_name = ?",
             [schema, name, column],
         ).fetchone()[0]
-        # A code no row has; for a numeric key (e.g. member_id) a number no row has.
-        bad_value = f"'{BAD_CODE}'" if data_type == "VARCHAR" else BAD_NUMBER
-        assignment = f"{column} = {bad_value}"
+        # A code no row has: BAD_CODE for a text key, a negative number for a numeric one (member_id).
+        assignment = f"{column} = '{BAD_CODE}'" if data_type == "VARCHAR" else f"{column} = -987654"
     elif test == "accepted_range":
         bad = f"{args['min_value']} - 1" if args.get("min_value") is not None else f"{args['max_value']} + 1"
         assignment = f"{column} = {bad}"
