@@ -32,12 +32,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from measure import REPO_ROOT, VENV_BIN, Sample, alternate, dbt_env, median_sample, print_table, ratio, run_child
+from warehouse.publish import Paths
 
 GOAL = 2.0
 PUBLISH_ARGS = ["--exclude-resource-type", "unit_test"]  # the Makefile's PUBLISH_DBT_ARGS
 
+FLOOR_DBT_PROJECT = "name: floor\nversion: '1.0'\nconfig-version: 2\nprofile: kz_migration\nmodel-paths: [models]\n"
 FLOOR_PROJECT = {
-    "dbt_project.yml": "name: floor\nversion: '1.0'\nconfig-version: 2\nprofile: kz_migration\nmodel-paths: [models]\n",
+    "dbt_project.yml": FLOOR_DBT_PROJECT,
     "models/one_row.sql": "select 1 as id\n",
     "models/schema.yml": (
         "version: 2\nmodels:\n  - name: one_row\n    columns:\n      - name: id\n"
@@ -59,10 +61,8 @@ def write_sized_floor(root: Path, models: int, seeds: int, tests: int) -> Path:
     (spread over the models, one column each)."""
     (root / "models").mkdir(parents=True, exist_ok=True)
     (root / "seeds").mkdir(exist_ok=True)
-    (root / "dbt_project.yml").write_text(
-        "name: floor\nversion: '1.0'\nconfig-version: 2\nprofile: kz_migration\nmodel-paths: [models]\n"
-        "seed-paths: [seeds]\nmodels:\n  floor:\n    +materialized: table\n"
-    )
+    tables = "seed-paths: [seeds]\nmodels:\n  floor:\n    +materialized: table\n"
+    (root / "dbt_project.yml").write_text(FLOOR_DBT_PROJECT + tables)
     for index in range(seeds):
         (root / "seeds" / f"seed_{index}.csv").write_text("id,name\n1,x\n")
     per_model = -(-tests // max(models, 1))
@@ -83,9 +83,8 @@ def write_sized_floor(root: Path, models: int, seeds: int, tests: int) -> Path:
 
 def publish(project_dir: Path, published: Path, env_extra: dict[str, str], dbt_args: list[str], cold: bool) -> Sample:
     """One build and publish of project_dir onto `published`, as `make warehouse` runs it."""
-    build_root = published.parent / ".build"
     if cold:
-        (build_root / "partial_parse.msgpack").unlink(missing_ok=True)
+        Paths.for_published(published).parse_cache.unlink(missing_ok=True)
     command = [
         str(VENV_BIN / "python"), "-m", "warehouse.publish", "--published-path", str(published),
         "--project-dir", str(project_dir), "--", *dbt_args,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from bns_ingest.cells import CANONICAL_CELL_KEY
 from bns_ingest.cells import CANONICAL_COLUMN_TYPES as COLUMN_TYPES
 
 RULE_SET = "paper_2025"
@@ -31,8 +32,7 @@ MART_KEYS = {
 READ_CSV = """read_csv('{counts}/*.csv*', header = true, auto_detect = false, strict_mode = true,
                        columns = {columns})"""
 
-CELL_KEY = ("table_code, year, region_code, flow_code, direction_code, country_code, sex_code, settlement_code, "
-            "age_band_code, education_code, specialty_code")
+CELL_KEY = ", ".join(CANONICAL_CELL_KEY)
 
 SQL_COUNTS = """
 with folder as (
@@ -221,7 +221,7 @@ def _read_counts(counts: Path, seeds: Path):  # type: ignore[no-untyped-def]
     frames = [read(p) for p in sorted(counts.glob("*.csv*"))]
     seed = read(seeds / "bns_national_external_flows.csv").astype({c: str for c in codes})
     # the layering of int_migration_counts_unioned: the published national seed wins over a folder cell
-    key = [c.strip() for c in CELL_KEY.split(",")]
+    key = list(CANONICAL_CELL_KEY)
     seed_keys = seed[key].astype({c: str for c in key if c != "year"}).assign(_in_seed=True)
     for index, frame in enumerate(frames):
         keyed = frame[key].astype({c: str for c in key if c != "year"}).merge(seed_keys, on=key, how="left")

@@ -28,7 +28,7 @@ from warehouse import publish
 from warehouse.publish import BuildFailed, Paths, build_and_publish
 
 from .conftest import SessionBuild
-from .test_publish import REAL_DBT, TINY_PROJECT, _almaty_arrivals, _write_counts
+from .test_publish import REAL_DBT, TINY_PROJECT, _almaty_arrivals, _private_folders, _write_counts
 
 pytestmark = pytest.mark.usefixtures("stand_in_dbt")
 
@@ -37,12 +37,6 @@ import sys
 from warehouse.publish import main
 sys.exit(main(sys.argv[1:]))
 """
-
-
-def _private_folders(published: Path) -> list[Path]:
-    """Build folders left under the build root (the parse kept for the next build is a file, not a build)."""
-    root = Paths.for_published(published).build_root
-    return [p for p in root.iterdir() if p.is_dir() and not p.is_symlink()] if root.is_dir() else []
 
 
 def _table_count(path: Path) -> int:

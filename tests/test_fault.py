@@ -28,7 +28,7 @@ from warehouse import publish
 from warehouse.publish import Paths, build_and_publish
 
 from .conftest import REPO_ROOT
-from .test_publish import TINY_PROJECT, _almaty_arrivals, _write_counts
+from .test_publish import TINY_PROJECT, _almaty_arrivals, _private_folders, _write_counts
 
 ENV = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "python")}
 
@@ -104,8 +104,7 @@ def test_build_killed_inside_the_publish_window(tmp_path: Path, monkeypatch: pyt
     fake_publish(monkeypatch, published, 555)
     assert time.monotonic() - started < 30
     assert _almaty_arrivals(published) == {2023: 555}
-    left = [p for p in Paths.for_published(published).build_root.iterdir() if p.is_dir()]
-    assert not left, "the killed build's folder is removed"
+    assert not _private_folders(published), "the killed build's folder is removed"
 
 
 READER = """

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.publish import BuildFailed, build_and_publish
+from warehouse.publish import BuildFailed, Paths, build_and_publish
 
 from .conftest import REPO_ROOT
 from .stand_in_dbt import write_executable
@@ -59,6 +59,12 @@ def _build(published: Path, counts_dir: Path, real_dbt: bool = False) -> Path:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _private_folders(published: Path) -> list[Path]:
+    """Build folders left under the build root (the parse kept for the next build is a file, not a build)."""
+    root = Paths.for_published(published).build_root
+    return [p for p in root.iterdir() if p.is_dir() and not p.is_symlink()] if root.is_dir() else []
 
 
 def _almaty_arrivals(path: Path) -> dict[int, int]:

@@ -25,6 +25,11 @@ CANONICAL_COLUMN_TYPES = {
     "provenance": "VARCHAR",
 }
 CANONICAL_COLUMNS = tuple(CANONICAL_COLUMN_TYPES)
+# The columns that identify one published cell: all but the figure, its source and the age band's bounds
+# (dbt's macro canonical_cell_key).
+CANONICAL_CELL_KEY = tuple(
+    c for c in CANONICAL_COLUMNS if c not in ("age_from", "age_to", "persons", "source_id", "provenance")
+)
 POPULATION_COLUMNS = (
     "year",
     "region_code",
