@@ -11,13 +11,14 @@
     share_tolerance (groups whose shares are all empty pass); reported as `<column> by <group_by>` with the
     number of groups that do not. -#}
 {%- set rules = [] -%}
+{#- Uniqueness is checked by grouping, not by a window in the scan below: a hash aggregate of the key alone
+    takes a third of the time of a window partitioned by it, which carries every flag of every row. -#}
+{%- set unique_sets = [] -%}
 {%- if key -%}
-    {%- do rules.append(('key (' ~ key | join(', ') ~ ') is unique',
-        'count(*) over (partition by ' ~ key | join(', ') ~ ') > 1')) -%}
+    {%- do unique_sets.append(('key (' ~ key | join(', ') ~ ') is unique', key, false)) -%}
 {%- endif -%}
 {%- for column in unique -%}
-    {%- do rules.append((column ~ ' is unique',
-        column ~ ' is not null and count(*) over (partition by ' ~ column ~ ') > 1')) -%}
+    {%- do unique_sets.append((column ~ ' is unique', [column], true)) -%}
 {%- endfor -%}
 {%- for column in not_null -%}
     {%- do rules.append((column ~ ' is not null', column ~ ' is null')) -%}
@@ -47,6 +48,7 @@
     {%- do rules.append((name, 'not coalesce((' ~ expression ~ '), false)')) -%}
 {%- endfor -%}
 
+{%- if rules %}
 with flagged as (
     select
     {%- for name, broken in rules %}
@@ -66,6 +68,24 @@ counted as (
 select rule, failing_rows
 from (unpivot counted on columns(*) into name rule value failing_rows)
 where failing_rows > 0
+{%- else %}
+select cast(null as varchar) as rule, cast(null as bigint) as failing_rows
+where false
+{%- endif %}
+{%- for name, columns, skip_nulls in unique_sets %}
+union all
+select '{{ name | replace("'", "''") }}' as rule, cast(sum(occurrences) as bigint) as failing_rows
+from (
+    select count(*) as occurrences
+    from {{ model }}
+    {%- if skip_nulls %}
+    where {{ columns[0] }} is not null
+    {%- endif %}
+    group by {{ columns | join(', ') }}
+    having count(*) > 1
+) as repeated_keys
+having count(*) > 0
+{%- endfor %}
 {%- for check in shares %}
 union all
 select '{{ check.column }} by {{ check.group_by | join(", ") }}' as rule, count(*) as failing_rows
