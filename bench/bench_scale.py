@@ -30,6 +30,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -176,16 +177,83 @@ def measure_layer(
     return mart, medians, sql_equal, pandas_equal
 
 
+def measure_whole(work: Path, project: Path, counts: Path, seeded: Path, pairs: int) -> tuple[dict[str, Sample], str]:
+    """The whole build, each side in one process from the CSV files to both marts: `dbt run` of the marts
+    and everything upstream of them (its start-up and parse paid once, as a user pays them) against the
+    same work by hand. Medians, and whether the marts agree."""
+    dbt_db, out = work / "whole_dbt.duckdb", work / "whole_pandas"
+    hand = {side: work / f"whole_{side.replace('+', '_').replace(' ', '_')}.duckdb" for side in WHOLE_SQL_SIDES}
+    marts = [mart for mart, _ in MART_KEYS.values()]
+
+    def run_dbt() -> Sample:
+        shutil.copyfile(seeded, dbt_db)
+        env = dbt_env({"KZ_BUILD_PATH": str(dbt_db), "KZ_COUNTS_DIR": str(counts)})
+        select = [f"+{mart}" for mart in marts]
+        sample = run_child(dbt_command(project, work, "run", "--select", *select), env=env)
+        ENGINE.setdefault(("whole", str(work)), []).append(node_seconds(work))
+        return sample
+
+    def run_hand(side: str) -> Callable[[], Sample]:
+        via, keyed = WHOLE_SQL_SIDES[side]
+
+        def run() -> Sample:
+            shutil.copyfile(seeded, hand[side])
+            command = [sys.executable, str(PEERS), "sql-all", via, str(counts), str(hand[side]), keyed]
+            return run_child(command)
+
+        return run
+
+    def run_pandas() -> Sample:
+        return run_child([sys.executable, str(PEERS), "pandas-all", "-", str(counts), str(project / "seeds"), str(out)])
+
+    sides: dict[str, Callable[[], Sample]] = {"dbt": run_dbt}
+    sides |= {side: run_hand(side) for side in WHOLE_SQL_SIDES}
+    sides["pandas"] = run_pandas
+    samples = alternate(sides, pairs=pairs)
+    medians = {side: median_sample(values) for side, values in samples.items()}
+    relative = "1e-9 * greatest(1, abs(l.{col}::double))"
+    checks = []
+    for layer, (mart, key) in MART_KEYS.items():
+        sql_equal = compare(dbt_db, f"main.{mart}", hand["sql+key"], f"other.hand.{mart}", key, relative)
+        frame = pd.read_pickle(f"{out}.{layer}.pkl")
+        pandas_equal = compare(dbt_db, f"main.{mart}", None, "pandas_result", key, "1e-4", frame)
+        checks.append(f"{mart}: SQL {sql_equal}, pandas {pandas_equal}")
+    return medians, "; ".join(checks)
+
+
+# The hand-written whole build, three ways: raw rows loaded into a table first, as dbt's staging does, with
+# and without the marts' primary keys; and each mart straight from the CSV files, with no raw copy kept.
+WHOLE_SQL_SIDES = {"sql": ("table", "plain"), "sql+key": ("table", "keyed"), "sql from csv": ("csv", "plain")}
+
+
+def whole_row(rows: int, m: dict[str, Sample], equal: str, engine: list[float]) -> list[str]:
+    nodes = statistics.median(engine[-len(engine) // 2 :]) if len(engine) > 1 else engine[0]
+    dbt = m["dbt"].wall_s
+    return [
+        f"{rows:,}",
+        f"{dbt:.2f}",
+        f"{nodes:.2f}",
+        *(f"{m[side].wall_s:.2f}" for side in WHOLE_SQL_SIDES),
+        f"{m['pandas'].wall_s:.2f}",
+        *(f"{ratio(dbt, m[side].wall_s):.2f}x" for side in WHOLE_SQL_SIDES),
+        f"{ratio(m['pandas'].wall_s, dbt):.2f}x",
+        f"{1e6 * dbt / rows:.2f}",
+        f"{m['dbt'].peak_rss_mb:.0f} / {m['sql+key'].peak_rss_mb:.0f} / {m['pandas'].peak_rss_mb:.0f}",
+        equal,
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", type=float, default=[1e5, 1e6, 1e7])
     parser.add_argument("--pairs", type=int, default=1, help="measured rounds per size after a warm-up (default 1)")
     parser.add_argument("--layers", nargs="+", default=["flows", "structure"], choices=sorted(MART_KEYS))
     parser.add_argument("--keep", type=Path, default=None, help="work folder to keep (default: a temporary one)")
+    parser.add_argument("--no-whole", action="store_true", help="leave out the whole build (load and both marts)")
     args = parser.parse_args()
 
     root = args.keep or Path(tempfile.mkdtemp(prefix="bench_scale_"))
-    table = []
+    table, whole = [], []
     for size in args.sizes:
         work = root / f"rows_{int(size)}"
         shutil.rmtree(work, ignore_errors=True)
@@ -203,6 +271,9 @@ def main() -> int:
             mart, medians, sql_equal, pandas_equal = measure_layer(layer, work, project, counts, args.pairs)
             engine = ENGINE[(layer, str(work))]
             table.append(row(rows, f"{layer} ({mart})", medians, f"SQL {sql_equal}; pandas {pandas_equal}", engine))
+        if not args.no_whole:
+            medians, equal = measure_whole(work, project, counts, seeded, args.pairs)
+            whole.append(whole_row(rows, medians, equal, ENGINE[("whole", str(work))]))
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
 
@@ -230,6 +301,31 @@ def main() -> int:
         ],
         table,
     )
+    if whole:
+        print()
+        print(
+            "the whole build, CSV files to both marts, one process per side (dbt's start-up paid once): "
+            "dbt run --select +fct_yearly_flows +fct_country_flows against the same by hand"
+        )
+        print_table(
+            [
+                "input rows",
+                "dbt s",
+                "dbt nodes s",
+                "SQL s",
+                "SQL+key s",
+                "SQL from CSV s",
+                "pandas s",
+                "dbt/SQL",
+                "dbt/SQL+key",
+                "dbt/SQL from CSV",
+                "pandas/dbt",
+                "dbt us/row",
+                "peak MB dbt/SQL+key/pandas",
+                "same rows",
+            ],
+            whole,
+        )
     return 0
 
 

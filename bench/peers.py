@@ -9,6 +9,11 @@ same rows as the dbt marts (bench_scale.py checks it). Run as a child process by
     python bench/peers.py sql         {flows,structure} table|COUNTS_DIR DATABASE -
     python bench/peers.py pandas-load -          COUNTS_DIR  SEEDS_DIR    RAW.pkl
     python bench/peers.py pandas      {flows,structure} RAW.pkl SEEDS_DIR  OUT.pkl
+
+The whole build (the raw load and both marts in one process, as one `dbt run` does them):
+
+    python bench/peers.py sql-all     {table,csv} COUNTS_DIR DATABASE {keyed,plain}
+    python bench/peers.py pandas-all  -          COUNTS_DIR  SEEDS_DIR    OUT_PREFIX
 """
 
 from __future__ import annotations
@@ -173,6 +178,28 @@ def run_sql_load(counts: Path, database: Path) -> None:
 
     with duckdb.connect(str(database)) as connection:
         connection.execute(f"create or replace table main.raw_counts as select * from {_read_csv_sql(counts)}")
+
+
+def run_sql_all(via: str, counts: Path, database: Path, keyed: bool) -> None:
+    """The whole build by hand in one process: both marts from the CSV files. `via` "table" loads the raw
+    rows into a table first and builds the marts from it (what dbt's staging table does); "csv" builds each
+    mart straight from the files, reading them once per mart and keeping no raw copy."""
+    import duckdb
+
+    columns = ", ".join(COLUMN_TYPES)
+    with duckdb.connect(str(database)) as connection:
+        if via == "table":
+            connection.execute(f"create or replace table main.raw_counts as select * from {_read_csv_sql(counts)}")
+            rows = f"(select {columns} from main.raw_counts)"
+        else:
+            rows = f"(select * from {_read_csv_sql(counts)})"
+        connection.execute("create schema if not exists hand")
+        for layer, (mart, key) in MART_KEYS.items():
+            template = SQL_FLOWS if layer == "flows" else SQL_STRUCTURE
+            query = template.format(source=rows, width=OPEN_BAND_WIDTH, rule_set=RULE_SET, key=CELL_KEY)
+            connection.execute(f"create or replace table hand.{mart} as {query}")
+            if keyed:
+                connection.execute(f"alter table hand.{mart} add primary key ({', '.join(key)})")
 
 
 def run_sql(layer: str, source: str, database: Path, keyed: bool = False) -> None:
@@ -392,6 +419,12 @@ def main() -> int:
         run_sql_load(Path(counts), Path(place))
     elif side in ("sql", "sql-keyed"):
         run_sql(layer, counts, Path(place), keyed=side == "sql-keyed")
+    elif side == "sql-all":
+        run_sql_all(layer, Path(counts), Path(place), keyed=out == "keyed")
+    elif side == "pandas-all":
+        rows = _read_counts(Path(counts), Path(place))
+        pandas_flows(rows, Path(place)).to_pickle(f"{out}.flows.pkl")
+        pandas_structure(rows, Path(place)).to_pickle(f"{out}.structure.pkl")
     elif side == "pandas-load":
         _read_counts(Path(counts), Path(place)).to_pickle(out)
     else:
