@@ -57,6 +57,7 @@ def estimate_rows(member_id: int, results) -> list[dict]:
     for result in results:
         outcome = OUTCOME_CODES.get(result.outcome, result.outcome)
         pre = result.event_study.pre_trend if result.event_study else None
+        placebo_pre = getattr(result, "placebo_pre_trend", None)
         found = {
             "did": (result.did.estimate, result.did.p_cluster) if result.did else None,
             "did_placebo_in_space": ((result.placebo_space.actual_estimate, result.placebo_space.p_value)
@@ -64,6 +65,8 @@ def estimate_rows(member_id: int, results) -> list[dict]:
             "did_placebo_in_time": ((result.placebo_time.actual_estimate, result.placebo_time.p_value)
                                     if result.placebo_time else None),
             "pretrend_slope_difference": (pre.slope_difference, pre.slope_p) if pre else None,
+            # the design-based pre-trend test the report leads with (the slope test above is conventional)
+            "pretrend_placebo": ((placebo_pre.slope_difference, placebo_pre.p_value) if placebo_pre else None),
             "synthetic_control": ((result.synthetic.fit.average_post_gap, result.synthetic.p_value)
                                   if result.synthetic else None),
             "synthetic_control_demeaned": ((result.synthetic_demeaned.fit.average_post_gap,
