@@ -11,13 +11,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import pandas as pd
 
 from analysis.causal import DESIGNS, DesignResult, format_p_value, p_phrase
 from analysis.marts import REPO_ROOT, Tables
 from analysis.monte_carlo import METHODS, wide_table
+from analysis.permutation import PRE_TREND_ALPHA
 
 MONTE_CARLO_CSV = REPO_ROOT / "data" / "benchmarks" / "inference_mc.csv"
 ENSEMBLE_MART = "fct_reconstruction_ensemble_estimates"
@@ -34,6 +35,15 @@ ENSEMBLE_OUTCOMES = {
         "net_working_age_per_1000",
     ),
 }
+
+
+class PreTrendSpread(NamedTuple):
+    """The design-based pre-trend test across the reconstruction ensemble (:func:`ensemble_pre_trend`)."""
+
+    rejected: int
+    members: int
+    p_min: float
+    p_max: float
 
 
 def _value(value: float | None, per_1000: bool) -> str:
@@ -161,9 +171,54 @@ def ensemble_spread(tables: Tables) -> dict[tuple[str, str], str]:
     return spreads
 
 
-def headline_table(results: list[DesignResult], spreads: dict[tuple[str, str], str] | None = None) -> pd.DataFrame:
-    """The summary a reader sees first: one row per design × outcome, design-based evidence only."""
-    spreads = spreads or {}
+def ensemble_pre_trend(tables: Tables, alpha: float = PRE_TREND_ALPHA) -> dict[tuple[str, str], PreTrendSpread]:
+    """(design, outcome) → the design-based pre-trend test across the reconstructions: on how many of them it
+    rejects at ``alpha``, and the range of its p.
+
+    Reads the ensemble's ``pretrend_placebo`` rows (p of :func:`analysis.permutation.placebo_pre_trend` on
+    each member); empty when the mart is absent or holds none, and the headline then shows the bundled
+    tables' verdict alone.
+    """
+    frame = tables.get(ENSEMBLE_MART)
+    if frame is None or frame.empty:
+        return {}
+    frame = frame[frame["estimator_code"].astype(str) == "pretrend_placebo"]
+    spreads = {}
+    for outcome, codes in ENSEMBLE_OUTCOMES.items():
+        for design in DESIGNS:
+            rows = frame[(frame["design_code"] == design) & frame["outcome_code"].isin(codes)]
+            p = pd.to_numeric(rows["p_value"], errors="coerce").dropna()
+            if not p.empty:
+                spreads[(design, outcome)] = PreTrendSpread(
+                    int((p <= alpha).sum()), len(p), float(p.min()), float(p.max())
+                )
+    return spreads
+
+
+def _pre_trend_cell(result: DesignResult, spread: PreTrendSpread | None) -> str:
+    """The headline's pre-trend verdict, then the same test across the reconstructions when there are any."""
+    verdict = short_verdict(result)
+    if spread is None:
+        return verdict
+    span = format_p_value(spread.p_min)
+    if spread.p_max > spread.p_min:
+        span += f"–{format_p_value(spread.p_max)}"
+    test = result.placebo_pre_trend
+    if test is not None and not test.can_reject:  # the same pool on every member: untestable on all of them
+        return f"{verdict}; {spread.members} reconstructions: p {span}"
+    return f"{verdict}; {spread.rejected} of {spread.members} reconstructions reject (p {span})"
+
+
+def headline_table(
+    results: list[DesignResult],
+    spreads: dict[tuple[str, str], str] | None = None,
+    pre_trends: dict[tuple[str, str], PreTrendSpread] | None = None,
+) -> pd.DataFrame:
+    """The summary a reader sees first: one row per design × outcome, design-based evidence only.
+
+    ``spreads`` and ``pre_trends`` carry the reconstruction ensemble (:func:`ensemble_spread`,
+    :func:`ensemble_pre_trend`): the estimate's spread, and how often the pre-trend verdict would differ."""
+    spreads, pre_trends = spreads or {}, pre_trends or {}
     rows = []
     for result in results:
         per_1000 = _is_per_1000(result)
@@ -189,7 +244,9 @@ def headline_table(results: list[DesignResult], spreads: dict[tuple[str, str], s
                 else "not run (2 donors)",
                 "robust 95% interval (conformal)": _interval(conformal.ci if conformal else None, per_1000)
                 + (" *" if conformal is not None and conformal.ci_is_hull else ""),
-                "pre-trend (placebo test, 10%)": short_verdict(result),
+                "pre-trend (placebo test, 10%)": _pre_trend_cell(
+                    result, pre_trends.get((result.design, result.outcome))
+                ),
                 "sensitivity breakdown": breakdown,
                 "reconstruction spread (min / median / max)": spreads.get(
                     (result.design, result.outcome), "no ensemble"
@@ -393,9 +450,14 @@ def monte_carlo_table(path: Path = MONTE_CARLO_CSV) -> pd.DataFrame | None:
 TableRenderer = Callable[..., str]
 
 
-def causal_headline_html(results: list[DesignResult], spreads: dict[tuple[str, str], str], table: TableRenderer) -> str:
+def causal_headline_html(
+    results: list[DesignResult],
+    spreads: dict[tuple[str, str], str],
+    table: TableRenderer,
+    pre_trends: dict[tuple[str, str], PreTrendSpread] | None = None,
+) -> str:
     """The section right after the banner: the headline table and how to read it."""
-    frame = headline_table(results, spreads)
+    frame = headline_table(results, spreads, pre_trends)
     return "\n".join(
         [
             "<h2 id='headline'>Causal evidence at a glance</h2>",

@@ -32,9 +32,11 @@ from analysis.causal import (
     run_all,
 )
 from analysis.causal_report import (
+    PreTrendSpread,
     appendix_html,
     causal_details_html,
     causal_headline_html,
+    ensemble_pre_trend,
     ensemble_spread,
     method_note_html,
     pre_trend_components,
@@ -62,6 +64,7 @@ class ReportContent:
     causal_figures: list[RenderedFigure]
     working_age_rule_set: str | None = None
     ensemble_spreads: dict[tuple[str, str], str] | None = None
+    ensemble_pre_trends: dict[tuple[str, str], PreTrendSpread] | None = None
 
 
 def almaty_flow_table(tables: Tables) -> pd.DataFrame:
@@ -126,6 +129,7 @@ def analyse(tables: Tables, claims: pd.DataFrame, warehouse: str, with_figures: 
         causal_figures=render_causal_figures(causal) if with_figures else [],
         working_age_rule_set=working_age_rule_set(tables),
         ensemble_spreads=ensemble_spread(tables),
+        ensemble_pre_trends=ensemble_pre_trend(tables),
     )
 
 
@@ -483,7 +487,7 @@ def render_html(content: ReportContent) -> str:
         "and tests Sagandykova et al. (2025), doi:10.51176/1997-9967-2025-3-106-122.</p>",
         _banner(content),
         _rule_set_note(content),
-        causal_headline_html(content.causal, content.ensemble_spreads or {}, _table),
+        causal_headline_html(content.causal, content.ensemble_spreads or {}, _table, content.ensemble_pre_trends),
         "<p><a href='#headline'>Causal evidence</a> · <a href='#flows'>Flows</a> · <a href='#figures'>Figures</a> · "
         "<a href='#correlations'>Correlations</a> · "
         "<a href='#causal'>Causal details</a> · <a href='#appendix'>Appendix (invalid intervals)</a> · "

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.causal_report import ensemble_spread, headline_table
+from analysis.causal_report import ensemble_pre_trend, ensemble_spread, headline_table
 from analysis.figures import _other_country_shares
 from analysis.replication import load_claims
 from analysis.report import CALIBRATED_STATUS_SUFFIX, analyse, displayed_replication, render_html
@@ -123,6 +123,33 @@ def test_headline_reads_the_reconstruction_ensemble_when_it_exists(content):
     # Rows: paper persons, paper per 1,000, all-regions persons, all-regions per 1,000.
     assert spread == ["1,000 / 2,000 / 3,000 (3 members)", "no ensemble", "no ensemble", "no ensemble"]
     assert ensemble_spread({}) == {}
+
+
+def test_headline_counts_the_reconstructions_on_which_the_pre_trend_test_rejects(content):
+    p_values = [0.05, 0.5, 0.1, 0.3]  # two at or under the test's 10%
+    tables = {
+        "fct_reconstruction_ensemble_estimates": pd.DataFrame(
+            {
+                "member_id": [0, 1, 2, 3, 0],
+                "design_code": ["paper"] * 5,
+                "outcome_code": ["net_working_age"] * 4 + ["net_working_age_per_1000"],
+                "estimator_code": ["pretrend_placebo"] * 4 + ["did"],
+                "estimate": [1.0, 2.0, 3.0, 4.0, 5.0],
+                "p_value": [*p_values, 0.01],
+            }
+        )
+    }
+    verdicts = ensemble_pre_trend(tables)
+    # Only the one design and outcome with pretrend_placebo rows; the DiD row's p is not a pre-trend test.
+    assert verdicts == {("paper", "net_migration_working_age"): (2, 4, 0.05, 0.5)}
+    cells = headline_table(content.causal, {}, verdicts)["pre-trend (placebo test, 10%)"].tolist()
+    paper = next(r for r in content.causal if r.design == "paper" and r.outcome == "net_migration_working_age")
+    if paper.placebo_pre_trend.can_reject:
+        assert cells[0].endswith("; 2 of 4 reconstructions reject (p 0.050–0.500)"), cells[0]
+    else:  # two controls: the smallest p is 1/3 on every member, so the count would say nothing
+        assert cells[0].endswith("; 4 reconstructions: p 0.050–0.500"), cells[0]
+    assert not any("reconstructions" in cell for cell in cells[1:])
+    assert ensemble_pre_trend({}) == {}
 
 
 def test_calibration_is_disclosed_in_the_banner_and_on_every_status(content):
