@@ -6,8 +6,8 @@ now. Two kinds of case, one pytest case per removed test:
 * **constraint**: the mart table carries an enforced contract constraint (primary key, not null, check).
   A copy of the built warehouse is given one bad row (a copy of a real row with the offending value) and
   DuckDB must refuse the insert, as it refuses the bad row while `dbt build` fills the table.
-* **rule**: the guarantee moved into one consolidated test of the node (`<node>_row_rules`,
-  `<node>_shares_sum_to_100`, `<node>_parts_sum_to_totals`), or into the seed test that a staging test
+* **rule**: the guarantee moved into the one consolidated test of the node (`<node>_row_rules`: its
+  row rules, its shares and its parts-sum-to-total checks), or into the seed test that a staging test
   repeated. In a second copy every such case spoils one row of the tested relation; the consolidated tests,
   as dbt compiled them for the session's build (its manifest), are run against it and must name the broken
   rule among their failures.
@@ -173,7 +173,7 @@ def _target_rule(entry: dict[str, Any]) -> tuple[str, str, str]:
         return relation, f"{owner}_row_rules", f"{column} by {', '.join(args['group_by'])}"
     if test == "parts_sum_to_total":
         name = args.get("_name") or f"{args['part_column']} parts sum to {args['total_member']}"
-        return relation, f"{owner}_parts_sum_to_totals", name
+        return relation, f"{owner}_row_rules", name
     if test == "unique_combination_of_columns":
         return relation, f"{owner}_row_rules", f"key ({', '.join(args['combination_of_columns'])}) is unique"
     if test == "unique":

@@ -1,4 +1,4 @@
-{% test row_rules(model, key=none, unique=[], not_null=[], accepted_values={}, ranges={}, references={}, expressions={}, shares=[], share_tolerance=0.01) %}
+{% test row_rules(model, key=none, unique=[], not_null=[], accepted_values={}, ranges={}, references={}, expressions={}, shares=[], share_tolerance=0.01, parts=[], parts_tolerance=0) %}
 {#- Every row-level rule of one model, checked in one scan instead of one query per rule and column.
     Returns one row per rule that fails, with the number of rows that break it (the rule's name says which
     column and which rule: `region_code references dim_regions`, `persons >= 0`, ...). Nulls pass every rule
@@ -9,7 +9,11 @@
     expressions: {name: boolean SQL that must be true (null counts as false)};
     shares: [{column, group_by, where}]: within every group the shares (percent) add up to 100 within
     share_tolerance (groups whose shares are all empty pass); reported as `<column> by <group_by>` with the
-    number of groups that do not. -#}
+    number of groups that do not;
+    parts: [{name, value_column, part_column, total_member, group_by, where}]: in every group that has both
+    a total row (part_column = total_member) and parts, the parts add up to the total within parts_tolerance;
+    reported under the check's name with the number of groups that do not.
+    `example` describes one offending group where a rule is about groups (shares, parts). -#}
 {%- set rules = [] -%}
 {#- Uniqueness is checked by grouping, not by a window in the scan below: a hash aggregate of the key alone
     takes a third of the time of a window partitioned by it, which carries every flag of every row. -#}
@@ -65,16 +69,17 @@ counted as (
     from flagged
 )
 
-select rule, failing_rows
+select rule, failing_rows, cast(null as varchar) as example
 from (unpivot counted on columns(*) into name rule value failing_rows)
 where failing_rows > 0
 {%- else %}
-select cast(null as varchar) as rule, cast(null as bigint) as failing_rows
+select cast(null as varchar) as rule, cast(null as bigint) as failing_rows, cast(null as varchar) as example
 where false
 {%- endif %}
 {%- for name, columns, skip_nulls in unique_sets %}
 union all
-select '{{ name | replace("'", "''") }}' as rule, cast(sum(occurrences) as bigint) as failing_rows
+select '{{ name | replace("'", "''") }}' as rule, cast(sum(occurrences) as bigint) as failing_rows,
+    cast(null as varchar) as example
 from (
     select count(*) as occurrences
     from {{ model }}
@@ -88,15 +93,38 @@ having count(*) > 0
 {%- endfor %}
 {%- for check in shares %}
 union all
-select '{{ check.column }} by {{ check.group_by | join(", ") }}' as rule, count(*) as failing_rows
+select '{{ check.column }} by {{ check.group_by | join(", ") }}' as rule, count(*) as failing_rows,
+    min(example) as example
 from (
-    select 1
+    select concat_ws(', ', {{ check.group_by | join(', ') }}) || ': shares sum to '
+        || cast(sum({{ check.column }}) as varchar) as example
     from {{ model }}
     {%- if check.where %}
     where {{ check.where }}
     {%- endif %}
     group by {{ check.group_by | join(', ') }}
     having count({{ check.column }}) > 0 and abs(sum({{ check.column }}) - 100) > {{ share_tolerance }}
+) as failing_groups
+having count(*) > 0
+{%- endfor %}
+{%- for check in parts %}
+{%- set is_part = check.part_column ~ " <> '" ~ check.total_member ~ "'" %}
+union all
+select '{{ check.name }}' as rule, count(*) as failing_rows, min(example) as example
+from (
+    select
+        concat_ws(', ', {{ check.group_by | join(', ') }})
+        || ': parts ' || cast(sum({{ check.value_column }}) filter (where {{ is_part }}) as varchar)
+        || ', total ' || cast(min({{ check.value_column }}) filter (where not ({{ is_part }})) as varchar) as example
+    from {{ model }}
+    {%- if check.where %}
+    where {{ check.where }}
+    {%- endif %}
+    group by {{ check.group_by | join(', ') }}
+    having count(*) filter (where {{ is_part }}) > 0
+        and count(*) filter (where not ({{ is_part }})) > 0
+        and abs(sum({{ check.value_column }}) filter (where {{ is_part }})
+            - min({{ check.value_column }}) filter (where not ({{ is_part }}))) > {{ parts_tolerance }}
 ) as failing_groups
 having count(*) > 0
 {%- endfor %}
