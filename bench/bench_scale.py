@@ -49,11 +49,17 @@ from peers import MART_KEYS
 PEERS = Path(__file__).with_name("peers.py")
 NUMERIC_TYPES = ("DOUBLE", "FLOAT", "BIGINT", "INTEGER", "HUGEINT", "SMALLINT")
 STAGED = "stg_bns__reconstructed_counts"  # the one model that reads the CSV files
+RELATIVE = "1e-9 * greatest(1, abs(l.{col}::double))"  # dbt against hand SQL: equal but for float order
 
 
 # dbt's own time in its nodes (run_results.json), per (step, work folder): the build without dbt's start-up
 # and parse, to set beside the hand-written statement's process.
 ENGINE: dict[tuple[str, str], list[float]] = {}
+
+
+def measured_nodes(engine: list[float]) -> float:
+    """dbt's node seconds of the measured rounds (every round after the warm-up; the warm-up alone if none)."""
+    return statistics.median(engine[-len(engine) // 2 :]) if len(engine) > 1 else engine[0]
 
 
 def node_seconds(work: Path) -> float:
@@ -177,8 +183,7 @@ def measure_layer(
     sides = {"dbt": run_dbt, "sql": run_sql, "sql+key": run_sql_keyed, "pandas": run_pandas}
     samples = alternate(sides, pairs=pairs)
     medians = {side: median_sample(values) for side, values in samples.items()}
-    relative = "1e-9 * greatest(1, abs(l.{col}::double))"
-    sql_equal = compare(dbt_db, f"main.{mart}", sql_db, f"other.hand.{mart}", key, relative)
+    sql_equal = compare(dbt_db, f"main.{mart}", sql_db, f"other.hand.{mart}", key, RELATIVE)
     pandas_equal = compare(dbt_db, f"main.{mart}", None, "pandas_result", key, "1e-4", pd.read_pickle(pandas_out))
     return mart, medians, sql_equal, pandas_equal
 
@@ -217,10 +222,9 @@ def measure_whole(work: Path, project: Path, counts: Path, seeded: Path, pairs: 
     sides["pandas"] = run_pandas
     samples = alternate(sides, pairs=pairs)
     medians = {side: median_sample(values) for side, values in samples.items()}
-    relative = "1e-9 * greatest(1, abs(l.{col}::double))"
     checks = []
     for layer, (mart, key) in MART_KEYS.items():
-        sql_equal = compare(dbt_db, f"main.{mart}", hand["sql+key"], f"other.hand.{mart}", key, relative)
+        sql_equal = compare(dbt_db, f"main.{mart}", hand["sql+key"], f"other.hand.{mart}", key, RELATIVE)
         frame = pd.read_pickle(f"{out}.{layer}.pkl")
         pandas_equal = compare(dbt_db, f"main.{mart}", None, "pandas_result", key, "1e-4", frame)
         checks.append(f"{mart}: SQL {sql_equal}, pandas {pandas_equal}")
@@ -233,7 +237,7 @@ WHOLE_SQL_SIDES = {"sql": ("table", "plain"), "sql+key": ("table", "keyed"), "sq
 
 
 def whole_row(rows: int, m: dict[str, Sample], equal: str, engine: list[float]) -> list[str]:
-    nodes = statistics.median(engine[-len(engine) // 2 :]) if len(engine) > 1 else engine[0]
+    nodes = measured_nodes(engine)
     dbt = m["dbt"].wall_s
     return [
         f"{rows:,}",
@@ -337,7 +341,7 @@ def main() -> int:
 
 def row(rows: int, step: str, m: dict[str, Sample], equal: str, engine: list[float]) -> list[str]:
     """One line of the table; `engine` holds dbt's node seconds of every round (the last ones are measured)."""
-    nodes = statistics.median(engine[-len(engine) // 2 :]) if len(engine) > 1 else engine[0]
+    nodes = measured_nodes(engine)
     keyed = m.get("sql+key")
     return [
         f"{rows:,}",

@@ -172,12 +172,30 @@ def _read_csv_sql(counts: Path) -> str:
     return READ_CSV.format(counts=counts, columns=columns)
 
 
+def _load_raw(connection, counts: Path) -> str:  # type: ignore[no-untyped-def]
+    """The raw rows into a table with DuckDB's CSV reader, as a user would write it; returns a select of them."""
+    connection.execute(f"create or replace table main.raw_counts as select * from {_read_csv_sql(counts)}")
+    return f"(select {', '.join(COLUMN_TYPES)} from main.raw_counts)"
+
+
+def _create_mart(connection, layer: str, rows: str, keyed: bool) -> None:  # type: ignore[no-untyped-def]
+    """One mart by hand from `rows` (a parenthesised select of canonical cells), optionally with its grain
+    declared as dbt's contract declares it: a primary key DuckDB enforces."""
+    mart, key = MART_KEYS[layer]
+    template = SQL_FLOWS if layer == "flows" else SQL_STRUCTURE
+    query = template.format(source=rows, width=OPEN_BAND_WIDTH, rule_set=RULE_SET, key=CELL_KEY)
+    connection.execute("create schema if not exists hand")
+    connection.execute(f"create or replace table hand.{mart} as {query}")
+    if keyed:
+        connection.execute(f"alter table hand.{mart} add primary key ({', '.join(key)})")
+
+
 def run_sql_load(counts: Path, database: Path) -> None:
-    """The raw load alone, as a user would write it: DuckDB's CSV reader into a table."""
+    """The raw load alone: DuckDB's CSV reader into a table."""
     import duckdb
 
     with duckdb.connect(str(database)) as connection:
-        connection.execute(f"create or replace table main.raw_counts as select * from {_read_csv_sql(counts)}")
+        _load_raw(connection, counts)
 
 
 def run_sql_all(via: str, counts: Path, database: Path, keyed: bool) -> None:
@@ -186,20 +204,10 @@ def run_sql_all(via: str, counts: Path, database: Path, keyed: bool) -> None:
     mart straight from the files, reading them once per mart and keeping no raw copy."""
     import duckdb
 
-    columns = ", ".join(COLUMN_TYPES)
     with duckdb.connect(str(database)) as connection:
-        if via == "table":
-            connection.execute(f"create or replace table main.raw_counts as select * from {_read_csv_sql(counts)}")
-            rows = f"(select {columns} from main.raw_counts)"
-        else:
-            rows = f"(select * from {_read_csv_sql(counts)})"
-        connection.execute("create schema if not exists hand")
-        for layer, (mart, key) in MART_KEYS.items():
-            template = SQL_FLOWS if layer == "flows" else SQL_STRUCTURE
-            query = template.format(source=rows, width=OPEN_BAND_WIDTH, rule_set=RULE_SET, key=CELL_KEY)
-            connection.execute(f"create or replace table hand.{mart} as {query}")
-            if keyed:
-                connection.execute(f"alter table hand.{mart} add primary key ({', '.join(key)})")
+        rows = _load_raw(connection, counts) if via == "table" else f"(select * from {_read_csv_sql(counts)})"
+        for layer in MART_KEYS:
+            _create_mart(connection, layer, rows, keyed)
 
 
 def run_sql(layer: str, source: str, database: Path, keyed: bool = False) -> None:
@@ -207,19 +215,12 @@ def run_sql(layer: str, source: str, database: Path, keyed: bool = False) -> Non
     start from the same loaded rows) or straight from the CSV files (source 'csv')."""
     import duckdb
 
-    mart, _ = MART_KEYS[layer]
-    template = SQL_FLOWS if layer == "flows" else SQL_STRUCTURE
     if source == "table":
-        columns = ", ".join(COLUMN_TYPES)
-        rows = f"(select {columns} from staging.stg_bns__reconstructed_counts)"
+        rows = f"(select {', '.join(COLUMN_TYPES)} from staging.stg_bns__reconstructed_counts)"
     else:
         rows = f"(select * from {_read_csv_sql(Path(source))})"
-    query = template.format(source=rows, width=OPEN_BAND_WIDTH, rule_set=RULE_SET, key=CELL_KEY)
     with duckdb.connect(str(database)) as connection:
-        connection.execute("create schema if not exists hand")
-        connection.execute(f"create or replace table hand.{mart} as {query}")
-        if keyed:  # the mart's grain declared as dbt's contract declares it: a primary key DuckDB enforces
-            connection.execute(f"alter table hand.{mart} add primary key ({', '.join(MART_KEYS[layer][1])})")
+        _create_mart(connection, layer, rows, keyed)
 
 
 # ---------------------------------------------------------------------------------------------------------

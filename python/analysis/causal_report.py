@@ -9,7 +9,7 @@ strings built from :class:`analysis.causal.DesignResult` (tested), and the HTML 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
@@ -146,6 +146,20 @@ def outcome_label(result: DesignResult) -> str:
     return f"{label}, {result.window}" if result.window else label
 
 
+def _ensemble_groups(tables: Tables, keep: Callable[[pd.Series], pd.Series]) -> Iterator[tuple[str, str, pd.DataFrame]]:
+    """(design, panel outcome, rows) of the ensemble mart's rows that `keep` selects (a mask of estimator
+    codes), for every design and outcome that has some; nothing when the mart is absent or empty."""
+    frame = tables.get(ENSEMBLE_MART)
+    if frame is None or frame.empty:
+        return
+    frame = frame[keep(frame["estimator_code"].astype(str))]
+    for outcome, codes in ENSEMBLE_OUTCOMES.items():
+        for design in DESIGNS:
+            rows = frame[(frame["design_code"] == design) & frame["outcome_code"].isin(codes)]
+            if not rows.empty:
+                yield design, outcome, rows
+
+
 def ensemble_spread(tables: Tables) -> dict[tuple[str, str], str]:
     """(design, outcome) → "min / median / max (N members)" of the DiD estimate across reconstructions.
 
@@ -154,20 +168,22 @@ def ensemble_spread(tables: Tables) -> dict[tuple[str, str], str]:
     frame = tables.get(ENSEMBLE_MART)
     if frame is None or frame.empty:
         return {}
+
+    def is_did(codes: pd.Series) -> pd.Series:
+        return codes.str.lower().isin(("did", "twfe", "twfe_did"))
+
+    # A mart without DiD rows (an older ensemble) has its one estimate per row under another code.
+    has_did = bool(is_did(frame["estimator_code"].astype(str)).any())
     spreads = {}
-    did = frame[frame["estimator_code"].astype(str).str.lower().isin(("did", "twfe", "twfe_did"))]
-    frame = did if not did.empty else frame
-    for outcome, codes in ENSEMBLE_OUTCOMES.items():
-        for design in DESIGNS:
-            rows = frame[(frame["design_code"] == design) & frame["outcome_code"].isin(codes)]
-            values = pd.to_numeric(rows["estimate"], errors="coerce").dropna()
-            if values.empty:
-                continue
-            per_1000 = "per_1000" in outcome
-            spreads[(design, outcome)] = (
-                f"{_value(float(values.min()), per_1000)} / {_value(float(values.median()), per_1000)} / "
-                f"{_value(float(values.max()), per_1000)} ({rows['member_id'].nunique()} members)"
-            )
+    for design, outcome, rows in _ensemble_groups(tables, is_did if has_did else lambda codes: codes.notna()):
+        values = pd.to_numeric(rows["estimate"], errors="coerce").dropna()
+        if values.empty:
+            continue
+        per_1000 = "per_1000" in outcome
+        spreads[(design, outcome)] = (
+            f"{_value(float(values.min()), per_1000)} / {_value(float(values.median()), per_1000)} / "
+            f"{_value(float(values.max()), per_1000)} ({rows['member_id'].nunique()} members)"
+        )
     return spreads
 
 
@@ -179,19 +195,11 @@ def ensemble_pre_trend(tables: Tables, alpha: float = PRE_TREND_ALPHA) -> dict[t
     each member); empty when the mart is absent or holds none, and the headline then shows the bundled
     tables' verdict alone.
     """
-    frame = tables.get(ENSEMBLE_MART)
-    if frame is None or frame.empty:
-        return {}
-    frame = frame[frame["estimator_code"].astype(str) == "pretrend_placebo"]
     spreads = {}
-    for outcome, codes in ENSEMBLE_OUTCOMES.items():
-        for design in DESIGNS:
-            rows = frame[(frame["design_code"] == design) & frame["outcome_code"].isin(codes)]
-            p = pd.to_numeric(rows["p_value"], errors="coerce").dropna()
-            if not p.empty:
-                spreads[(design, outcome)] = PreTrendSpread(
-                    int((p <= alpha).sum()), len(p), float(p.min()), float(p.max())
-                )
+    for design, outcome, rows in _ensemble_groups(tables, lambda codes: codes == "pretrend_placebo"):
+        p = pd.to_numeric(rows["p_value"], errors="coerce").dropna()
+        if not p.empty:
+            spreads[(design, outcome)] = PreTrendSpread(int((p <= alpha).sum()), len(p), float(p.min()), float(p.max()))
     return spreads
 
 

@@ -57,7 +57,7 @@ def estimate_rows(member_id: int, results) -> list[dict]:
     for result in results:
         outcome = OUTCOME_CODES.get(result.outcome, result.outcome)
         pre = result.event_study.pre_trend if result.event_study else None
-        placebo_pre = getattr(result, "placebo_pre_trend", None)
+        placebo_pre = result.placebo_pre_trend
         found = {
             "did": (result.did.estimate, result.did.p_cluster) if result.did else None,
             "did_placebo_in_space": ((result.placebo_space.actual_estimate, result.placebo_space.p_value)

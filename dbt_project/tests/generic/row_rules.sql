@@ -1,6 +1,7 @@
 {% test row_rules(model, key=none, unique=[], not_null=[], accepted_values={}, ranges={}, references={}, expressions={}, shares=[], share_tolerance=0.01, parts=[], parts_tolerance=0) %}
 {#- Every rule of one model in one test: the row-level rules in one scan (instead of one query per rule and
-    column), uniqueness, shares and parts by one grouped query each. Returns one row per rule that fails, with the number of rows that break it (the rule's name says which
+    column), uniqueness, shares and parts by one grouped query each. Returns one row per rule that fails,
+    with the number of rows that break it (the rule's name says which
     column and which rule: `region_code references dim_regions`, `persons >= 0`, ...). Nulls pass every rule
     except not_null, as in dbt's own tests.
     key: columns whose combination must be unique; unique: columns each unique on its own;
