@@ -48,7 +48,18 @@ import pandas as pd
 
 from bench_build_floor import write_floor_project
 from expand_counts import make
-from measure import REPO_ROOT, VENV_BIN, Sample, alternate, dbt_env, median_sample, print_table, ratio, run_child
+from measure import (
+    REPO_ROOT,
+    VENV_BIN,
+    Sample,
+    alternate,
+    dbt_env,
+    median_sample,
+    print_table,
+    ratio,
+    run_child,
+    verdict,
+)
 from peers import MART_KEYS
 
 PEERS = Path(__file__).with_name("peers.py")
@@ -250,6 +261,10 @@ def measure_whole(work: Path, project: Path, counts: Path, seeded: Path, pairs: 
 WHOLE_SQL_SIDES = {"sql": ("table", "plain"), "sql+key": ("table", "keyed"), "sql from csv": ("csv", "plain")}
 
 
+def micros_per_row(seconds: float, rows: int) -> float:
+    return 1e6 * seconds / rows
+
+
 def best_case_dbt(m: dict[str, Sample]) -> float:
     """The fastest any dbt build of the marts could be: dbt's floor plus the fastest hand-written SQL (the
     least work DuckDB was seen to need), as if dbt added nothing to either."""
@@ -269,7 +284,7 @@ def whole_row(rows: int, m: dict[str, Sample], equal: str, engine: list[float]) 
         f"{ratio(m['pandas'].wall_s, dbt):.2f}x",
         f"{m['dbt floor'].wall_s:.2f}",
         f"{ratio(m['pandas'].wall_s, best_case_dbt(m)):.2f}x",
-        f"{1e6 * dbt / rows:.2f}",
+        f"{micros_per_row(dbt, rows):.2f}",
         f"{m['dbt'].peak_rss_mb:.0f} / {m['sql+key'].peak_rss_mb:.0f} / {m['pandas'].peak_rss_mb:.0f}",
         equal,
     ]
@@ -378,10 +393,6 @@ def verdicts(whole_medians: dict[int, dict[str, Sample]]) -> list[str]:
     rows = max(whole_medians)
     m = whole_medians[rows]
     dbt = m["dbt"].wall_s
-
-    def verdict(met: bool) -> str:
-        return "met" if met else "MISSED"
-
     lines = [f"goals, whole build at {rows:,} rows:"]
     for side in WHOLE_SQL_SIDES:
         r = ratio(dbt, m[side].wall_s)
@@ -394,7 +405,7 @@ def verdicts(whole_medians: dict[int, dict[str, Sample]]) -> list[str]:
     )
     peak = m["dbt"].peak_rss_mb
     lines.append(f"  dbt peak memory: {peak:,.0f} MB (goal < {MEMORY_GOAL_MB:,} MB: {verdict(peak < MEMORY_GOAL_MB)})")
-    per_row = [1e6 * whole_medians[n]["dbt"].wall_s / n for n in sorted(whole_medians)]
+    per_row = [micros_per_row(whole_medians[n]["dbt"].wall_s, n) for n in sorted(whole_medians)]
     growing = any(later > earlier for earlier, later in itertools.pairwise(per_row))
     shown = " -> ".join(f"{cost:.2f}" for cost in per_row)
     lines.append(f"  dbt us per input row by size: {shown} (goal: not growing: {verdict(not growing)})")
@@ -417,8 +428,8 @@ def row(rows: int, step: str, m: dict[str, Sample], equal: str, engine: list[flo
         f"{ratio(m['dbt'].wall_s, keyed.wall_s):.2f}x" if keyed else "-",
         f"{ratio(nodes, m['sql'].wall_s):.2f}x",
         f"{ratio(m['pandas'].wall_s, m['dbt'].wall_s):.2f}x",
-        f"{1e6 * m['dbt'].wall_s / rows:.2f}",
-        f"{1e6 * m['sql'].wall_s / rows:.2f}",
+        f"{micros_per_row(m['dbt'].wall_s, rows):.2f}",
+        f"{micros_per_row(m['sql'].wall_s, rows):.2f}",
         f"{m['dbt'].peak_rss_mb:.0f} / {m['sql'].peak_rss_mb:.0f} / {m['pandas'].peak_rss_mb:.0f}",
         equal,
     ]

@@ -103,6 +103,11 @@ def ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else float("inf")
 
 
+def verdict(met: bool) -> str:
+    """How a benchmark prints a goal's outcome."""
+    return "met" if met else "MISSED"
+
+
 def print_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
