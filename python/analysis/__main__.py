@@ -14,10 +14,22 @@ from analysis.report import analyse, write_report
 from analysis.series import EXAMPLES, UnknownSeries
 
 
+def shareable_name(path: Path, base: Path | None = None) -> str:
+    """How the report names a file: relative to the working directory when under it, else its name alone.
+
+    A report is shared; the absolute path of the machine that wrote it says nothing to its reader.
+    """
+    path = path.resolve()
+    try:
+        return path.relative_to((base or Path.cwd()).resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
 def _report(args: argparse.Namespace) -> int:
     warehouse = args.warehouse.resolve()
     tables = load_marts(warehouse)  # read-only; the connection is closed before anything is written
-    content = analyse(tables, load_claims(args.claims), str(warehouse))
+    content = analyse(tables, load_claims(args.claims), shareable_name(warehouse))
     index = write_report(content, args.out)
     counts = status_counts(content.replication)
     print(f"Report written: {index}")

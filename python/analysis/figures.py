@@ -109,7 +109,7 @@ def figure_countries_2023(tables: Tables, year: int = 2023, top: int = 15) -> Fi
     """Figure 3: arrivals and departures by country in 2023 (largest countries)."""
     rows = _rows(tables, "fct_country_flows", region_code=ALMATY, year=year)
     table = _by_direction(rows, "country_name_en")
-    table = table.loc[table.sum(axis=1).sort_values(ascending=False).index[:top]].iloc[::-1]
+    table = table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index[:top]].iloc[::-1]
     figure, axes = plt.subplots(figsize=(8.0, 5.5), layout="constrained")
     positions = np.arange(len(table))
     axes.barh(positions - 0.2, table["arrival"], height=0.4, color=ARRIVAL_COLOUR, label="arrivals")
@@ -145,7 +145,7 @@ def figure_other_country_arrivals(tables: Tables, top: int = 5) -> Figure:
     rows = _rows(tables, "fct_country_flows", region_code=ALMATY, direction_code="arrival", group_code="OTHER")
     rows = rows[rows["country_code"] != "_O"]
     by_country = rows.pivot_table(index="year", columns="country_name_en", values="persons", aggfunc="sum").fillna(0)
-    largest = by_country.sum().sort_values(ascending=False).index[:top]
+    largest = by_country.sum().sort_values(ascending=False, kind="stable").index[:top]
     figure, axes = _new("Almaty: arrivals from other (non-CIS) countries", "Persons per year (all ages)")
     axes.plot(total.index, total, marker="o", color="black", label="all other countries")
     for country in largest:
@@ -169,7 +169,7 @@ def _other_country_shares(
         raise MissingFigureData(f"fct_country_period_flows has no {column} for {direction}s in {CRISIS_PERIOD}")
     # Aggregate rows ("Other countries": not itemised) go into the remainder, not among the countries.
     itemised = rows[~rows["is_aggregate"].astype(bool)] if "is_aggregate" in rows.columns else rows
-    shares = itemised.set_index("country_name_en")[column].sort_values(ascending=False)
+    shares = itemised.set_index("country_name_en")[column].sort_values(ascending=False, kind="stable")
     head = shares.iloc[:top]
     rest = 100.0 - head.sum()
     return pd.concat([head, pd.Series({"all others (incl. not itemised)": rest})]) if rest > 0.05 else head
@@ -382,7 +382,7 @@ def figure_placebo_space(result: DesignResult) -> Figure:
     axes.set_xlabel(f"DiD estimate ({result.unit})")
     axes.grid(True, axis="x", alpha=0.3)
     # Undefined placebo estimates are left out of the p-value; the report lists them.
-    ordered = placebo.placebo_estimates.dropna(subset=["estimate"]).sort_values("estimate")
+    ordered = placebo.placebo_estimates.dropna(subset=["estimate"]).sort_values("estimate", kind="stable")
     labels = [result.name(code) for code in ordered["region_code"]]
     axes.barh(labels, ordered["estimate"], color="#7f7f7f", label="placebo (control treated)")
     axes.barh(["Almaty city (treated)"], [placebo.actual_estimate], color=DEPARTURE_COLOUR, label="Almaty")

@@ -163,9 +163,11 @@ def _number(value: object, digits: int = 3) -> str:
     if isinstance(value, (int, float)):
         if isinstance(value, float) and math.isnan(value):
             return ""
-        if isinstance(value, float) and not value.is_integer():
+        # Whole within 1e-9, not bit for bit: a least-squares estimate of exactly 4,838 comes out as
+        # 4838.000000000001 under some CPUs' BLAS kernels, and the page must not change with the CPU.
+        if isinstance(value, float) and abs(value - round(value)) > 1e-9 * max(1.0, abs(value)):
             return f"{value:,.{digits}f}" if abs(value) < 1000 else f"{value:,.1f}"
-        return f"{int(value):,}"
+        return f"{round(value):,}"
     return str(value)
 
 
@@ -292,7 +294,7 @@ def _synthetic_paragraphs(result: DesignResult) -> list[str]:
     for synthetic in (result.synthetic, result.synthetic_demeaned):
         if synthetic is None:
             continue
-        weights = synthetic.fit.weights[synthetic.fit.weights > 0].sort_values(ascending=False)
+        weights = synthetic.fit.weights[synthetic.fit.weights > 0].sort_values(ascending=False, kind="stable")
         listed = ", ".join(f"{result.name(str(code))}: {weight:.3f}" for code, weight in weights.items())
         kind = "Demeaned synthetic control" if synthetic.demeaned else "Synthetic control"
         parts.append(

@@ -8,6 +8,7 @@ is a pure function of the seed (NumPy's PCG64 via ``default_rng``): the same see
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Context, Decimal
 
 import numpy as np
 import pandas as pd
@@ -50,9 +51,22 @@ def _selected(frame: pd.DataFrame, where: str) -> pd.Series:
     return mask
 
 
+# Correctly rounded in software (mpdecimal), so the same on every CPU. NumPy's exp and log pick a SIMD
+# kernel at run time (AVX-512 differs from AVX2 in the last bit), which changed members' tables by machine.
+_EXACT = Context(prec=40)
+
+
+def _ln(value: float) -> float:
+    return float(_EXACT.ln(Decimal(value)))
+
+
+def _exp(values: np.ndarray) -> np.ndarray:
+    return np.array([float(_EXACT.exp(Decimal(float(v)))) for v in values], dtype=float)
+
+
 def _values(rng: np.random.Generator, kind: str, low: float, high: float, size: int) -> np.ndarray:
     if kind == "log_uniform_factor":
-        return np.exp(rng.uniform(np.log(low), np.log(high), size))
+        return _exp(rng.uniform(_ln(low), _ln(high), size))
     if kind == "uniform_int_shift":
         return rng.integers(int(low), int(high) + 1, size).astype(float)
     return rng.uniform(low, high, size)

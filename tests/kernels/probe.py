@@ -1,0 +1,74 @@
+"""Run in a child process under forced CPU kernels: print what must not depend on the CPU, as JSON.
+
+``python tests/kernels/probe.py member`` hashes ensemble member 1's regenerated tables;
+``python tests/kernels/probe.py report WAREHOUSE`` hashes what the report publishes from a warehouse
+(its HTML without the time it was written, its CSVs and its figures). ``kernels`` is printed with each, so the
+parent can check that the forced kernels were really in force.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import glob
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+
+def kernels() -> dict[str, object]:
+    import numpy as np
+    from numpy._core._multiarray_umath import __cpu_features__
+
+    libs = glob.glob(os.path.join(os.path.dirname(np.__file__) + ".libs", "libscipy_openblas*.so"))
+    corename = None
+    if libs:
+        lib = ctypes.CDLL(libs[0])
+        for symbol in ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename", "openblas_get_corename"):
+            if hasattr(lib, symbol):
+                function = getattr(lib, symbol)
+                function.restype = ctypes.c_char_p
+                corename = function().decode()
+                break
+    return {"openblas_core": corename, "numpy_features_on": sorted(k for k, v in __cpu_features__.items() if v)}
+
+
+def member() -> dict[str, str]:
+    from reference_data.ensemble import BASE_SEED, member_tables
+    from reference_data.generate import write_tables
+    from reference_data.paths import default_paths
+
+    frames, _ = member_tables(default_paths(), 1, BASE_SEED + 1)
+    with tempfile.TemporaryDirectory() as folder:
+        written = write_tables(frames, Path(folder))
+        return {code: hashlib.sha256(path.read_bytes()).hexdigest() for code, path in written.items()}
+
+
+_WRITTEN_AT = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})? UTC")
+
+
+def report(warehouse: Path) -> dict[str, str]:
+    from analysis.marts import load_marts
+    from analysis.replication import DEFAULT_CLAIMS, load_claims
+    from analysis.report import analyse, write_report
+
+    content = analyse(load_marts(warehouse), load_claims(DEFAULT_CLAIMS), warehouse.name)
+    with tempfile.TemporaryDirectory() as folder:
+        write_report(content, Path(folder))
+        hashes = {}
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file():
+                data = path.read_bytes()
+                if path.suffix == ".html":
+                    data = _WRITTEN_AT.sub("<time>", data.decode()).encode()
+                hashes[path.relative_to(folder).as_posix()] = hashlib.sha256(data).hexdigest()
+        return hashes
+
+
+if __name__ == "__main__":
+    job = sys.argv[1]
+    result = member() if job == "member" else report(Path(sys.argv[2]))
+    print(json.dumps({"kernels": kernels(), "result": result}))
