@@ -217,3 +217,20 @@ def test_regime_table_shows_almatys_working_age_regimes_in_order() -> None:
     assert list(table["first year"]) == [2000, 2003]
     assert list(table["direction"]) == ["net outflow", "net inflow"]
     assert almaty_regime_table({}).empty
+
+
+def test_no_machine_path_in_what_the_report_writes(warehouse: Path, report_dir: Path):
+    """A report is shared: the warehouse is named by its file, never by where it sits on the writer's disk."""
+    machine = str(warehouse.parent.resolve())
+    for written in report_dir.rglob("*"):
+        if written.suffix in (".html", ".csv"):
+            assert machine not in written.read_text(encoding="utf-8"), written.name
+    assert warehouse.name in (report_dir / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_shared_name_is_relative_under_the_working_directory_and_bare_outside(tmp_path: Path):
+    from analysis.__main__ import shareable_name
+
+    inside = tmp_path / "warehouse" / "kz_migration.duckdb"
+    assert shareable_name(inside, base=tmp_path) == "warehouse/kz_migration.duckdb"
+    assert shareable_name(inside, base=tmp_path / "elsewhere") == "kz_migration.duckdb"
