@@ -51,7 +51,8 @@ def _rule_lines(model: str, rows: list[tuple[object, ...]], columns: list[str]) 
         example = record.get("example")
         where = f" in {model}" if model else ""
         if example:
-            lines.append(f"{record.get('rule')}{where}: {how_many} group(s) do not hold, e.g. {example}")
+            groups = "1 group does not hold:" if count == 1 else f"{how_many} groups do not hold, e.g."
+            lines.append(f"{record.get('rule')}{where}: {groups} {example}")
         else:
             lines.append(f"{record.get('rule')}{where}: {how_many} row(s) break it")
     return lines
@@ -88,6 +89,7 @@ def describe(target: Path, database: Path) -> list[str]:
         return [f"{_names(r['unique_id'], manifest)[0]}: {r.get('message')} (the build file cannot be read: {error})"
                 for r in failed]
     with connection:
+        connection.execute("set enable_progress_bar = false")  # the lines go to a log, not a terminal
         for result in failed:
             name, model = _names(result["unique_id"], manifest)
             code = result.get("compiled_code")
