@@ -51,21 +51,19 @@ def fingerprint(folder: Path) -> str:
     return f"{resolved.name}: {len(found)} table(s), {digest.hexdigest()[:16]}"
 
 
-def _is_ingest_output(folder: Path) -> bool:
-    """`make ingest` writes a link to version folders, and its lock beside it."""
-    folder = Path(os.path.abspath(folder))
-    return folder.is_symlink() or folder.with_name(f".{folder.name}.lock").exists()
-
-
 @contextmanager
 def _no_ingest_running(folder: Path) -> Iterator[None]:
     """Hold the ingest's own lock (bns_ingest.writer.ingest_lock) while the set is taken; wait, saying so,
-    while an ingest, removal or rollback of the set runs."""
-    if not _is_ingest_output(folder):
+    while an ingest, removal or rollback of the set runs. A folder the ingest did not write (no version link,
+    no lock beside it) is read as it is."""
+    from bns_ingest.writer import ingest_lock_path  # not at the top: make's check of the set needs no ingest
+
+    folder = Path(os.path.abspath(folder))
+    lock_path = ingest_lock_path(folder)
+    if not (folder.is_symlink() or lock_path.exists()):
         yield
         return
-    folder = Path(os.path.abspath(folder))
-    lock = FileLock(str(folder.with_name(f".{folder.name}.lock")))
+    lock = FileLock(str(lock_path))
     try:
         lock.acquire(timeout=0)
     except Timeout:
