@@ -8,6 +8,10 @@ relation dbt was asked to build is present in the private file, is that file che
 renamed over the published file. A rename replaces the directory entry in one step: a BI tool that holds
 the old file open read-only keeps reading the old version undisturbed, the next connection sees the new
 one, and a failed, killed or refused build never touches the published file.
+
+A build reads the official set as it was when it started: it links the set's tables into its private folder
+first (warehouse/official_set.py), so an ingest during the build changes nothing it reads. A failed build says
+what each failed data test found (warehouse/failed_tests.py).
 """
 
 from __future__ import annotations
