@@ -66,20 +66,30 @@ export DBT_ARGS
 # inputs, not the data, so they run where the code changes are checked (`make test`, `make dbt-test`), as dbt
 # recommends, rather than on every build of the same code.
 PUBLISH_DBT_ARGS := --exclude-resource-type unit_test
-# What a published warehouse is built from: every dbt file, the claims, the count tables, and the Python the
-# dbt Python models import. A warehouse newer than all of them (and built with the same settings) is current.
+# What a published warehouse is built from: every dbt file, the claims, the bundled count tables, and the
+# Python the dbt Python models import. A warehouse newer than all of them (and built with the same settings
+# and official set) is current. The official set is not listed here: `make ingest` may switch it while make
+# runs (a file listed when the Makefile was read and gone by the time make looks at it stopped make with «No
+# rule to make target»); OFFICIAL_STATE below stands for it.
 WAREHOUSE_INPUTS := $(shell find dbt_project -type f -not -path 'dbt_project/target/*' -not -path 'dbt_project/logs/*' \
-  -not -path '*/__pycache__/*' 2>/dev/null) $(shell find -L data/claims $(KZ_COUNTS_DIR) $(KZ_OFFICIAL_DIR) -type f 2>/dev/null) \
+  -not -path '*/__pycache__/*' 2>/dev/null) $(shell find -L data/claims $(KZ_COUNTS_DIR) -type f 2>/dev/null) \
   profiles.yml python/analysis/claim_rules.py python/analysis/did.py
-# The settings beside the files (counts folders, the official version a rollback may point back at, dbt
-# arguments); rewritten only when they change, so that
+# The settings beside the files (counts folders, dbt arguments); rewritten only when they change, so that
 # its modification time says when they last changed.
 WAREHOUSE_SETTINGS := $(KZ_WAREHOUSE_PATH).settings
 
 $(WAREHOUSE_SETTINGS): FORCE
-	@mkdir -p "$(@D)" && printf '%s\n' "KZ_COUNTS_DIR=$$KZ_COUNTS_DIR" "KZ_OFFICIAL_DIR=$(realpath $(KZ_OFFICIAL_DIR))" \
+	@mkdir -p "$(@D)" && printf '%s\n' "KZ_COUNTS_DIR=$$KZ_COUNTS_DIR" "KZ_OFFICIAL_DIR=$$KZ_OFFICIAL_DIR" \
 	  "DBT_ARGS=$$DBT_ARGS" > "$@.new" && \
 	  if cmp -s "$@.new" "$@"; then rm "$@.new"; else mv "$@.new" "$@"; fi
+
+# The official set the newest build took (a fingerprint of its tables): each build writes it when it takes
+# its copy of the set, and this rule rewrites it when the set now differs, so it is newer than the warehouse
+# exactly when an ingest, removal or rollback happened since that build took the set (warehouse/official_set.py).
+OFFICIAL_STATE := $(KZ_WAREHOUSE_PATH).official
+
+$(OFFICIAL_STATE): FORCE | $(STAMP)
+	@$(BIN)/python -m warehouse.official_set "$(KZ_OFFICIAL_DIR)" "$@"
 
 ## warehouse: build every mart (fct_claim_replication included) and publish them in one atomic swap
 warehouse: venv $(WAREHOUSE_SETTINGS)
@@ -87,14 +97,16 @@ warehouse: venv $(WAREHOUSE_SETTINGS)
 	$(BIN)/python -m warehouse.publish -- $(PUBLISH_DBT_ARGS) $(DBT_ARGS)
 
 # The published file as a target: rebuilt only when an input or a setting is newer than it.
-$(KZ_WAREHOUSE_PATH): $(STAMP) $(WAREHOUSE_INPUTS) $(WAREHOUSE_SETTINGS)
+$(KZ_WAREHOUSE_PATH): $(STAMP) $(WAREHOUSE_INPUTS) $(WAREHOUSE_SETTINGS) $(OFFICIAL_STATE)
 	@echo "==> [build] the published warehouse is older than its inputs: dbt build, then publish"
 	$(BIN)/python -m warehouse.publish -- $(PUBLISH_DBT_ARGS) $(DBT_ARGS)
 
 ## analysis: the report from the published warehouse, rebuilt first only when it is not current
+# REPORT_DIR: where the report goes (default report/). The report names the build it was made from.
+REPORT_DIR ?= report
 analysis: venv $(KZ_WAREHOUSE_PATH)
 	@echo "==> [analysis] correlations, causal designs, claim replication, figures, report"
-	$(BIN)/python -m analysis report
+	$(BIN)/python -m analysis report --out "$(REPORT_DIR)"
 
 FORCE:
 

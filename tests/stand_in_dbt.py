@@ -10,6 +10,15 @@ relies on dbt for, in about 0.2 s instead of dbt's 5-10 s of start-up:
 * writes `manifest.json` and `run_results.json` into --target-path, shaped as dbt 1.11 writes them for that
   project (the fields `expected_relations` reads).
 
+Two settings serve the tests of builds that run through make (tests/test_ingest_during_build.py):
+
+* KZ_STAND_IN_WAREHOUSE names a whole warehouse built by the real dbt (the session's): the stand-in copies it
+  into KZ_BUILD_PATH instead, stamps `dim_build_settings.built_at` with the time it started (as dbt's
+  `run_started_at` does), and records the official tables it was given (KZ_OFFICIAL_DIR: file name and
+  sha256) in `stand_in.official_tables`, so the analysis report can run on the result;
+* KZ_STAND_IN_PAUSE names a folder: the stand-in writes `started-<pid>` there, then waits until `go` exists,
+  so a test can act while a build runs.
+
 What it does not show is that real dbt's output passes the same checks: the tests that need that keep the real
 dbt (tests/test_publish.py, tests/test_build_race.py say which), and the session's warehouse goes through the
 real publisher with the real dbt.
@@ -18,9 +27,13 @@ real publisher with the real dbt.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import shutil
 import sys
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -60,6 +73,40 @@ def _write_artifacts(target: Path, database: str, test_status: str) -> None:
     ))
 
 
+def _pause() -> None:
+    folder = os.environ.get("KZ_STAND_IN_PAUSE")
+    if not folder:
+        return
+    (Path(folder) / f"started-{os.getpid()}").touch()
+    deadline = time.monotonic() + 300
+    while not (Path(folder) / "go").exists():
+        if time.monotonic() > deadline:
+            raise SystemExit("stand-in dbt: nobody said go within 300 s")
+        time.sleep(0.02)
+
+
+def _copy_whole_warehouse(source: Path, database: Path, target: Path) -> int:
+    started = datetime.now(UTC).replace(tzinfo=None)
+    _pause()
+    # Read after the pause, as dbt reads the official layer some way into its build.
+    official = sorted(Path(os.environ["KZ_OFFICIAL_DIR"]).glob("*.csv*"))
+    shutil.copyfile(source, database)
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("update main.dim_build_settings set built_at = ?", [started])
+        connection.execute("create schema stand_in")
+        connection.execute("create table stand_in.official_tables (file_name varchar, sha256 varchar)")
+        connection.executemany("insert into stand_in.official_tables values (?, ?)",
+                               [(path.name, hashlib.sha256(path.read_bytes()).hexdigest()) for path in official])
+        catalog = connection.execute("select current_database()").fetchone()[0]
+    nodes = {"model.kz_migration.dim_build_settings": _node("dim_build_settings", "model", "main", "table")}
+    nodes["model.kz_migration.dim_build_settings"]["database"] = catalog
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "manifest.json").write_text(json.dumps({"nodes": nodes}))
+    (target / "run_results.json").write_text(json.dumps(
+        {"results": [{"unique_id": "model.kz_migration.dim_build_settings", "status": "success"}]}))
+    return 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="dbt (stand-in)")
     parser.add_argument("command", choices=["build"])
@@ -69,6 +116,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--log-path", type=Path)
     args, _ = parser.parse_known_args(argv)
     database = Path(os.environ["KZ_BUILD_PATH"])
+    if os.environ.get("KZ_STAND_IN_WAREHOUSE"):
+        return _copy_whole_warehouse(Path(os.environ["KZ_STAND_IN_WAREHOUSE"]), database, args.target_path)
+    _pause()
     counts = Path(os.environ["KZ_COUNTS_DIR"])
     with duckdb.connect(str(database)) as connection:
         catalog = connection.execute("select current_database()").fetchone()[0]

@@ -75,8 +75,9 @@ def _almaty_arrivals(path: Path) -> dict[int, int]:
     return dict(rows)
 
 
-def test_failed_build_leaves_published_warehouse_untouched(tmp_path: Path) -> None:
-    """The failing build is the real dbt's (its test of the counts fails); the good one before it the stand-in's."""
+def test_failed_build_leaves_published_warehouse_untouched(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """The failing build is the real dbt's (its test of the counts fails); the good one before it the stand-in's.
+    The publisher says what the failed test found: the offending row, not dbt's «Got 1 result»."""
     published = tmp_path / "kz_migration.duckdb"
     _build(published, _write_counts(tmp_path / "good", {2022: (100, 50), 2023: (300, 40)}))
     digest_before = _sha256(published)
@@ -84,6 +85,9 @@ def test_failed_build_leaves_published_warehouse_untouched(tmp_path: Path) -> No
     broken = _write_counts(tmp_path / "broken", {2022: (100, 50), 2023: (-1, 40)})
     with pytest.raises(BuildFailed, match="dbt build failed"):
         _build(published, broken, real_dbt=True)
+    said = [line for line in capfd.readouterr().err.splitlines() if line.startswith("data test failed:")]
+    assert said == ["data test failed: counts_are_not_negative on fct_yearly_flows: 1 failing row(s): "
+                    "region_code 75, year 2023, arrivals -1, departures 40"], said
 
     assert _sha256(published) == digest_before
     assert _almaty_arrivals(published) == {2022: 100, 2023: 300}

@@ -108,6 +108,15 @@ def is_reconstruction(tables: Tables) -> bool:
 PAPER_RULE_SET = "paper_2025"
 
 
+def build_started_at(tables: Tables) -> str | None:
+    """When dbt started the build of the warehouse (``dim_build_settings.built_at``, UTC), which names that
+    build: a report that shows it says which published warehouse it was made from. None if unrecorded."""
+    settings = tables.get("dim_build_settings")
+    if settings is None or settings.empty or "built_at" not in settings:
+        return None
+    return pd.Timestamp(settings["built_at"].iloc[0]).isoformat(sep=" ", timespec="seconds")
+
+
 def working_age_rule_set(tables: Tables) -> str | None:
     """The working-age rule set the warehouse was built with (``dim_build_settings``), None if unrecorded."""
     settings = tables.get("dim_build_settings")

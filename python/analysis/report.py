@@ -42,7 +42,14 @@ from analysis.causal_report import (
     pre_trend_components,
 )
 from analysis.figures import RenderedFigure, render_causal_figures, render_paper_figures
-from analysis.marts import PAPER_RULE_SET, Tables, data_provenance, is_reconstruction, working_age_rule_set
+from analysis.marts import (
+    PAPER_RULE_SET,
+    Tables,
+    build_started_at,
+    data_provenance,
+    is_reconstruction,
+    working_age_rule_set,
+)
 from analysis.paper_correlations import paper_correlations
 from analysis.replication import contradiction_pairs, replicate, status_counts, write_csv_atomically
 
@@ -65,6 +72,7 @@ class ReportContent:
     working_age_rule_set: str | None = None
     ensemble_spreads: dict[tuple[str, str], str] | None = None
     ensemble_pre_trends: dict[tuple[str, str], PreTrendSpread] | None = None
+    build_started_at: str | None = None
 
 
 def almaty_flow_table(tables: Tables) -> pd.DataFrame:
@@ -130,6 +138,7 @@ def analyse(tables: Tables, claims: pd.DataFrame, warehouse: str, with_figures: 
         working_age_rule_set=working_age_rule_set(tables),
         ensemble_spreads=ensemble_spread(tables),
         ensemble_pre_trends=ensemble_pre_trend(tables),
+        build_started_at=build_started_at(tables),
     )
 
 
@@ -460,6 +469,13 @@ def replication_columns(replication: pd.DataFrame) -> pd.DataFrame:
     return replication.loc[:, leading + rest]
 
 
+def _build_note(content: ReportContent) -> str:
+    """Which build of the warehouse the report was made from (dbt's start time, as `dim_build_settings` has it)."""
+    if content.build_started_at is None:
+        return ""
+    return f', <span id="warehouse-build">build of {html.escape(content.build_started_at)} UTC</span>'
+
+
 def render_html(content: ReportContent) -> str:
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     correlations = content.correlations
@@ -485,7 +501,8 @@ def render_html(content: ReportContent) -> str:
         '<html lang="en"><head><meta charset="utf-8"><title>kz-migration: Almaty external migration report</title>',
         f"<style>{STYLE}</style></head><body>",
         "<h1>External migration of Almaty's working-age population: replication and causal analysis</h1>",
-        f'<p class="note">Generated {generated} from <code>{html.escape(content.warehouse)}</code>. Reproduces '
+        f'<p class="note">Generated {generated} from <code>{html.escape(content.warehouse)}</code>'
+        f"{_build_note(content)}. Reproduces "
         "and tests Sagandykova et al. (2025), doi:10.51176/1997-9967-2025-3-106-122.</p>",
         _banner(content),
         _rule_set_note(content),

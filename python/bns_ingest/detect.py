@@ -16,10 +16,12 @@ TALDAU_REQUEST = "taldau_request"
 # Recognised only to be refused with a precise reason.
 TALDAU_CSV = "taldau_csv"  # Taldau's own CSV export names no index
 DAMAGED_XLSX = "damaged_xlsx"
+ODS = "ods"  # an OpenDocument spreadsheet (LibreOffice's own format): the pipeline names the .xlsx to save
 OLD_EXCEL = "old_excel"  # Excel 97-2003 .xls, or an encrypted xlsx (both OLE2 containers)
 EMPTY = "empty"
 UNREADABLE = "unreadable"  # too large, not valid JSON, or not text: detect_reason() says which
 _TALDAU_CSV_HEADER = "date,value,transformation"
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 REFUSALS = {
@@ -43,7 +45,13 @@ def detect(path: Path) -> tuple[str | None, str]:
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path) as archive:
-                return (XLSX if "xl/workbook.xml" in archive.namelist() else None), ""
+                names = archive.namelist()
+                if "xl/workbook.xml" in names:
+                    return XLSX, ""
+                # ODF packages begin with a stored member «mimetype» that names the kind of document.
+                if "mimetype" in names and archive.read("mimetype").startswith(_ODS_MIMETYPE):
+                    return ODS, ""
+                return None, ""
         except (zipfile.BadZipFile, OSError):
             return DAMAGED_XLSX, ""
     if head.startswith(_OLE2):

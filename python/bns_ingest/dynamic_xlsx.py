@@ -27,6 +27,7 @@ from bns_ingest.tables import (
     match_title,
     normalise_label,
     normalise_title,
+    title_language,
 )
 from bns_ingest.xlsx_reader import WorkbookError, read_sheets
 from bns_ingest.xlsx_reader import column_letters as _letters
@@ -109,6 +110,10 @@ def parse_workbook(path: Path, ctx: IngestContext, source_id: str, file: str = "
         ctx.problem_in_file(file, "the workbook has no sheets")
         return []
     heads = {name: _find_head(name, rows) for name, rows in sheets}
+    language = _foreign_language(sheets, heads, ctx)
+    if language is not None:
+        ctx.problem_in_file(file, language)
+        return []
     titled = {normalise_title(h.title): match_title(h.title) for h in heads.values() if h and h.title}
     for title, spec in titled.items():
         if spec is None:
@@ -143,6 +148,44 @@ def parse_workbook(path: Path, ctx: IngestContext, source_id: str, file: str = "
     if not cells and len(ctx.log.problems) == problems_before:
         ctx.problem_in_file(file, "no figures: every sheet of the workbook is empty")
     return cells
+
+
+def _foreign_language(
+    sheets: list[tuple[str, list[tuple]]], heads: dict[str, SheetHead | None], ctx: IngestContext
+) -> str | None:
+    """Why the workbook is refused when it is the Kazakh or English version of a BNS table, else None.
+
+    Judged by the titles; a workbook with no recognised title also by its sheet names and row labels
+    (column A), so that a Kazakh table is named as such instead of failing title and section rows one by one."""
+    titles = [h.title for h in heads.values() if h and isinstance(h.title, str) and h.title.strip()]
+    for title in titles:
+        language = title_language(title)
+        if language is not None:
+            return _language_refusal(language, f"title {title.strip()!r}")
+    if any(match_title(title) is not None for title in titles):
+        return None
+    labels = [name for name, _ in sheets] + [
+        row[0] for _, rows in sheets for row in rows[:60] if row and isinstance(row[0], str) and row[0].strip()
+    ]
+    # Only Kazakh letters tell here (Excel names sheets «Sheet1» in English), in names the Russian tables do not
+    # use: they spell the regions Жетісу and Ұлытау with their Kazakh letters too.
+    dims = ctx.dims
+    kazakh = list(dict.fromkeys(
+        label.strip() for label in labels
+        if title_language(label) == "Kazakh" and not dims.regions.is_known(strip_footnote_marks(label))
+        and dims.countries.resolve(label) is None
+    ))
+    if not kazakh:
+        return None
+    return _language_refusal("Kazakh", f"labels {', '.join(map(repr, kazakh[:2]))}")
+
+
+def _language_refusal(language: str, evidence: str) -> str:
+    return (
+        f"the {language}-language version of a BNS table ({evidence}): only the Russian versions are read "
+        "(their titles are in bns_ingest/tables.py); download the table again with the site switched to "
+        "Russian (RU)"
+    )
 
 
 def _year_columns(

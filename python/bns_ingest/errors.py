@@ -48,11 +48,14 @@ def reading_order(problem: Problem) -> tuple:
 
 
 class IngestError(Exception):
-    """Raised once per ingest with every problem found, so the analyst can fix them in one pass."""
+    """Raised once per ingest with every problem found, so the analyst can fix them in one pass.
 
-    def __init__(self, problems: list[Problem]):
+    `heading` replaces the ingest's first line for the commands that read no BNS input (a removal, a
+    rollback): their failures are about the official set, not about a download."""
+
+    def __init__(self, problems: list[Problem], heading: str | None = None):
         self.problems = list(problems)
-        lines = [f"{len(self.problems)} problem(s) in the BNS input; nothing was written:"]
+        lines = [heading or f"{len(self.problems)} problem(s) in the BNS input; nothing was written:"]
         lines += [f"  - {problem}" for problem in self.problems]
         super().__init__("\n".join(lines))
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bns_ingest.cells import POPULATION_TABLE, Cell
 from bns_ingest.context import DEFAULT_SEEDS, Dimensions, IngestContext
-from bns_ingest.detect import IBLOCK, REFUSALS, TALDAU, TALDAU_REQUEST, UNREADABLE, XLSX, detect, detect_format
+from bns_ingest.detect import IBLOCK, ODS, REFUSALS, TALDAU, TALDAU_REQUEST, UNREADABLE, XLSX, detect, detect_format
 from bns_ingest.dynamic_xlsx import parse_workbook
 from bns_ingest.errors import IngestError, Problem
 from bns_ingest.iblock_csv import parse_iblock
@@ -106,6 +106,12 @@ def parse_sources(
                     "a Taldau request json with no response beside it: save the GetIndexTreeData response "
                     "in the same folder",
                 )
+        elif kind == ODS:
+            ctx.problem_in_file(
+                label,
+                "an OpenDocument spreadsheet (.ods), not an Excel workbook: open it in LibreOffice Calc or Excel, "
+                f"save it as {Path(label).stem}.xlsx (type «Excel 2007-365 (.xlsx)») and ingest that file",
+            )
         elif kind in REFUSALS:
             ctx.problem_in_file(label, REFUSALS[kind])
         elif kind == UNREADABLE:
@@ -172,6 +178,29 @@ def _conflicts(cells: list[Cell], others: dict[str, Download], ctx: IngestContex
             )
 
 
+def _already_ingested(
+    inputs: list[dict[str, object]], labels: list[str], others: dict[str, Download], ctx: IngestContext
+) -> None:
+    """A file of figures that another download of the official set already holds, byte for byte, is refused:
+    under a second name it would be kept twice, and removing one copy would leave its figures in the set.
+    Taldau request files hold no figures: a newer response beside the same request is a new download."""
+    earlier: dict[str, tuple[str, str]] = {}
+    for download in others.values():
+        given = download.entry.get("inputs")
+        for entry in given if isinstance(given, list) else []:
+            if isinstance(entry, dict) and entry.get("sha256") and entry.get("format") != TALDAU_REQUEST:
+                earlier.setdefault(str(entry["sha256"]), (download.name, Path(str(entry.get("file", "?"))).name))
+    for entry, label in zip(inputs, labels, strict=True):
+        if entry["format"] != TALDAU_REQUEST and str(entry["sha256"]) in earlier:
+            name, file = earlier[str(entry["sha256"])]
+            ctx.problem_in_file(
+                label,
+                f"the same file (identical bytes) as {file!r} in the official download {name!r}, already in the "
+                f"official set: ingest it under that name to replace that download (--name {name} / NAME={name}), "
+                f"or remove that one first (--remove {name} / make ingest-remove NAME={name})",
+            )
+
+
 def _by_table(cells: list[Cell]) -> dict[str, list[Cell]]:
     tables: dict[str, list[Cell]] = {}
     for cell in cells:
@@ -198,10 +227,13 @@ def ingest(
         others = {n: d for n, d in current_downloads(out_dir).items() if n != name}
         ctx = IngestContext(dims)
         cells = validated_cells(files, dims, tolerance, partial_regions=partial_regions, root=root)
+        inputs: list[dict[str, object]] = [
+            {"file": str(path), "format": detect_format(path), "sha256": _sha256(path)} for path in files
+        ]
+        _already_ingested(inputs, [file_label(path, root) for path in files], others, ctx)
         _conflicts(cells, others, ctx)
         ctx.log.raise_if_any()
         tables = _by_table(cells)
-        inputs = [{"file": str(path), "format": detect_format(path), "sha256": _sha256(path)} for path in files]
         entry: dict[str, object] = {"ingested_at": datetime.now(UTC).isoformat(timespec="seconds"), "inputs": inputs}
         write_set(out_dir, {**others, name: Download(name, entry, download_lines(tables))})
     return {code: len(rows) for code, rows in sorted(tables.items())}
@@ -215,7 +247,10 @@ def remove(out_dir: Path, name: str) -> list[str]:
         if name not in downloads:
             known = ", ".join(sorted(downloads)) or "none"
             message = f"no download named {name!r} in the official set (it holds: {known})"
-            raise IngestError([Problem(str(out_dir), message)])
+            raise IngestError(
+                [Problem(str(out_dir), message)],
+                heading=f"cannot remove the download {name!r}; the official set was left as it was:",
+            )
         del downloads[name]
         write_set(out_dir, downloads)
     return sorted(downloads)
@@ -227,4 +262,7 @@ def roll_back(out_dir: Path) -> Path:
         try:
             return rollback(out_dir)
         except FileNotFoundError as error:
-            raise IngestError([Problem(str(out_dir), str(error))]) from None
+            raise IngestError(
+                [Problem(str(out_dir), str(error))],
+                heading="cannot roll the official set back; it was left as it was:",
+            ) from None

@@ -160,6 +160,22 @@ def normalise_title(title: str) -> str:
     return _UNIT_SUFFIX.sub("", text).strip()
 
 
+# Letters of the Kazakh Cyrillic alphabet that Russian does not have: a title or label holding one is Kazakh.
+_KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def title_language(text: str) -> str | None:
+    """'Kazakh' or 'English' when `text` is written in a language whose tables are not read (BNS publishes
+    each table in Kazakh, Russian and English; the title rules know the Russian titles only), else None."""
+    if any(letter in _KAZAKH_LETTERS for letter in text):
+        return "Kazakh"
+    if _LATIN.search(text) and not _CYRILLIC.search(text):
+        return "English"
+    return None
+
+
 def match_title(title: str) -> TableSpec | None:
     """The spec of the single rule matching `title`, else None (the caller reports the error)."""
     text = normalise_title(title)

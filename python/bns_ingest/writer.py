@@ -322,13 +322,19 @@ def _remove_old_versions(out_dir: Path, keep: set[str]) -> None:
             path.unlink(missing_ok=True)
 
 
+def ingest_lock_path(out_dir: Path) -> Path:
+    """The lock file of the output `out_dir`, beside it (a build takes it too, while it copies the set)."""
+    out_dir = Path(os.path.abspath(out_dir))
+    return out_dir.with_name(f".{out_dir.name}.lock")
+
+
 @contextmanager
 def ingest_lock(out_dir: Path) -> Iterator[None]:
     """One ingest (or removal, or rollback) at a time per output, from reading the current set to the
     switch, so none removes the set another is writing or drops a download another just added."""
-    out_dir = Path(os.path.abspath(out_dir))
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(out_dir.with_name(f".{out_dir.name}.lock"))):
+    lock_path = ingest_lock_path(out_dir)
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(lock_path)):
         yield
 
 

@@ -8,6 +8,10 @@ relation dbt was asked to build is present in the private file, is that file che
 renamed over the published file. A rename replaces the directory entry in one step: a BI tool that holds
 the old file open read-only keeps reading the old version undisturbed, the next connection sees the new
 one, and a failed, killed or refused build never touches the published file.
+
+A build reads the official set as it was when it started: it links the set's tables into its private folder
+first (warehouse/official_set.py), so an ingest during the build changes nothing it reads. A failed build says
+what each failed data test found (warehouse/failed_tests.py).
 """
 
 from __future__ import annotations
@@ -29,12 +33,16 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock, Timeout
 
+from warehouse import failed_tests, official_set
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DEFAULT_PUBLISHED_PATH = REPO_ROOT / "warehouse" / "kz_migration.duckdb"
 # The official layer when nothing is ingested: a header-only canonical file (DuckDB's reader needs a match).
 EMPTY_OFFICIAL_DIR = DEFAULT_PROJECT_DIR / "sources_empty"
 _OWNER_FILE = "owner.json"
+# The build's own copy of the official set, in its private folder (warehouse/official_set.py).
+OFFICIAL_COPY = "official"
 
 
 class BuildFailed(RuntimeError):
@@ -73,6 +81,10 @@ class Paths:
         through it, so the path in its profile is the same for every build: dbt reparses the whole project
         (about 4 s) whenever that path changes, and reuses the last build's parse when it does not."""
         return self.build_root / "current"
+
+    @property
+    def official_state(self) -> Path:
+        return official_set.state_file(self.published)
 
     @property
     def parse_cache(self) -> Path:
@@ -203,15 +215,31 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child between 
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
+def _given_official_dir(env: dict[str, str]) -> Path:
+    """KZ_OFFICIAL_DIR as given (relative to the repository), else the empty official layer."""
+    given = env.get("KZ_OFFICIAL_DIR")
+    if not given:
+        return EMPTY_OFFICIAL_DIR
+    return Path(given) if Path(given).is_absolute() else REPO_ROOT / given
+
+
 def _official_dir(env: dict[str, str]) -> str:
     """KZ_OFFICIAL_DIR as given, or the empty official layer when it names no folder of count files (an
     official set whose last download was removed, or no ingest yet)."""
-    given = env.get("KZ_OFFICIAL_DIR")
-    if given:
-        folder = Path(given) if Path(given).is_absolute() else REPO_ROOT / given
-        if any(folder.glob("*.csv*")):
-            return given
+    if official_set.tables(_given_official_dir(env)):
+        return env["KZ_OFFICIAL_DIR"]
     return str(EMPTY_OFFICIAL_DIR)
+
+
+def take_official_set(paths: Paths, build: PrivateBuild, env: dict[str, str] | None) -> dict[str, str]:
+    """The official set as it is now, linked into the build's folder, and recorded beside the published file
+    as the set this build reads (warehouse/official_set.py); returns the environment that points dbt at it.
+    dbt is given the copy through the `current` link, so that its path, which dbt's parse depends on, is the
+    same in every build."""
+    given = _given_official_dir({**os.environ, **(env or {})})
+    name = official_set.take(given, build.folder / OFFICIAL_COPY, EMPTY_OFFICIAL_DIR)
+    official_set.record(paths.official_state, name)
+    return {**(env or {}), "KZ_OFFICIAL_DIR": str(paths.current_build / OFFICIAL_COPY)}
 
 
 def point_current_build(paths: Paths, build: PrivateBuild) -> Path:
@@ -270,6 +298,9 @@ def run_dbt_build(
     ]
     completed = subprocess.run(command, cwd=REPO_ROOT, env=run_env, check=False, preexec_fn=_die_with_parent)
     if completed.returncode != 0:
+        # dbt says only «Got 1 result» for a failed data test: say what the test found.
+        for line in failed_tests.describe(build.target, build.database):
+            print(f"data test failed: {line}", file=sys.stderr, flush=True)
         raise BuildFailed(
             f"dbt build failed (exit code {completed.returncode}); the published warehouse was not changed. "
             f"The failed build is kept for inspection at {build.folder} until the next build."
@@ -366,8 +397,9 @@ def build_and_publish(
         database_path = point_current_build(paths, build)
         restore_parse(paths, build)
         try:
+            build_env = take_official_set(paths, build, env)
             try:
-                run_dbt_build(build, dbt_args, env, project_dir, database_path)
+                run_dbt_build(build, dbt_args, build_env, project_dir, database_path)
             finally:
                 keep_parse(paths, build)
             verify_build(build, expected_relations(build.target))

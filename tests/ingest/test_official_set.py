@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -77,9 +78,29 @@ def test_two_downloads_disagreeing_on_a_cell_are_refused_naming_both(tmp_path: P
     assert "conflicts with 7 in the official download 'first'" in message
     assert national(out) == {2023: 7}
     assert sorted(p.name for p in out.parent.iterdir()) == before
-    # The same figure from a second download is no conflict.
-    ingest(taldau_download(tmp_path / "again", {2023: "7"}), out)
-    assert sorted(current_downloads(out)) == ["again", "first"] and national(out) == {2023: 7}
+    # The same figure from a second download (another file: it gives one more year) is no conflict.
+    ingest(taldau_download(tmp_path / "again", {2022: "5", 2023: "7"}), out)
+    assert sorted(current_downloads(out)) == ["again", "first"] and national(out) == {2022: 5, 2023: 7}
+
+
+def test_the_same_files_under_a_second_name_are_refused_naming_the_earlier_file(tmp_path: Path) -> None:
+    out = tmp_path / "official" / "tables"
+    ingest(taldau_download(tmp_path / "taldau", {2022: "5", 2023: "7"}), out)
+    copy = tmp_path / "copy"
+    shutil.copytree(tmp_path / "taldau", copy)
+    (copy / "taldau_index_2929752_data.json").rename(copy / "arrivals_again.json")
+    before = sorted(p.name for p in out.parent.iterdir())
+    with pytest.raises(IngestError) as caught:
+        ingest(copy, out)
+    message = str(caught.value)
+    assert ("arrivals_again.json: the same file (identical bytes) as 'taldau_index_2929752_data.json' in the "
+            "official download 'taldau'") in message, message
+    assert "--name taldau" in message and "--remove taldau" in message
+    assert sorted(current_downloads(out)) == ["taldau"]
+    assert sorted(p.name for p in out.parent.iterdir()) == before
+    # Under its own name the same files replace that download, as before.
+    ingest(copy, out, name="taldau")
+    assert sorted(current_downloads(out)) == ["taldau"] and national(out) == {2022: 5, 2023: 7}
 
 
 def test_remove_and_rollback(tmp_path: Path) -> None:
@@ -126,3 +147,10 @@ def test_cli_list_remove_rollback(tmp_path: Path) -> None:
     assert rolled.returncode == 0 and national(out) == {2023: 7}
     refused = cli("--remove", "nope")
     assert refused.returncode == 1 and "Traceback" not in refused.stderr and "no download named" in refused.stderr
+    # Neither a removal nor a rollback reads BNS input: their failures say what they could not do.
+    assert refused.stderr.startswith("cannot remove the download 'nope'; the official set was left as it was:")
+    assert "BNS input" not in refused.stderr
+    oldest = cli("--rollback")  # the set shows its first version again
+    assert oldest.returncode == 1 and "BNS input" not in oldest.stderr and "Traceback" not in oldest.stderr
+    assert oldest.stderr.startswith("cannot roll the official set back; it was left as it was:"), oldest.stderr
+    assert "nothing to roll back to" in oldest.stderr

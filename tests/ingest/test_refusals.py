@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -55,6 +56,18 @@ def iblock(rows: list[dict], title: str = "Сальдо миграции по в
 
 
 BLOCK = region_block(YEARS, "arr")
+KAZAKH_TITLE = "Республика шегінен тыс жерлерден келгендер"
+# Region rows as the Kazakh version prints them (names in Kazakh, figures as in the Russian one).
+_KAZAKH_NAMES = {REPUBLIC_LABEL: "Қазақстан Республикасы", "Акмолинская": "Ақмола облысы", "г. Алматы": "Алматы қ."}
+KAZAKH_BLOCK = [(_KAZAKH_NAMES.get(label, label), values) for label, values in BLOCK]
+
+
+def _write_ods(path: Path) -> None:
+    """A minimal OpenDocument spreadsheet as LibreOffice writes it: «mimetype» first, stored, then the content."""
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        package.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?><office:document-content/>')
+        package.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest/>')
 # Row numbers below follow the template: title block, years in row 6, figures from row 7.
 CASES = {
     "non-numeric value": (
@@ -209,6 +222,24 @@ CASES = {
             and None
         ),
         ["arrivals.csv", "a Taldau CSV export (date,value,transformation) does not name its index"],
+    ),
+    "OpenDocument spreadsheet": (
+        lambda folder: _write_ods(folder / "regions.ods"),
+        ["regions.ods: an OpenDocument spreadsheet (.ods)", "save it as regions.xlsx"],
+    ),
+    # The Kazakh version of «Прибывшие из-за пределов республики»: one title, one sheet with its header
+    # rows removed (which used to add «sheet has no title row»).
+    "Kazakh-language table": (
+        xlsx([arrivals_sheet(KAZAKH_BLOCK, title=KAZAKH_TITLE), Sheet("Парақ2", None, YEARS, KAZAKH_BLOCK)]),
+        ["bad.xlsx: the Kazakh-language version of a BNS table", KAZAKH_TITLE, "only the Russian versions are read"],
+    ),
+    "Kazakh-language table without a title row": (
+        xlsx([Sheet("Келгендер", None, YEARS, KAZAKH_BLOCK)]),
+        ["bad.xlsx: the Kazakh-language version", "labels 'Қазақстан Республикасы', 'Ақмола облысы'"],
+    ),
+    "English-language table": (
+        xlsx([arrivals_sheet(BLOCK, title="Arrivals from outside the republic")]),
+        ["bad.xlsx: the English-language version", "'Arrivals from outside the republic'"],
     ),
     "file in no BNS format": (
         lambda folder: (folder / "notes.txt").write_text("hello", encoding="utf-8") and None,
