@@ -45,7 +45,7 @@ def fail(path: Path, message: str) -> None:
     raise SystemExit(f"{path}: {message}")
 
 
-def from_export() -> dict[tuple[int, str], dict[str, object]]:
+def from_export() -> dict[tuple[int, str], dict[str, int | str]]:
     """(year, nationality) -> the three measures and their status, read from the JSON-stat cube."""
     structure = json.loads(STRUCTURE.read_text(encoding="utf-8"))
     if structure["table"]["code"] != "12711-0008":
@@ -65,10 +65,10 @@ def from_export() -> dict[tuple[int, str], dict[str, object]]:
             flat = flat * size + index[dim][cell[dim]]
         return flat
 
-    rows: dict[tuple[int, str], dict[str, object]] = {}
+    rows: dict[tuple[int, str], dict[str, int | str]] = {}
     for year in sorted(index["JAHR"], key=int):
         for nat_code, (nationality, _) in NATIONALITIES.items():
-            row: dict[str, object] = {}
+            row: dict[str, int | str] = {}
             statuses = set()
             for content, (measure, _) in CONTENTS.items():
                 cell = {"statistic": "12711", "DINSG": "DG", "NAT": nat_code, "content": f"{content}$QMU",
@@ -85,7 +85,7 @@ def from_export() -> dict[tuple[int, str], dict[str, object]]:
     return rows
 
 
-def check_against_extract(rows: dict[tuple[int, str], dict[str, object]]) -> None:
+def check_against_extract(rows: dict[tuple[int, str], dict[str, int | str]]) -> None:
     with open(EXTRACT, encoding="utf-8", newline="") as handle:
         extract = list(csv.DictReader(handle))
     if len(extract) != len(rows):
@@ -94,27 +94,28 @@ def check_against_extract(rows: dict[tuple[int, str], dict[str, object]]) -> Non
         key = (int(record["year"]), EXTRACT_NATIONALITY[record["nationality"]])
         for measure, column in EXTRACT_COLUMN.items():
             if int(record[column]) != rows[key][measure]:
-                fail(EXTRACT, f"row {number}, column {column}: {record[column]} but the export says {rows[key][measure]}")
+                fail(EXTRACT, f"row {number}, column {column}: {record[column]}, the export {rows[key][measure]}")
 
 
 def main() -> int:
     rows = from_export()
     check_against_extract(rows)
-    for (year, nationality), row in rows.items():
-        if row["arrivals"] - row["departures"] != row["balance"]:  # type: ignore[operator]
+    counts = {key: {m: int(v) for m, v in row.items() if m != "status"} for key, row in rows.items()}
+    for (year, nationality), row in counts.items():
+        if row["arrivals"] - row["departures"] != row["balance"]:
             fail(DATA, f"{year} {nationality}: arrivals - departures != balance")
-    for year in {y for y, _ in rows}:
-        for measure in CONTENTS.values():
-            parts = rows[(year, "german")][measure[0]] + rows[(year, "foreign")][measure[0]]  # type: ignore[operator]
-            if parts != rows[(year, "total")][measure[0]]:
-                fail(DATA, f"{year} {measure[0]}: Germans + foreigners != total")
+    for year in sorted({y for y, _ in counts}):
+        for measure, _ in CONTENTS.values():
+            german, foreign, total = (counts[(year, nat)][measure] for nat in ("german", "foreign", "total"))
+            if german + foreign != total:
+                fail(DATA, f"{year} {measure}: Germans + foreigners != total")
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with open(OUT, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(HEADER)
-        for (year, nationality), row in sorted(rows.items()):
-            writer.writerow([year, "DEU", nationality, row["arrivals"], row["departures"], row["balance"],
-                             row["status"], SOURCE_ID, SOURCE_URL, LICENCE, f"published:{SOURCE_ID}"])
+        for (year, nationality), record in sorted(rows.items()):
+            writer.writerow([year, "DEU", nationality, record["arrivals"], record["departures"], record["balance"],
+                             record["status"], SOURCE_ID, SOURCE_URL, LICENCE, f"published:{SOURCE_ID}"])
     print(f"{OUT}: {len(rows)} rows (Kazakhstan, {min(y for y, _ in rows)}-{max(y for y, _ in rows)})")
     return 0
 
