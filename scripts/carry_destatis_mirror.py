@@ -8,6 +8,7 @@ provenance. The extracted CSV beside the export must agree with it cell for cell
 same table); any difference stops the carry with the year, nationality and both values.
 
     python scripts/carry_destatis_mirror.py            # rewrites data/partner/destatis_kazakhstan_migration.csv
+    python scripts/carry_destatis_mirror.py OUT.csv    # writes elsewhere (the test compares it with the committed file)
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def check_against_extract(rows: dict[tuple[int, str], dict[str, int | str]]) -> 
                 fail(EXTRACT, f"row {number}, column {column}: {record[column]}, the export {rows[key][measure]}")
 
 
-def main() -> int:
+def main(out: Path = OUT) -> int:
     rows = from_export()
     check_against_extract(rows)
     counts = {key: {m: int(v) for m, v in row.items() if m != "status"} for key, row in rows.items()}
@@ -109,16 +110,16 @@ def main() -> int:
             german, foreign, total = (counts[(year, nat)][measure] for nat in ("german", "foreign", "total"))
             if german + foreign != total:
                 fail(DATA, f"{year} {measure}: Germans + foreigners != total")
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    with open(OUT, "w", encoding="utf-8", newline="") as handle:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(HEADER)
         for (year, nationality), record in sorted(rows.items()):
             writer.writerow([year, "DEU", nationality, record["arrivals"], record["departures"], record["balance"],
                              record["status"], SOURCE_ID, SOURCE_URL, LICENCE, f"published:{SOURCE_ID}"])
-    print(f"{OUT}: {len(rows)} rows (Kazakhstan, {min(y for y, _ in rows)}-{max(y for y, _ in rows)})")
+    print(f"{out}: {len(rows)} rows (Kazakhstan, {min(y for y, _ in rows)}-{max(y for y, _ in rows)})")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT))
