@@ -41,7 +41,7 @@ from_constraints as (
         country_code,
         education_code,
         specialty_code,
-        value,
+        figure_value,
         comparison_code,
         use_code,
         source_id,
@@ -67,7 +67,7 @@ from_national_series as (
         country_code,
         education_code,
         specialty_code,
-        cast(persons as double) as value,
+        cast(persons as double) as figure_value,
         'exact' as comparison_code,
         cast(null as varchar) as use_code,
         source_id,
@@ -93,7 +93,7 @@ from_population as (
         '_T' as country_code,
         '_T' as education_code,
         '_T' as specialty_code,
-        cast(residents_on_1_january as double) as value,
+        cast(residents_on_1_january as double) as figure_value,
         'exact' as comparison_code,
         cast(null as varchar) as use_code,
         source_id,
@@ -107,12 +107,13 @@ destatis_measures as (
         measure.direction_code,
         measure.figure_suffix,
         case measure.direction_code
-            when 'arrival' then arrivals_in_germany_from_kazakhstan
-            when 'departure' then departures_from_germany_to_kazakhstan
-            else balance_of_germany_with_kazakhstan
+            when 'arrival' then destatis.arrivals_in_germany_from_kazakhstan
+            when 'departure' then destatis.departures_from_germany_to_kazakhstan
+            else destatis.balance_of_germany_with_kazakhstan
         end as persons
     from destatis
-    cross join (values ('arrival', 'ARR'), ('departure', 'DEP'), ('net', 'NET')) as measure (direction_code, figure_suffix)
+    cross join
+        (values ('arrival', 'ARR'), ('departure', 'DEP'), ('net', 'NET')) as measure (direction_code, figure_suffix)
 ),
 
 from_destatis as (
@@ -137,7 +138,7 @@ from_destatis as (
         'KAZ' as country_code,
         '_T' as education_code,
         '_T' as specialty_code,
-        cast(persons as double) as value,
+        cast(persons as double) as figure_value,
         'exact' as comparison_code,
         cast(null as varchar) as use_code,
         source_id,
@@ -171,7 +172,7 @@ from_official as (
         country_code,
         education_code,
         specialty_code,
-        cast(persons as double) as value,
+        cast(persons as double) as figure_value,
         'exact' as comparison_code,
         cast(null as varchar) as use_code,
         source_id,

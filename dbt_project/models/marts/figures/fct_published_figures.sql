@@ -66,9 +66,9 @@ group_cells as (
     from cells
     left join memberships
         on
-            cells.country_code = memberships.country_code
-            and memberships.group_code = 'CIS'
-            and cells.year between memberships.valid_from_year and memberships.valid_to_year
+        cells.country_code = memberships.country_code
+        and memberships.group_code = 'CIS'
+        and cells.year between memberships.valid_from_year and memberships.valid_to_year
     where cells.table_code = 'by_country' and cells.country_code <> '_T'
 ),
 
@@ -136,16 +136,16 @@ cell_values as (
     from lookups
     inner join all_cells
         on
-            lookups.lookup_table_code = all_cells.table_code
-            and lookups.year = all_cells.year
-            and lookups.region_code = all_cells.region_code
-            and lookups.flow_code = all_cells.flow_code
-            and lookups.lookup_country_code = all_cells.country_code
-            and lookups.sex_code = all_cells.sex_code
-            and lookups.settlement_code = all_cells.settlement_code
-            and lookups.age_band_code = all_cells.age_band_code
-            and lookups.education_code = all_cells.education_code
-            and lookups.specialty_code = all_cells.specialty_code
+        lookups.lookup_table_code = all_cells.table_code
+        and lookups.year = all_cells.year
+        and lookups.region_code = all_cells.region_code
+        and lookups.flow_code = all_cells.flow_code
+        and lookups.lookup_country_code = all_cells.country_code
+        and lookups.sex_code = all_cells.sex_code
+        and lookups.settlement_code = all_cells.settlement_code
+        and lookups.age_band_code = all_cells.age_band_code
+        and lookups.education_code = all_cells.education_code
+        and lookups.specialty_code = all_cells.specialty_code
     where
         (all_cells.direction_code = 'arrival' and lookups.arrival_weight <> 0)
         or (all_cells.direction_code = 'departure' and lookups.departure_weight <> 0)
@@ -161,9 +161,9 @@ population_values as (
     from figures
     inner join flows
         on
-            figures.region_code = flows.region_code
-            and figures.year = flows.year
-            and flows.age_scope_code = 'all_ages'
+        figures.region_code = flows.region_code
+        and figures.year = flows.year
+        and flows.age_scope_code = 'all_ages'
     where figures.population_code = 'residents' and figures.sex_code = '_T' and figures.settlement_code = '_T'
 ),
 
@@ -184,7 +184,7 @@ source_parts as (
             source_id,
             string_split(replace(source_id, 'derived:', ''), '+') as source_parts
         from figures
-    )
+    ) as distinct_sources
 ),
 
 figure_sources as (
@@ -284,9 +284,12 @@ final as (
                 case when specialty_code <> '_T' then 'specialty ' || specialty_code end
             )
         end
-        || case when recording_country_code = 'DEU' and population_code <> 'all_ages'
-            then ' (' || replace(population_code, '_', ' ') || ')' else '' end as measure,
-        value,
+        || case
+            when recording_country_code = 'DEU' and population_code <> 'all_ages'
+                then ' (' || replace(population_code, '_', ' ') || ')'
+            else ''
+        end as measure,
+        figure_value,
         'persons' as unit,
         comparison_code,
         tolerance_persons,
@@ -301,15 +304,16 @@ final as (
         warehouse_value,
         warehouse_provenance,
         warehouse_comparison_code,
-        warehouse_value - value as warehouse_minus_figure,
-        round(100 * (warehouse_value - value) / nullif(abs(value), 0), 2) as warehouse_minus_figure_pct,
+        warehouse_value - figure_value as warehouse_minus_figure,
+        round(100 * (warehouse_value - figure_value) / nullif(abs(figure_value), 0), 2)
+            as warehouse_minus_figure_pct,
         case
             when warehouse_comparison_code = 'same_quantity'
-                then abs(warehouse_value - value) <= tolerance_persons
+                then abs(warehouse_value - figure_value) <= tolerance_persons
         end as is_within_rounding,
         case
-            when warehouse_comparison_code = 'lower_bound' then warehouse_value >= value - tolerance_persons
-            when warehouse_comparison_code = 'upper_bound' then warehouse_value <= value + tolerance_persons
+            when warehouse_comparison_code = 'lower_bound' then warehouse_value >= figure_value - tolerance_persons
+            when warehouse_comparison_code = 'upper_bound' then warehouse_value <= figure_value + tolerance_persons
         end as is_bound_respected
     from judged
 )
