@@ -61,7 +61,7 @@ published as (
     where
         recording_country_code = 'KAZ' and region_code = '00' and country_code = 'DEU'
         and population_code = 'all_ages' and direction_code in ('arrival', 'departure')
-        and coalesce(use_code, '') <> 'superseded'
+        and coalesce(use_code, '') not in ('superseded', 'conflict', 'context')
 ),
 
 longest_published as (

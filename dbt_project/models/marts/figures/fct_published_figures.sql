@@ -95,31 +95,36 @@ lookups as (
         year,
         region_code,
         flow_code,
-        case when recording_country_code = 'DEU' then 'DEU' else country_code end as lookup_country_code,
+        country_code as lookup_country_code,
         sex_code,
         settlement_code,
         age_band_code,
         education_code,
         specialty_code,
-        case
-            when recording_country_code = 'DEU' and direction_code = 'departure' then 1
-            when recording_country_code = 'DEU' and direction_code = 'net' then -1
-            when recording_country_code = 'DEU' then 0
-            when direction_code in ('arrival', 'net') then 1
+        case direction_code
+            when 'arrival' then 1
+            when 'net' then 1
+            when 'partner_net' then -1
             else 0
         end as arrival_weight,
-        case
-            when recording_country_code = 'DEU' and direction_code in ('arrival', 'net') then 1
-            when recording_country_code = 'DEU' then 0
-            when direction_code = 'departure' then 1
-            when direction_code = 'net' then -1
+        case direction_code
+            when 'departure' then 1
+            when 'net' then -1
+            when 'partner_net' then 1
             else 0
         end as departure_weight
     from figures
     where
         flow_code is not null
-        and (recording_country_code = 'KAZ' or population_code = 'all_ages')
+        -- Another country's record has a mirror cell only in Germany's own table, for all citizenships.
+        and (
+            recording_country_code = 'KAZ'
+            or (figure_file_name like 'data/partner/%' and population_code = 'all_ages')
+        )
         and (flow_code = 'external' or table_code is not null)
+        -- Context rows are not cells of the tables (shares, sums over years, other subjects); text is no count.
+        and coalesce(use_code, '') <> 'context'
+        and comparison_code <> 'text'
 ),
 
 cell_values as (
@@ -205,8 +210,8 @@ described as (
         regions.region_name_en,
         figures.months <> '01-12' and figures.population_code <> 'residents' as is_part_year,
         case
-            when figures.source_id like 'derived:%' then 'derived'
             when figures.recording_country_code <> 'KAZ' then 'partner_statistic'
+            when figures.source_id like 'derived:%' then 'derived'
             when figures.table_code is not null then 'official_table'
             when figures.source_id like 'taldau\_%' escape '\' or figures.source_id like 'bns\_%' escape '\'
                 then 'official_table'
@@ -230,9 +235,9 @@ judged as (
         case
             when table_code is not null then 'official_cell'
             when use_code in ('hard', 'target', 'lower_bound', 'signed_part_year') then 'constraint'
-            when use_code = 'check' then 'validation_only'
-            when use_code = 'superseded' then 'documented_conflict'
-            when use_code = 'out_of_scope' then 'context'
+            when use_code in ('check', 'validation') then 'validation_only'
+            when use_code in ('superseded', 'conflict') then 'documented_conflict'
+            when use_code in ('out_of_scope', 'context') then 'context'
             when use_code is not null then 'unclassified'
             when figure_file_name like '%bns_national_external_flows.csv' and warehouse_value is not null
                 then 'constraint'
@@ -269,11 +274,12 @@ final as (
         settlement_code,
         case
             when population_code = 'residents' then 'residents on 1 January'
-            when recording_country_code = 'DEU' and direction_code = 'arrival'
+            when figure_file_name like 'data/partner/%' and direction_code = 'departure'
                 then 'arrivals in Germany from Kazakhstan, Germany''s record'
-            when recording_country_code = 'DEU' and direction_code = 'departure'
+            when figure_file_name like 'data/partner/%' and direction_code = 'arrival'
                 then 'departures from Germany to Kazakhstan, Germany''s record'
-            when recording_country_code = 'DEU' then 'balance of Germany with Kazakhstan, Germany''s record'
+            when figure_file_name like 'data/partner/%'
+                then 'balance of Germany with Kazakhstan (its arrivals - departures), Germany''s record'
             else concat_ws(
                 ', ',
                 case direction_code when 'arrival' then 'arrivals' when 'departure' then 'departures' else 'balance' end
@@ -281,16 +287,18 @@ final as (
                 replace(population_code, '_', ' '),
                 case when country_code <> '_T' then 'country ' || replace(country_code, 'group:', 'group ') end,
                 case when education_code <> '_T' then 'education ' || education_code end,
-                case when specialty_code <> '_T' then 'specialty ' || specialty_code end
+                case when specialty_code <> '_T' then 'specialty ' || specialty_code end,
+                case when recording_country_code <> 'KAZ' then 'partner record (' || recording_country_code || ')' end,
+                case when comparison_code = 'text' then 'not a count (see note)' end
             )
         end
         || case
-            when recording_country_code = 'DEU' and population_code <> 'all_ages'
+            when figure_file_name like 'data/partner/%' and population_code <> 'all_ages'
                 then ' (' || replace(population_code, '_', ' ') || ')'
             else ''
         end as measure,
         figure_value,
-        'persons' as unit,
+        case when comparison_code = 'text' then 'not a count (see note)' else 'persons' end as unit,
         comparison_code,
         tolerance_persons,
         source_id,
