@@ -122,8 +122,9 @@ lookups as (
             or (figure_file_name like 'data/partner/%' and population_code = 'all_ages')
         )
         and (flow_code = 'external' or table_code is not null)
-        -- Context rows are not cells of the tables (shares, sums over years, other subjects); text is no count.
-        and coalesce(use_code, '') <> 'context'
+        -- Context rows are not cells of the tables (shares, sums over years, other subjects); text is no count;
+        -- a figure in conflict with those held may be another quantity altogether (a ten-year sum).
+        and coalesce(use_code, '') not in ('context', 'conflict')
         and comparison_code <> 'text'
 ),
 
