@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import html
+import os
 import re
 import subprocess
 import sys
@@ -22,7 +23,8 @@ from ..conftest import REPO_ROOT, SHARED_DIR, default_counts_dir
 CONSTRAINTS = REPO_ROOT / "data" / "reference" / "constraints.csv"
 SEEDS = REPO_ROOT / "dbt_project" / "seeds"
 DESTATIS = REPO_ROOT / "data" / "partner" / "destatis_kazakhstan_migration.csv"
-OFFICIAL = REPO_ROOT / "data" / "official" / "tables"
+# The official layer the build read (the Makefile points it at data/official/tables once something is ingested).
+OFFICIAL = REPO_ROOT / os.environ.get("KZ_OFFICIAL_DIR", "dbt_project/sources_empty")
 MIRROR_SHARED = SHARED_DIR / "published" / "mirror"
 
 
@@ -56,7 +58,7 @@ def by_table() -> dict[str, pd.DataFrame]:
 
 def test_every_row_of_every_figure_file_is_in_the_mart(figures: pd.DataFrame) -> None:
     per_file = figures.groupby("figure_file_name").size().to_dict()
-    official_rows = sum(len(_rows(path)) for path in OFFICIAL.glob("*.csv")) if OFFICIAL.is_dir() else 0
+    official_rows = sum(len(_rows(path)) for path in OFFICIAL.glob("*.csv"))
     expected = {
         "data/reference/constraints.csv": len(_rows(CONSTRAINTS)),
         "dbt_project/seeds/bns_national_external_flows.csv": len(_rows(SEEDS / "bns_national_external_flows.csv")),
@@ -286,3 +288,37 @@ def test_carry_script_reproduces_the_committed_file(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "carry_destatis_mirror.py"), str(out)], check=True,
                    capture_output=True)
     assert out.read_bytes() == DESTATIS.read_bytes()
+
+
+TALDAU_JSON = SHARED_DIR / "bns-samples" / "taldau_index_2929752_external_arrivals.json"
+
+
+@pytest.mark.skipif(not TALDAU_JSON.is_file(), reason="the shared BNS samples are not on this machine")
+def test_ingested_official_cells_are_figures_with_the_warehouses_value(tmp_path: Path) -> None:
+    """The Taldau download, ingested as the official layer, appears cell by cell as `official_cell` figures."""
+    source = tmp_path / "download"
+    source.mkdir()
+    for path in TALDAU_JSON.parent.glob("taldau_index_2929752_*.json"):
+        (source / path.name).write_bytes(path.read_bytes())
+    official = tmp_path / "official"
+    subprocess.run([sys.executable, "-m", "bns_ingest", str(source), "--out", str(official)], check=True,
+                   capture_output=True, cwd=REPO_ROOT)
+    ingested = [row for path in official.glob("*.csv") for row in _rows(path)]
+    assert ingested
+    database = tmp_path / "official.duckdb"
+    dbt = Path(sys.executable).with_name("dbt")
+    env = {**os.environ, "KZ_BUILD_PATH": str(database), "KZ_OFFICIAL_DIR": str(official), "DO_NOT_TRACK": "1",
+           "DBT_PROFILES_DIR": str(REPO_ROOT), "KZ_COUNTS_DIR": str(default_counts_dir())}
+    subprocess.run([str(dbt), "build", "--project-dir", "dbt_project", "--select", "+fct_published_figures",
+                    "--exclude-resource-type", "test", "unit_test", "--target-path", str(tmp_path / "target"),
+                    "--log-path", str(tmp_path / "logs")], check=True, capture_output=True, cwd=REPO_ROOT, env=env)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        cells = connection.execute("select * from fct_published_figures where role_code = 'official_cell'").df()
+    assert len(cells) == len(ingested)
+    published = {(int(r["year"]), r["direction_code"]): int(r["persons"]) for r in ingested}
+    for cell in cells.itertuples():
+        assert cell.figure_value == published[(cell.year, cell.direction_code)]
+        # The official cell wins over the reconstruction, so the warehouse holds it exactly.
+        assert cell.warehouse_value == cell.figure_value and cell.is_within_rounding
+    assert (cells.source_kind == "official_table").all()
+    assert (cells.source_url == "https://taldau.stat.gov.kz").all()

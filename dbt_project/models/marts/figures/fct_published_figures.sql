@@ -85,7 +85,8 @@ lookups as (
     select
         figure_id,
         coalesce(
-            table_code,
+            -- An official national total is the Republic's total of the tables the marts read.
+            replace(table_code, 'national_total', 'by_country'),
             case
                 when population_code in ('specialists', 'specialists_15_plus') then 'by_specialty'
                 when population_code in ('working_age', 'persons_15_plus') then 'by_education'
