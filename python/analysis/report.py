@@ -51,6 +51,7 @@ from analysis.marts import (
     working_age_rule_set,
 )
 from analysis.paper_correlations import paper_correlations
+from analysis.partner_mirror import partner_mirror_html
 from analysis.replication import contradiction_pairs, replicate, status_counts, write_csv_atomically
 
 ALMATY = "75"
@@ -73,6 +74,8 @@ class ReportContent:
     ensemble_spreads: dict[tuple[str, str], str] | None = None
     ensemble_pre_trends: dict[tuple[str, str], PreTrendSpread] | None = None
     build_started_at: str | None = None
+    # The partner-statistics section, rendered from its marts (analysis.partner_mirror); empty if not computed.
+    partner_mirror: str = ""
 
 
 def almaty_flow_table(tables: Tables) -> pd.DataFrame:
@@ -139,6 +142,7 @@ def analyse(tables: Tables, claims: pd.DataFrame, warehouse: str, with_figures: 
         ensemble_spreads=ensemble_spread(tables),
         ensemble_pre_trends=ensemble_pre_trend(tables),
         build_started_at=build_started_at(tables),
+        partner_mirror=partner_mirror_html(tables, _table),
     )
 
 
@@ -510,7 +514,7 @@ def render_html(content: ReportContent) -> str:
         "<p><a href='#headline'>Causal evidence</a> · <a href='#flows'>Flows</a> · <a href='#figures'>Figures</a> · "
         "<a href='#correlations'>Correlations</a> · "
         "<a href='#causal'>Causal details</a> · <a href='#appendix'>Appendix (invalid intervals)</a> · "
-        "<a href='#replication'>Replication</a> · "
+        "<a href='#replication'>Replication</a> · <a href='#partner'>Partner statistics</a> · "
         "<a href='#sources'>Data sources</a></p>",
         "<h2 id='flows'>Almaty's working-age flows</h2>",
         "<p>Persons per year; per 1,000 residents (all ages) on 1 January.</p>",
@@ -527,6 +531,7 @@ def render_html(content: ReportContent) -> str:
         _table(correlations[keep] if keep else correlations, text_columns=("claim_id", "pair", "years", "problem")),
         _causal_section(content),
         _replication_section(content),
+        content.partner_mirror,
         "<h2 id='sources'>Data sources</h2>",
         "<p>Cells of each canonical table by provenance (<code>dim_data_sources</code>).</p>",
         _table(content.provenance, text_columns=("table_code",)),
