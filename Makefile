@@ -126,7 +126,7 @@ dbt-test-default dbt-test-statutory: dbt-test-%: venv
 	  $(call mf_in,$$tmp,$$tmp/target) KZ_BUILD_PATH=$$tmp/test.duckdb $(CURDIR)/$(BIN)/mf validate-configs --skip-dw)
 
 # -n: pytest-xdist workers (TEST_WORKERS=0 runs in this one process); the session's warehouse is built once for all.
-# --dist loadfile keeps each test file on one worker, so a module's fixtures (a report, three `mf query` runs,
+# --dist loadfile keeps each test file on one worker, so a module's fixtures (a report, the MetricFlow answers,
 # spoilt copies of the warehouse) are computed once, not once per worker.
 pytest: venv
 	@echo "==> [test] pytest"

@@ -282,7 +282,11 @@ def publish_semantic_manifest(build: PrivateBuild, project_dir: Path) -> None:
     its own. The file names relations by the catalog (`kz_migration`), so it serves any published copy of a
     build of this project; replaced in one rename, so a running `mf` never reads half a file."""
     produced = build.target / "semantic_manifest.json"
-    if not produced.is_file():  # a stand-in dbt (tests) or a project without a semantic layer
+    try:
+        content = json.loads(produced.read_text())
+    except (OSError, ValueError):  # a stand-in dbt (tests) writes none
+        return
+    if not content.get("semantic_models"):  # a project without a semantic layer (tests' one-model project)
         return
     destination = project_dir / "target" / "semantic_manifest.json"
     staged = destination.with_name(f".{destination.name}.{os.getpid()}")

@@ -26,9 +26,8 @@ years_in_sets as (
     from years
     cross join period_sets
     left join periods
-        on
-            period_sets.period_set_code = periods.period_set_code
-            and years.year between periods.start_year and periods.end_year
+        on period_sets.period_set_code = periods.period_set_code
+        and years.year between periods.start_year and periods.end_year
 ),
 
 -- Consecutive years outside every period of a set form one run (year minus its rank is constant along it).
@@ -66,13 +65,11 @@ labelled as (
         end as period_label
     from years_in_sets
     left join outside_years
-        on
-            years_in_sets.period_set_code = outside_years.period_set_code
-            and years_in_sets.year = outside_years.year
+        on years_in_sets.period_set_code = outside_years.period_set_code
+        and years_in_sets.year = outside_years.year
     left join outside_runs
-        on
-            outside_years.period_set_code = outside_runs.period_set_code
-            and outside_years.run_key = outside_runs.run_key
+        on outside_years.period_set_code = outside_runs.period_set_code
+        and outside_years.run_key = outside_runs.run_key
 ),
 
 final as (
