@@ -313,6 +313,12 @@ def test_saved_query_before_and_during_the_crisis(
         semantic_layer.start_query(csv_path, "--saved-query", "almaty_working_age_before_and_during_crisis"),
         csv_path)
     assert list(result["metric_time__crisis_split"]) == ["2000–2021", "2022–2023"], "only the periods, in order"
+    # Counts come back as integers (6409, not 6409.0): the marts store them as BIGINT and MetricFlow sums them so.
+    header, *lines = csv_path.read_text().splitlines()
+    counts = ["working_age_arrivals", "working_age_departures", "working_age_net_migration"]
+    for line in lines:
+        cells = dict(zip(header.split(","), line.split(","), strict=True))
+        assert all(re.fullmatch(r"-?\d+", cells[name]) for name in counts), line
     by_label = {row.metric_time__crisis_split: row for row in result.itertuples()}
     rows = marts.execute(
         "select start_year || '–' || end_year, arrivals, departures, net_migration, arrivals_per_departure "
