@@ -140,7 +140,7 @@ dbt-test-default dbt-test-statutory: dbt-test-%: venv
 	  $(call mf_in,$$tmp,$$tmp/target) KZ_BUILD_PATH=$$tmp/test.duckdb $(CURDIR)/$(BIN)/mf validate-configs --skip-dw)
 
 # -n: pytest-xdist workers (TEST_WORKERS=0 runs in this one process); the session's warehouse is built once for all.
-# --dist loadfile keeps each test file on one worker, so a module's fixtures (a report, three `mf query` runs,
+# --dist loadfile keeps each test file on one worker, so a module's fixtures (a report, the MetricFlow answers,
 # spoilt copies of the warehouse) are computed once, not once per worker.
 pytest: venv
 	@echo "==> [test] pytest"
@@ -196,28 +196,38 @@ ensemble: venv
 	      tests/reference_data/test_reference_hard_constraints.py || exit 1; \
 	  done
 
-# The docs and the semantic layer read the published warehouse through the profile target `published`, which
-# attaches it READ_ONLY (BI readers keep their connections); the warehouse is rebuilt first only if it is not current.
+# The docs and the semantic layer read the published warehouse through the readers' profile
+# (dbt_project/profiles.yml), which attaches it READ_ONLY (BI readers keep their connections); the warehouse is
+# rebuilt first only if it is not current.
+READERS := DBT_PROFILES_DIR=$(CURDIR)/dbt_project
 DOCS_DIR := $(CURDIR)/dbt_project/target/docs
 DOCS_PORT ?= 8080
-SEMANTIC_DIR := $(CURDIR)/dbt_project/target/semantic
 
 ## docs: dbt docs with the real catalog (types, comments, row counts) of the published warehouse
 docs: venv $(KZ_WAREHOUSE_PATH)
-	DBT_TARGET=published $(BIN)/dbt docs generate --project-dir dbt_project --target-path $(DOCS_DIR) \
+	$(READERS) $(BIN)/dbt docs generate --project-dir dbt_project --target-path $(DOCS_DIR) \
 	  --log-path $(DOCS_DIR)/logs --static
 	@echo "Docs: $(DOCS_DIR)/static_index.html (one file), or make docs-serve"
 
 ## docs-serve: serve the docs on http://127.0.0.1:$(DOCS_PORT) (DOCS_PORT=… to change)
 docs-serve: docs
-	$(BIN)/dbt docs serve --project-dir dbt_project --target-path $(DOCS_DIR) --host 127.0.0.1 --port $(DOCS_PORT) \
+	$(READERS) $(BIN)/dbt docs serve --project-dir dbt_project --target-path $(DOCS_DIR) --host 127.0.0.1 --port $(DOCS_PORT) \
 	  --no-browser
 
-## mf ARGS="query --saved-query almaty_working_age_balance_by_regime": MetricFlow on the published warehouse
-mf: venv $(KZ_WAREHOUSE_PATH)
-	@DBT_TARGET=published $(BIN)/dbt parse --quiet --project-dir dbt_project --target-path $(SEMANTIC_DIR)/target \
-	  --log-path $(SEMANTIC_DIR)/logs
-	@$(call mf_in,$(SEMANTIC_DIR),$(SEMANTIC_DIR)/target) DBT_TARGET=published $(CURDIR)/$(BIN)/mf $(ARGS))
+# The semantic manifest that `mf` reads (in dbt_project/target, where MetricFlow looks for it): the publisher
+# writes the build's own after each publish, so it is newer than the warehouse and nothing is parsed here; only
+# a manifest that is missing or older than the warehouse (e.g. a warehouse published before it was kept) is
+# made again, by `dbt parse` of the project as it is.
+SEMANTIC_MANIFEST := dbt_project/target/semantic_manifest.json
+
+$(SEMANTIC_MANIFEST): $(KZ_WAREHOUSE_PATH)
+	@echo "==> [mf] the semantic manifest is older than the warehouse: dbt parse"
+	cd dbt_project && $(READERS) $(CURDIR)/$(BIN)/dbt parse --quiet
+
+## mf ARGS="query --saved-query almaty_working_age_balance_by_regime": MetricFlow on the published warehouse,
+## run in dbt_project/ as MetricFlow's documentation shows (the same as `cd dbt_project && ../.venv/bin/mf …`)
+mf: venv $(SEMANTIC_MANIFEST)
+	@cd dbt_project && $(READERS) $(CURDIR)/$(BIN)/mf $(ARGS)
 
 ## lock: re-resolve requirements.in into requirements.lock
 lock:

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.publish import BuildFailed, Paths, build_and_publish
+from warehouse.publish import BuildFailed, Paths, PrivateBuild, build_and_publish, publish_semantic_manifest
 
 from .conftest import REPO_ROOT
 from .stand_in_dbt import write_executable
@@ -157,3 +157,23 @@ def test_views_of_the_published_file_can_be_read(rebuilt_under_reader: RebuildUn
         for schema, view in views:
             connection.execute(f'select count(*) from "{schema}"."{view}"').fetchone()
         assert connection.execute("select arrivals from main.stg_almaty_counts").fetchall() == [(777,)]
+
+
+def test_the_published_builds_semantic_manifest_is_left_where_mf_looks(tmp_path: Path) -> None:
+    """`mf` run in the dbt project reads <project>/target/semantic_manifest.json: the publisher leaves the
+    manifest of the build it published there (replacing the last one), and none for a project without metrics."""
+    build = PrivateBuild(tmp_path / "build", "kz_migration.duckdb")
+    build.target.mkdir(parents=True)
+    project = tmp_path / "project"
+    manifest = '{"semantic_models": [{"name": "yearly_flows"}], "metrics": []}'
+    (build.target / "semantic_manifest.json").write_text(manifest)
+    (project / "target").mkdir(parents=True)
+    (project / "target" / "semantic_manifest.json").write_text('{"semantic_models": [{"name": "stale"}]}')
+    publish_semantic_manifest(build, project)
+    assert (project / "target" / "semantic_manifest.json").read_text() == manifest
+    assert sorted(path.name for path in (project / "target").iterdir()) == ["semantic_manifest.json"]
+
+    empty_project = tmp_path / "tiny"
+    (build.target / "semantic_manifest.json").write_text('{"semantic_models": [], "metrics": []}')
+    publish_semantic_manifest(build, empty_project)
+    assert not (empty_project / "target").exists()

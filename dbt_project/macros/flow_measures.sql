@@ -22,9 +22,9 @@ case when ({{ denominator }}) <> 0 then round(1.0 * ({{ numerator }}) / ({{ deno
 {#- Aggregates of yearly flows over a group of years (a fixed period or a detected regime). Ratios come in
     two kinds, named apart: the ratio of the period's sums, and the average of the yearly ratios. -#}
 cast(count(*) as integer) as years_covered,
-sum({{ yearly }}.arrivals) as arrivals,
-sum({{ yearly }}.departures) as departures,
-sum({{ yearly }}.arrivals) - sum({{ yearly }}.departures) as net_migration,
+cast(sum({{ yearly }}.arrivals) as bigint) as arrivals,
+cast(sum({{ yearly }}.departures) as bigint) as departures,
+cast(sum({{ yearly }}.arrivals) - sum({{ yearly }}.departures) as bigint) as net_migration,
 avg({{ yearly }}.arrivals) as avg_yearly_arrivals,
 avg({{ yearly }}.departures) as avg_yearly_departures,
 avg({{ yearly }}.arrivals - {{ yearly }}.departures) as avg_yearly_net_migration,

@@ -307,6 +307,30 @@ def run_dbt_build(
         )
 
 
+def publish_semantic_manifest(build: PrivateBuild, project_dir: Path) -> None:
+    """Copy the build's semantic manifest to ``<project_dir>/target/semantic_manifest.json``, where MetricFlow's
+    `mf` looks for it when run in the dbt project (as its documentation shows), so that `mf` needs no parse of
+    its own. The file names relations by the catalog (`kz_migration`), so it serves any published copy of a
+    build of this project; replaced in one rename, so a running `mf` never reads half a file."""
+    produced = build.target / "semantic_manifest.json"
+    try:
+        content = json.loads(produced.read_text())
+    except (OSError, ValueError):  # a stand-in dbt (tests) writes none
+        return
+    if not content.get("semantic_models"):  # a project without a semantic layer (tests' one-model project)
+        return
+    destination = project_dir / "target" / "semantic_manifest.json"
+    staged = destination.with_name(f".{destination.name}.{os.getpid()}")
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(produced, staged)
+        os.replace(staged, destination)
+    except OSError as error:
+        staged.unlink(missing_ok=True)
+        print(f"warning: the semantic manifest could not be written to {destination} ({error}); "
+              "`make mf` parses the project instead", file=sys.stderr)
+
+
 def expected_relations(target: Path) -> set[tuple[str, str]]:
     """(schema, name) of every model and seed dbt built, from this build's own manifest and results."""
     try:
@@ -405,6 +429,7 @@ def build_and_publish(
             verify_build(build, expected_relations(build.target))
             with publish_lock(paths.published):
                 finalize_and_swap(build.database, paths.published)
+                publish_semantic_manifest(build, project_dir)
             shutil.rmtree(build.folder, ignore_errors=True)
         finally:
             paths.current_build.unlink(missing_ok=True)

@@ -29,8 +29,8 @@ stacked as (
         region_code,
         year,
         'all_ages' as age_scope_code,
-        cast(arrivals as double) as arrivals,
-        cast(departures as double) as departures,
+        cast(arrivals as bigint) as arrivals,
+        cast(departures as bigint) as departures,
         is_published
     from all_ages
     union all

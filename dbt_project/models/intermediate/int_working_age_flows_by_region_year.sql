@@ -1,5 +1,8 @@
 -- External arrivals and departures of working age per region and year, derived from the tables by sex
--- and age under the rule set chosen with the var working_age_rule_set.
+-- and age under the rule set chosen with the var working_age_rule_set. A bound inside an age band (60.5)
+-- takes a share of the band's persons; the shares are added up in exact decimal arithmetic (so the order in
+-- which DuckDB's threads add them cannot change the last digit), and each table's total is rounded to whole
+-- persons once, at the end (halves away from zero): counts of persons are integers.
 with counts as (
     select * from {{ ref('int_migration_counts_unioned') }}
 ),
@@ -37,8 +40,8 @@ weighted as (
         age_bands.region_code,
         age_bands.year,
         age_bands.direction_code,
-        age_bands.persons * {{ working_age_share(
-            'age_bands.age_from', 'age_bands.age_to', 'rules.lower_age', 'rules.upper_age') }}
+        age_bands.persons * cast({{ working_age_share(
+            'age_bands.age_from', 'age_bands.age_to', 'rules.lower_age', 'rules.upper_age') }} as decimal(18, 9))
             as working_age_persons
     from age_bands
     inner join rules
@@ -51,8 +54,8 @@ per_table as (
         table_code,
         region_code,
         year,
-        sum(working_age_persons) filter (where direction_code = 'arrival') as arrivals,
-        sum(working_age_persons) filter (where direction_code = 'departure') as departures
+        cast(round(sum(working_age_persons) filter (where direction_code = 'arrival')) as bigint) as arrivals,
+        cast(round(sum(working_age_persons) filter (where direction_code = 'departure')) as bigint) as departures
     from weighted
     group by table_code, region_code, year
 ),

@@ -21,10 +21,14 @@ by_territory as (
     select
         regions.territory_code,
         yearly.year,
-        sum(yearly.arrivals) filter (where yearly.age_scope_code = 'working_age') as arrivals_working_age,
-        sum(yearly.departures) filter (where yearly.age_scope_code = 'working_age') as departures_working_age,
-        sum(yearly.arrivals) filter (where yearly.age_scope_code = 'all_ages') as arrivals_all_ages,
-        sum(yearly.departures) filter (where yearly.age_scope_code = 'all_ages') as departures_all_ages,
+        cast(sum(yearly.arrivals) filter (where yearly.age_scope_code = 'working_age') as bigint)
+            as arrivals_working_age,
+        cast(sum(yearly.departures) filter (where yearly.age_scope_code = 'working_age') as bigint)
+            as departures_working_age,
+        cast(sum(yearly.arrivals) filter (where yearly.age_scope_code = 'all_ages') as bigint)
+            as arrivals_all_ages,
+        cast(sum(yearly.departures) filter (where yearly.age_scope_code = 'all_ages') as bigint)
+            as departures_all_ages,
         cast(sum(yearly.residents_on_1_january) filter (where yearly.age_scope_code = 'all_ages') as bigint)
             as residents_on_1_january,
         -- A territory-year is complete only when every member region that existed that year reported.
