@@ -22,6 +22,8 @@ OFFICIAL_DIR := data/official/tables
 REFERENCE_DIR := data/reference/tables
 export KZ_COUNTS_DIR ?= $(REFERENCE_DIR)
 export KZ_OFFICIAL_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv),$(OFFICIAL_DIR),dbt_project/sources_empty)
+# The population an ingested BNS population workbook gave (used for rates over the bundled seed), else none.
+export KZ_OFFICIAL_POPULATION_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/population/*.csv),$(OFFICIAL_DIR)/population,dbt_project/sources_empty/population)
 export KZ_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/kz_migration.duckdb
 
 .PHONY: build test venv warehouse analysis FORCE dbt-test dbt-test-default dbt-test-statutory pytest lint lint-ruff lint-mypy lint-sql ingest ingest-list \
@@ -69,7 +71,7 @@ PUBLISH_DBT_ARGS := --exclude-resource-type unit_test
 # What a published warehouse is built from: every dbt file, the claims, the count tables, and the Python the
 # dbt Python models import. A warehouse newer than all of them (and built with the same settings) is current.
 WAREHOUSE_INPUTS := $(shell find dbt_project -type f -not -path 'dbt_project/target/*' -not -path 'dbt_project/logs/*' \
-  -not -path '*/__pycache__/*' 2>/dev/null) $(shell find -L data/claims $(KZ_COUNTS_DIR) $(KZ_OFFICIAL_DIR) -type f 2>/dev/null) \
+  -not -path '*/__pycache__/*' 2>/dev/null) $(shell find -L data/claims $(KZ_COUNTS_DIR) $(KZ_OFFICIAL_DIR) $(KZ_OFFICIAL_POPULATION_DIR) -type f 2>/dev/null) \
   profiles.yml python/analysis/claim_rules.py python/analysis/did.py
 # The settings beside the files (counts folders, the official version a rollback may point back at, dbt
 # arguments); rewritten only when they change, so that
@@ -78,6 +80,7 @@ WAREHOUSE_SETTINGS := $(KZ_WAREHOUSE_PATH).settings
 
 $(WAREHOUSE_SETTINGS): FORCE
 	@mkdir -p "$(@D)" && printf '%s\n' "KZ_COUNTS_DIR=$$KZ_COUNTS_DIR" "KZ_OFFICIAL_DIR=$(realpath $(KZ_OFFICIAL_DIR))" \
+	  "KZ_OFFICIAL_POPULATION_DIR=$(realpath $(KZ_OFFICIAL_POPULATION_DIR))" \
 	  "DBT_ARGS=$$DBT_ARGS" > "$@.new" && \
 	  if cmp -s "$@.new" "$@"; then rm "$@.new"; else mv "$@.new" "$@"; fi
 
