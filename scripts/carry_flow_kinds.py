@@ -111,8 +111,7 @@ def main() -> int:
     internal = interregional_rows()
     write_seed(ALL_FLOWS_SEED, balances)
     write_seed(INTERREGIONAL_SEED, internal)
-    print(f"{ALL_FLOWS_SEED.relative_to(ROOT)}: {len(balances)} rows; "
-          f"{INTERREGIONAL_SEED.relative_to(ROOT)}: {len(internal)} rows")
+    print(f"{ALL_FLOWS_SEED}: {len(balances)} rows; {INTERREGIONAL_SEED}: {len(internal)} rows")
     return 0
 
 
