@@ -63,15 +63,14 @@ regions_listed as (
 
 regions_existing as (
     select
-        listed.year,
+        listed_regions.year,
         count(regions.region_code) as existing_region_count
-    from regions_listed as listed
+    from regions_listed as listed_regions
     inner join regions
-        on
-            regions.region_kind <> 'republic'
-            and listed.year >= regions.first_year
-            and (regions.last_year is null or listed.year <= regions.last_year)
-    group by listed.year
+        on regions.region_kind <> 'republic'
+        and listed_regions.year >= regions.first_year
+        and (regions.last_year is null or listed_regions.year <= regions.last_year)
+    group by listed_regions.year
 ),
 
 final as (
@@ -83,10 +82,11 @@ final as (
         layered.layer_code,
         layered.source_id,
         layered.provenance,
-        coalesce(listed.listed_region_count = existing.existing_region_count, false) as is_region_set_complete
+        coalesce(listed_regions.listed_region_count = existing_regions.existing_region_count, false)
+            as is_region_set_complete
     from layered
-    left join regions_listed as listed on layered.year = listed.year
-    left join regions_existing as existing on layered.year = existing.year
+    left join regions_listed as listed_regions on layered.year = listed_regions.year
+    left join regions_existing as existing_regions on layered.year = existing_regions.year
 )
 
 select * from final

@@ -24,9 +24,8 @@ derived as (
         interregional.months_summed as interregional_months_summed
     from all_flows
     inner join interregional
-        on
-            all_flows.region_code = interregional.region_code
-            and all_flows.year = interregional.year
+        on all_flows.region_code = interregional.region_code
+        and all_flows.year = interregional.year
 ),
 
 final as (

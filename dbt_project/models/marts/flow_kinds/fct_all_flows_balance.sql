@@ -29,10 +29,9 @@ final as (
     from balances
     inner join regions on balances.region_code = regions.region_code
     left join population
-        on
-            balances.region_code = population.region_code
-            and balances.year = population.year
-            and balances.settlement_code = population.settlement_code
+        on balances.region_code = population.region_code
+        and balances.year = population.year
+        and balances.settlement_code = population.settlement_code
 )
 
 select * from final

@@ -29,9 +29,8 @@ final as (
     from derived
     inner join regions on derived.region_code = regions.region_code
     left join warehouse
-        on
-            derived.region_code = warehouse.region_code
-            and derived.year = warehouse.year
+        on derived.region_code = warehouse.region_code
+        and derived.year = warehouse.year
 )
 
 select * from final

@@ -33,9 +33,8 @@ final as (
     from interregional
     inner join regions on interregional.region_code = regions.region_code
     left join population
-        on
-            interregional.region_code = population.region_code
-            and interregional.year = population.year
+        on interregional.region_code = population.region_code
+        and interregional.year = population.year
 )
 
 select * from final
