@@ -27,6 +27,14 @@ INTERREGIONAL_CODES = {
 }
 
 
+def load_script(name: str):  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="module")
 def connection(built_warehouse: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(built_warehouse), read_only=True)
@@ -49,6 +57,13 @@ def test_constraints_carry_the_derived_balances_the_warehouse_defines(connection
     }
     assert len(carried) == 10
     assert carried == defined
+
+
+def test_the_constraints_script_takes_the_derived_balances_from_the_warehouse(built_warehouse: Path) -> None:
+    with open(CONSTRAINTS, newline="", encoding="utf-8") as handle:
+        committed = [r for r in csv.DictReader(handle) if r["constraint_id"].startswith("D")
+                     and r["source_id"] == "derived:bns_iblock_all_flows_balance+kanatislambekov_interregional"]
+    assert load_script("carry_press_figures").derived_rows(built_warehouse) == committed
 
 
 def test_the_reconstruction_holds_every_derived_balance(connection: duckdb.DuckDBPyConnection) -> None:
@@ -101,10 +116,7 @@ def test_interregional_mart_sums_the_published_months(connection: duckdb.DuckDBP
 
 @needs_shared
 def test_carry_script_reproduces_the_seeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    spec = importlib.util.spec_from_file_location("carry_flow_kinds", REPO_ROOT / "scripts" / "carry_flow_kinds.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script("carry_flow_kinds")
     for name in ("ALL_FLOWS_SEED", "INTERREGIONAL_SEED"):
         committed = getattr(module, name)
         monkeypatch.setattr(module, name, tmp_path / committed.name)
