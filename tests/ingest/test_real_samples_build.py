@@ -136,10 +136,10 @@ def test_rates_use_the_ingested_population(warehouse: duckdb.DuckDBPyConnection)
     assert rate == pytest.approx(1000 * net / population_2023, abs=1e-6)
     # The ingested workbook's source id, not the bundled seed's (bns_dynamic_population_by_region).
     assert population_source == "bns_dynamic_table_population_by_region"
-    sources = {r[0] for r in warehouse.execute(
-        "select distinct population_source_id from fct_region_year_panel where residents_on_1_january is not null"
-    ).fetchall()}
-    assert sources == {"bns_dynamic_table_population_by_region"}
+    for mart in ("fct_region_year_panel", "fct_territory_year_panel", "fct_interregional_flows"):
+        sources = {r[0] for r in warehouse.execute(
+            f"select distinct population_source_id from {mart} where residents_on_1_january is not null").fetchall()}
+        assert sources == {"bns_dynamic_table_population_by_region"}, mart
 
 
 def test_the_taldau_pair_gives_its_official_national_cells(warehouse: duckdb.DuckDBPyConnection) -> None:
