@@ -21,7 +21,9 @@ export OPENBLAS_NUM_THREADS ?= 1
 OFFICIAL_DIR := data/official/tables
 REFERENCE_DIR := data/reference/tables
 export KZ_COUNTS_DIR ?= $(REFERENCE_DIR)
-export KZ_OFFICIAL_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv),$(OFFICIAL_DIR),dbt_project/sources_empty)
+export KZ_OFFICIAL_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv $(OFFICIAL_DIR)/population/*.csv),$(OFFICIAL_DIR),dbt_project/sources_empty)
+# The population an ingested BNS population workbook gave (used for rates over the bundled seed), else none.
+export KZ_OFFICIAL_POPULATION_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/population/*.csv),$(OFFICIAL_DIR)/population,dbt_project/sources_empty/population)
 export KZ_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/kz_migration.duckdb
 
 .PHONY: build test venv warehouse analysis FORCE dbt-test dbt-test-default dbt-test-statutory pytest lint lint-ruff lint-mypy lint-sql ingest ingest-list \

@@ -1,15 +1,16 @@
 """Carry the second batch of press-quoted BNS figures and the derived external balances into constraints.csv.
 
-Two inputs in ``../shared/published`` (read here, never committed as they are):
+Two inputs (``../shared`` is read here, never committed as it is):
 
 * ``press_figures_2.csv``: one figure per row (geography, period, measure, value, unit, source URL, note);
   each becomes one constraint row with the source id of its URL (SOURCES.md lists every id).
-* ``interregional/internal_migration_{2022,2023,2024}.csv`` with the all-flows balance of the BNS iblock
-  extract (``../shared/bns-samples/iblock_csv_migration_balance_extract.tsv``, rows «Всего»): a region's
-  external balance = all-flows balance - interregional balance (intraregional moves cancel inside a
-  region). Each becomes a ``net`` constraint whose note carries the arithmetic.
+* the derived external balances (all-flows balance - interregional balance; intraregional moves cancel inside a
+  region) are read from the published warehouse's ``fct_external_balance_derived`` (one SQL definition,
+  ``int_external_balance_derived``, on the seeds ``bns_all_flows_balance`` and ``interregional_flows_by_region``
+  that ``scripts/carry_flow_kinds.py`` carries). Each becomes a ``net`` constraint whose note carries the
+  arithmetic. Build the warehouse first (``make build``).
 
-    PYTHONPATH=python python scripts/carry_press_figures.py            # rewrites data/reference/constraints.csv
+    PYTHONPATH=python python scripts/carry_press_figures.py [WAREHOUSE]   # rewrites data/reference/constraints.csv
 
 Rows already carried (same constraint_id) are replaced, so the script can run again.
 """
@@ -24,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 PRESS = SHARED / "published" / "press_figures_2.csv"
-INTERREGIONAL = SHARED / "published" / "interregional"
-IBLOCK = SHARED / "bns-samples" / "iblock_csv_migration_balance_extract.tsv"
+# The published warehouse, whose fct_external_balance_derived gives the derived external balances.
+WAREHOUSE = ROOT / "warehouse" / "kz_migration.duckdb"
 CONSTRAINTS = ROOT / "data" / "reference" / "constraints.csv"
 
 SOURCE_OF_URL = {
@@ -65,12 +66,8 @@ SPECIALTY = {"technical": "technical", "economic": "economic", "pedagogical": "p
              "legal": "legal", "architecture-construction": "architecture_construction",
              "agricultural": "agricultural", "other": "other"}
 PART = {"01-03": "Q1", "01-06": "H1", "01-07": "M7", "01-09": "Q3", "01-12": ""}
-# The interregional file names each region in English; the iblock extract in Russian capitals.
-EXTERNAL_BALANCE_REGIONS = {
-    "75": ("Almaty city", "Г.АЛМАТЫ"), "31": ("Jambyl", "ЖАМБЫЛСКАЯ ОБЛАСТЬ"),
-    "27": ("West Kazakhstan", "ЗАПАДНО-КАЗАХСТАНСКАЯ ОБЛАСТЬ"), "71": ("Astana city", "Г.АСТАНА"),
-    "79": ("Shymkent city", "Г.ШЫМКЕНТ"),
-}
+# The order in which the derived balances of a year are listed in constraints.csv.
+EXTERNAL_BALANCE_REGIONS = ("75", "31", "27", "71", "79")
 DERIVED_SOURCE = "derived:bns_iblock_all_flows_balance+kanatislambekov_interregional"
 HEADER = ["constraint_id", "source_id", "region_code", "year", "months", "population", "direction_code",
           "country_code", "education_code", "specialty_code", "value", "comparison", "use", "note"]
@@ -164,49 +161,40 @@ def press_rows() -> list[dict]:
     return rows
 
 
-def iblock_balances() -> dict[tuple[str, int], int]:
-    """(Russian region name, year) -> all-flows balance of the year, «Всего» rows."""
-    balances = {}
-    with open(IBLOCK, encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            if row["СПТМ (по каталогу)"] == "Всего" and row["PERIOD"].endswith("12"):
-                balances[(row["КАТО(по каталогу)"], int(row["PERIOD"][:4]))] = int(row["VAL"].replace(" ", ""))
-    return balances
+def derived_rows(warehouse: Path = WAREHOUSE) -> list[dict]:
+    """The derived external balances as the warehouse defines them (int_external_balance_derived, mart
+    fct_external_balance_derived): the arithmetic lives there, in one place, not here."""
+    import duckdb
+
+    try:
+        connection = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as error:
+        raise SystemExit(f"{warehouse}: cannot open the warehouse ({error}); run `make build` first") from None
+    with connection:
+        derived = connection.execute(
+            "select region_code, year, external_net_persons, derivation from main.fct_external_balance_derived "
+            "where provenance = ? order by year, region_code", [DERIVED_SOURCE]).fetchall()
+    if not derived:
+        raise SystemExit(f"{warehouse}: fct_external_balance_derived has no rows of {DERIVED_SOURCE}")
+    order = {region: position for position, region in enumerate(EXTERNAL_BALANCE_REGIONS)}
+    derived.sort(key=lambda row: (row[1], order.get(row[0], len(order)), row[0]))
+    return [
+        {
+            "constraint_id": f"D{region}_{year}_NET_T", "source_id": DERIVED_SOURCE, "region_code": region,
+            "year": str(year), "months": "01-12", "population": "all_ages", "direction_code": "net",
+            "country_code": "_T", "education_code": "_T", "specialty_code": "_T", "value": str(external),
+            "comparison": "exact", "use": "hard", "note": derivation,
+        }
+        for region, year, external, derivation in derived
+    ]
 
 
-def interregional(year: int) -> dict[str, int]:
-    """English region name -> interregional balance of the year (months summed for 2024)."""
-    totals: dict[str, int] = {}
-    with open(INTERREGIONAL / f"internal_migration_{year}.csv", encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            totals[row["region"]] = totals.get(row["region"], 0) + int(row["net"])
-    return totals
-
-
-def derived_rows() -> list[dict]:
-    balances = iblock_balances()
-    rows = []
-    for year in (2022, 2023, 2024):
-        internal = interregional(year)
-        for region, (english, russian) in EXTERNAL_BALANCE_REGIONS.items():
-            if (russian, year) not in balances:
-                continue  # the iblock extract has no all-flows balance of this region-year
-            all_flows, inter = balances[(russian, year)], internal[english]
-            external = all_flows - inter
-            rows.append({
-                "constraint_id": f"D{region}_{year}_NET_T", "source_id": DERIVED_SOURCE, "region_code": region,
-                "year": str(year), "months": "01-12", "population": "all_ages", "direction_code": "net",
-                "country_code": "_T", "education_code": "_T", "specialty_code": "_T", "value": str(external),
-                "comparison": "exact", "use": "hard",
-                "note": f"external balance = all flows {all_flows} - interregional {inter} = {external}",
-            })
-    return rows
-
-
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
     with open(CONSTRAINTS, encoding="utf-8", newline="") as handle:
         existing = list(csv.DictReader(handle))
-    new = derived_rows() + press_rows()
+    derived = derived_rows(Path(arguments[0]) if arguments else WAREHOUSE)
+    new = derived + press_rows()
     ids = [row["constraint_id"] for row in new]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:
@@ -216,7 +204,7 @@ def main() -> int:
         writer = csv.DictWriter(handle, fieldnames=HEADER, lineterminator="\n")
         writer.writeheader()
         writer.writerows(kept + new)
-    print(f"{CONSTRAINTS}: {len(kept)} kept, {len(new)} carried ({len(derived_rows())} derived balances)")
+    print(f"{CONSTRAINTS}: {len(kept)} kept, {len(new)} carried ({len(derived)} derived balances)")
     return 0
 
 

@@ -37,17 +37,27 @@ def tables(folder: Path) -> list[Path]:
     return sorted(path for path in Path(folder).glob(TABLE_PATTERN) if path.is_file())
 
 
+# The ingested population workbook sits in `population/` of the set (staging/bns/_bns__sources.yml reads
+# `$KZ_OFFICIAL_POPULATION_DIR/*.csv`): taken and fingerprinted with the tables, for the same reasons.
+POPULATION_FOLDER = "population"
+
+
+def population_tables(folder: Path) -> list[Path]:
+    """The official population tables of the set `folder` shows (none when it has none), in name order."""
+    return sorted(path for path in (Path(folder) / POPULATION_FOLDER).glob("*.csv") if path.is_file())
+
+
 def fingerprint(folder: Path) -> str:
     """One line naming the set `folder` shows now. `folder` is usually the ingest's link: it is resolved once,
     and the version folder it names is complete and never rewritten, so no lock is needed to read it."""
     resolved = Path(os.path.realpath(folder))
-    found = tables(resolved)
+    found = tables(resolved) + population_tables(resolved)
     if not found:
         return EMPTY_SET
     digest = hashlib.sha256()
     for path in found:
         status = path.stat()
-        digest.update(f"{path.name}\t{status.st_size}\t{status.st_mtime_ns}\n".encode())
+        digest.update(f"{path.relative_to(resolved)}\t{status.st_size}\t{status.st_mtime_ns}\n".encode())
     return f"{resolved.name}: {len(found)} table(s), {digest.hexdigest()[:16]}"
 
 
@@ -84,7 +94,8 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 
 def take(folder: Path, into: Path, empty_layer: Path) -> str:
-    """Link the tables of the set `folder` shows now into `into` (a new folder) and return its fingerprint.
+    """Link the tables (and population tables) of the set `folder` shows now into `into` (a new folder) and
+    return its fingerprint.
     With no tables, `into` gets the header-only file of `empty_layer` (DuckDB's reader needs one file)."""
     into.mkdir(parents=True)
     with _no_ingest_running(folder):
@@ -93,6 +104,11 @@ def take(folder: Path, into: Path, empty_layer: Path) -> str:
         name = fingerprint(resolved)
         for path in found:
             _link_or_copy(path, into / path.name)
+        population = population_tables(resolved)
+        if population:
+            (into / POPULATION_FOLDER).mkdir()
+            for path in population:
+                _link_or_copy(path, into / POPULATION_FOLDER / path.name)
     if not found:
         for path in tables(empty_layer):
             shutil.copyfile(path, into / path.name)

@@ -237,9 +237,15 @@ def take_official_set(paths: Paths, build: PrivateBuild, env: dict[str, str] | N
     dbt is given the copy through the `current` link, so that its path, which dbt's parse depends on, is the
     same in every build."""
     given = _given_official_dir({**os.environ, **(env or {})})
-    name = official_set.take(given, build.folder / OFFICIAL_COPY, EMPTY_OFFICIAL_DIR)
+    copy = build.folder / OFFICIAL_COPY
+    name = official_set.take(given, copy, EMPTY_OFFICIAL_DIR)
     official_set.record(paths.official_state, name)
-    return {**(env or {}), "KZ_OFFICIAL_DIR": str(paths.current_build / OFFICIAL_COPY)}
+    taken = {"KZ_OFFICIAL_DIR": str(paths.current_build / OFFICIAL_COPY)}
+    if official_set.population_tables(copy):
+        taken["KZ_OFFICIAL_POPULATION_DIR"] = str(paths.current_build / OFFICIAL_COPY / official_set.POPULATION_FOLDER)
+    else:
+        taken["KZ_OFFICIAL_POPULATION_DIR"] = str(EMPTY_OFFICIAL_DIR / official_set.POPULATION_FOLDER)
+    return {**(env or {}), **taken}
 
 
 def point_current_build(paths: Paths, build: PrivateBuild) -> Path:

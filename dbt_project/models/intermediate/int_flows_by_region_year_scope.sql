@@ -1,5 +1,6 @@
 -- Yearly external flows per region in both age scopes (all ages; working age), with the resident
--- population on 1 January where BNS publishes it.
+-- population on 1 January where BNS publishes it (an ingested population workbook before the bundled seed)
+-- and the source of that population.
 with all_ages as (
     select * from {{ ref('int_total_flows_by_region_year') }}
 ),
@@ -12,8 +13,9 @@ population as (
     select
         region_code,
         year,
-        residents_on_1_january
-    from {{ ref('stg_bns__population') }}
+        residents_on_1_january,
+        source_id as population_source_id
+    from {{ ref('int_population_by_region_year') }}
     where sex_code = '_T' and settlement_code = '_T'
 ),
 
@@ -48,6 +50,7 @@ final as (
     select
         stacked.*,
         population.residents_on_1_january,
+        population.population_source_id,
         boundary_changes.year is not null as has_boundary_change
     from stacked
     left join population using (region_code, year)

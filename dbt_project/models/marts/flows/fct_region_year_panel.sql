@@ -31,6 +31,7 @@ joined as (
         all_ages.departures as departures_all_ages,
         all_ages.arrivals - all_ages.departures as net_migration_all_ages,
         all_ages.residents_on_1_january,
+        all_ages.population_source_id,
         regions.first_year as region_first_year,
         regions.last_year as region_last_year
     from all_ages
@@ -59,6 +60,7 @@ final as (
         {{ safe_ratio('1000 * net_migration_all_ages', 'residents_on_1_january') }}
             as net_migration_all_ages_per_1000_residents,
         residents_on_1_january,
+        population_source_id,
         region_code = '{{ var("treated_region_code") }}' as is_treated,
         year >= {{ var("crisis_start_year") }} as is_post,
         region_first_year,

@@ -31,6 +31,9 @@ by_territory as (
             as departures_all_ages,
         cast(sum(yearly.residents_on_1_january) filter (where yearly.age_scope_code = 'all_ages') as bigint)
             as residents_on_1_january,
+        -- Both age scopes of a region-year divide by the same population.
+        string_agg(distinct yearly.population_source_id, ' ' order by yearly.population_source_id)
+            as population_source_id,
         -- A territory-year is complete only when every member region that existed that year reported.
         count(*) filter (where yearly.age_scope_code = 'all_ages') as reporting_regions,
         count(*) filter (where yearly.age_scope_code = 'working_age') as reporting_regions_working_age
@@ -80,6 +83,7 @@ complete_years as (
         by_territory.departures_all_ages,
         by_territory.arrivals_all_ages - by_territory.departures_all_ages as net_migration_all_ages,
         by_territory.residents_on_1_january,
+        by_territory.population_source_id,
         by_territory.territory_code = '{{ var("treated_region_code") }}' as is_treated,
         by_territory.year >= {{ var("crisis_start_year") }} as is_post,
         by_territory.reporting_regions = existing_members.existing_regions as is_complete

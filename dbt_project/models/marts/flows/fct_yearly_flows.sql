@@ -25,6 +25,7 @@ measured as (
         {{ safe_ratio('1000 * flows.departures', 'flows.residents_on_1_january') }} as departures_per_1000_residents,
         {{ safe_ratio('1000 * (flows.arrivals - flows.departures)', 'flows.residents_on_1_january') }}
             as net_migration_per_1000_residents,
+        flows.population_source_id,
         flows.has_boundary_change,
         flows.is_published
     from flows
