@@ -15,6 +15,32 @@ from analysis.did import event_study
 from analysis.permutation import placebo_pre_trend
 
 
+def pre_trend_row(check, placebo) -> dict:
+    """The verdict of the placebo test, the paper's conventional test beside it, and a note saying both."""
+    if not placebo.can_reject:
+        verdict = f"not testable at {placebo.alpha:g}"
+    else:
+        verdict = ("rejected" if placebo.parallel_trends_rejected else "not rejected") + f" at {placebo.alpha:g}"
+    conventional = "rejected" if check.parallel_trends_rejected else "not rejected"
+    return {
+        "joint_p": check.joint_p,
+        "slope_difference": check.slope_difference,
+        "slope_p": check.slope_p,
+        "alpha": placebo.alpha,
+        "is_parallel_trends_rejected": bool(placebo.can_reject and placebo.parallel_trends_rejected),
+        "placebo_p": placebo.p_value,
+        "placebo_min_p": placebo.min_attainable_p,
+        "is_testable": placebo.can_reject,
+        "is_conventional_rejected": check.parallel_trends_rejected,
+        "note": (
+            f"pre-trend test: parallel trends {verdict} by the report's placebo test (p = {placebo.p_value:.3g}, "
+            f"smallest attainable {placebo.min_attainable_p:.3g}); the paper's conventional event-study test "
+            f"(joint F p = {check.joint_p:.3g}; slope {check.slope_difference:+.1f} a year, p = {check.slope_p:.3g}) "
+            f"would say {conventional} at {check.alpha:g}, but its variance is not valid with one treated unit"
+        ),
+    }
+
+
 def model(dbt, session):
     dbt.config(materialized="table")
     panel = dbt.ref("int_claim_did_panel").df()
@@ -37,29 +63,7 @@ def model(dbt, session):
         except ValueError as error:
             row["note"] = f"pre-trend test not available: {error}"
         else:
-            if not placebo.can_reject:
-                verdict = f"not testable at {placebo.alpha:g} (its smallest p is {placebo.min_attainable_p:.3g})"
-            else:
-                verdict = "rejected" if placebo.parallel_trends_rejected else "not rejected"
-                verdict += f" at {placebo.alpha:g}"
-            conventional = "rejected" if check.parallel_trends_rejected else "not rejected"
-            row |= {
-                "joint_p": check.joint_p,
-                "slope_difference": check.slope_difference,
-                "slope_p": check.slope_p,
-                "alpha": placebo.alpha,
-                "is_parallel_trends_rejected": bool(placebo.can_reject and placebo.parallel_trends_rejected),
-                "placebo_p": placebo.p_value,
-                "placebo_min_p": placebo.min_attainable_p,
-                "is_testable": placebo.can_reject,
-                "is_conventional_rejected": check.parallel_trends_rejected,
-                "note": (
-                    f"pre-trend, placebo test (the report's): parallel trends {verdict}, p = {placebo.p_value:.3g}; "
-                    f"the paper's conventional event-study test (joint F p = {check.joint_p:.3g}; slope "
-                    f"{check.slope_difference:+.1f} a year, p = {check.slope_p:.3g}) would say {conventional} at "
-                    f"{check.alpha:g}, but its variance is not valid with one treated unit"
-                ),
-            }
+            row |= pre_trend_row(check, placebo)
     return pd.DataFrame([row]).astype(
         {
             "joint_p": "float64",
