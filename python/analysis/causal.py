@@ -187,8 +187,10 @@ def treated_code(panel: pd.DataFrame) -> str:
 
 def reference_year(rows: pd.DataFrame) -> int:
     """The event study's reference: the last year before the crisis (``is_post`` false)."""
-    pre = rows.loc[~rows[POST].astype(bool), YEAR] if POST in rows.columns else rows.iloc[0:0]
-    return int(pre.max()) if not pre.empty else REFERENCE_YEAR
+    if POST not in rows.columns:
+        return REFERENCE_YEAR
+    pre = rows.loc[~rows[POST].astype(bool), YEAR].to_numpy(dtype=int)
+    return int(pre.max()) if pre.size else REFERENCE_YEAR
 
 
 def design_panel(panel: pd.DataFrame, design: str, outcome: str, last_year: int | None = None) -> pd.DataFrame:
@@ -391,8 +393,8 @@ def later_years(
     rows_all = design_panel(panel, design, outcome)
     for year in years:
         if not (rows_all[YEAR] == year).any():
-            reason = f"no {year} value for the treated unit" + (
-                ": no population is published for that year" if "per_1000" in outcome else ""
+            reason = (
+                f"no population is published for {year}" if "per_1000" in outcome else f"no {year} value for Almaty"
             )
             out.append(LaterYear(design, outcome, year, None, None, None, None, None, None, None, crisis, reason))
             continue
