@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -382,6 +382,8 @@ class LaterYear:
     change_interval: ConfidenceSet | None
     crisis: tuple[int, int]
     missing: str = ""
+    # Are Almaty's working-age flows of that year published figures (fct_yearly_flows.is_published)? None: unknown.
+    treated_published: bool | None = None
 
 
 def later_years(
@@ -486,12 +488,23 @@ def run_later_years(tables: Mapping[str, pd.DataFrame]) -> list[LaterYear]:
             continue
         treated = panel[panel["region_code"].astype(str) == treated_code(panel)]
         years = sorted(int(y) for y in treated.dropna(subset=[next(iter(OUTCOMES))])["year"] if y > crisis[1])
+        published = treated_published(tables, treated_code(panel))
         for outcome in OUTCOMES:
             try:
-                out.extend(later_years(panel, design, outcome, crisis, years))
+                found = later_years(panel, design, outcome, crisis, years)
             except ValueError:
                 continue
+            out.extend(replace(item, treated_published=published.get(item.year)) for item in found)
     return out
+
+
+def treated_published(tables: Mapping[str, pd.DataFrame], code: str) -> dict[int, bool]:
+    """year → are the treated unit's working-age flows published figures (empty when the mart says nothing)."""
+    flows = tables.get("fct_yearly_flows")
+    if flows is None or "is_published" not in flows.columns:
+        return {}
+    rows = flows[(flows["region_code"].astype(str) == code) & (flows["age_scope_code"] == "working_age")]
+    return {int(y): bool(p) for y, p in zip(rows["year"], rows["is_published"], strict=True) if pd.notna(p)}
 
 
 def format_p_value(p: float | None) -> str:

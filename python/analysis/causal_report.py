@@ -385,6 +385,9 @@ def later_years_table(later: list[LaterYear]) -> pd.DataFrame:
             "design": SHORT_DESIGNS.get(item.design, item.design),
             "outcome": SHORT_OUTCOMES.get(item.outcome, item.outcome),
             "year": item.year,
+            "Almaty's figures": {True: "published", False: "modeled"}.get(item.treated_published, "–")
+            if item.treated_published is not None
+            else "–",
         }
         if item.effect is None or item.change is None:
             rows.append(base | {"DiD of that year": f"not estimated: {item.missing}"})  # other cells stay empty
@@ -447,6 +450,14 @@ def answer_in_words(results: list[DesignResult], later: list[LaterYear], reconst
                 f"p = {format_p_value(item.effect.p_value)}; change p = {format_p_value(item.change.p_value)})"
             )
         third = " Afterwards, year by year against the same controls: " + "; ".join(parts) + "."
+        kinds = {item.treated_published for item in mine}
+        if kinds == {False}:
+            third += " Almaty's figures for those years are modeled, not published."
+        elif kinds == {True}:
+            third += " Almaty's figures for those years are published."
+        elif True in kinds:
+            shown = ", ".join(str(i.year) for i in mine if i.treated_published)
+            third += f" Of those years, Almaty's figures are published for {shown} only."
     return first + second + third
 
 

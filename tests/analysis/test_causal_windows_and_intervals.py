@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.causal import TERRITORY_PANEL, REGION_PANEL, run_all, run_later_years
+from analysis.causal import REGION_PANEL, TERRITORY_PANEL, run_all, run_later_years
 from analysis.causal_report import HEADLINE_CONFIDENCE, answer_in_words, headline_table, later_years_table
 from analysis.inversion import invert_test
 
@@ -41,7 +41,9 @@ def _tables(seed: int = 7) -> dict[str, pd.DataFrame]:
                 }
             )
     panel = pd.DataFrame(rows)
-    periods = pd.DataFrame({"period_code": ["CRISIS", "FU_AFTER"], "start_year": [2022, 2024], "end_year": [2023, 2025]})
+    periods = pd.DataFrame(
+        {"period_code": ["CRISIS", "FU_AFTER"], "start_year": [2022, 2024], "end_year": [2023, 2025]}
+    )
     return {
         REGION_PANEL: panel[panel["region_code"].isin(["75", "31", "27"])].drop(columns=["territory_code"]),
         TERRITORY_PANEL: panel,
@@ -58,7 +60,9 @@ def analysis():
 def _is_boundary(p_values, end: float, alpha: float, scale: float) -> bool:
     """Not rejected just inside the end, rejected just outside: a boundary of the set, not a search limit."""
     tiny = 1e-6 * scale
-    inside, outside = (end + tiny, end - tiny) if p_values(np.array([end + tiny]))[0] > alpha else (end - tiny, end + tiny)
+    inside, outside = (
+        (end + tiny, end - tiny) if p_values(np.array([end + tiny]))[0] > alpha else (end - tiny, end + tiny)
+    )
     return bool(p_values(np.array([inside]))[0] > alpha >= p_values(np.array([outside]))[0])
 
 
@@ -126,3 +130,21 @@ def test_the_answer_in_words_is_written_from_the_numbers(analysis):
     assert "2024:" in text and "2025:" in text
     headline = headline_table(results)
     assert len(headline) == 4  # paper and all territories, persons and per 1,000; robustness designs elsewhere
+
+
+def test_the_answer_says_whether_almatys_later_figures_are_published():
+    tables = _tables()
+    years = range(2000, 2026)
+    tables["fct_yearly_flows"] = pd.DataFrame(
+        {
+            "region_code": "75",
+            "year": list(years),
+            "age_scope_code": "working_age",
+            "is_published": [year != 2025 for year in years],
+        }
+    )
+    results, later = run_all(tables), run_later_years(tables)
+    assert {i.year: i.treated_published for i in later if i.design == "all_regions"} == {2024: True, 2025: False}
+    assert "published for 2024 only" in answer_in_words(results, later)
+    table = later_years_table(later)
+    assert set(table["Almaty's figures"]) == {"published", "modeled"}

@@ -86,7 +86,7 @@ def test_the_size_sentence_names_a_headline_test_the_monte_carlo_did_not_measure
 def test_the_noise_ratio_sets_the_treated_sd_against_the_median_control():
     rng = np.random.default_rng(4)
     design = Design(n_controls=15, pre_years=600, post_years=2, noise_ratio=2.0)
-    panel, unit_sd = simulate_panel(design, rng)
+    panel, _ = simulate_panel(design, rng)
     wide = panel.pivot(index="year", columns="region_code", values="y")
     innovations = wide.diff().sub(wide.diff().mean(axis=1), axis=0).iloc[1:]
     # The treated unit's year-to-year noise is about twice the median control's (AR(1) scales them alike).
