@@ -420,8 +420,9 @@ def _replication_section(content: ReportContent) -> str:
         "<code>fct_claim_replication</code>.</p>",
         "<p class='note'>C64 (the sign of the paper's DiD) is checked on the paper's 2000–2023 window, the "
         "crisis window of the causal section, with the same pre-trend verdict as the causal section: the "
-        "design-based placebo test (a rejection makes it not reproduced; with the paper's two controls it "
-        "cannot reject, and the explanation says so). The paper's own method, the event study's conventional "
+        "design-based placebo test (a rejection makes it not reproduced, and so does a design the test cannot "
+        "check: with the paper's two controls its smallest p is 1/3). The paper's own method, the event study's "
+        "conventional "
         "joint F and slope tests, is reported beside it and in the appendix: its variance is not valid with "
         "one treated unit.</p>",
         "<h3>Claims that contradict each other</h3>",

@@ -26,13 +26,13 @@ def report(built_warehouse: Path) -> pd.DataFrame:
     return soft_target_report(TABLES_DIR, CONFLICTS, warehouse=built_warehouse)
 
 
-def test_every_non_conflicting_claim_holds(report):
+def test_every_non_conflicting_claim_holds_but_the_causal_one(report):
     assert len(report) == 64
     failing = report[report.status == "not_reproduced"].set_index("claim_id")
-    assert failing.empty, failing.to_string()
-    # C64's sign holds; the report's placebo pre-trend test cannot reject with the paper's two controls.
-    c64 = report.set_index("claim_id").loc["C64", "explanation"]
-    assert "parallel trends not testable" in c64
+    # C64's sign holds, but a causal claim is not reproduced while the report's placebo test cannot check its
+    # parallel trends (two controls: the smallest p is 1/3).
+    assert list(failing.index) == ["C64"], failing.to_string()
+    assert "parallel trends not testable" in failing.loc["C64", "explanation"]
 
 
 def test_soft_targets_are_the_replication_statuses(report):
