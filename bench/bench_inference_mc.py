@@ -1,12 +1,18 @@
 """Size and power of every inference method, by Monte Carlo (the design is in analysis/monte_carlo.py).
 
-Usage: PYTHONPATH=python python bench/bench_inference_mc.py [--draws 1000] [--controls 2 15]
-       [--treated-sd-multiple 1 2] [--jobs 2] [--out data/benchmarks/inference_mc.csv]
+Usage: PYTHONPATH=python python bench/bench_inference_mc.py [--draws 400] [--measured]
+       [--controls 2 15] [--noise-ratio 1 2] [--post-years 2 4] [--jobs 2] [--out data/benchmarks/inference_mc.csv]
 
-Prints, per design (number of controls, treated SD multiple) and method, the rejection rate at 5% with no
-effect (size, with its Monte Carlo standard error) and with effects of 1 and 2 pre-period SDs (power), and
-whether the method holds its size (within two Monte Carlo SEs of 5% or below). Writes the long table the
-report's method note reads. Deterministic for a given seed.
+``--measured`` reads the warehouse (KZ_WAREHOUSE_PATH or warehouse/kz_migration.duckdb), runs the report's
+designs and simulates each one's number of controls at Almaty's measured noise ratio in each outcome (the
+studentised placebo's ``noise_ratio``), plus every ``--noise-ratio`` given (default 1 and 2: equal noise, and
+twice the median control's), each with every ``--post-years`` (2: the crisis window; 4: 2022–2025). The
+controls' noise is unequal in every draw (SDs uniform on 0.5–2).
+
+Prints, per design (controls, post years, noise ratio) and method, the rejection rate with no effect (size,
+with its Monte Carlo standard error) and with effects of 1 and 2 pre-period SDs (power), and whether the method
+holds its size (within two Monte Carlo SEs of the level or below). Writes the long table the report's method
+note reads. Deterministic for a given seed and warehouse.
 """
 
 from __future__ import annotations
@@ -28,6 +34,19 @@ DEFAULT_OUT = Path(__file__).resolve().parents[1] / "data" / "benchmarks" / "inf
 SEED = 20220105
 
 
+def measured_noise_ratios() -> list[tuple[int, float]]:
+    """(controls, Almaty's noise ratio) of every design and outcome the report runs on the warehouse."""
+    from analysis.causal import run_all
+    from analysis.marts import DEFAULT_WAREHOUSE, load_marts
+
+    tables = load_marts(Path(os.environ.get("KZ_WAREHOUSE_PATH", DEFAULT_WAREHOUSE)))
+    return [
+        (result.studentised.n_placebos, result.studentised.noise_ratio)
+        for result in run_all(tables)
+        if result.studentised is not None
+    ]
+
+
 def _run(args: tuple[Design, int, int, int]) -> pd.DataFrame:
     design, draws, seed, bootstrap_draws = args
     return run_monte_carlo(design, draws, seed, bootstrap_draws=bootstrap_draws)
@@ -35,15 +54,23 @@ def _run(args: tuple[Design, int, int, int]) -> pd.DataFrame:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--draws", type=int, default=1000)
+    parser.add_argument("--draws", type=int, default=400)
     parser.add_argument("--controls", type=int, nargs="+", default=[2, 15])
-    parser.add_argument("--treated-sd-multiple", type=float, nargs="+", default=[1.0])
+    parser.add_argument("--noise-ratio", type=float, nargs="+", default=[1.0, 2.0])
+    parser.add_argument("--post-years", type=int, nargs="+", default=[2, 4])
+    parser.add_argument("--measured", action="store_true", help="add the designs and noise ratios of the warehouse")
     parser.add_argument("--bootstrap-draws", type=int, default=999)
     parser.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1))
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
-    designs = [Design(n, treated_sd_multiple=m) for m in args.treated_sd_multiple for n in args.controls]
+    pairs = {(n, round(r, 2)) for n in args.controls for r in args.noise_ratio}
+    if args.measured:
+        measured = measured_noise_ratios()
+        for n, ratio in measured:
+            pairs |= {(n, round(ratio, 2))} | {(n, round(r, 2)) for r in args.noise_ratio}
+        print("measured (controls, noise ratio):", ", ".join(f"({n}, {r:.2f})" for n, r in measured))
+    designs = [Design(n, post_years=post, noise_ratio=r) for n, r in sorted(pairs) for post in args.post_years]
     start = time.perf_counter()
     jobs = [(design, args.draws, args.seed + k, args.bootstrap_draws) for k, design in enumerate(designs)]
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:

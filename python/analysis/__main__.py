@@ -1,4 +1,5 @@
-"""Command line: ``python -m analysis report`` and ``python -m analysis correlate SERIES_A SERIES_B``."""
+"""Command line: ``python -m analysis report``, ``python -m analysis causal`` (the causal headline as text) and
+``python -m analysis correlate SERIES_A SERIES_B``."""
 
 from __future__ import annotations
 
@@ -40,6 +41,37 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _causal(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from analysis.causal import run_all, run_later_years
+    from analysis.causal_report import (
+        answer_in_words,
+        ensemble_pre_trend,
+        ensemble_spread,
+        headline_table,
+        later_years_table,
+        measured_size_table,
+    )
+    from analysis.marts import is_reconstruction
+
+    tables = load_marts(args.warehouse)
+    results, later = run_all(tables), run_later_years(tables)
+    print(answer_in_words(results, later, is_reconstruction(tables)), end="\n\n")
+    with pd.option_context("display.width", 250, "display.max_columns", 30, "display.max_colwidth", 60):
+        for title, frame in (
+            (
+                "Headline (crisis window)",
+                headline_table(results, ensemble_spread(tables), ensemble_pre_trend(tables)),
+            ),
+            ("Each later year on its own", later_years_table(later)),
+            ("Size at 10% at the measured noise ratios (2 / 4 post years)", measured_size_table(results)),
+        ):
+            print(title)
+            print(frame.to_string(index=False), end="\n\n")
+    return 0
+
+
 def _correlate(args: argparse.Namespace) -> int:
     tables = load_marts(args.warehouse)
     try:
@@ -56,6 +88,7 @@ def _correlate(args: argparse.Namespace) -> int:
         f"p = {result.pearson_p:.3g}"
     )
     print(f"Spearman rho = {result.spearman_rho:.3f}, p = {result.spearman_p:.3g}")
+    print(f"Pearson r of the year-to-year changes = {result.pearson_r_differences:.3f}")
     return 0
 
 
@@ -76,6 +109,10 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, default=Path("report"), help="output folder (default: report/)")
     report.add_argument("--claims", type=Path, default=DEFAULT_CLAIMS, help="claims table (default: data/claims)")
     report.set_defaults(run=_report)
+
+    causal = commands.add_parser("causal", help="print the causal headline, the later years and the measured sizes")
+    causal.add_argument("--warehouse", type=Path, default=argparse.SUPPRESS, help="as above")
+    causal.set_defaults(run=_causal)
 
     correlate = commands.add_parser(
         "correlate",

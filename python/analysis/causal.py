@@ -31,26 +31,33 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 
 from analysis.did import POST, YEAR, DidResult, EventStudyResult, PreTrendCheck, estimate_did, event_study
 from analysis.inference import ConformalResult, WildBootstrapResult, conformal_test, wild_cluster_bootstrap
+from analysis.inversion import ConfidenceSet, invert_test
 from analysis.permutation import (
     PlaceboInSpaceResult,
     PlaceboInTimeResult,
     PlaceboPreTrendResult,
+    StudentisedPlaceboResult,
     placebo_event_studies,
     placebo_in_space,
     placebo_in_time,
     placebo_pre_trend,
+    pre_period_gaps,
+    studentised_contrast,
+    studentised_placebo_in_space,
 )
 from analysis.sdid import SdidResult, synthetic_did
 from analysis.sensitivity import SensitivityResult, sensitivity
 from analysis.synthetic_control import SyntheticControlResult, synthetic_control
 
+# The fallback when the panel marks no unit as treated (the panel's is_treated comes from the dbt var
+# treated_region_code, and the code reads it from there).
 TREATED_REGION = "75"
 PAPER_CONTROLS = ("31", "27")
 REGION_PANEL = "fct_region_year_panel"
@@ -58,7 +65,11 @@ TERRITORY_PANEL = "fct_territory_year_panel"
 # Regions created by a border change (2017: Turkestan 61, Shymkent 79; 2022: Abai 10, Zhetysu 33,
 # Ulytau 62). A panel holding any of them has units whose borders moved inside the window.
 REGIONS_CREATED_BY_BORDER_CHANGES = ("10", "33", "62", "61", "79")
+# The event study's reference year when a panel has no pre-period to read it from; otherwise it is the last
+# year before the crisis (is_post, from the dbt var crisis_start_year).
 REFERENCE_YEAR = 2021
+# The analysis_periods seed's crisis window (published in fct_period_flows) and the follow-up years after it.
+CRISIS_PERIOD_CODE = "CRISIS"
 OUTCOMES = {
     "net_migration_working_age": "persons per year",
     "net_migration_working_age_per_1000_residents": "per 1,000 residents",
@@ -66,14 +77,20 @@ OUTCOMES = {
 DESIGNS = {
     "paper": "Almaty vs Zhambyl (Taraz) and West Kazakhstan (Oral)",
     "all_regions": "Almaty vs every other territory (borders held constant)",
+    "no_russia_border": "Almaty vs every territory not bordering Russia (borders held constant)",
 }
+# Territories (constant borders) on the border with Russia: Aktobe, Atyrau, West Kazakhstan, Kostanay,
+# Pavlodar, North Kazakhstan, East Kazakhstan (with Abai). Controls that the 2022 arrivals from Russia
+# could reach first, so plausibly exposed to the same shock (a spillover would bias the DiD towards zero).
+BORDERING_RUSSIA = ("15", "23", "27", "39", "55", "59", "63")
 # The mart each design reads, and why (shown in the report).
-DESIGN_PANELS = {"paper": REGION_PANEL, "all_regions": TERRITORY_PANEL}
+DESIGN_PANELS = {"paper": REGION_PANEL, "all_regions": TERRITORY_PANEL, "no_russia_border": TERRITORY_PANEL}
 PANEL_REASONS = {
     "paper": "Almaty, Zhambyl and West Kazakhstan kept their borders in 2017 and 2022, so the regions are "
     "used as published.",
     "all_regions": "regions split off in 2017 (Turkestan, Shymkent) and 2022 (Abai, Zhetysu, Ulytau) are "
     "added back to their parents, so no control jumps when a border moves (2022 is the first post year).",
+    "no_russia_border": "the all-territories panel without the territories bordering Russia.",
 }
 
 
@@ -140,6 +157,11 @@ class DesignResult:
     post_years: tuple[int, int] = (0, 0)
     # The design-based pre-trend test (the event study's F and slope tests use the conventional variance).
     placebo_pre_trend: PlaceboPreTrendResult | None = None
+    # The headline test: placebo in space on each unit's DiD over its own pre-period noise, and its interval.
+    studentised: StudentisedPlaceboResult | None = None
+    interval: ConfidenceSet | None = None
+    leave_one_out: pd.DataFrame | None = None
+    pre_gap: pd.Series | None = None
 
     def name(self, code: str) -> str:
         """The unit's English name (the code when the panel carries none)."""
@@ -154,13 +176,34 @@ class DesignResult:
         return f"{self.years[0]}–{self.years[1]}{post}"
 
 
-def design_panel(panel: pd.DataFrame, design: str, outcome: str) -> pd.DataFrame:
-    """The rows of the panel mart a design uses, restricted to the treated region's years with data."""
+def treated_code(panel: pd.DataFrame) -> str:
+    """The treated unit as the panel marks it (``is_treated``, from the dbt var treated_region_code)."""
+    if "is_treated" in panel.columns:
+        codes = panel.loc[panel["is_treated"].astype(bool), "region_code"].astype(str).unique()
+        if len(codes) == 1:
+            return str(codes[0])
+    return TREATED_REGION
+
+
+def reference_year(rows: pd.DataFrame) -> int:
+    """The event study's reference: the last year before the crisis (``is_post`` false)."""
+    if POST not in rows.columns:
+        return REFERENCE_YEAR
+    pre = rows.loc[~rows[POST].astype(bool), YEAR].to_numpy(dtype=int)
+    return int(pre.max()) if pre.size else REFERENCE_YEAR
+
+
+def design_panel(panel: pd.DataFrame, design: str, outcome: str, last_year: int | None = None) -> pd.DataFrame:
+    """The rows of the panel mart a design uses, restricted to the treated region's years with data (and to
+    years up to ``last_year``: the crisis window's end, so that later years are not pooled with it)."""
     if design not in DESIGNS:
         raise ValueError(f"unknown design {design!r} (known: {', '.join(DESIGNS)})")
+    treated = treated_code(panel)
     rows = panel.dropna(subset=[outcome])
+    if last_year is not None:
+        rows = rows[rows["year"] <= last_year]
     if design == "paper":
-        rows = rows[rows["region_code"].isin((TREATED_REGION, *PAPER_CONTROLS))]
+        rows = rows[rows["region_code"].isin((treated, *PAPER_CONTROLS))]
     else:
         moved = sorted(set(rows["region_code"].astype(str)) & set(REGIONS_CREATED_BY_BORDER_CHANGES))
         if moved:
@@ -168,9 +211,11 @@ def design_panel(panel: pd.DataFrame, design: str, outcome: str) -> pd.DataFrame
                 f"the {design} design needs constant borders, but the panel has regions created by a border "
                 f"change ({', '.join(moved)}): use {TERRITORY_PANEL}"
             )
-    treated_years = rows.loc[rows["region_code"] == TREATED_REGION, "year"]
+        if design == "no_russia_border":
+            rows = rows[~rows["region_code"].astype(str).isin(BORDERING_RUSSIA)]
+    treated_years = rows.loc[rows["region_code"] == treated, "year"]
     if treated_years.empty:
-        raise ValueError(f"the panel has no {outcome} for the treated region {TREATED_REGION}")
+        raise ValueError(f"the panel has no {outcome} for the treated region {treated}")
     window = rows["year"].between(int(treated_years.min()), int(treated_years.max()))
     return rows[window].reset_index(drop=True)
 
@@ -184,30 +229,57 @@ def _attempt(problems: dict[str, str], step: str, run: Callable[[], Any]) -> Any
         return None
 
 
-def run_design(panel: pd.DataFrame, design: str, outcome: str, with_synthetic: bool | None = None) -> DesignResult:
-    """Every estimate of one design for one outcome (synthetic control by default only for all regions)."""
+def studentised_set(test: StudentisedPlaceboResult, confidence: float = 0.95) -> ConfidenceSet:
+    """The effects the studentised placebo test does not reject (endpoints by root-finding)."""
+    return invert_test(test.p_values, test.actual_estimate, test.treated_sd, confidence)
+
+
+def leave_one_control_out(rows: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """The DiD with each control left out in turn (columns region_code, estimate)."""
+    treated = treated_code(rows)
+    out = []
+    for code in sorted(set(rows["region_code"].astype(str)) - {treated}):
+        kept = rows[rows["region_code"].astype(str) != code]
+        if kept["region_code"].nunique() < 2:
+            continue
+        out.append({"region_code": code, "estimate": estimate_did(kept, outcome).estimate})
+    return pd.DataFrame(out, columns=["region_code", "estimate"])
+
+
+def run_design(
+    panel: pd.DataFrame,
+    design: str,
+    outcome: str,
+    with_synthetic: bool | None = None,
+    last_year: int | None = None,
+) -> DesignResult:
+    """Every estimate of one design for one outcome on the years up to ``last_year`` (the crisis window's end;
+    None: every year), synthetic control by default only for all regions."""
     problems: dict[str, str] = {}
-    rows = _attempt(problems, "panel", lambda: design_panel(panel, design, outcome))
+    rows = _attempt(problems, "panel", lambda: design_panel(panel, design, outcome, last_year))
     if rows is None:
         rows = panel.iloc[0:0]
     synthetic_wanted = design == "all_regions" if with_synthetic is None else with_synthetic
     has_rows = not rows.empty
+    reference = reference_year(rows) if has_rows else REFERENCE_YEAR
     did = _attempt(problems, "did", lambda: estimate_did(rows, outcome)) if has_rows else None
     events = (
-        _attempt(problems, "event_study", lambda: event_study(rows, outcome, reference_year=REFERENCE_YEAR))
+        _attempt(problems, "event_study", lambda: event_study(rows, outcome, reference_year=reference))
         if has_rows
         else None
     )
     space = _attempt(problems, "placebo_space", lambda: placebo_in_space(rows, outcome)) if has_rows else None
-    time = _attempt(problems, "placebo_time", lambda: placebo_in_time(rows, outcome)) if has_rows else None
-    pre_trend = (
-        _attempt(problems, "placebo_pre_trend", lambda: placebo_pre_trend(rows, outcome)) if has_rows else None
+    studentised = (
+        _attempt(problems, "studentised", lambda: studentised_placebo_in_space(rows, outcome)) if has_rows else None
     )
+    interval = _attempt(problems, "interval", lambda: studentised_set(studentised)) if studentised else None
+    time = _attempt(problems, "placebo_time", lambda: placebo_in_time(rows, outcome)) if has_rows else None
+    pre_trend = _attempt(problems, "placebo_pre_trend", lambda: placebo_pre_trend(rows, outcome)) if has_rows else None
     wild = _attempt(problems, "wild_bootstrap", lambda: wild_cluster_bootstrap(rows, outcome)) if has_rows else None
     conformal = _attempt(problems, "conformal", lambda: conformal_test(rows, outcome)) if has_rows else None
     sdid = _attempt(problems, "sdid", lambda: synthetic_did(rows, outcome)) if has_rows else None
     placebo_events = (
-        _attempt(problems, "placebo_events", lambda: placebo_event_studies(rows, outcome, REFERENCE_YEAR))
+        _attempt(problems, "placebo_events", lambda: placebo_event_studies(rows, outcome, reference))
         if has_rows
         else None
     )
@@ -216,9 +288,10 @@ def run_design(panel: pd.DataFrame, design: str, outcome: str, with_synthetic: b
         sens = _attempt(
             problems,
             "sensitivity",
-            lambda: sensitivity(events.coefficients, placebo_events, REFERENCE_YEAR),
+            lambda: sensitivity(events.coefficients, placebo_events, reference, studentised),
         )
     per_year = _attempt(problems, "per_year", lambda: per_year_effects(rows, outcome, conformal)) if has_rows else None
+    loo = _attempt(problems, "leave_one_out", lambda: leave_one_control_out(rows, outcome)) if has_rows else None
     synthetic = demeaned = None
     if synthetic_wanted and has_rows:
         synthetic = _attempt(problems, "synthetic", lambda: synthetic_control(rows, outcome))
@@ -249,33 +322,118 @@ def run_design(panel: pd.DataFrame, design: str, outcome: str, with_synthetic: b
         names=unit_names(rows) if has_rows else {},
         post_years=post_years,
         placebo_pre_trend=pre_trend,
+        studentised=studentised,
+        interval=interval,
+        leave_one_out=loo,
+        pre_gap=_attempt(problems, "pre_gap", lambda: treated_pre_gap(rows, outcome)) if has_rows else None,
     )
 
 
+def treated_pre_gap(rows: pd.DataFrame, outcome: str) -> pd.Series:
+    """The treated unit's pre-period gap to its controls, year by year, centred on its mean (the figure beside
+    the sensitivity verdict)."""
+    return pre_period_gaps(rows, outcome)[treated_code(rows)]
+
+
 def per_year_effects(rows: pd.DataFrame, outcome: str, conformal: ConformalResult | None) -> pd.DataFrame:
-    """Each post year on its own: the DiD of the pre-period against that year, with its placebo-in-space
-    p-value and (when available) its conformal p-value and interval."""
+    """Each post year on its own: the DiD of the pre-period against that year, with its studentised placebo p
+    and interval and (when available) its conformal p and interval."""
     table = []
     post_years = sorted(int(y) for y in rows.loc[rows[POST].astype(bool), YEAR].unique())
     conformal_rows = conformal.per_year.set_index("year") if conformal is not None else None
     for year in post_years:
         subset = rows[~rows[POST].astype(bool) | (rows[YEAR] == year)]
         space = placebo_in_space(subset, outcome)
+        test = studentised_placebo_in_space(subset, outcome)
         row: dict[str, Any] = {
             "year": year,
             "estimate": space.actual_estimate,
             "placebo_space_p": space.p_value,
             "placebo_space_min_p": space.min_attainable_p,
+            "studentised_p": test.p_value,
+            "studentised_min_p": test.min_attainable_p,
+            "interval": studentised_set(test),
         }
         if conformal_rows is not None and year in conformal_rows.index:
             found: Any = conformal_rows.loc[year]
             row |= {
                 "conformal_p": float(found["p_value"]),
                 "conformal_min_p": float(found["min_attainable_p"]),
+                "conformal_interval": found["interval"],
                 "conformal_ci": (float(found["ci_low"]), float(found["ci_high"])),
             }
         table.append(row)
     return pd.DataFrame(table)
+
+
+@dataclass(frozen=True)
+class LaterYear:
+    """One year after the crisis window, alone against the pre-period, and the change from the crisis window."""
+
+    design: str
+    outcome: str
+    year: int
+    effect: StudentisedPlaceboResult | None
+    interval: ConfidenceSet | None
+    conformal_p: float | None
+    conformal_min_p: float | None
+    conformal_interval: ConfidenceSet | None
+    change: StudentisedPlaceboResult | None
+    change_interval: ConfidenceSet | None
+    crisis: tuple[int, int]
+    missing: str = ""
+    # Are Almaty's working-age flows of that year published figures (fct_yearly_flows.is_published)? None: unknown.
+    treated_published: bool | None = None
+
+
+def later_years(
+    panel: pd.DataFrame, design: str, outcome: str, crisis: tuple[int, int], years: list[int]
+) -> list[LaterYear]:
+    """Each year after the crisis window on its own (pre-period + that year), and the test of whether the
+    effect changed from the crisis years (:func:`analysis.permutation.studentised_contrast`)."""
+    out = []
+    rows_all = design_panel(panel, design, outcome)
+    for year in years:
+        if not (rows_all[YEAR] == year).any():
+            reason = (
+                f"no population is published for {year}" if "per_1000" in outcome else f"no {year} value for Almaty"
+            )
+            out.append(LaterYear(design, outcome, year, None, None, None, None, None, None, None, crisis, reason))
+            continue
+        pre = ~rows_all[POST].astype(bool)
+        alone = rows_all[pre | (rows_all[YEAR] == year)].reset_index(drop=True)
+        effect = studentised_placebo_in_space(alone, outcome)
+        conformal = conformal_test(alone, outcome)
+        row = conformal.per_year.iloc[0]
+        with_crisis = rows_all[pre | rows_all[YEAR].between(*crisis) | (rows_all[YEAR] == year)].reset_index(drop=True)
+        change = studentised_contrast(with_crisis, outcome, year, crisis)
+        out.append(
+            LaterYear(
+                design,
+                outcome,
+                year,
+                effect,
+                studentised_set(effect),
+                float(row["p_value"]),
+                float(row["min_attainable_p"]),
+                row["interval"],
+                change,
+                studentised_set(change),
+                crisis,
+            )
+        )
+    return out
+
+
+def crisis_window(tables: Mapping[str, pd.DataFrame]) -> tuple[int, int] | None:
+    """The crisis window of the analysis_periods seed (period CRISIS, published in fct_period_flows)."""
+    periods = tables.get("fct_period_flows")
+    if periods is None or periods.empty or "period_code" not in periods.columns:
+        return None
+    rows = periods[periods["period_code"] == CRISIS_PERIOD_CODE]
+    if rows.empty:
+        return None
+    return int(rows["start_year"].min()), int(rows["end_year"].max())
 
 
 def _not_run(design: str, outcome: str, problem: str) -> DesignResult:
@@ -297,10 +455,13 @@ def _not_run(design: str, outcome: str, problem: str) -> DesignResult:
 
 
 def run_all(tables: Mapping[str, pd.DataFrame]) -> list[DesignResult]:
-    """Both designs for both outcomes, paper design first, each on its own panel mart (see DESIGN_PANELS).
+    """Every design for both outcomes on the crisis window (paper design first), each on its own panel mart
+    (see DESIGN_PANELS). The window ends where the analysis_periods seed's crisis period ends; without that
+    mart every post year is pooled (and ``window`` says so).
 
     A design whose mart is missing is returned with the reason in ``problems["panel"]``.
     """
+    crisis = crisis_window(tables)
     results: list[DesignResult] = []
     for design in DESIGNS:
         try:
@@ -308,8 +469,42 @@ def run_all(tables: Mapping[str, pd.DataFrame]) -> list[DesignResult]:
         except MissingPanel as error:
             results.extend(_not_run(design, outcome, str(error)) for outcome in OUTCOMES)
             continue
-        results.extend(run_design(panel, design, outcome) for outcome in OUTCOMES)
+        results.extend(
+            run_design(panel, design, outcome, last_year=crisis[1] if crisis else None) for outcome in OUTCOMES
+        )
     return results
+
+
+def run_later_years(tables: Mapping[str, pd.DataFrame]) -> list[LaterYear]:
+    """Each year after the crisis window that the treated unit has in persons, for every design and outcome."""
+    crisis = crisis_window(tables)
+    if crisis is None:
+        return []
+    out: list[LaterYear] = []
+    for design in DESIGNS:
+        try:
+            panel = design_input(tables, design)
+        except MissingPanel:
+            continue
+        treated = panel[panel["region_code"].astype(str) == treated_code(panel)]
+        years = sorted(int(y) for y in treated.dropna(subset=[next(iter(OUTCOMES))])["year"] if y > crisis[1])
+        published = treated_published(tables, treated_code(panel))
+        for outcome in OUTCOMES:
+            try:
+                found = later_years(panel, design, outcome, crisis, years)
+            except ValueError:
+                continue
+            out.extend(replace(item, treated_published=published.get(item.year)) for item in found)
+    return out
+
+
+def treated_published(tables: Mapping[str, pd.DataFrame], code: str) -> dict[int, bool]:
+    """year → are the treated unit's working-age flows published figures (empty when the mart says nothing)."""
+    flows = tables.get("fct_yearly_flows")
+    if flows is None or "is_published" not in flows.columns:
+        return {}
+    rows = flows[(flows["region_code"].astype(str) == code) & (flows["age_scope_code"] == "working_age")]
+    return {int(y): bool(p) for y, p in zip(rows["year"], rows["is_published"], strict=True) if pd.notna(p)}
 
 
 def format_p_value(p: float | None) -> str:

@@ -110,8 +110,9 @@ class ReportedNumber:
 class Computed:
     """A computed value with a note for the explanation (the note never enters the comparison).
 
-    ``assumptions_rejected`` marks a value whose design rests on an assumption the data reject (a DiD whose
-    parallel pre-trends are rejected): such a claim is never ``reproduced``, whatever its value.
+    ``assumptions_rejected`` marks a value whose design rests on an assumption the data reject or cannot test (a
+    DiD whose parallel pre-trends are rejected, or untestable with two controls): such a claim is never
+    ``reproduced``, whatever its value.
     """
 
     value: Any
@@ -472,7 +473,10 @@ def classify(claim_row: Mapping[str, Any] | pd.Series, computed_value: Any) -> C
         raise type(error)(f"claim {claim_id} ({rule}, reported {reported!r}): {error}") from error
     if assumptions_rejected and status == REPRODUCED:
         status = NOT_REPRODUCED
-        explanation += "; not reproduced: the design's identifying assumption is rejected, so the value is no evidence"
+        explanation += (
+            "; not reproduced: the design's identifying assumption is rejected or cannot be tested, so the value is "
+            "no evidence"
+        )
     return result(status, explanation)
 
 

@@ -36,6 +36,9 @@ class CorrelationResult:
     spearman_rho: float
     spearman_p: float
     confidence: float
+    # Pearson r of the year-to-year changes (pairs of consecutive complete years; NaN when fewer than 3 or a
+    # constant change): two trending levels correlate whatever drives them, their changes only if they co-move.
+    pearson_r_differences: float = float("nan")
 
     def as_dict(self) -> dict[str, float | int]:
         return asdict(self)
@@ -80,6 +83,10 @@ def correlate(x: SeriesLike, y: SeriesLike, confidence: float = 0.95) -> Correla
         raise ValueError("correlation is undefined: one of the series is constant over the complete pairs")
     pearson = stats.pearsonr(x_values, y_values)
     spearman = stats.spearmanr(x_values, y_values)
+    dx, dy = _differences(x, y)
+    r_differences = (
+        float(stats.pearsonr(dx, dy).statistic) if len(dx) >= 3 and np.ptp(dx) > 0 and np.ptp(dy) > 0 else float("nan")
+    )
     interval = pearson.confidence_interval(confidence_level=confidence)
     return CorrelationResult(
         n=n,
@@ -91,4 +98,18 @@ def correlate(x: SeriesLike, y: SeriesLike, confidence: float = 0.95) -> Correla
         spearman_rho=float(spearman.statistic),
         spearman_p=float(spearman.pvalue),
         confidence=confidence,
+        pearson_r_differences=r_differences,
     )
+
+
+def _differences(x: SeriesLike, y: SeriesLike) -> tuple[np.ndarray, np.ndarray]:
+    """Year-to-year changes of both series, only where a year and the one before are complete in both
+    (series are aligned as in :func:`correlate`; a gap breaks the chain rather than joining across it)."""
+    if isinstance(x, pd.Series) and isinstance(y, pd.Series):
+        frame = pd.concat({"x": x, "y": y}, axis=1, join="outer").astype(float).sort_index()
+        if pd.api.types.is_integer_dtype(frame.index):
+            frame = frame.reindex(range(int(frame.index.min()), int(frame.index.max()) + 1))
+    else:
+        frame = pd.DataFrame({"x": np.asarray(x, dtype=float), "y": np.asarray(y, dtype=float)})
+    changes = frame.diff().dropna()
+    return changes["x"].to_numpy(), changes["y"].to_numpy()

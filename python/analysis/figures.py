@@ -9,6 +9,7 @@ backend (no display needed).
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -264,28 +265,36 @@ def _design_label(result: DesignResult) -> str:
     return "Zhambyl and West Kazakhstan" if result.design == "paper" else "all other territories"
 
 
-def event_study_band(result: DesignResult, z: float = 1.96) -> pd.DataFrame:
-    """Design-based 95% band per event-study year: ± z × the larger of two null spreads (root mean square).
+# Fewer placebos than this cannot estimate a spread: the event study is then drawn without a band (the paper
+# design's two controls give two placebo coefficients a year).
+MIN_BAND_PLACEBOS = 10
 
-    (a) the placebo units' coefficient for that year (every control treated in turn); (b) the treated
-    unit's own h-year changes of its pre-period coefficients, h = |year − reference year| (its noise, which
-    the controls understate when it is noisier). The conventional band, of equal width every year, rests
-    on the controls' residuals alone and is not shown.
+
+def event_study_band(result: DesignResult, z: float = 1.96) -> pd.DataFrame:
+    """Design-based 95% band per event-study year, on Almaty's own noise scale: ± z × Almaty's pre-period noise
+    × the root mean square of the placebo units' coefficients for that year, each over its own pre-period noise
+    (the studentised placebo of the headline; the controls' raw spread understates a noisier Almaty's).
+    ``low``/``high`` are NaN when there are fewer than :data:`MIN_BAND_PLACEBOS` placebos.
     """
     if result.event_study is None or result.placebo_events is None:
         raise MissingFigureData(f"no event study with placebos for {result.design} / {result.outcome}")
     coefficients = result.event_study.coefficients.set_index("year")
     reference = result.event_study.reference_year
-    pre = coefficients.loc[[y for y in coefficients.index if y <= reference], "estimate"].to_numpy(dtype=float)
+    test = result.studentised
+    noise = (
+        test.placebos["noise_sd"].reindex(result.placebo_events.index.astype(str)).to_numpy(dtype=float)
+        if test is not None
+        else np.full(len(result.placebo_events), np.nan)
+    )
     rows = []
     year: Any
     for year, row in coefficients.iterrows():
-        horizon = abs(int(year) - reference)
         placebo = result.placebo_events[year].to_numpy(dtype=float) if year in result.placebo_events else np.array([])
-        placebo = placebo[np.isfinite(placebo)]
-        own = pre[horizon:] - pre[:-horizon] if 0 < horizon < len(pre) else np.array([])
-        spreads = [float(np.sqrt(np.mean(v**2))) for v in (placebo, own) if v.size]
-        half = z * max(spreads) if spreads and horizon else 0.0
+        scaled = placebo / noise if placebo.size else placebo
+        scaled = scaled[np.isfinite(scaled)]
+        half = math.nan
+        if test is not None and scaled.size >= MIN_BAND_PLACEBOS:
+            half = z * test.treated_sd * float(np.sqrt(np.mean(scaled**2))) if int(year) != reference else 0.0
         rows.append(
             {
                 "year": int(year),
@@ -316,14 +325,15 @@ def figure_event_study(result: DesignResult) -> Figure:
                 linewidth=0.8,
                 label="placebo units (each control treated)" if k == 0 else None,
             )
-    axes.fill_between(
-        band["year"],
-        band["low"],
-        band["high"],
-        color=NET_COLOUR,
-        alpha=0.2,
-        label="design-based 95% band (placebo spread)",
-    )
+    if band["low"].notna().any():
+        axes.fill_between(
+            band["year"],
+            band["low"],
+            band["high"],
+            color=NET_COLOUR,
+            alpha=0.2,
+            label="design-based 95% band (studentised placebo spread)",
+        )
     axes.plot(band["year"], band["estimate"], marker="o", color=NET_COLOUR, label="Almaty coefficient")
     axes.axhline(0, color="black", linewidth=0.8)
     axes.axvline(result.event_study.reference_year, color="grey", linestyle=":", label="reference year 2021")
@@ -412,7 +422,7 @@ def render_paper_figures(tables: Tables) -> list[RenderedFigure]:
 def render_causal_figures(results: list[DesignResult]) -> list[RenderedFigure]:
     """Event study for each design and outcome; placebo and synthetic-control plots for all regions."""
     rendered = []
-    for result in results:
+    for result in (r for r in results if r.design in ("paper", "all_regions")):
         suffix = f"{result.design}_{'per_1000' if 'per_1000' in result.outcome else 'persons'}"
         label = f"{result.design.replace('_', ' ')}, {result.unit}"
         rendered.append(

@@ -13,8 +13,8 @@
   on the whole adjusted panel, the treated unit's residuals ``u_1 … u_T`` are formed, and the statistic
   ``S = sqrt(1/T*) * sum_post |u_t|`` is ranked among its values under the T cyclic shifts of the
   residuals in time (moving-block permutations, valid under stationary weakly dependent errors).
-  The smallest attainable p is 1/T. The interval is the set of theta not rejected, found on a grid
-  (the residuals are linear in theta, so every grid point costs one vector operation).
+  The smallest attainable p is 1/T. Intervals are the sets of theta not rejected, with endpoints found
+  by root-finding (:mod:`analysis.inversion`); per year, the null is the effect of that one year.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.did import POST, REGION, TREATED, YEAR, fixed_effects_design, prepare_panel
+from analysis.inversion import ConfidenceSet, invert_test
 
 WEBB_WEIGHTS = np.array([-math.sqrt(1.5), -1.0, -math.sqrt(0.5), math.sqrt(0.5), 1.0, math.sqrt(1.5)])
 RADEMACHER_WEIGHTS = np.array([-1.0, 1.0])
@@ -120,10 +121,10 @@ def wild_cluster_bootstrap(
 
 @dataclass(frozen=True)
 class ConformalResult:
-    """Conformal test of "no effect" and the interval of constant post-period effects not rejected.
+    """Conformal test of "no effect" and the set of constant post-period effects not rejected.
 
     ``per_year`` columns: year, estimate (the DiD of the pre-period and that year alone), p_value (H0: no
-    effect in that year), min_attainable_p, ci_low, ci_high.
+    effect in that year), min_attainable_p, interval (a :class:`ConfidenceSet`), ci_low, ci_high.
     """
 
     estimate: float
@@ -135,6 +136,7 @@ class ConformalResult:
     n_post: int
     per_year: pd.DataFrame
     confidence: float
+    constant_effect_set: ConfidenceSet | None = None
 
 
 def _treated_residual_paths(
@@ -166,66 +168,65 @@ def _block_p_values(residuals: np.ndarray, post: np.ndarray) -> np.ndarray:
     return np.mean(statistics >= actual[None, :] * (1 - 1e-10), axis=0)
 
 
-def _interval(grid: np.ndarray, p_values: np.ndarray, alpha: float) -> tuple[tuple[float, float], bool]:
-    accepted = grid[p_values > alpha]
-    if accepted.size == 0:
-        return (math.nan, math.nan), False
-    inside = (grid >= accepted.min()) & (grid <= accepted.max())
-    hull = bool((p_values[inside] <= alpha).any())
-    return (float(accepted.min()), float(accepted.max())), hull
+def _conformal_set(
+    a: np.ndarray, b: np.ndarray, post: np.ndarray, estimate: float, scale: float, confidence: float
+) -> ConfidenceSet:
+    """Invert the conformal test by root-finding (the residuals are a + theta * b, linear in theta)."""
+    return invert_test(
+        lambda theta: _block_p_values(a[:, None] + b[:, None] * np.asarray(theta, dtype=float)[None, :], post),
+        estimate,
+        scale,
+        confidence,
+    )
 
 
-def conformal_test(
-    panel: pd.DataFrame, outcome: str, confidence: float = 0.95, grid_points: int = 801
-) -> ConformalResult:
+def conformal_test(panel: pd.DataFrame, outcome: str, confidence: float = 0.95) -> ConformalResult:
     """CWZ (2021) conformal inference with the TWFE counterfactual model and moving-block permutations.
 
-    The interval inverts the test over constant effects theta on a grid centred on the estimate, 12
-    pre-period residual SDs either side (a set not closed inside the grid is reported as its hull and
-    flagged); per-year intervals use the pre-period plus that one year.
+    ``p_value`` tests the sharp null of no effect in any post year. ``constant_effect_set`` inverts the test
+    of "the effect is theta in every post year": a set for a constant effect, not for the average of effects
+    that differ by year (with heterogeneous year effects it can exclude the average), so the report shows the
+    per-year sets instead, where the null "the effect in that year is theta" is exactly what the row
+    estimates. Endpoints by root-finding (:mod:`analysis.inversion`).
     """
     frame = prepare_panel(panel, outcome)
     treated = frame.loc[frame[TREATED], REGION].unique()
     if len(treated) != 1:
         raise ValueError(f"conformal inference needs exactly one treated region, found {sorted(treated)}")
-    alpha = 1.0 - confidence
     a, b, years, post, estimate = _treated_residual_paths(frame, outcome)
     if post.sum() == 0 or (~post).sum() < 2:
         raise ValueError("conformal inference needs at least 2 pre-period and 1 post-period year of the treated")
     spread = float(np.std(a[~post], ddof=1)) or 1.0
-    grid = estimate + np.linspace(-12 * spread, 12 * spread, grid_points)
-    grid = np.union1d(grid, [0.0])
-    p_grid = _block_p_values(a[:, None] + b[:, None] * grid[None, :], post)
-    p_zero = float(p_grid[np.searchsorted(grid, 0.0)])
-    ci, hull = _interval(grid, p_grid, alpha)
+    p_zero = float(_block_p_values(a[:, None], post)[0])
+    pooled = _conformal_set(a, b, post, estimate, spread, confidence)
 
     rows = []
     for year in years[post]:
         keep = frame[~frame[POST] | (frame[YEAR] == year)].reset_index(drop=True)
         a1, b1, _, post1, est1 = _treated_residual_paths(keep, outcome)
-        grid1 = np.union1d(est1 + np.linspace(-12 * spread, 12 * spread, grid_points), [0.0])
-        p1 = _block_p_values(a1[:, None] + b1[:, None] * grid1[None, :], post1)
-        ci1, _ = _interval(grid1, p1, alpha)
+        interval = _conformal_set(a1, b1, post1, est1, spread, confidence)
         rows.append(
             {
                 "year": int(year),
                 "estimate": est1,
-                "p_value": float(p1[np.searchsorted(grid1, 0.0)]),
+                "p_value": float(_block_p_values(a1[:, None], post1)[0]),
                 "min_attainable_p": 1.0 / len(a1),
-                "ci_low": ci1[0],
-                "ci_high": ci1[1],
+                "interval": interval,
+                "ci_low": interval.low,
+                "ci_high": interval.high,
             }
         )
     return ConformalResult(
         estimate=estimate,
         p_value=p_zero,
         min_attainable_p=1.0 / len(a),
-        ci=ci,
-        ci_is_hull=hull,
+        ci=(pooled.low, pooled.high),
+        ci_is_hull=not pooled.is_interval,
         n_periods=len(a),
         n_post=int(post.sum()),
         per_year=pd.DataFrame(rows),
         confidence=confidence,
+        constant_effect_set=pooled,
     )
 
 

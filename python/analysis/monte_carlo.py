@@ -39,13 +39,14 @@ from scipy.optimize import nnls
 
 from analysis.did import estimate_did, event_study, fixed_effects_design
 from analysis.inference import WEBB_WEIGHTS, conformal_p_value, wild_cluster_bootstrap
-from analysis.permutation import placebo_in_space, placebo_in_time, placebo_pre_trend
+from analysis.permutation import placebo_in_space, placebo_in_time, placebo_pre_trend, studentised_placebo_in_space
 from analysis.sdid import synthetic_did
 from analysis.synthetic_control import _rmspe, ratio_p_value, synthetic_control
 
 OUTCOME = "y"
 FIRST_YEAR = 2000
 METHODS = {
+    "placebo_space_studentised": "studentised placebo in space (each DiD over its own pre-period SD)",
     "placebo_space": "placebo in space (rank p)",
     "synthetic_control": "synthetic control, RMSPE-ratio permutation",
     "conformal": "conformal, moving-block permutations (CWZ 2021)",
@@ -58,6 +59,8 @@ METHODS = {
     "pretrend_conventional": "pre-trend F or slope test, conventional (not valid; power: pre-trend)",
 }
 PRE_TREND_METHODS = ("pretrend_placebo", "pretrend_conventional")
+# What identifies one simulated design and level in the output tables.
+DESIGN_KEYS = ("n_controls", "post_years", "noise_ratio", "alpha", "method_code")
 
 
 @dataclass(frozen=True)
@@ -69,13 +72,23 @@ class Design:
     treated_sd_multiple: float = 1.0
     sd_low: float = 0.5
     sd_high: float = 2.0
+    # When set, the treated unit's SD is this multiple of the controls' median SD (the noise ratio the report
+    # measures on the marts) instead of ``treated_sd_multiple`` times their largest.
+    noise_ratio: float | None = None
+
+    @property
+    def treated_label(self) -> float:
+        """The treated unit's noise as the tables show it: the noise ratio, else the multiple of the largest."""
+        return self.noise_ratio if self.noise_ratio is not None else self.treated_sd_multiple
 
 
 def simulate_panel(design: Design, rng: np.random.Generator) -> tuple[pd.DataFrame, float]:
     """One draw of the panel without effect, and the treated unit's pre-period SD (the effect unit)."""
     n_units, n_years = design.n_controls + 1, design.pre_years + design.post_years
     sds = rng.uniform(design.sd_low, design.sd_high, n_units)
-    if design.treated_sd_multiple != 1.0:
+    if design.noise_ratio is not None:
+        sds[0] = design.noise_ratio * float(np.median(sds[1:]))
+    elif design.treated_sd_multiple != 1.0:
         sds[0] = design.treated_sd_multiple * sds[1:].max()
     errors = np.empty((n_units, n_years))
     errors[:, 0] = rng.normal(0.0, sds / math.sqrt(1 - design.rho**2))
@@ -151,6 +164,7 @@ def library_p_values(
         rows.append(
             {
                 "effect_sd": float(effect_sd),
+                "placebo_space_studentised": studentised_placebo_in_space(shifted, OUTCOME).p_value,
                 "placebo_space": placebo_in_space(shifted, OUTCOME).p_value,
                 "synthetic_control": ratio_p_value(ratio, placebo_ratios)[0],
                 "conformal": conformal_p_value(shifted, OUTCOME),
@@ -207,6 +221,16 @@ def simplex_nnls(target: np.ndarray, columns: np.ndarray, ridge: float = 0.0) ->
 def _rank_p(actual: float, placebos: np.ndarray) -> float:
     placebos = placebos[np.isfinite(placebos)]
     return float((1 + np.sum(np.abs(placebos) >= abs(actual) * (1 - 1e-10))) / (1 + len(placebos)))
+
+
+def _gap_sds(matrix: np.ndarray, controls: np.ndarray, post: np.ndarray) -> np.ndarray:
+    """Pre-period noise (SD, ddof 1, of the gap to the others' mean) of the treated row against the controls,
+    then of each control against the other controls (as analysis.permutation.studentised_placebo_in_space)."""
+    pre = ~post
+    treated_gap = matrix[0, pre] - controls[:, pre].mean(axis=0)
+    totals = controls[:, pre].sum(axis=0, keepdims=True)
+    control_gaps = controls[:, pre] - (totals - controls[:, pre]) / (controls.shape[0] - 1)
+    return np.concatenate([[np.std(treated_gap, ddof=1)], np.std(control_gaps, axis=1, ddof=1)])
 
 
 def _double_differences(matrix: np.ndarray, post: np.ndarray) -> np.ndarray:
@@ -380,6 +404,8 @@ class FastMethods:
         controls = matrix[1:]
         # Everything fitted on the controls alone, or on the treated unit's pre-period, is effect-free.
         space_placebos = _did_each_treated(controls, post)
+        noise = _gap_sds(matrix, controls, post)
+        studentised_placebos = space_placebos / noise[1:]
         pre_rmspe, gap = _sc_fit(matrix, 0, post)
         sc_placebos = []
         for j in range(controls.shape[0]):
@@ -404,6 +430,7 @@ class FastMethods:
             rows.append(
                 {
                     "effect_sd": float(effect_sd),
+                    "placebo_space_studentised": _rank_p(beta / noise[0], studentised_placebos),
                     "placebo_space": _rank_p(beta, space_placebos),
                     "synthetic_control": float((1 + np.sum(sc_valid >= ratio * (1 - 1e-10))) / (1 + len(sc_valid))),
                     "conformal": self._conformal(shifted),
@@ -432,7 +459,8 @@ def rejection_table(p_values: pd.DataFrame, design: Design, seed: int, alpha: fl
             rows.append(
                 {
                     "n_controls": design.n_controls,
-                    "treated_sd_multiple": design.treated_sd_multiple,
+                    "post_years": design.post_years,
+                    "noise_ratio": design.treated_label,
                     "alpha": alpha,
                     "method_code": method,
                     "effect_sd": float(effect_sd),
@@ -446,7 +474,7 @@ def rejection_table(p_values: pd.DataFrame, design: Design, seed: int, alpha: fl
 
 
 def holds_size(table: pd.DataFrame) -> pd.Series:
-    """Per (n_controls, treated_sd_multiple, alpha, method): is the size at most alpha plus two Monte Carlo
+    """Per (n_controls, post_years, noise_ratio, alpha, method): is the size at most alpha plus two Monte Carlo
     SEs of a test whose size is exactly alpha (sqrt(alpha (1 - alpha) / draws))?"""
     null = table[table["effect_sd"] == 0.0]
     alpha = null["alpha"].to_numpy(dtype=float)
@@ -454,7 +482,7 @@ def holds_size(table: pd.DataFrame) -> pd.Series:
     verdict = null["rejection_rate"].to_numpy(dtype=float) <= alpha + tolerance
     return pd.Series(
         verdict,
-        index=pd.MultiIndex.from_frame(null[["n_controls", "treated_sd_multiple", "alpha", "method_code"]]),
+        index=pd.MultiIndex.from_frame(null[list(DESIGN_KEYS)]),
         name="holds_size",
     )
 
@@ -463,15 +491,15 @@ def wide_table(table: pd.DataFrame) -> pd.DataFrame:
     """One row per design × level × method: size ± MC error, power at 1 and 2 SDs, holds size."""
     verdicts = holds_size(table)
     rows = []
-    for (controls, multiple, alpha, method), group in table.groupby(
-        ["n_controls", "treated_sd_multiple", "alpha", "method_code"], sort=False
-    ):
+    for key, group in table.groupby(list(DESIGN_KEYS), sort=False):
+        controls, post_years, ratio, alpha, method = key
         # pandas-stubs refuses a float label in .loc; the index is the effect size in SDs (0, 1, 2).
         by_effect = cast(Any, group.set_index("effect_sd"))
         rows.append(
             {
                 "controls": controls,
-                "treated_sd_x": multiple,
+                "post_years": post_years,
+                "noise_ratio": ratio,
                 "alpha": alpha,
                 "method": method,
                 "draws": int(by_effect.loc[0.0, "draws"]),
@@ -479,7 +507,7 @@ def wide_table(table: pd.DataFrame) -> pd.DataFrame:
                 "size_mc_se": by_effect.loc[0.0, "mc_se"],
                 "power_1sd": by_effect.loc[1.0, "rejection_rate"],
                 "power_2sd": by_effect.loc[2.0, "rejection_rate"],
-                "holds_size": bool(cast(Any, verdicts).loc[(controls, multiple, alpha, method)]),
+                "holds_size": bool(cast(Any, verdicts).loc[key]),
             }
         )
     return pd.DataFrame(rows)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from analysis.correlation import CorrelationResult, correlate
 from analysis.marts import Tables
-from analysis.series import UnknownSeries, yearly_series
+from analysis.series import UnknownSeries, parse_series_name, yearly_series
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,31 @@ def correlate_named(
     return correlate(a.loc[years], b.loc[years])
 
 
+def part_whole(tables: Tables, series_a: str, series_b: str) -> str:
+    """Why one series of a pair is part of the other (same region and direction; a country inside its group or
+    the total, a group inside the total), or empty. A part correlates with its whole by construction."""
+    try:
+        a, b = parse_series_name(series_a), parse_series_name(series_b)
+    except UnknownSeries:
+        return ""
+    if (a.region_code, a.direction) != (b.region_code, b.direction) or a.direction == "net":
+        return ""
+    countries = tables.get("dim_countries")
+    groups = {}
+    if countries is not None and not countries.empty:
+        groups = dict(zip(countries["country_code"].astype(str), countries["group_code"].astype(str), strict=True))
+    for part, whole in ((a.what, b.what), (b.what, a.what)):
+        if whole == "total" and part != "total":
+            return f"{part} is part of the total"
+        group = groups.get(part)
+        if group is not None and (whole == group or (whole == "NON_CIS" and group in ("OTHER", "NOT_STATED"))):
+            return f"{part} is part of {whole}"
+    return ""
+
+
 def paper_correlations(tables: Tables) -> pd.DataFrame:
-    """One row per paper pair: r with its 95% CI and p, Spearman rho and p (empty where not computable)."""
+    """One row per paper pair: r with its 95% CI and p, Spearman rho and p, r of the year-to-year changes and a
+    part-whole flag (empty where not computable)."""
     rows = []
     for pair in PAPER_PAIRS:
         row: dict[str, object] = {
@@ -57,6 +80,7 @@ def paper_correlations(tables: Tables) -> pd.DataFrame:
             "series_a": pair.series_a,
             "series_b": pair.series_b,
             "years": f"{pair.first_year}–{pair.last_year}",
+            "part_whole": part_whole(tables, pair.series_a, pair.series_b),
         }
         try:
             row |= correlate_named(tables, pair.series_a, pair.series_b, pair.first_year, pair.last_year).as_dict()

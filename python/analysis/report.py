@@ -26,10 +26,12 @@ from analysis.causal import (
     DESIGNS,
     PANEL_REASONS,
     DesignResult,
+    LaterYear,
     format_p_value,
     p_phrase,
     placebo_pretrend_verdict,
     run_all,
+    run_later_years,
 )
 from analysis.causal_report import (
     PreTrendSpread,
@@ -76,6 +78,7 @@ class ReportContent:
     build_started_at: str | None = None
     # The partner-statistics section, rendered from its marts (analysis.partner_mirror); empty if not computed.
     partner_mirror: str = ""
+    later_years: list[LaterYear] | None = None
 
 
 def almaty_flow_table(tables: Tables) -> pd.DataFrame:
@@ -143,6 +146,7 @@ def analyse(tables: Tables, claims: pd.DataFrame, warehouse: str, with_figures: 
         ensemble_pre_trends=ensemble_pre_trend(tables),
         build_started_at=build_started_at(tables),
         partner_mirror=partner_mirror_html(tables, _table),
+        later_years=run_later_years(tables),
     )
 
 
@@ -364,7 +368,7 @@ def _causal_section(content: ReportContent) -> str:
     if any(result.design == "paper" for result in content.causal):
         parts.append(f'<p class="note">Paper design: {html.escape(PAPER_DESIGN_NOTE)}</p>')
     parts.append(causal_details_html(content.causal, _table))
-    parts.append(method_note_html(_table))
+    parts.append(method_note_html(_table, results=content.causal))
     for result in content.causal:
         parts.append(f"<h3>{html.escape(DESIGNS[result.design])} — {html.escape(result.unit)}</h3>")
         parts.append(f'<p class="note">Panel: <code>{html.escape(result.panel_mart)}</code>.</p>')
@@ -429,10 +433,13 @@ def _replication_section(content: ReportContent) -> str:
         "not computable from the marts. Comparison rules: approx = within the reported rounding; at_least; "
         "exact; range; set; flag; sign. Also in <code>replication.csv</code> and the mart "
         "<code>fct_claim_replication</code>.</p>",
-        "<p class='note'>C64 (the sign of the paper's DiD) is checked as the paper reports it: on the paper's "
-        "2000–2023 window, with the event study's conventional joint F and slope tests as its pre-trend "
-        "check (a rejection there makes it not reproduced). The causal section's verdict is the design-based "
-        "placebo test instead, on every year the tables hold.</p>",
+        "<p class='note'>C64 (the sign of the paper's DiD) is checked on the paper's 2000–2023 window, the "
+        "crisis window of the causal section, with the same pre-trend verdict as the causal section: the "
+        "design-based placebo test (a rejection makes it not reproduced, and so does a design the test cannot "
+        "check: with the paper's two controls its smallest p is 1/3). The paper's own method, the event study's "
+        "conventional "
+        "joint F and slope tests, is reported beside it and in the appendix: its variance is not valid with "
+        "one treated unit.</p>",
         "<h3>Claims that contradict each other</h3>",
         "<p>Pairs recorded in the claims table as impossible together (arithmetic in each claim's note).</p>",
         _table(content.contradictions, text_columns=content.contradictions.columns),
@@ -494,6 +501,8 @@ def render_html(content: ReportContent) -> str:
             "pearson_ci_low",
             "pearson_ci_high",
             "pearson_p",
+            "pearson_r_differences",
+            "part_whole",
             "spearman_rho",
             "spearman_p",
             "problem",
@@ -510,7 +519,14 @@ def render_html(content: ReportContent) -> str:
         "and tests Sagandykova et al. (2025), doi:10.51176/1997-9967-2025-3-106-122.</p>",
         _banner(content),
         _rule_set_note(content),
-        causal_headline_html(content.causal, content.ensemble_spreads or {}, _table, content.ensemble_pre_trends),
+        causal_headline_html(
+            content.causal,
+            content.ensemble_spreads or {},
+            _table,
+            content.ensemble_pre_trends,
+            content.later_years,
+            content.reconstruction,
+        ),
         "<p><a href='#headline'>Causal evidence</a> · <a href='#flows'>Flows</a> · <a href='#figures'>Figures</a> · "
         "<a href='#correlations'>Correlations</a> · "
         "<a href='#causal'>Causal details</a> · <a href='#appendix'>Appendix (invalid intervals)</a> · "
@@ -527,8 +543,15 @@ def render_html(content: ReportContent) -> str:
         "<h2 id='figures'>The paper's figures, redrawn from the marts</h2>",
         *(_figure(f) for f in content.paper_figures),
         "<h2 id='correlations'>Correlations</h2>",
-        "<p>Pearson r with a 95% Fisher-z interval and p-value, and Spearman rho, over yearly values (all ages).</p>",
-        _table(correlations[keep] if keep else correlations, text_columns=("claim_id", "pair", "years", "problem")),
+        "<p>Pearson r with a 95% Fisher-z interval and p-value, and Spearman rho, over yearly values (all ages). "
+        "Two series that both trend correlate whatever drives them, so beside each r on levels is the r of their "
+        "year-to-year changes (<code>pearson_r_differences</code>); and a series that is part of the other "
+        "(a country inside its group or the total) correlates with it by construction "
+        "(<code>part_whole</code>): read those r as arithmetic, not as evidence of a link.</p>",
+        _table(
+            correlations[keep] if keep else correlations,
+            text_columns=("claim_id", "pair", "years", "part_whole", "problem"),
+        ),
         _causal_section(content),
         _replication_section(content),
         content.partner_mirror,

@@ -1,35 +1,28 @@
-"""Sensitivity of the post-period effect to violations of parallel trends (Rambachan & Roth 2023, REStud).
+"""How far parallel trends may fail before the DiD shown loses its sign (after Rambachan & Roth 2023, REStud).
 
-The event study gives coefficients ``beta_t`` (reference year 2021: ``beta = 0``); ``beta_t = tau_t +
-delta_t`` where ``delta`` is the difference in trends the DiD cannot see. The target is the average
-post-period effect ``theta = mean_k tau_k`` (k = 1 … K post years after the reference year). Two
-restrictions on ``delta``, each with a parameter that says how far parallel trends may fail:
+The DiD the report shows is ``theta_hat = mean(beta_post) - mean(beta_pre)``: the treated unit's post-period
+gap to its controls (event-study coefficients ``beta``, one per year) minus its pre-period average gap. Its
+bias is ``b = mean(delta_post) - mean(delta_pre)``, where ``delta`` is the difference in trends the DiD cannot
+see. Both restrictions below bound that bias, so their sets are centred on exactly the estimate shown (the
+authors' package centres on ``mean(beta_post)``, relative to one reference year, which is not the DiD):
 
-* **relative magnitudes** ``Delta^RM(Mbar)``: no post-period year-to-year change of ``delta`` larger than
-  ``Mbar`` times the largest pre-period one (``m``, read from the pre-period coefficients). The
-  identified set is ``theta_hat ± Mbar * m * sum_k l_k k``.
-* **smoothness** ``Delta^SD(M)``: the slope of ``delta`` changes by at most ``M`` (outcome units per
-  year²) from one year to the next. The estimator extrapolates the last pre-period slope
-  (``theta_hat + beta_{-1} * sum_k l_k k``); its worst-case bias is ``M * sum_j |c_j|`` with
-  ``c_j = sum_{k >= j} l_k (k - j + 1)``.
+* **relative magnitudes** ``|b| <= Mbar * B``: the post-period departure of the gap from its pre-period mean is
+  at most Mbar times the benchmark ``B``, how far the gap's mean over a pre-period window of the same length
+  as the post period departed from the pre-period mean. ``B`` is robust to one outlying year: the largest such
+  departure once the single most influential pre-period year t is left out, of the pre-period mean and of
+  the windows (``min_t max_w |mean_w d_(-t)|`` over the windows w not containing t). ``breakdown_range`` is
+  the range of the breakdowns with the benchmark recomputed leaving each pre-period year out in turn: how much
+  the answer hinges on one year.
+* **smoothness** ``|delta_k - linear extrapolation| <= M * k(k+1)/2``: the gap continues the pre-period linear
+  trend (fitted by OLS on every pre-period year, not one year's slope) and its slope may change by at most M per
+  year after the last pre-period year. Its estimate is the trend-adjusted DiD, shown in its own row. M is stated
+  relative to the SD of the treated unit's pre-period second differences of the gap.
 
-Intervals are fixed-length: estimate ± (worst-case bias + z * se), a valid (slightly conservative)
-version of their FLCI for these affine estimators. What differs from the authors' package, and why:
-
-* **se is design-based**, not the regression covariance, which with one treated unit is invalid (it
-  comes from the controls alone): the larger of two spreads (root mean square around the null value
-  0) of the same linear combination of event-study coefficients, (a) over the placebo-in-space runs
-  (every control treated in turn) and (b) over placebo reference years inside the treated unit's own
-  pre-period (the same combination shifted back in time). (a) alone understates the noise when the
-  treated unit is noisier than the controls (Almaty's pre-period year-to-year SD is about twice the
-  controls'); (b) alone rests on few, overlapping windows and absorbs any pre-trend; the larger is
-  the conservative choice.
-* For relative magnitudes ``m`` is plugged in from the estimated pre-period coefficients; the
-  authors' conditional test also accounts for its sampling error. The identified sets are the same
-  (checked against diff-diff's ``HonestDiD`` in ``tests/analysis/test_sensitivity.py``).
-
-The **breakdown value** is the smallest ``Mbar`` (or ``M``) at which the interval first includes zero;
-0 means the interval includes zero even under exact parallel trends.
+Intervals are fixed-length: set ± z * se. The se is design-based and on the treated unit's own noise scale:
+the treated unit's pre-period noise SD times the root mean square of the controls' placebo statistics each
+divided by its own noise SD (the studentised placebo of :mod:`analysis.permutation`), so a treated unit noisier
+than its controls gets a wider interval. The breakdown value is the smallest parameter at which the interval
+first includes zero; 0 means it includes zero under exact parallel trends.
 """
 
 from __future__ import annotations
@@ -41,71 +34,66 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.permutation import StudentisedPlaceboResult
+
 
 @dataclass(frozen=True)
 class SensitivityResult:
-    """Both restrictions for the average post-period effect; ``grid`` holds the intervals per parameter.
+    """Both restrictions for the DiD shown; ``grid`` holds the intervals per parameter.
 
-    ``grid`` columns: restriction (``relative_magnitudes`` / ``smoothness``), parameter, lb, ub
-    (identified set), ci_low, ci_high.
+    ``grid`` columns: restriction (``relative_magnitudes`` / ``smoothness``), parameter, lb, ub (identified
+    set), ci_low, ci_high. ``noise_sd``: the treated unit's pre-period noise (the scale of every M stated).
     """
 
     estimate: float
     se: float
-    max_pre_change: float
-    rm_slope: float
+    benchmark: float
+    benchmark_plain: float
     rm_breakdown: float
-    sd_estimate: float
-    sd_se: float
-    sd_slope: float
+    breakdown_range: tuple[float, float]
+    trend_estimate: float
+    trend_se: float
+    trend_slope: float
     sd_breakdown: float
+    second_difference_sd: float
+    noise_sd: float
     n_placebos: int
-    n_time_placebos: int
     grid: pd.DataFrame
     confidence: float
 
-
-def relative_magnitude_set(beta_pre: np.ndarray, beta_post: np.ndarray, mbar: float) -> tuple[float, float]:
-    """Identified set of the average post effect under Delta^RM(Mbar); ``beta_pre`` ends at the year before
-    the reference year, ``beta_post`` starts at the year after it."""
-    path = np.append(beta_pre, 0.0)
-    m = float(np.max(np.abs(np.diff(path)))) if len(path) > 1 else 0.0
-    weights = np.full(len(beta_post), 1.0 / len(beta_post))
-    slack = mbar * m * float(weights @ np.arange(1, len(beta_post) + 1))
-    centre = float(weights @ beta_post)
-    return centre - slack, centre + slack
+    @property
+    def sd_breakdown_relative(self) -> float:
+        """The smoothness breakdown M over the SD of the treated unit's pre-period second differences."""
+        return self.sd_breakdown / self.second_difference_sd if self.second_difference_sd > 0 else math.nan
 
 
-def _smoothness_terms(n_post: int) -> tuple[np.ndarray, float, float]:
-    weights = np.full(n_post, 1.0 / n_post)
-    horizons = np.arange(1, n_post + 1)
-    extrapolation = float(weights @ horizons)
-    c = np.array([sum(weights[k - 1] * (k - j + 1) for k in range(j, n_post + 1)) for j in range(1, n_post + 1)])
-    return weights, extrapolation, float(np.abs(c).sum())
+def window_departures(gap: np.ndarray, length: int, drop: int | None = None) -> np.ndarray:
+    """|mean departure of ``gap`` from its pre-period mean over each window of ``length`` consecutive years|.
+
+    With ``drop`` (a position) that year is left out entirely: of the mean, and of every window holding it.
+    """
+    keep = np.ones(len(gap), dtype=bool)
+    if drop is not None:
+        keep[drop] = False
+    deviations = gap - gap[keep].mean()
+    out = []
+    for start in range(len(gap) - length + 1):
+        if drop is not None and start <= drop < start + length:
+            continue
+        out.append(abs(float(deviations[start : start + length].mean())))
+    return np.array(out)
 
 
-def smoothness_set(beta_pre: np.ndarray, beta_post: np.ndarray, m: float) -> tuple[float, float]:
-    """Identified set of the average post effect under Delta^SD(M) (post-period constraints; the
-    pre-period coefficients are taken as the trend's past)."""
-    weights, extrapolation, bias_per_m = _smoothness_terms(len(beta_post))
-    centre = float(weights @ beta_post) + extrapolation * float(beta_pre[-1])
-    return centre - m * bias_per_m, centre + m * bias_per_m
-
-
-def _null_sd(values: np.ndarray) -> float:
-    values = values[np.isfinite(values)]
-    return float(np.sqrt(np.mean(values**2))) if values.size else math.nan
-
-
-def _time_placebos(path: np.ndarray, n_post: int, extrapolation: float) -> tuple[np.ndarray, np.ndarray]:
-    """The RM and SD combinations with a fake reference year r inside the pre-period ``path`` (ending at
-    the reference year): mean(path[r+1..r+K]) - path[r], plus extrapolation * (path[r-1] - path[r])."""
-    rm, sd = [], []
-    for r in range(1, len(path) - n_post):
-        change = float(path[r + 1 : r + 1 + n_post].mean() - path[r])
-        rm.append(change)
-        sd.append(change + extrapolation * float(path[r - 1] - path[r]))
-    return np.array(rm), np.array(sd)
+def benchmarks(gap: np.ndarray, length: int) -> tuple[float, float, np.ndarray]:
+    """(robust benchmark, plain benchmark, benchmark leaving each pre-period year out)."""
+    plain = float(window_departures(gap, length).max())
+    leave_out = np.array(
+        [
+            float(values.max()) if (values := window_departures(gap, length, drop)).size else math.nan
+            for drop in range(len(gap))
+        ]
+    )
+    return float(np.nanmin(leave_out)), plain, leave_out
 
 
 def _breakdown(estimate: float, half_width: float, per_unit: float) -> float:
@@ -118,58 +106,83 @@ def sensitivity(
     coefficients: pd.DataFrame,
     placebo_coefficients: pd.DataFrame,
     reference_year: int,
+    studentised: StudentisedPlaceboResult | None,
     confidence: float = 0.95,
     rm_grid: tuple[float, ...] = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0),
-    sd_grid: tuple[float, ...] | None = None,
+    sd_grid: tuple[float, ...] = (0.0, 0.05, 0.1, 0.25, 0.5),
 ) -> SensitivityResult:
-    """``coefficients``: the event study's (year, estimate, is_post); ``placebo_coefficients``: one row per
-    placebo unit, one column per year (same event study with that control treated)."""
+    """``coefficients``: the event study's (year, estimate, is_post), reference year included at 0;
+    ``placebo_coefficients``: one row per placebo unit (index region_code), one column per year;
+    ``studentised``: the headline test, whose noise SDs put the se on the treated unit's scale. ``sd_grid`` is
+    in SDs of the treated unit's pre-period second differences."""
+    if studentised is None:
+        raise ValueError("sensitivity needs the studentised placebo test (the treated unit's noise scale)")
     rows = coefficients.set_index("year").sort_index()
-    pre_years = [y for y in rows.index if y < reference_year and not rows.loc[y, "is_post"]]
-    post_years = [y for y in rows.index if bool(rows.loc[y, "is_post"])]
-    if not pre_years or not post_years:
-        raise ValueError("sensitivity needs pre- and post-period event-study coefficients")
+    pre_years = [int(y) for y in rows.index if not bool(rows.loc[y, "is_post"])]
+    post_years = [int(y) for y in rows.index if bool(rows.loc[y, "is_post"])]
+    if len(pre_years) < 4 or not post_years or reference_year not in pre_years:
+        raise ValueError("sensitivity needs at least 4 pre-period years (the reference included) and a post year")
+    if pre_years != list(range(pre_years[0], pre_years[-1] + 1)):
+        raise ValueError("sensitivity needs consecutive pre-period years")
     beta_pre = rows.loc[pre_years, "estimate"].to_numpy(dtype=float)
     beta_post = rows.loc[post_years, "estimate"].to_numpy(dtype=float)
-    placebo_pre = placebo_coefficients[pre_years].to_numpy(dtype=float)
-    placebo_post = placebo_coefficients[post_years].to_numpy(dtype=float)
     z = float(stats.norm.ppf(0.5 + confidence / 2))
+    estimate = float(beta_post.mean() - beta_pre.mean())
+    deviations = beta_pre - beta_pre.mean()
+    length = len(post_years)
+    robust, plain, leave_out = benchmarks(beta_pre, length)
 
-    if pre_years != list(range(pre_years[0], reference_year)):
-        raise ValueError(f"sensitivity needs consecutive pre-period years up to {reference_year}")
-    weights, extrapolation, sd_per_m = _smoothness_terms(len(post_years))
-    estimate = float(weights @ beta_post)
-    path = np.append(beta_pre, 0.0)
-    time_rm, time_sd = _time_placebos(path, len(post_years), extrapolation)
-    se = max(_null_sd(placebo_post @ weights), _null_sd(time_rm))
-    max_change = float(np.max(np.abs(np.diff(path)))) if len(path) > 1 else 0.0
-    rm_slope = max_change * extrapolation
-    sd_estimate = estimate + extrapolation * float(beta_pre[-1])
-    sd_se = max(_null_sd(placebo_post @ weights + extrapolation * placebo_pre[:, -1]), _null_sd(time_sd))
-    if sd_grid is None:
-        unit = max(abs(float(np.diff(path, 2).std())) if len(path) > 2 else 0.0, 1e-12)
-        sd_grid = tuple(float(unit * k) for k in (0.0, 0.25, 0.5, 1.0, 2.0))
+    # Trend: OLS slope of the pre-period gap, extrapolated to the post years' mean distance from the pre mean.
+    t_pre = np.array(pre_years, dtype=float)
+    centred = t_pre - t_pre.mean()
+    slope = float(centred @ deviations / (centred @ centred))
+    shift = float(np.mean(post_years) - t_pre.mean())
+    trend_estimate = estimate - slope * shift
+    horizons = np.array(post_years, dtype=float) - pre_years[-1]
+    sd_per_m = float(np.mean(horizons * (horizons + 1) / 2))
+    second = np.diff(deviations, 2)
+    second_sd = float(second.std(ddof=1)) if second.size > 1 else math.nan
+
+    # Design-based se on the treated unit's scale: placebo combinations over their own noise SDs.
+    placebos = placebo_coefficients.reindex(columns=pre_years + post_years)
+    noise = studentised.placebos["noise_sd"].reindex(placebos.index.astype(str)).to_numpy(dtype=float)
+    p_pre = placebos[pre_years].to_numpy(dtype=float)
+    p_post = placebos[post_years].to_numpy(dtype=float)
+    p_did = p_post.mean(axis=1) - p_pre.mean(axis=1)
+    p_slope = (p_pre - p_pre.mean(axis=1, keepdims=True)) @ centred / (centred @ centred)
+    p_trend = p_did - p_slope * shift
+    ok = np.isfinite(p_did) & np.isfinite(noise) & (noise > 0)
+    if not ok.any():
+        raise ValueError("no placebo unit has both an event study and a pre-period noise")
+    scale = studentised.treated_sd
+    se = scale * float(np.sqrt(np.mean((p_did[ok] / noise[ok]) ** 2)))
+    trend_se = scale * float(np.sqrt(np.mean((p_trend[ok] / noise[ok]) ** 2)))
 
     table = []
     for mbar in rm_grid:
-        lb, ub = relative_magnitude_set(beta_pre, beta_post, mbar)
+        lb, ub = estimate - mbar * robust, estimate + mbar * robust
         table.append(("relative_magnitudes", mbar, lb, ub, lb - z * se, ub + z * se))
     for m in sd_grid:
-        lb, ub = smoothness_set(beta_pre, beta_post, m)
-        table.append(("smoothness", m, lb, ub, lb - z * sd_se, ub + z * sd_se))
+        half = m * second_sd * sd_per_m
+        lb, ub = trend_estimate - half, trend_estimate + half
+        table.append(("smoothness", m, lb, ub, lb - z * trend_se, ub + z * trend_se))
     grid = pd.DataFrame(table, columns=["restriction", "parameter", "lb", "ub", "ci_low", "ci_high"])
+    range_values = [_breakdown(estimate, z * se, b) for b in leave_out if np.isfinite(b)]
+    sd_breakdown = _breakdown(trend_estimate, z * trend_se, sd_per_m)
     return SensitivityResult(
         estimate=estimate,
         se=se,
-        max_pre_change=max_change,
-        rm_slope=rm_slope,
-        rm_breakdown=_breakdown(estimate, z * se, rm_slope),
-        sd_estimate=sd_estimate,
-        sd_se=sd_se,
-        sd_slope=sd_per_m,
-        sd_breakdown=_breakdown(sd_estimate, z * sd_se, sd_per_m),
-        n_placebos=int(np.isfinite(placebo_post @ weights).sum()),
-        n_time_placebos=len(time_rm),
+        benchmark=robust,
+        benchmark_plain=plain,
+        rm_breakdown=_breakdown(estimate, z * se, robust),
+        breakdown_range=(min(range_values), max(range_values)) if range_values else (math.nan, math.nan),
+        trend_estimate=trend_estimate,
+        trend_se=trend_se,
+        trend_slope=slope,
+        sd_breakdown=sd_breakdown,
+        second_difference_sd=second_sd,
+        noise_sd=scale,
+        n_placebos=int(ok.sum()),
         grid=grid,
         confidence=confidence,
     )

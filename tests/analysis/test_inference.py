@@ -131,9 +131,12 @@ def test_conformal_p_value_matches_an_independent_moving_block_computation(seed)
     assert result.p_value == pytest.approx(_brute_force_conformal(panel, 0.0), abs=1e-12)
     assert conformal_p_value(panel, "net") == pytest.approx(result.p_value, abs=1e-12)
     assert result.min_attainable_p == pytest.approx(1 / 24)
-    # The interval's ends are where the brute-force test stops rejecting.
+    # The interval's ends are where the brute-force test stops rejecting: not rejected just inside, rejected
+    # just outside (an end found by root-finding sits on the jump of the step function, not on a grid point).
     low, high = result.ci
-    assert _brute_force_conformal(panel, low) > 0.05 and _brute_force_conformal(panel, high) > 0.05
+    tiny = 1e-6 * (high - low)
+    assert _brute_force_conformal(panel, low + tiny) > 0.05 and _brute_force_conformal(panel, high - tiny) > 0.05
+    assert _brute_force_conformal(panel, low - tiny) <= 0.05 and _brute_force_conformal(panel, high + tiny) <= 0.05
     step = (high - low) / 2 + 5.0
     assert _brute_force_conformal(panel, high + step) <= 0.05
     assert _brute_force_conformal(panel, low - step) <= 0.05
@@ -145,3 +148,24 @@ def test_conformal_interval_covers_a_large_effect_and_excludes_zero():
     assert result.ci[0] <= 25.0 <= result.ci[1] and result.ci[0] > 0
     assert result.p_value == pytest.approx(1 / 24)  # the most extreme of the 24 shifts
     assert list(result.per_year["year"]) == [2022, 2023]
+
+
+def _brute_force_one_year_set(panel: pd.DataFrame, year: int, grid: np.ndarray) -> tuple[float, float]:
+    """The conformal set of one year's effect on a fine grid, by statsmodels fits (no code under test)."""
+    keep = panel[~panel["is_post"] | (panel["year"] == year)]
+    accepted = [theta for theta in grid if _brute_force_conformal(keep, float(theta)) > 0.05]
+    return min(accepted), max(accepted)
+
+
+def test_per_year_conformal_sets_agree_with_a_brute_force_inversion_and_contain_their_estimate():
+    panel = make_panel(3, n_regions=6, effect=4.0)
+    result = conformal_test(panel, "net")
+    for row in result.per_year.itertuples():
+        interval = row.interval
+        assert interval.bounded and interval.is_interval and interval.contains(row.estimate)
+        spacing = 0.02
+        grid = np.arange(interval.low - 1.0, interval.high + 1.0 + spacing, spacing)
+        low, high = _brute_force_one_year_set(panel, int(row.year), grid)
+        # The grid's accepted extremes lie within one spacing inside the root-found ends.
+        assert interval.low <= low + 1e-9 and low - interval.low < spacing
+        assert high <= interval.high + 1e-9 and interval.high - high < spacing

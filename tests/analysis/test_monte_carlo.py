@@ -44,7 +44,7 @@ def test_a_small_run_reports_every_method_with_its_monte_carlo_error():
     assert (never["rejection_rate"] == 0).all()
     wide = wide_table(table)
     assert len(wide) == 2 * len(METHODS) and wide["holds_size"].dtype == bool
-    assert bool(holds_size(table).loc[(2, 1.0, 0.05, "placebo_space")])
+    assert bool(holds_size(table).loc[(2, 2, 1.0, 0.05, "placebo_space")])
 
 
 @pytest.mark.parametrize("n_controls", [2, 6])
@@ -81,3 +81,23 @@ def test_the_size_sentence_names_a_headline_test_the_monte_carlo_did_not_measure
     assert "pre-trend placebo test is not in the Monte Carlo output" in sentence
     table.to_csv(path, index=False)
     assert "pre-trend placebo test holds its size" in headline_size_verdict(path)
+
+
+def test_the_noise_ratio_sets_the_treated_sd_against_the_median_control():
+    rng = np.random.default_rng(4)
+    design = Design(n_controls=15, pre_years=600, post_years=2, noise_ratio=2.0)
+    panel, _ = simulate_panel(design, rng)
+    wide = panel.pivot(index="year", columns="region_code", values="y")
+    innovations = wide.diff().sub(wide.diff().mean(axis=1), axis=0).iloc[1:]
+    # The treated unit's year-to-year noise is about twice the median control's (AR(1) scales them alike).
+    ratio = innovations["T"].std() / innovations.drop(columns="T").std().median()
+    assert ratio == pytest.approx(2.0, rel=0.15)
+
+
+def test_the_studentised_placebo_holds_its_size_where_the_raw_one_over_rejects():
+    # Almaty-like: 15 controls, the treated unit twice as noisy as the median control, 4 post years.
+    table = run_monte_carlo(Design(n_controls=15, post_years=4, noise_ratio=2.0), draws=150, seed=9, bootstrap_draws=19)
+    null = table[(table["effect_sd"] == 0.0) & (table["alpha"] == 0.10)].set_index("method_code")["rejection_rate"]
+    tolerance = 3 * math.sqrt(0.1 * 0.9 / 150)
+    assert null["placebo_space_studentised"] <= 0.10 + tolerance
+    assert null["placebo_space"] > 0.10 + tolerance

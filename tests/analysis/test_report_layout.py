@@ -88,20 +88,22 @@ def test_headline_leads_with_design_based_inference_and_the_invalid_intervals_co
     page = render_html(content)
     headline = page[page.index("id='headline'") : page.index("id='flows'")]
     heads = re.findall(r"<th[^>]*>(.*?)</th>", headline)
-    assert heads[1:7] == [
+    assert heads[1:8] == [
         "outcome, years",
-        "DiD estimate, post years pooled",
-        "placebo in space p",
+        "DiD, crisis years",
+        "studentised placebo p; noise ratio",
+        "90% interval (test inverted)",
         "conformal p",
         "synthetic control p",
-        "robust 95% interval (conformal)",
+        "pre-trend (placebo test, 10%)",
     ]
-    assert "sensitivity breakdown" in heads and "no ensemble" in headline
+    assert "sensitivity breakdown (M̄; trend M)" in heads and "no ensemble" in headline
     assert "pre-trend (placebo test, 10%)" in heads  # the design-based verdict, not the F test
     assert "conventional" not in " ".join(heads).lower()
     appendix = page.index("id='appendix'")
     assert page.index("conventional 95% CI (not valid)") > appendix
-    assert page.index("conventional pre-trend F and slope tests, 5% (not valid)") > appendix
+    assert page.index("pre-trend test: event-study joint F and slope t, 5% (not valid)") > appendix
+    assert page.index("raw placebo in space p (over-rejects when Almaty is noisier)") > appendix
     assert "not valid with one treated unit" in page[appendix : appendix + 300]
 
 

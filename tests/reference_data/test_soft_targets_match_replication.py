@@ -28,7 +28,8 @@ def test_every_claim_has_the_same_value_and_status_from_the_csvs_and_from_the_sq
     })
     differing_values = both[both.oracle_value != both.sql_value]
     assert differing_values.empty, differing_values.to_string()
-    # The oracle has no pre-trend test: C64 is reproduced there on its sign alone, not in the SQL (the fix).
+    # The oracle has no pre-trend test: C64 is reproduced there on its sign alone, not in the SQL, where the
+    # report's placebo test cannot check parallel trends with two controls (the fix).
     assert both.loc["C64", ["oracle_status", "sql_status"]].tolist() == ["reproduced", "not_reproduced"]
     differing = both.drop(index="C64")
     differing = differing[differing.oracle_status != differing.sql_status]
