@@ -8,6 +8,7 @@ backend (no display needed).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +43,24 @@ class RenderedFigure:
     title: str
     png: bytes | None
     problem: str | None = None
+    # The marts the figure was drawn from (the report links their exported files under it).
+    sources: tuple[str, ...] = ()
+
+
+class _ReadLog(dict[str, pd.DataFrame]):
+    """The marts, remembering which ones a figure looked up, so that the report names the data behind it."""
+
+    def __init__(self, tables: Tables) -> None:
+        super().__init__(tables)
+        self.read: dict[str, None] = {}
+
+    def __getitem__(self, key: str) -> pd.DataFrame:
+        self.read[key] = None
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read[key] = None
+        return super().get(key, default)
 
 
 def _rows(tables: Tables, mart: str, **equal: object) -> pd.DataFrame:
@@ -406,7 +425,12 @@ def _render(name: str, title: str, draw: Callable[[], Figure]) -> RenderedFigure
 
 
 def render_paper_figures(tables: Tables) -> list[RenderedFigure]:
-    return [_render(name, title, partial(draw, tables)) for name, title, draw in PAPER_FIGURES]
+    rendered = []
+    for name, title, draw in PAPER_FIGURES:
+        log = _ReadLog(tables)
+        figure = _render(name, title, partial(draw, log))
+        rendered.append(dataclasses.replace(figure, sources=tuple(log.read)))
+    return rendered
 
 
 def render_causal_figures(results: list[DesignResult]) -> list[RenderedFigure]:
@@ -415,9 +439,7 @@ def render_causal_figures(results: list[DesignResult]) -> list[RenderedFigure]:
     for result in results:
         suffix = f"{result.design}_{'per_1000' if 'per_1000' in result.outcome else 'persons'}"
         label = f"{result.design.replace('_', ' ')}, {result.unit}"
-        rendered.append(
-            _render(f"event_study_{suffix}", f"Event study ({label})", partial(figure_event_study, result))
-        )
+        rendered.append(_render(f"event_study_{suffix}", f"Event study ({label})", partial(figure_event_study, result)))
         rendered.append(
             _render(f"placebo_space_{suffix}", f"Placebo in space ({label})", partial(figure_placebo_space, result))
         )
