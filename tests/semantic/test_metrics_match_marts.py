@@ -78,8 +78,11 @@ def region_year_expectations() -> dict[str, str]:
     for column in ("arrivals", "departures", "net_migration", "arrivals_per_departure",
                    "arrivals_per_1000_residents", "departures_per_1000_residents", "net_migration_per_1000_residents"):
         expected[column] = _flows("all_ages", column)
-    for column in ("arrivals", "departures", "net_migration", "arrivals_per_departure"):
+    for column in ("arrivals", "departures", "net_migration", "arrivals_per_departure", "turnover",
+                   "migration_effectiveness_index"):
         expected[f"working_age_{column}"] = _flows("working_age", column)
+    for column in ("turnover", "migration_effectiveness_index"):
+        expected[column] = _flows("all_ages", column)
     expected["working_age_net_migration_per_1000_residents"] = _flows("working_age", "net_migration_per_1000_residents")
     for group, key in (("CIS", "cis"), ("OTHER", "other_country"), ("BALTIC", "baltic")):
         expected[f"{key}_arrivals"] = _group(group, "arrival")
@@ -112,7 +115,8 @@ def period_expectations() -> dict[str, str]:
                 f"from fct_country_group_period_flows where group_code = '{group}' and direction_code = '{direction}'")
 
     expected = {}
-    for column in ("arrivals", "departures", "net_migration", "arrivals_per_departure", "departures_per_arrival"):
+    for column in ("arrivals", "departures", "net_migration", "arrivals_per_departure", "departures_per_arrival",
+                   "turnover", "migration_effectiveness_index"):
         expected[column] = flows("all_ages", column)
         expected[f"working_age_{column}"] = flows("working_age", column)
     for level, key in (("higher", "higher_education"), ("secondary_vocational", "secondary_vocational")):
