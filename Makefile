@@ -25,7 +25,7 @@ export KZ_OFFICIAL_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv),$(OFFICIAL_DIR)
 export KZ_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/kz_migration.duckdb
 
 .PHONY: build test venv warehouse analysis FORCE dbt-test dbt-test-default dbt-test-statutory pytest lint lint-ruff lint-mypy lint-sql ingest ingest-list \
-	ingest-remove ingest-rollback reference ensemble lock docs docs-serve mf clean
+	ingest-remove ingest-rollback reference ensemble lock docs docs-serve mf clean export help
 
 venv: $(STAMP)
 
@@ -56,8 +56,8 @@ $(STAMP): requirements.lock pyproject.toml
 	fi
 	touch $(STAMP)
 
-## build: install, build and test the warehouse, publish it atomically, run the analysis
-build: warehouse analysis
+## build: install, build and test the warehouse, publish it atomically, run the analysis, export the marts
+build: warehouse analysis export
 	@echo "Warehouse published at $(KZ_WAREHOUSE_PATH)"
 
 # DBT_ARGS passes options to dbt build, e.g. DBT_ARGS="--vars '{working_age_rule_set: statutory}'".
@@ -95,6 +95,14 @@ $(KZ_WAREHOUSE_PATH): $(STAMP) $(WAREHOUSE_INPUTS) $(WAREHOUSE_SETTINGS)
 analysis: venv $(KZ_WAREHOUSE_PATH)
 	@echo "==> [analysis] correlations, causal designs, claim replication, figures, report"
 	$(BIN)/python -m analysis report
+
+# Beside the report, so that its links to the data behind each figure and table resolve.
+EXPORT_DIR ?= report/data
+
+## export: every mart as CSV and Parquet with a data dictionary into report/data (EXPORT_DIR=…), swapped in atomically
+export: venv $(KZ_WAREHOUSE_PATH)
+	@echo "==> [export] every mart as CSV and Parquet, with data_dictionary.csv, into $(EXPORT_DIR)"
+	$(BIN)/python -m warehouse.export --warehouse $(KZ_WAREHOUSE_PATH) --out $(EXPORT_DIR)
 
 FORCE:
 

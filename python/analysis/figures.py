@@ -439,7 +439,9 @@ def render_causal_figures(results: list[DesignResult]) -> list[RenderedFigure]:
     for result in results:
         suffix = f"{result.design}_{'per_1000' if 'per_1000' in result.outcome else 'persons'}"
         label = f"{result.design.replace('_', ' ')}, {result.unit}"
-        rendered.append(_render(f"event_study_{suffix}", f"Event study ({label})", partial(figure_event_study, result)))
+        rendered.append(
+            _render(f"event_study_{suffix}", f"Event study ({label})", partial(figure_event_study, result))
+        )
         rendered.append(
             _render(f"placebo_space_{suffix}", f"Placebo in space ({label})", partial(figure_placebo_space, result))
         )
