@@ -73,7 +73,10 @@ def test_five_year_bands_by_sex_match_the_single_years(
     assert (mart.departures_male.to_numpy() == expected[("departure", "M")].to_numpy()).all()
     assert (mart.departures_female.to_numpy() == expected[("departure", "F")].to_numpy()).all()
     ratio = 100 * expected[("arrival", "M")] / expected[("arrival", "F")].where(expected[("arrival", "F")] != 0)
-    assert np.allclose(mart.arrivals_males_per_100_females.to_numpy(), ratio.round(2).to_numpy(), equal_nan=True)
+    # The mart rounds to 2 decimals (a tie may round either way): within half a unit of the 2nd decimal.
+    assert np.allclose(
+        mart.arrivals_males_per_100_females.to_numpy(), ratio.to_numpy(), equal_nan=True, rtol=0, atol=0.0051
+    )
     assert set(mart.reset_index().age_band_code) == {f"Y{a}_{a + 4}" for a in range(0, 80, 5)} | {"Y80_GE"}
     assert str(marts["fct_sex_age_flows"].arrivals.dtype) == "int64"  # whole persons
 
