@@ -23,6 +23,8 @@ REFERENCE_DIR := data/reference/tables
 export KZ_COUNTS_DIR ?= $(REFERENCE_DIR)
 export KZ_OFFICIAL_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv),$(OFFICIAL_DIR),dbt_project/sources_empty)
 export KZ_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/kz_migration.duckdb
+# The project's version (pyproject.toml), recorded in dim_build_settings by every dbt build.
+export KZ_PROJECT_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 
 .PHONY: build test venv warehouse analysis FORCE dbt-test dbt-test-default dbt-test-statutory pytest lint lint-ruff lint-mypy lint-sql ingest ingest-list \
 	ingest-remove ingest-rollback reference ensemble lock docs docs-serve mf clean export help

@@ -42,7 +42,14 @@ from analysis.causal_report import (
     pre_trend_components,
 )
 from analysis.figures import RenderedFigure, render_causal_figures, render_paper_figures
-from analysis.marts import PAPER_RULE_SET, Tables, data_provenance, is_reconstruction, working_age_rule_set
+from analysis.marts import (
+    PAPER_RULE_SET,
+    Tables,
+    build_setting,
+    data_provenance,
+    is_reconstruction,
+    working_age_rule_set,
+)
 from analysis.paper_correlations import paper_correlations
 from analysis.replication import contradiction_pairs, replicate, status_counts, write_csv_atomically
 from analysis.report_layout import Section, download_links, human_header, render_page, without_heading
@@ -66,6 +73,9 @@ class ReportContent:
     working_age_rule_set: str | None = None
     ensemble_spreads: dict[tuple[str, str], str] | None = None
     ensemble_pre_trends: dict[tuple[str, str], PreTrendSpread] | None = None
+    # dim_build_settings: the project version that built the warehouse and the data's as-of date.
+    project_version: str | None = None
+    data_as_of: str | None = None
 
 
 def almaty_flow_table(tables: Tables) -> pd.DataFrame:
@@ -131,6 +141,8 @@ def analyse(tables: Tables, claims: pd.DataFrame, warehouse: str, with_figures: 
         working_age_rule_set=working_age_rule_set(tables),
         ensemble_spreads=ensemble_spread(tables),
         ensemble_pre_trends=ensemble_pre_trend(tables),
+        project_version=build_setting(tables, "project_version"),
+        data_as_of=build_setting(tables, "data_as_of_date"),
     )
 
 
@@ -525,7 +537,8 @@ ANSWER_ALPHA = 0.10
 def _causal_answer(content: ReportContent) -> str:
     rows, rejected = [], []
     for result in content.causal:
-        if result.did is None or result.placebo_space is None:
+        # One line: the outcome in persons (the per-1,000 rows are in the section it links to).
+        if result.did is None or result.placebo_space is None or "per_1000" in result.outcome:
             continue
         p = result.placebo_space
         rejected.append(p.p_value <= ANSWER_ALPHA)
@@ -642,6 +655,32 @@ def _headline_section(content: ReportContent) -> str:
     )
 
 
+def citation_text(content: ReportContent) -> str:
+    """How to cite what the page shows: the project, its version and the data's as-of date (plain text)."""
+    version = content.project_version or "version not recorded in the warehouse"
+    as_of = content.data_as_of or "as-of date not recorded"
+    return (
+        f"kz-migration maintainers (2026). kz-migration: an open analytical data warehouse of Kazakhstan's "
+        f"external migration statistics, version {version}; data as of {as_of}."
+    )
+
+
+def _cite_section(content: ReportContent) -> str:
+    return "\n".join(
+        [
+            f"<p>Cite as: <em>{html.escape(citation_text(content))}</em> Machine-readable: "
+            "<code>CITATION.cff</code> in the repository. Cite the study it tests as Sagandykova S.Sh., Omarov "
+            "G.B., Ananyev T.V., Balkenova A.B. (2025), <em>Economy: strategy and practice</em> 20(3), 106–122, "
+            "doi:10.51176/1997-9967-2025-3-106-122.</p>",
+            "<p>Licences: the code is under the MIT licence; official statistics remain the Bureau of National "
+            "Statistics' (BNS terms of use: cite BNS as the source); the reconstruction, the derived tables, the "
+            "downloads and this report are under CC BY 4.0 (<code>DATA_LICENSE.md</code>). Every row's "
+            "<code>provenance</code> says whether it is official, derived or reconstructed; keep it with any "
+            "extract, so that a reconstructed figure is never taken for an official one.</p>",
+        ]
+    )
+
+
 # The report's sections in page order; the navigation bar is built from this list. A module that adds a
 # section appends a Section here (anchor, title, render function, folded or not, marts behind it).
 REPORT_SECTIONS: list[Section] = [
@@ -688,6 +727,7 @@ REPORT_SECTIONS: list[Section] = [
         files=("replication.csv", "contradictions.csv"),
     ),
     Section("sources", "Data sources", _sources_section, nav_label="Data sources", marts=("dim_data_sources",)),
+    Section("cite", "Cite and reuse", _cite_section, nav_label="Cite", marts=("dim_build_settings",)),
 ]
 
 
@@ -696,8 +736,10 @@ def render_html(content: ReportContent, sections: list[Section] | None = None) -
     header = "\n".join(
         [
             "<h1>External migration of Almaty's working-age population: replication and causal analysis</h1>",
-            f'<p class="note">Generated {generated} from <code>{html.escape(content.warehouse)}</code>. Reproduces '
-            "and tests Sagandykova et al. (2025), doi:10.51176/1997-9967-2025-3-106-122.</p>",
+            f'<p class="note">kz-migration {html.escape(content.project_version or "(version not recorded)")} · '
+            f"data as of {html.escape(content.data_as_of or '(not recorded)')} · generated {generated} from "
+            f"<code>{html.escape(content.warehouse)}</code>. Reproduces and tests Sagandykova et al. (2025), "
+            "doi:10.51176/1997-9967-2025-3-106-122. <a href='#cite'>How to cite</a>.</p>",
             _banner(content),
             _rule_set_note(content),
         ]

@@ -29,6 +29,8 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock, Timeout
 
+from warehouse.version import project_version
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DEFAULT_PUBLISHED_PATH = REPO_ROOT / "warehouse" / "kz_migration.duckdb"
@@ -257,6 +259,8 @@ def run_dbt_build(
     `database_path` is the path dbt is given for the build's database (default: the file itself)."""
     database = database_path or build.database
     run_env = {**os.environ, **(env or {}), "KZ_BUILD_PATH": str(database), "DO_NOT_TRACK": "1"}
+    # dim_build_settings records the version of the project that built the warehouse (pyproject.toml).
+    run_env.setdefault("KZ_PROJECT_VERSION", project_version())
     run_env["KZ_OFFICIAL_DIR"] = _official_dir(run_env)
     # The venv's dbt; KZ_DBT_EXECUTABLE names another (the publishing tests' stand-in, tests/stand_in_dbt.py).
     dbt = run_env.get("KZ_DBT_EXECUTABLE") or str(Path(sys.executable).with_name("dbt"))

@@ -10,6 +10,7 @@ import dataclasses
 import importlib.util
 import re
 
+import pandas as pd
 import pytest
 
 from analysis.replication import load_claims
@@ -92,3 +93,20 @@ def test_every_figure_links_the_marts_it_was_drawn_from(page: str):
     assert len(blocks) == 9
     assert all("href='data/" in block and ".parquet'" in block for block in blocks)
     assert "data/fct_yearly_flows.csv" in blocks[0]  # figure 1 draws the yearly flows
+
+
+def test_the_page_states_the_version_and_the_as_of_date_and_how_to_cite() -> None:
+    settings = pd.DataFrame(
+        {"working_age_rule_set_code": ["paper_2025"], "project_version": ["9.9.9"],
+         "data_as_of_date": [pd.Timestamp("2025-12-31")]}
+    )
+    tables = {**marts_with_territories(), "dim_build_settings": settings}
+    content = analyse(tables, load_claims(), "test.duckdb", with_figures=False)
+    assert (content.project_version, content.data_as_of) == ("9.9.9", "2025-12-31")
+    page = render_html(content)
+    header = page[page.index("<h1>") : page.index("id='answers'")]
+    assert "kz-migration 9.9.9" in header and "data as of 2025-12-31" in header and "href='#cite'" in header
+    cite = page[page.index("<section id='cite'>") :]
+    assert "version 9.9.9; data as of 2025-12-31" in cite and "CC BY 4.0" in cite and "MIT" in cite
+    missing = analyse(marts_with_territories(), load_claims(), "test.duckdb", with_figures=False)
+    assert missing.project_version is None and "version not recorded" in render_html(missing)
