@@ -13,7 +13,7 @@ import html
 import math
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -121,11 +121,21 @@ def almaty_regime_table(tables: Tables) -> pd.DataFrame:
     ).sort_values("regime")
 
 
-def analyse(tables: Tables, claims: pd.DataFrame, warehouse: str, with_figures: bool = True) -> ReportContent:
-    """Every result the report shows, computed from the marts."""
+def analyse(
+    tables: Tables,
+    claims: pd.DataFrame,
+    warehouse: str,
+    with_figures: bool = True,
+    step: Callable[[str], None] = lambda _: None,
+) -> ReportContent:
+    """Every result the report shows, computed from the marts; ``step`` is told each stage as it starts."""
     reconstruction = is_reconstruction(tables)
+    step("causal designs: DiD, placebos, synthetic control, conformal inference, sensitivity")
     causal = run_all(tables)
+    step("replication of the paper's claims")
     replication = replicate(tables, claims, reconstruction)
+    if with_figures:
+        step("figures: the paper's nine and the causal plots")
     return ReportContent(
         warehouse=warehouse,
         reconstruction=reconstruction,

@@ -17,7 +17,6 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +28,7 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock, Timeout
 
+from warehouse.progress import run_with_heartbeat
 from warehouse.version import project_version
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -272,10 +272,12 @@ def run_dbt_build(
         "--log-path", str(build.logs),
         *dbt_args,
     ]
-    completed = subprocess.run(command, cwd=REPO_ROOT, env=run_env, check=False, preexec_fn=_die_with_parent)
-    if completed.returncode != 0:
+    # dbt is silent while it parses (a full parse takes 10-20 s): its output passes through, and a line says
+    # what it is doing whenever it has printed nothing for 10 s.
+    returncode = run_with_heartbeat(command, "build", cwd=REPO_ROOT, env=run_env, preexec_fn=_die_with_parent)
+    if returncode != 0:
         raise BuildFailed(
-            f"dbt build failed (exit code {completed.returncode}); the published warehouse was not changed. "
+            f"dbt build failed (exit code {returncode}); the published warehouse was not changed. "
             f"The failed build is kept for inspection at {build.folder} until the next build."
         )
 
