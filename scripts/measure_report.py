@@ -64,21 +64,21 @@ def chromium() -> str | None:
     return next((path for name in CHROMIUM_NAMES if (path := shutil.which(name))), None)
 
 
-def measure(page: str, width: int = 1280, open_all: bool = False) -> dict[str, Any]:
-    """The measurements of ``page`` (HTML text) laid out in a window ``width`` px wide."""
+def dump_dom(page: str, width: int, height: int = 1000) -> str:
+    """The DOM of ``page`` (HTML text) after Chromium has laid it out in a ``width`` × ``height`` window and
+    run its scripts (``--dump-dom``)."""
     browser = chromium()
     if browser is None:
         raise ChromiumMissing("no chromium binary on PATH (Debian: apt-get install -y chromium)")
-    script = _MEASURE % {"open_all": "true" if open_all else "false"}
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "index.html"
-        path.write_text(page.replace("</body>", script + "</body>"), encoding="utf-8")
-        dom = subprocess.run(
+        path.write_text(page, encoding="utf-8")
+        return subprocess.run(
             [
                 browser,
                 *CHROMIUM_FLAGS,
                 f"--user-data-dir={folder}/profile",
-                f"--window-size={width},1000",
+                f"--window-size={width},{height}",
                 "--virtual-time-budget=10000",
                 "--dump-dom",
                 path.as_uri(),
@@ -88,6 +88,12 @@ def measure(page: str, width: int = 1280, open_all: bool = False) -> dict[str, A
             timeout=180,
             check=False,
         ).stdout
+
+
+def measure(page: str, width: int = 1280, open_all: bool = False) -> dict[str, Any]:
+    """The measurements of ``page`` (HTML text) laid out in a window ``width`` px wide."""
+    script = _MEASURE % {"open_all": "true" if open_all else "false"}
+    dom = dump_dom(page.replace("</body>", script + "</body>"), width)
     found = re.search(r'<pre id="kz-measure">(.*?)</pre>', dom, flags=re.S)
     if not found:
         raise RuntimeError(f"chromium printed no measurement (stdout starts {dom[:200]!r})")

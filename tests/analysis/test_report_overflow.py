@@ -7,7 +7,6 @@ sections, so a section appended to it is linked and laid out like the others.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import re
 
 import pandas as pd
@@ -17,13 +16,8 @@ from analysis.replication import load_claims
 from analysis.report import REPORT_SECTIONS, STUDY_QUESTIONS, analyse, render_html
 from analysis.report_layout import Section, human_header
 
-from ..conftest import REPO_ROOT
+from .chromium import measure_report
 from .test_series_and_causal import marts_with_territories
-
-_spec = importlib.util.spec_from_file_location("measure_report", REPO_ROOT / "scripts" / "measure_report.py")
-assert _spec is not None and _spec.loader is not None
-measure_report = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(measure_report)
 
 
 @pytest.fixture(scope="module")

@@ -43,10 +43,9 @@ final as (
         age_bands.sex_code,
         age_bands.age_from,
         age_bands.age_to,
-        cast(coalesce(sum(age_bands.persons) filter (where age_bands.direction_code = 'arrival'), 0) as bigint)
-            as arrivals,
-        cast(coalesce(sum(age_bands.persons) filter (where age_bands.direction_code = 'departure'), 0) as bigint)
-            as departures
+        -- Empty (not 0) when the table has no row for the direction.
+        cast(sum(age_bands.persons) filter (where age_bands.direction_code = 'arrival') as bigint) as arrivals,
+        cast(sum(age_bands.persons) filter (where age_bands.direction_code = 'departure') as bigint) as departures
     from age_bands
     inner join first_table
         on age_bands.region_code = first_table.region_code

@@ -1,7 +1,7 @@
 -- External arrivals and departures of working age per region and year, derived from the tables by sex
 -- and age under the rule set chosen with the var working_age_rule_set.
-with counts as (
-    select * from {{ ref('int_migration_counts_unioned') }}
+with ages as (
+    select * from {{ ref('int_single_year_age_flows') }}
 ),
 
 rules as (
@@ -9,64 +9,30 @@ rules as (
     where rule_set_code = '{{ var("working_age_rule_set") }}'
 ),
 
-age_bands as (
-    select
-        table_code,
-        region_code,
-        year,
-        direction_code,
-        sex_code,
-        age_from,
-        age_to,
-        persons
-    from counts
-    where
-        flow_code = 'external'
-        and direction_code in ('arrival', 'departure')
-        and sex_code in ('M', 'F')
-        and age_band_code not in ('_T', 'WA')
-        and country_code = '_T'
-        and settlement_code = '_T'
-        and education_code = '_T'
-        and specialty_code = '_T'
-),
-
 weighted as (
     select
-        age_bands.table_code,
-        age_bands.region_code,
-        age_bands.year,
-        age_bands.direction_code,
-        age_bands.persons * {{ working_age_share(
-            'age_bands.age_from', 'age_bands.age_to', 'rules.lower_age', 'rules.upper_age') }}
-            as working_age_persons
-    from age_bands
+        ages.region_code,
+        ages.year,
+        ages.arrivals * {{ working_age_share(
+            'ages.age_from', 'ages.age_to', 'rules.lower_age', 'rules.upper_age') }}
+            as working_age_arrivals,
+        ages.departures * {{ working_age_share(
+            'ages.age_from', 'ages.age_to', 'rules.lower_age', 'rules.upper_age') }}
+            as working_age_departures
+    from ages
     inner join rules
-        on age_bands.year = rules.year
-        and age_bands.sex_code = rules.sex_code
+        on ages.year = rules.year
+        and ages.sex_code = rules.sex_code
 ),
 
-per_table as (
-    select
-        table_code,
-        region_code,
-        year,
-        sum(working_age_persons) filter (where direction_code = 'arrival') as arrivals,
-        sum(working_age_persons) filter (where direction_code = 'departure') as departures
-    from weighted
-    group by table_code, region_code, year
-),
-
--- Should two tables by age cover the same region-year, use one of them (the first by name) rather than
--- adding them up.
 final as (
     select
         region_code,
         year,
-        arrivals,
-        departures
-    from per_table
-    qualify row_number() over (partition by region_code, year order by table_code) = 1
+        sum(working_age_arrivals) as arrivals,
+        sum(working_age_departures) as departures
+    from weighted
+    group by region_code, year
 )
 
 select * from final
