@@ -38,6 +38,10 @@ def _group_ratio(numerator: str, denominator: str, direction: str) -> str:
     )
 
 
+def _sex_age(expression: str) -> str:
+    return f"select region_code, year, {expression} as value from fct_sex_age_flows group by all"
+
+
 def _education(column: str) -> str:
     return f"select region_code, year, {column} as value from fct_education_structure"
 
@@ -84,6 +88,13 @@ def region_year_expectations() -> dict[str, str]:
     for column in ("turnover", "migration_effectiveness_index"):
         expected[column] = _flows("all_ages", column)
     expected["working_age_net_migration_per_1000_residents"] = _flows("working_age", "net_migration_per_1000_residents")
+    for sex in ("male", "female"):
+        for direction in ("arrivals", "departures"):
+            expected[f"{sex}_{direction}"] = _sex_age(f"sum({direction}_{sex})")
+    for direction in ("arrivals", "departures"):
+        expected[f"{direction}_males_per_100_females"] = _sex_age(
+            f"100 * sum({direction}_male) / nullif(sum({direction}_female), 0)"
+        )
     for group, key in (("CIS", "cis"), ("OTHER", "other_country"), ("BALTIC", "baltic")):
         expected[f"{key}_arrivals"] = _group(group, "arrival")
         expected[f"{key}_departures"] = _group(group, "departure")
