@@ -89,7 +89,9 @@ def test_working_age_split_adds_up_and_matches_the_yearly_working_age_flows(mart
     working = split[split.age_group_code == "working_age"].set_index(["region_code", "year"]).sort_index()
     yearly = marts["fct_yearly_flows"]
     yearly = yearly[yearly.age_scope_code == "working_age"].set_index(["region_code", "year"]).sort_index()
-    joined = working[["arrivals", "departures"]].join(yearly[["arrivals", "departures"]], rsuffix="_yearly")
+    joined = working[["arrivals", "departures"]].merge(
+        yearly[["arrivals", "departures"]], left_index=True, right_index=True, suffixes=("", "_yearly")
+    )
     assert len(joined) == len(yearly)
     assert np.allclose(joined.arrivals, joined.arrivals_yearly) and np.allclose(
         joined.departures, joined.departures_yearly
