@@ -46,7 +46,15 @@ _MEASURE = """<script>window.addEventListener('load', function () {
       over.push({element: name, left: Math.round(r.left), right: Math.round(r.right)});
     }
   });
-  var out = {window_width: width, page_height: document.documentElement.scrollHeight,
+  // A box that scrolls sideways (a table wider than its .scroll wrapper) hides part of its table.
+  var scrolling = [];
+  document.querySelectorAll('body *').forEach(function (el) {
+    if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible') {
+      scrolling.push(el.tagName.toLowerCase() + (el.className ? '.' + el.className : ''));
+    }
+  });
+  var out = {window_width: width, scrolling_boxes: scrolling.slice(0, 20), scrolling_count: scrolling.length,
+             page_height: document.documentElement.scrollHeight,
              page_width: document.documentElement.scrollWidth, widest_element: widest,
              widest_px: Math.round(widestWidth), overflowing: over.slice(0, 50), overflowing_count: over.length,
              sections: document.querySelectorAll('body > section').length,

@@ -94,8 +94,9 @@ nav.sections { position: sticky; top: 0; z-index: 10; background: #fff; border-b
 nav.sections a { color: #1a4f8b; text-decoration: none; white-space: nowrap; }
 nav.sections a:hover { text-decoration: underline; }
 table { border-collapse: collapse; font-size: .85rem; margin: .8rem 0; max-width: 100%; }
-th, td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: right; vertical-align: top;
-         overflow-wrap: anywhere; }
+th, td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: right; vertical-align: top; }
+/* Text may wrap anywhere so that a table never outgrows the page; a number or a year is never split. */
+td.text { overflow-wrap: anywhere; } td:not(.text) { white-space: nowrap; } th { overflow-wrap: break-word; }
 th { background: #f3f3f3; } th::first-letter { text-transform: uppercase; } td.text, th.text { text-align: left; }
 code { overflow-wrap: anywhere; }
 .banner { background: #fff3cd; border: 2px solid #e0a800; padding: .8rem 1rem; border-radius: 4px; }

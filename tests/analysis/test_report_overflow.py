@@ -37,6 +37,7 @@ def test_no_element_overflows_a_1280_px_window(page: str, open_all: bool):
     measured = _measure(page, open_all)
     assert measured["window_width"] == 1280
     assert measured["overflowing_count"] == 0, measured["overflowing"][:10]
+    assert measured["scrolling_count"] == 0, measured["scrolling_boxes"]  # no table scrolls inside its box
     assert measured["page_width"] <= 1280 and measured["widest_px"] <= 1280
     assert measured["nav_position"] == "sticky"
     assert measured["sections"] == len(REPORT_SECTIONS)
