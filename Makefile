@@ -25,10 +25,13 @@ export KZ_OFFICIAL_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv $(OFFICIAL_DIR)/
 # The population an ingested BNS population workbook gave (used for rates over the bundled seed), else none.
 export KZ_OFFICIAL_POPULATION_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/population/*.csv),$(OFFICIAL_DIR)/population,dbt_project/sources_empty/population)
 export KZ_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/kz_migration.duckdb
+# The project's version (pyproject.toml), recorded in dim_build_settings by every dbt build.
+export KZ_PROJECT_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 
 .PHONY: build test venv warehouse analysis FORCE dbt-test dbt-test-default dbt-test-statutory pytest lint lint-ruff lint-mypy lint-sql ingest ingest-list \
-	ingest-remove ingest-rollback reference ensemble lock docs docs-serve mf clean
+	ingest-remove ingest-rollback reference ensemble lock docs docs-serve mf clean export help
 
+## venv: create .venv and install the pinned dependencies (requirements.lock), once
 venv: $(STAMP)
 
 # Installer: uv (pinned here) when it installs from the package index, else pip; both install exactly
@@ -45,6 +48,7 @@ $(STAMP): requirements.lock pyproject.toml
 	  { echo "error: Python 3.11 or newer is required (set PYTHON=/path/to/python3.11)"; exit 1; }
 	@echo "==> [setup] virtual environment $(VENV) (installer: $(INSTALLER))"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "==> [setup] installing the pinned packages, then compiling their bytecode (no output for up to a minute on a loaded machine)"
 	@if [ "$(INSTALLER)" = uv ] && { test -x $(BIN)/uv || \
 	      $(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"; } && \
 	    $(BIN)/uv pip install --python $(BIN)/python --compile-bytecode -c requirements.lock -r requirements.in && \
@@ -58,8 +62,8 @@ $(STAMP): requirements.lock pyproject.toml
 	fi
 	touch $(STAMP)
 
-## build: install, build and test the warehouse, publish it atomically, run the analysis
-build: warehouse analysis
+## build: install, build and test the warehouse, publish it atomically, run the analysis, export the marts
+build: warehouse analysis export
 	@echo "Warehouse published at $(KZ_WAREHOUSE_PATH)"
 
 # DBT_ARGS passes options to dbt build, e.g. DBT_ARGS="--vars '{working_age_rule_set: statutory}'".
@@ -112,18 +116,32 @@ analysis: venv $(KZ_WAREHOUSE_PATH)
 	@echo "==> [analysis] correlations, causal designs, claim replication, figures, report"
 	$(BIN)/python -m analysis report --out "$(REPORT_DIR)"
 
+# Beside the report, so that its links to the data behind each figure and table resolve.
+EXPORT_DIR ?= report/data
+
+## export: every mart as CSV and Parquet with a data dictionary into report/data (EXPORT_DIR=…), swapped in atomically
+export: venv $(KZ_WAREHOUSE_PATH)
+	@echo "==> [export] every mart as CSV and Parquet, with data_dictionary.csv, into $(EXPORT_DIR)"
+	$(BIN)/python -m warehouse.export --warehouse $(KZ_WAREHOUSE_PATH) --out $(EXPORT_DIR)
+
 FORCE:
+
+## help: every target with its one-line description
+help:
+	@awk '/^## / { if (!more) { line = substr($$0, 4); i = index(line, ": "); name = substr(line, 1, i - 1); \
+	  if (length(name) > 36) { printf "  %s\n  %-36s %s\n", name, "", substr(line, i + 2) } \
+	  else { printf "  %-36s %s\n", name, substr(line, i + 2) } } more = 1; next } { more = 0 }' $(MAKEFILE_LIST)
 
 # mf reads <current directory>/target/semantic_manifest.json: $(call mf_in,DIR,TARGET) makes DIR a project root
 # whose target is TARGET (where dbt wrote it), then runs the rest of the line there in a subshell.
 mf_in = (mkdir -p $(1)/mf && ln -sf $(CURDIR)/dbt_project/dbt_project.yml $(1)/mf/dbt_project.yml && \
 	ln -sfn $(2) $(1)/mf/target && cd $(1)/mf &&
 
-## test: lint (ruff, mypy, sqlfluff), dbt build of the statutory rule set and MetricFlow's config check, and
-## pytest, whose session fixture builds and publishes the default rule set with every dbt test (`dbt-test`
-## would build that a second time). The three are independent: they run side by side (TEST_JOBS of them at
-## once, default 3), pytest on TEST_WORKERS processes (pytest-xdist, default 2); each one's output is printed
-## whole when it ends, and the first failure fails the run.
+## test: lint, dbt build of the statutory rule set with MetricFlow's config check, and pytest, side by side
+# pytest's session fixture builds and publishes the default rule set with every dbt test (`dbt-test` would
+# build that a second time). The three are independent: they run side by side (TEST_JOBS of them at once,
+# default 3), pytest on TEST_WORKERS processes (pytest-xdist, default 2); each one's output is printed whole
+# when it ends, and the first failure fails the run.
 TEST_JOBS ?= 3
 TEST_WORKERS ?= 2
 test: venv
@@ -131,7 +149,10 @@ test: venv
 	@$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target pytest dbt-test-statutory lint
 
 # Both working-age rule sets must build and pass: the default (paper_2025) and the statutory one.
+## dbt-test: dbt build (unit tests included) of both working-age rule sets into throwaway databases
 dbt-test: dbt-test-default dbt-test-statutory
+
+## dbt-test-default / dbt-test-statutory: the same for one rule set, with MetricFlow's config check
 
 dbt-test-default dbt-test-statutory: dbt-test-%: venv
 	@echo "==> [test] dbt build, working-age rule set: $(if $(filter default,$*),paper_2025 (default),$*)"
@@ -144,6 +165,7 @@ dbt-test-default dbt-test-statutory: dbt-test-%: venv
 # -n: pytest-xdist workers (TEST_WORKERS=0 runs in this one process); the session's warehouse is built once for all.
 # --dist loadfile keeps each test file on one worker, so a module's fixtures (a report, the MetricFlow answers,
 # spoilt copies of the warehouse) are computed once, not once per worker.
+## pytest: the Python tests on TEST_WORKERS processes (they build and publish a warehouse of their own)
 pytest: venv
 	@echo "==> [test] pytest"
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(if $(filter 0,$(TEST_WORKERS)),,--dist loadfile)
@@ -151,6 +173,7 @@ pytest: venv
 ## lint: ruff, mypy (settings in pyproject.toml) and sqlfluff on every model (.sqlfluff), each with zero findings
 lint: lint-ruff lint-mypy lint-sql
 
+## lint-ruff / lint-mypy / lint-sql: one linter each
 lint-ruff: venv
 	$(BIN)/ruff check python tests bench scripts
 
@@ -187,8 +210,9 @@ reference: venv
 # Members besides member 0 (the bundled tables); about two minutes each (data/reference/README.md).
 ENSEMBLE_MEMBERS ?= 10
 
-## ensemble [ENSEMBLE_MEMBERS=N]: N alternative reconstructions, each with its own warehouse, claims and
-## causal estimates -> data/reference/ensemble/*.csv; then the hard-constraint tests on every member's tables
+## ensemble [ENSEMBLE_MEMBERS=N]: N alternative reconstructions, each with its claims and causal estimates
+# Each member has its own warehouse -> data/reference/ensemble/*.csv; then the hard-constraint tests on every
+# member's tables.
 ensemble: venv
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	  $(BIN)/python -m analysis.ensemble --members $(ENSEMBLE_MEMBERS) --keep-tables $$tmp && \
@@ -205,7 +229,8 @@ READERS := DBT_PROFILES_DIR=$(CURDIR)/dbt_project
 DOCS_DIR := $(CURDIR)/dbt_project/target/docs
 DOCS_PORT ?= 8080
 
-## docs: dbt docs with the real catalog (types, comments, row counts) of the published warehouse
+## docs: dbt docs with the real catalog (types, comments, lineage) of the published warehouse
+# dbt-duckdb's catalog has no row counts (has_stats is false); report/data/marts.csv has them.
 docs: venv $(KZ_WAREHOUSE_PATH)
 	$(READERS) $(BIN)/dbt docs generate --project-dir dbt_project --target-path $(DOCS_DIR) \
 	  --log-path $(DOCS_DIR)/logs --static
@@ -236,5 +261,6 @@ lock:
 	tmp=$$(mktemp -d) && $(PYTHON) -m venv $$tmp && $$tmp/bin/pip install --quiet -r requirements.in && \
 	  $$tmp/bin/pip freeze > requirements.lock && rm -rf $$tmp
 
+## clean: remove dbt's target and logs, the private builds and the report (the published warehouse stays)
 clean:
 	rm -rf dbt_project/target dbt_project/logs warehouse/.build report

@@ -85,3 +85,43 @@ def test_working_age_rules_cover_both_sets_every_year() -> None:
         if r["rule_set_code"] == "paper_2025"
     }
     assert paper == {("M", 16.0, 63.0), ("F", 16.0, 60.5)}
+
+
+# The Kazakh Cyrillic alphabet (42 letters), with space and hyphen.
+KAZAKH_LETTERS = set("АӘБВГҒДЕЁЖЗИЙКҚЛМНҢОӨПРСТУҰҮФХҺЦЧШЩЪЫІЬЭЮЯ" + "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя" + " -")
+# Where the seed's Kazakh country name differs from the iso-codes translation shipped with pycountry, and why.
+KAZAKH_NAME_DEVIATIONS = {
+    "MDA": "BNS's tables use the short name, as for every other country",
+    "MNG": "Kazakh orthography writes the nasal ң: Моңғолия (iso-codes has Монғолия)",
+    "NLD": "the Kazakh form has no Russian plural ending: Нидерланд (iso-codes has Нидерланды)",
+    "USA": "the full name rather than the abbreviation АҚШ",
+}
+
+
+def test_kazakh_country_names_are_the_iso_codes_translation_unless_a_reason_is_given() -> None:
+    import gettext
+
+    kazakh = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["kk"])
+    for row in _rows("countries"):
+        assert set(row["country_name_kk"]) <= KAZAKH_LETTERS, row
+        if row["is_aggregate"] == "true":
+            continue
+        expected = kazakh.gettext(pycountry.countries.get(alpha_3=row["country_code"]).name)
+        if row["country_code"] in KAZAKH_NAME_DEVIATIONS:
+            assert row["country_name_kk"] != expected, f"{row['country_code']}: deviation no longer needed"
+        else:
+            assert row["country_name_kk"] == expected, (row["country_code"], row["country_name_kk"], expected)
+
+
+def test_kazakh_region_names_follow_kato() -> None:
+    suffix = {"region": " облысы", "city": " қаласы", "republic": ""}
+    rows = _rows("regions")
+    for row in rows:
+        name = row["region_name_kk"]
+        assert set(name) <= KAZAKH_LETTERS and name[0].isupper(), row
+        assert name.endswith(suffix[row["region_kind"]]), row
+    names = {row["region_code"]: row["region_name_kk"] for row in rows}
+    assert names["00"] == "Қазақстан Республикасы" and names["75"] == "Алматы қаласы"
+    # Kazakh letters where Kazakh spelling differs from Russian (Қарағанды, not Карaганда; Ақтөбе, not Актобе).
+    assert names["35"] == "Қарағанды облысы" and names["15"] == "Ақтөбе облысы" and names["62"] == "Ұлытау облысы"
+    assert len(set(names.values())) == len(names)

@@ -13,6 +13,7 @@ from analysis.paper_correlations import correlate_named
 from analysis.replication import DEFAULT_CLAIMS, load_claims, status_counts
 from analysis.report import analyse, write_report
 from analysis.series import EXAMPLES, UnknownSeries
+from warehouse.progress import Steps
 
 
 def shareable_name(path: Path, base: Path | None = None) -> str:
@@ -29,9 +30,12 @@ def shareable_name(path: Path, base: Path | None = None) -> str:
 
 def _report(args: argparse.Namespace) -> int:
     warehouse = args.warehouse.resolve()
-    tables = load_marts(warehouse)  # read-only; the connection is closed before anything is written
-    content = analyse(tables, load_claims(args.claims), shareable_name(warehouse))
-    index = write_report(content, args.out)
+    with Steps("analysis") as step:
+        step(f"reading the marts of {warehouse.name}")
+        tables = load_marts(warehouse)  # read-only; the connection is closed before anything is written
+        content = analyse(tables, load_claims(args.claims), shareable_name(warehouse), step=step)
+        step(f"writing {args.out / 'index.html'}")
+        index = write_report(content, args.out)
     counts = status_counts(content.replication)
     print(f"Report written: {index}")
     print(

@@ -8,6 +8,7 @@ backend (no display needed).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 from collections.abc import Callable
@@ -43,6 +44,24 @@ class RenderedFigure:
     title: str
     png: bytes | None
     problem: str | None = None
+    # The marts the figure was drawn from (the report links their exported files under it).
+    sources: tuple[str, ...] = ()
+
+
+class _ReadLog(dict[str, pd.DataFrame]):
+    """The marts, remembering which ones a figure looked up, so that the report names the data behind it."""
+
+    def __init__(self, tables: Tables) -> None:
+        super().__init__(tables)
+        self.read: dict[str, None] = {}
+
+    def __getitem__(self, key: str) -> pd.DataFrame:
+        self.read[key] = None
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read[key] = None
+        return super().get(key, default)
 
 
 def _rows(tables: Tables, mart: str, **equal: object) -> pd.DataFrame:
@@ -416,7 +435,12 @@ def _render(name: str, title: str, draw: Callable[[], Figure]) -> RenderedFigure
 
 
 def render_paper_figures(tables: Tables) -> list[RenderedFigure]:
-    return [_render(name, title, partial(draw, tables)) for name, title, draw in PAPER_FIGURES]
+    rendered = []
+    for name, title, draw in PAPER_FIGURES:
+        log = _ReadLog(tables)
+        figure = _render(name, title, partial(draw, log))
+        rendered.append(dataclasses.replace(figure, sources=tuple(log.read)))
+    return rendered
 
 
 def render_causal_figures(results: list[DesignResult]) -> list[RenderedFigure]:

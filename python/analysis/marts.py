@@ -126,3 +126,12 @@ def working_age_rule_set(tables: Tables) -> str | None:
     if settings is None or settings.empty:
         return None
     return str(settings["working_age_rule_set_code"].iloc[0])
+
+
+def build_setting(tables: Tables, column: str) -> str | None:
+    """One value of ``dim_build_settings`` as text (None when the mart or the column is missing)."""
+    settings = tables.get("dim_build_settings")
+    if settings is None or settings.empty or column not in settings.columns or pd.isna(settings[column].iloc[0]):
+        return None
+    value = settings[column].iloc[0]
+    return value.date().isoformat() if isinstance(value, pd.Timestamp) else str(value)

@@ -13,7 +13,7 @@ import html
 import math
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,6 +47,7 @@ from analysis.figures import RenderedFigure, render_causal_figures, render_paper
 from analysis.marts import (
     PAPER_RULE_SET,
     Tables,
+    build_setting,
     build_started_at,
     data_provenance,
     is_reconstruction,
@@ -55,6 +56,7 @@ from analysis.marts import (
 from analysis.paper_correlations import paper_correlations
 from analysis.partner_mirror import partner_mirror_html
 from analysis.replication import contradiction_pairs, replicate, status_counts, write_csv_atomically
+from analysis.report_layout import Section, download_links, human_header, render_page, without_heading
 
 ALMATY = "75"
 
@@ -79,6 +81,9 @@ class ReportContent:
     # The partner-statistics section, rendered from its marts (analysis.partner_mirror); empty if not computed.
     partner_mirror: str = ""
     later_years: list[LaterYear] | None = None
+    # dim_build_settings: the project version that built the warehouse and the data's as-of date.
+    project_version: str | None = None
+    data_as_of: str | None = None
 
 
 def almaty_flow_table(tables: Tables) -> pd.DataFrame:
@@ -124,11 +129,21 @@ def almaty_regime_table(tables: Tables) -> pd.DataFrame:
     ).sort_values("regime")
 
 
-def analyse(tables: Tables, claims: pd.DataFrame, warehouse: str, with_figures: bool = True) -> ReportContent:
-    """Every result the report shows, computed from the marts."""
+def analyse(
+    tables: Tables,
+    claims: pd.DataFrame,
+    warehouse: str,
+    with_figures: bool = True,
+    step: Callable[[str], None] = lambda _: None,
+) -> ReportContent:
+    """Every result the report shows, computed from the marts; ``step`` is told each stage as it starts."""
     reconstruction = is_reconstruction(tables)
+    step("causal designs: DiD, placebos, synthetic control, conformal inference, sensitivity")
     causal = run_all(tables)
+    step("replication of the paper's claims")
     replication = replicate(tables, claims, reconstruction)
+    if with_figures:
+        step("figures: the paper's nine and the causal plots")
     return ReportContent(
         warehouse=warehouse,
         reconstruction=reconstruction,
@@ -147,27 +162,12 @@ def analyse(tables: Tables, claims: pd.DataFrame, warehouse: str, with_figures: 
         build_started_at=build_started_at(tables),
         partner_mirror=partner_mirror_html(tables, _table),
         later_years=run_later_years(tables),
+        project_version=build_setting(tables, "project_version"),
+        data_as_of=build_setting(tables, "data_as_of_date"),
     )
 
 
 # --- HTML -------------------------------------------------------------------------------------------
-
-STYLE = """
-body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 2rem auto; max-width: 1100px;
-       padding: 0 1rem; color: #222; line-height: 1.45; }
-h1 { font-size: 1.6rem; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2rem; margin-top: 2.5rem; }
-table { border-collapse: collapse; font-size: .85rem; margin: .8rem 0; }
-th, td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: right; vertical-align: top; }
-th { background: #f3f3f3; } td.text, th.text { text-align: left; }
-.banner { background: #fff3cd; border: 2px solid #e0a800; padding: .8rem 1rem; border-radius: 4px; }
-.official { background: #e6f4ea; border: 2px solid #34a853; padding: .8rem 1rem; border-radius: 4px; }
-.reproduced { background: #e6f4ea; } .not_reproduced { background: #fde8e8; } .not_computable { background: #f1f1f1; }
-.note { color: #555; font-size: .9rem; } figure { margin: 1.2rem 0; } figure img { max-width: 100%; }
-figcaption { font-size: .9rem; color: #444; } .missing { color: #a00; }
-table.headline { width: 100%; table-layout: fixed; font-size: .8rem; } table.headline td { overflow-wrap: anywhere; }
-table.headline td, table.headline th { padding: .25rem .3rem; }
-.scroll { max-width: 100%; overflow-x: auto; }
-"""
 
 
 def _number(value: object, digits: int = 3) -> str:
@@ -212,7 +212,7 @@ def _table(
         return '<p class="note">No rows.</p>'
     text = set(text_columns)
     shown = [c for c in frame.columns if c != "_class"]
-    head = "".join(f'<th class="{"text" if c in text else ""}">{html.escape(str(c))}</th>' for c in shown)
+    head = "".join(f'<th class="{"text" if c in text else ""}">{html.escape(human_header(c))}</th>' for c in shown)
     body = []
     for _, row in frame.iterrows():
         css = f' class="{html.escape(str(row[row_class]))}"' if row_class else ""
@@ -425,7 +425,6 @@ def displayed_replication(content: ReportContent) -> pd.DataFrame:
 def _replication_section(content: ReportContent) -> str:
     counts = status_counts(content.replication)
     parts = [
-        "<h2 id='replication'>Replication of the paper's claims</h2>",
         _calibration_note(content),
         f"<p>{len(content.replication)} claims: <strong>{counts['reproduced']}</strong> reproduced"
         f"{' on calibrated data' if content.reconstruction else ''}, "
@@ -440,15 +439,55 @@ def _replication_section(content: ReportContent) -> str:
         "conventional "
         "joint F and slope tests, is reported beside it and in the appendix: its variance is not valid with "
         "one treated unit.</p>",
-        "<h3>Claims that contradict each other</h3>",
+        "<h3 id='contradictions'>Claims that contradict each other</h3>",
         "<p>Pairs recorded in the claims table as impossible together (arithmetic in each claim's note).</p>",
         _table(content.contradictions, text_columns=content.contradictions.columns),
-        "<h3>Every claim</h3>",
+        "<h3 id='claims'>Every claim</h3>",
+        "<p class='note'>One line per claim; click a line to open everything else the replication records for "
+        "it (population, comparison rule, precision, explanation, the paper's section, the note).</p>",
+        claim_table_html(displayed_replication(content), content.replication.get("status")),
     ]
-    frame = displayed_replication(content)
-    styled = frame.assign(_class=content.replication["status"]) if "status" in frame.columns else frame
-    parts.append(_table(styled, text_columns=frame.columns, row_class="_class" if "status" in frame.columns else None))
     return "\n".join(parts)
+
+
+# The claim table's visible columns (the rest goes into each claim's details), as (header, cell) pairs.
+def _claim_said(row: pd.Series) -> str:
+    value = " ".join(str(row.get(c, "") or "") for c in ("reported_value", "unit")).strip()
+    what = "; ".join(str(row.get(c, "") or "") for c in ("measure", "period") if str(row.get(c, "") or ""))
+    return f"{what}: {value}" if what and value else what or value
+
+
+CLAIM_SUMMARY_COLUMNS = ("claim_id", "topic", "measure", "period", "reported_value", "unit", "computed_value", "status")
+
+
+def claim_table_html(frame: pd.DataFrame, statuses: pd.Series | None = None) -> str:
+    """The claims, one line each (claim, topic, what the paper says, computed, status) that fits the page;
+    a click on a line opens every other column the replication records for that claim (``<details>``)."""
+    if frame is None or frame.empty:
+        return '<p class="note">No rows.</p>'
+    extra = [c for c in frame.columns if c not in CLAIM_SUMMARY_COLUMNS]
+    lines = []
+    for position, (_, row) in enumerate(frame.iterrows()):
+        details = "".join(
+            f"<dt>{html.escape(human_header(c))}</dt><dd>{html.escape(_cell(c, row[c]))}</dd>"
+            for c in extra
+            if _cell(c, row[c]) != ""
+        )
+        status = "" if statuses is None else str(statuses.iloc[position])
+        lines.append(
+            f"<details class='claim {html.escape(status)}'><summary>"
+            f"<span>{html.escape(str(row.get('claim_id', '')))}</span>"
+            f"<span>{html.escape(str(row.get('topic', '') or ''))}</span>"
+            f"<span>{html.escape(_claim_said(row))}</span>"
+            f"<span class='num'>{html.escape(_cell('computed_value', row.get('computed_value', '')))}</span>"
+            f"<span>{html.escape(str(row.get('status', '') or ''))}</span>"
+            f"</summary><dl>{details}</dl></details>"
+        )
+    head = (
+        "<div class='claim-head' aria-hidden='true'><span>Claim</span><span>Topic</span>"
+        "<span>What the paper says</span><span class='num'>Computed</span><span>Status</span></div>"
+    )
+    return f"<div class='claims'>{head}{''.join(lines)}</div>"
 
 
 # The replication columns shown first, in this order; any other column replication.py adds follows them.
@@ -487,38 +526,172 @@ def _build_note(content: ReportContent) -> str:
     return f', <span id="warehouse-build">build of {html.escape(content.build_started_at)} UTC</span>'
 
 
-def render_html(content: ReportContent) -> str:
-    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    correlations = content.correlations
-    keep = [
-        c
-        for c in (
-            "claim_id",
-            "pair",
-            "years",
-            "n",
-            "pearson_r",
-            "pearson_ci_low",
-            "pearson_ci_high",
-            "pearson_p",
-            "pearson_r_differences",
-            "part_whole",
-            "spearman_rho",
-            "spearman_p",
-            "problem",
-        )
-        if c in correlations.columns
+# The questions the study asks, each answered in one line from the evidence and linked to its section.
+# (question, how it is answered, anchor of the evidence)
+STUDY_QUESTIONS: tuple[tuple[str, str, str], ...] = (
+    ("Did Almaty turn from a net sender into a net receiver of working-age migrants?", "regimes", "flows"),
+    ("Was the turn an effect of the 2022 crisis, compared with regions that kept their course?", "causal", "headline"),
+    ("Did the arrivals come from Russia and the countries around the crisis?", "country", "replication"),
+    ("Were the arrivals more educated (higher and secondary vocational education)?", "education", "replication"),
+    ("In which specialties did arrivals grow?", "specialty", "replication"),
+    ("Do the paper's figures on the balance of flows hold together?", "balance", "replication"),
+)
+
+
+def _regime_answer(content: ReportContent) -> str:
+    regimes = content.almaty_regimes
+    if regimes.empty:
+        return "not answerable: the warehouse has no regimes (<code>fct_net_migration_regimes</code>)."
+    crisis = next((r.post_years[0] for r in content.causal if r.post_years[0]), None)
+    runs = [
+        f"{row['direction']} {int(row['first year'])}–{int(row['last year'])} (net {_number(row['net'])})"
+        for _, row in regimes.iterrows()
     ]
-    sections = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8"><title>kz-migration: Almaty external migration report</title>',
-        f"<style>{STYLE}</style></head><body>",
-        "<h1>External migration of Almaty's working-age population: replication and causal analysis</h1>",
-        f'<p class="note">Generated {generated} from <code>{html.escape(content.warehouse)}</code>'
-        f"{_build_note(content)}. Reproduces "
-        "and tests Sagandykova et al. (2025), doi:10.51176/1997-9967-2025-3-106-122.</p>",
-        _banner(content),
-        _rule_set_note(content),
+    last = regimes.iloc[-1]
+    turned = (
+        crisis is not None
+        and str(last["direction"]) == "net inflow"
+        and int(last["first year"]) == crisis
+        and len(regimes) > 1
+        and str(regimes.iloc[-2]["direction"]) == "net outflow"
+    )
+    verdict = (
+        f"<strong>Yes</strong>: net outflow until {int(last['first year']) - 1}, net inflow from {crisis} on"
+        if turned
+        else "<strong>Not as a single turn in the crisis year</strong>"
+    )
+    return f"{verdict}. Working-age regimes: {html.escape('; '.join(runs[-3:]))}."
+
+
+# Level at which the one-line answer calls a design-based p-value evidence (the headline's pre-trend level).
+ANSWER_ALPHA = 0.10
+
+
+def _causal_answer(content: ReportContent) -> str:
+    rows, rejected = [], []
+    for result in content.causal:
+        # One line: the outcome in persons (the per-1,000 rows are in the section it links to).
+        if result.did is None or result.placebo_space is None or "per_1000" in result.outcome:
+            continue
+        p = result.placebo_space
+        rejected.append(p.p_value <= ANSWER_ALPHA)
+        rows.append(
+            f"{html.escape(DESIGNS.get(result.design, result.design))}, {html.escape(result.unit)}: DiD "
+            f"{_number(result.did.estimate, 2)}, placebo-in-space p {html.escape(format_p_value(p.p_value))} "
+            f"(smallest attainable {html.escape(format_p_value(p.min_attainable_p))})"
+        )
+    if not rows:
+        return "not estimated (see the causal section)."
+    if all(rejected):
+        verdict = f"<strong>Yes at {ANSWER_ALPHA:.0%}</strong> by placebo in space in every design and outcome"
+    elif any(rejected):
+        verdict = f"<strong>In some designs only</strong> (placebo in space at {ANSWER_ALPHA:.0%})"
+    else:
+        verdict = (
+            f"<strong>Not established</strong>: no design's placebo-in-space p reaches {ANSWER_ALPHA:.0%} "
+            "(with one treated region only design-based inference is valid)"
+        )
+    return f"{verdict}. " + "; ".join(rows) + "."
+
+
+def _claims_answer(content: ReportContent, topic: str) -> str:
+    replication = content.replication
+    if replication.empty or "topic" not in replication.columns:
+        return "no claims were checked."
+    rows = replication[replication["topic"] == topic]
+    counts = status_counts(rows)
+    on = " on data calibrated to the claims" if content.reconstruction else ""
+    return (
+        f"{len(rows)} claims of the paper: <strong>{counts['reproduced']}</strong> reproduced{on}, "
+        f"{counts['not_reproduced']} not reproduced, {counts['not_computable']} not computable."
+    )
+
+
+def answers_html(content: ReportContent) -> str:
+    """One line per question of the study, each linked to the section holding its evidence."""
+    lines = []
+    for question, answer, anchor in STUDY_QUESTIONS:
+        if answer == "regimes":
+            text = _regime_answer(content)
+        elif answer == "causal":
+            text = _causal_answer(content)
+        else:
+            text = _claims_answer(content, answer)
+        lines.append(f"<li><strong>{html.escape(question)}</strong> {text} <a href='#{anchor}'>Evidence</a></li>")
+    caveat = (
+        "<p class='note'>On the bundled reconstruction every answer describes data calibrated to the paper's "
+        "claims (see the banner), not official statistics.</p>"
+        if content.reconstruction
+        else ""
+    )
+    return f"<ul class='answers'>{''.join(lines)}</ul>{caveat}"
+
+
+def _flows_section(content: ReportContent) -> str:
+    return "\n".join(
+        [
+            "<p>Persons per year; per 1,000 residents (all ages) on 1 January.</p>",
+            _table(content.almaty_flows),
+            "<h3 id='regimes'>Regimes detected from the data</h3>",
+            "<p>Maximal runs of consecutive years in which Almaty's working-age net migration keeps one sign "
+            "(<code>fct_net_migration_regimes</code>); the study describes 2000–2002, 2003–2013, 2014–2021 and "
+            "2022–2023.</p>",
+            _table(content.almaty_regimes, text_columns=("direction",)),
+        ]
+    )
+
+
+def _figure_with_data(rendered: RenderedFigure) -> str:
+    return _figure(rendered) + download_links(getattr(rendered, "sources", ()) or ())
+
+
+def _figures_section(content: ReportContent) -> str:
+    return "\n".join(_figure_with_data(f) for f in content.paper_figures)
+
+
+CORRELATION_COLUMNS = (
+    "claim_id",
+    "pair",
+    "years",
+    "n",
+    "pearson_r",
+    "pearson_ci_low",
+    "pearson_ci_high",
+    "pearson_p",
+    "pearson_r_differences",
+    "part_whole",
+    "spearman_rho",
+    "spearman_p",
+    "problem",
+)
+
+
+def _correlations_section(content: ReportContent) -> str:
+    correlations = content.correlations
+    keep = [c for c in CORRELATION_COLUMNS if c in correlations.columns]
+    return "\n".join(
+        [
+            "<p>Pearson r with a 95% Fisher-z interval and p-value, and Spearman rho, over yearly values "
+            "(all ages). Two series that both trend correlate whatever drives them, so beside each r on levels is "
+            "the r of their year-to-year changes (<code>pearson_r_differences</code>); and a series that is part of "
+            "the other (a country inside its group or the total) correlates with it by construction "
+            "(<code>part_whole</code>): read those r as arithmetic, not as evidence of a link.</p>",
+            _table(
+                correlations[keep] if keep else correlations,
+                text_columns=("claim_id", "pair", "years", "part_whole", "problem"),
+            ),
+        ]
+    )
+
+
+def _sources_section(content: ReportContent) -> str:
+    return "<p>Cells of each canonical table by provenance (<code>dim_data_sources</code>).</p>" + _table(
+        content.provenance, text_columns=("table_code",)
+    )
+
+
+def _headline_section(content: ReportContent) -> str:
+    return without_heading(
         causal_headline_html(
             content.causal,
             content.ensemble_spreads or {},
@@ -526,41 +699,114 @@ def render_html(content: ReportContent) -> str:
             content.ensemble_pre_trends,
             content.later_years,
             content.reconstruction,
-        ),
-        "<p><a href='#headline'>Causal evidence</a> · <a href='#flows'>Flows</a> · <a href='#figures'>Figures</a> · "
-        "<a href='#correlations'>Correlations</a> · "
-        "<a href='#causal'>Causal details</a> · <a href='#appendix'>Appendix (invalid intervals)</a> · "
-        "<a href='#replication'>Replication</a> · <a href='#partner'>Partner statistics</a> · "
-        "<a href='#sources'>Data sources</a></p>",
-        "<h2 id='flows'>Almaty's working-age flows</h2>",
-        "<p>Persons per year; per 1,000 residents (all ages) on 1 January.</p>",
-        _table(content.almaty_flows),
-        "<h3>Regimes detected from the data</h3>",
-        "<p>Maximal runs of consecutive years in which Almaty's working-age net migration keeps one sign "
-        "(<code>fct_net_migration_regimes</code>); the study describes 2000–2002, 2003–2013, 2014–2021 and "
-        "2022–2023.</p>",
-        _table(content.almaty_regimes, text_columns=("direction",)),
-        "<h2 id='figures'>The paper's figures, redrawn from the marts</h2>",
-        *(_figure(f) for f in content.paper_figures),
-        "<h2 id='correlations'>Correlations</h2>",
-        "<p>Pearson r with a 95% Fisher-z interval and p-value, and Spearman rho, over yearly values (all ages). "
-        "Two series that both trend correlate whatever drives them, so beside each r on levels is the r of their "
-        "year-to-year changes (<code>pearson_r_differences</code>); and a series that is part of the other "
-        "(a country inside its group or the total) correlates with it by construction "
-        "(<code>part_whole</code>): read those r as arithmetic, not as evidence of a link.</p>",
-        _table(
-            correlations[keep] if keep else correlations,
-            text_columns=("claim_id", "pair", "years", "part_whole", "problem"),
-        ),
-        _causal_section(content),
-        _replication_section(content),
-        content.partner_mirror,
-        "<h2 id='sources'>Data sources</h2>",
-        "<p>Cells of each canonical table by provenance (<code>dim_data_sources</code>).</p>",
-        _table(content.provenance, text_columns=("table_code",)),
-        "</body></html>",
-    ]
-    return "\n".join(sections)
+        )
+    )
+
+
+def citation_text(content: ReportContent) -> str:
+    """How to cite what the page shows: the project, its version and the data's as-of date (plain text)."""
+    version = content.project_version or "version not recorded in the warehouse"
+    as_of = content.data_as_of or "as-of date not recorded"
+    return (
+        f"kz-migration maintainers (2026). kz-migration: an open analytical data warehouse of Kazakhstan's "
+        f"external migration statistics, version {version}; data as of {as_of}."
+    )
+
+
+def _cite_section(content: ReportContent) -> str:
+    return "\n".join(
+        [
+            f"<p>Cite as: <em>{html.escape(citation_text(content))}</em> Machine-readable: "
+            "<code>CITATION.cff</code> in the repository. Cite the study it tests as Sagandykova S.Sh., Omarov "
+            "G.B., Ananyev T.V., Balkenova A.B. (2025), <em>Economy: strategy and practice</em> 20(3), 106–122, "
+            "doi:10.51176/1997-9967-2025-3-106-122.</p>",
+            "<p>Licences: the code is under the MIT licence; official statistics remain the Bureau of National "
+            "Statistics' (BNS terms of use: cite BNS as the source); the reconstruction, the derived tables, the "
+            "downloads and this report are under CC BY 4.0 (<code>DATA_LICENSE.md</code>). Every row's "
+            "<code>provenance</code> says whether it is official, derived or reconstructed; keep it with any "
+            "extract, so that a reconstructed figure is never taken for an official one.</p>",
+        ]
+    )
+
+
+# The report's sections in page order; the navigation bar is built from this list. A module that adds a
+# section appends a Section here (anchor, title, render function, folded or not, marts behind it).
+REPORT_SECTIONS: list[Section] = [
+    Section("answers", "The study's questions, answered in brief", answers_html, nav_label="Answers"),
+    Section(
+        "headline",
+        "Causal evidence at a glance",
+        _headline_section,
+        nav_label="Causal evidence",
+        marts=("fct_region_year_panel", "fct_territory_year_panel"),
+    ),
+    Section(
+        "flows",
+        "Almaty's working-age flows",
+        _flows_section,
+        nav_label="Flows",
+        marts=("fct_yearly_flows", "fct_net_migration_regimes"),
+    ),
+    Section(
+        "figures", "The paper's figures, redrawn from the marts", _figures_section, folded=True, nav_label="Figures"
+    ),
+    Section(
+        "correlations",
+        "Correlations",
+        _correlations_section,
+        folded=True,
+        marts=("fct_yearly_flows", "fct_country_flows"),
+    ),
+    Section(
+        "causal",
+        "Causal estimate of the 2022 shock: details",
+        lambda content: without_heading(_causal_section(content)),
+        folded=True,
+        nav_label="Causal details",
+        marts=("fct_region_year_panel", "fct_territory_year_panel"),
+    ),
+    Section(
+        "replication",
+        "Replication of the paper's claims",
+        _replication_section,
+        folded=True,
+        nav_label="Replication",
+        marts=("fct_claim_replication",),
+        files=("replication.csv", "contradictions.csv"),
+    ),
+    Section(
+        "partner",
+        "Partner statistics: Germany's record of migration with Kazakhstan",
+        lambda content: without_heading(content.partner_mirror),
+        folded=True,
+        nav_label="Partner statistics",
+        marts=("fct_partner_mirror_flows", "fct_published_figures"),
+    ),
+    Section("sources", "Data sources", _sources_section, nav_label="Data sources", marts=("dim_data_sources",)),
+    Section("cite", "Cite and reuse", _cite_section, nav_label="Cite", marts=("dim_build_settings",)),
+]
+
+
+def render_html(content: ReportContent, sections: list[Section] | None = None) -> str:
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    header = "\n".join(
+        [
+            "<h1>External migration of Almaty's working-age population: replication and causal analysis</h1>",
+            f'<p class="note">kz-migration {html.escape(content.project_version or "(version not recorded)")} · '
+            f"data as of {html.escape(content.data_as_of or '(not recorded)')} · generated {generated} from "
+            f"<code>{html.escape(content.warehouse)}</code>{_build_note(content)}. Reproduces and tests "
+            "Sagandykova et al. (2025), "
+            "doi:10.51176/1997-9967-2025-3-106-122. <a href='#cite'>How to cite</a>.</p>",
+            _banner(content),
+            _rule_set_note(content),
+        ]
+    )
+    return render_page(
+        "kz-migration: Almaty external migration report",
+        header,
+        REPORT_SECTIONS if sections is None else sections,
+        content,
+    )
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -21,7 +21,6 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +33,8 @@ import duckdb
 from filelock import FileLock, Timeout
 
 from warehouse import failed_tests, official_set
+from warehouse.progress import run_with_heartbeat
+from warehouse.version import project_version
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -291,6 +292,8 @@ def run_dbt_build(
     `database_path` is the path dbt is given for the build's database (default: the file itself)."""
     database = database_path or build.database
     run_env = {**os.environ, **(env or {}), "KZ_BUILD_PATH": str(database), "DO_NOT_TRACK": "1"}
+    # dim_build_settings records the version of the project that built the warehouse (pyproject.toml).
+    run_env.setdefault("KZ_PROJECT_VERSION", project_version())
     run_env["KZ_OFFICIAL_DIR"] = _official_dir(run_env)
     # The venv's dbt; KZ_DBT_EXECUTABLE names another (the publishing tests' stand-in, tests/stand_in_dbt.py).
     dbt = run_env.get("KZ_DBT_EXECUTABLE") or str(Path(sys.executable).with_name("dbt"))
@@ -302,13 +305,15 @@ def run_dbt_build(
         "--log-path", str(build.logs),
         *dbt_args,
     ]
-    completed = subprocess.run(command, cwd=REPO_ROOT, env=run_env, check=False, preexec_fn=_die_with_parent)
-    if completed.returncode != 0:
+    # dbt is silent while it parses (a full parse takes 10-20 s): its output passes through, and a line says
+    # what it is doing whenever it has printed nothing for 10 s.
+    returncode = run_with_heartbeat(command, "build", cwd=REPO_ROOT, env=run_env, preexec_fn=_die_with_parent)
+    if returncode != 0:
         # dbt says only «Got 1 result» for a failed data test: say what the test found.
         for line in failed_tests.describe(build.target, build.database):
             print(f"data test failed: {line}", file=sys.stderr, flush=True)
         raise BuildFailed(
-            f"dbt build failed (exit code {completed.returncode}); the published warehouse was not changed. "
+            f"dbt build failed (exit code {returncode}); the published warehouse was not changed. "
             f"The failed build is kept for inspection at {build.folder} until the next build."
         )
 

@@ -52,7 +52,10 @@ def test_report_is_one_self_contained_page_with_the_reconstruction_banner(report
     images = re.findall(r'<img [^>]*src="([^"]+)"', page)
     assert len(images) >= 9
     assert all(src.startswith("data:image/png;base64,") for src in images)
-    assert not re.search(r'(?:src|href)="(?!data:|#)', page)
+    assert not re.search(r"""src=["'](?!data:)""", page)
+    # Links point inside the page or at the downloads written beside it (the exported marts, the CSVs).
+    targets = re.findall(r"""href=["']([^"']+)["']""", page)
+    assert targets and all(t.startswith(("#", "data/", "replication.csv", "contradictions.csv")) for t in targets)
     for section in ("id='causal'", "id='replication'", "smallest attainable"):
         assert section in page
 
@@ -169,7 +172,7 @@ def test_replication_section_shows_whatever_columns_replication_produces(warehou
     assert "reviewer_note" in shown.columns and "data_is_reconstruction" not in shown.columns
     page = render_html(dataclasses.replace(content, replication=extended))
     section = page[page.index("id='replication'") : page.index("id='sources'")]
-    assert '<th class="text">reviewer_note</th>' in section
+    assert "<dt>reviewer note</dt>" in section  # in each claim's details, with a human name
     assert section.count("checked by hand") == len(extended)
 
 

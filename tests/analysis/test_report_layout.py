@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,19 +13,10 @@ from analysis.figures import _other_country_shares
 from analysis.replication import load_claims
 from analysis.report import CALIBRATED_STATUS_SUFFIX, analyse, displayed_replication, render_html
 
+from .chromium import measure_report
 from .mart_fixtures import report_marts
 from .test_series_and_causal import marts_with_territories
 
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-)
 # Appended to a copy of the page: after layout, write the measurements into the DOM for --dump-dom.
 MEASURE = """<script>window.addEventListener('load', function () {
   var t = document.querySelector('table.headline'), r = t.getBoundingClientRect();
@@ -45,32 +32,10 @@ def content():
     return analyse(marts_with_territories(), load_claims(), "test.duckdb", with_figures=False)
 
 
-def _chromium() -> str | None:
-    return next((path for name in CHROMIUM_NAMES if (path := shutil.which(name))), None)
-
-
 def _measure(page: str, width: int) -> list[int]:
-    browser = _chromium()
-    if browser is None:
+    if measure_report.chromium() is None:
         pytest.skip("no chromium binary on PATH (Debian: apt-get install -y chromium): layout not measured")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "index.html"
-        path.write_text(page.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
-        dom = subprocess.run(
-            [
-                browser,
-                *CHROMIUM_FLAGS,
-                f"--user-data-dir={folder}/profile",
-                f"--window-size={width},900",
-                "--virtual-time-budget=5000",
-                "--dump-dom",
-                path.as_uri(),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        ).stdout
+    dom = measure_report.dump_dom(page.replace("</body>", MEASURE + "</body>"), width, 900)
     found = re.search(r'<pre id="measure">([\d -]+)</pre>', dom)
     assert found, f"chromium printed no measurement (stdout starts {dom[:200]!r})"
     return [int(v) for v in found.group(1).split()]

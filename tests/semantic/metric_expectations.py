@@ -45,6 +45,9 @@ MARTS = {
         "specialty_flow__specialty_code": "f.specialty_code",
         "specialty_flow__is_published": "f.is_published",
     }),
+    "sex_age": Mart("fct_sex_age_flows", {
+        "sex_age_flow__age_band_code": "f.age_band_code",
+    }),
 }
 
 # Dimensions every metric can be grouped by (`mf` name -> SQL), besides each mart's own: the region entity
@@ -134,6 +137,10 @@ def metrics() -> dict[str, Metric]:
                 f"{flows(scope, 'arrivals', counted)} - {flows(scope, 'departures', counted)}",
                 flows(scope, "residents_on_1_january"), "1000.0"),
         }
+        if prefix != "national_":
+            values["turnover"] = f"{arrivals} + {departures}"
+            values["migration_effectiveness_index"] = _ratio(f"{arrivals} - {departures}",
+                                                             f"{arrivals} + {departures}", "100.0")
         for name, expression in values.items():
             if prefix and name in ("arrivals_per_1000_residents", "departures_per_1000_residents"):
                 continue  # the rates of arrivals and of departures alone exist for the regions, all ages
@@ -191,6 +198,13 @@ def metrics() -> dict[str, Metric]:
         for direction, total in specialists.items():
             expected[f"{code}_share_of_specialist_{direction}_pct"] = Metric(
                 "specialty", _ratio(f"sum(f.{direction}) filter (where f.specialty_code = '{code}')", total, "100.0"))
+    by_sex = {f"{sex}_{direction}": f"sum(f.{direction}_{sex})"
+              for sex in ("male", "female") for direction in ("arrivals", "departures")}
+    for name, expression in by_sex.items():
+        expected[name] = Metric("sex_age", expression)
+    for direction in ("arrivals", "departures"):
+        expected[f"{direction}_males_per_100_females"] = Metric(
+            "sex_age", _ratio(by_sex[f"male_{direction}"], by_sex[f"female_{direction}"], "100.0"))
     return expected
 
 

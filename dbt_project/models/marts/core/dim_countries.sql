@@ -31,6 +31,7 @@ final as (
         countries.country_code,
         countries.country_name_en,
         countries.country_name_ru,
+        countries.country_name_kk,
         countries.is_aggregate,
         countries.display_order,
         current_groups.top_level_group_code as group_code,

@@ -7,6 +7,7 @@ final as (
         region_code,
         region_name_en,
         region_name_ru,
+        region_name_kk,
         admin_centre_en,
         region_kind,
         bns_order,

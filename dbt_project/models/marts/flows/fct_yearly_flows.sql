@@ -15,6 +15,8 @@ measured as (
         flows.arrivals,
         flows.departures,
         flows.arrivals - flows.departures as net_migration,
+        {{ turnover('flows.arrivals', 'flows.departures') }} as turnover,
+        {{ migration_effectiveness_index('flows.arrivals', 'flows.departures') }} as migration_effectiveness_index,
         {{ safe_ratio('flows.arrivals', 'flows.departures') }} as arrivals_per_departure,
         {{ yoy_growth_pct('flows.arrivals', 'flows.region_code, flows.age_scope_code',
             comparable='not flows.has_boundary_change') }} as arrivals_yoy_growth_pct,

@@ -7,6 +7,7 @@ renamed as (
         country_code,
         country_name_en,
         country_name_ru,
+        country_name_kk,
         is_aggregate,
         display_order
     from source

@@ -6,6 +6,7 @@ renamed as (
     select
         region_code,
         region_name_ru,
+        region_name_kk,
         region_name_en,
         admin_centre_en,
         region_kind,
