@@ -44,7 +44,13 @@ from analysis.causal_report import (
 from analysis.figures import RenderedFigure, render_causal_figures, render_paper_figures
 from analysis.marts import PAPER_RULE_SET, Tables, data_provenance, is_reconstruction, working_age_rule_set
 from analysis.paper_correlations import paper_correlations
-from analysis.replication import contradiction_pairs, replicate, status_counts, write_csv_atomically
+from analysis.replication import (
+    contradiction_pairs,
+    official_verdict_counts,
+    replicate,
+    status_counts,
+    write_csv_atomically,
+)
 
 ALMATY = "75"
 
@@ -403,6 +409,19 @@ def displayed_replication(content: ReportContent) -> pd.DataFrame:
     return frame
 
 
+def _official_verdict_note(content: ReportContent) -> str:
+    """The verdicts on official figures alone, counted, beside the status on the warehouse's counts."""
+    if "official_verdict" not in content.replication.columns:
+        return ""
+    counts = official_verdict_counts(content.replication)
+    shown = ", ".join(f"<strong>{n}</strong> {html.escape(verdict)}" for verdict, n in counts.items())
+    return (
+        "<p>Two verdicts side by side: <code>status</code> is reached on the warehouse's counts (the reconstruction, "
+        "calibrated to the paper); <code>official_verdict</code> on official figures alone (published BNS "
+        f"totals, Taldau's national series, derived external balances), with its arithmetic: {shown}.</p>"
+    )
+
+
 def _replication_section(content: ReportContent) -> str:
     counts = status_counts(content.replication)
     parts = [
@@ -414,6 +433,7 @@ def _replication_section(content: ReportContent) -> str:
         "not computable from the marts. Comparison rules: approx = within the reported rounding; at_least; "
         "exact; range; set; flag; sign. Also in <code>replication.csv</code> and the mart "
         "<code>fct_claim_replication</code>.</p>",
+        _official_verdict_note(content),
         "<p class='note'>C64 (the sign of the paper's DiD) is checked as the paper reports it: on the paper's "
         "2000–2023 window, with the event study's conventional joint F and slope tests as its pre-trend "
         "check (a rejection there makes it not reproduced). The causal section's verdict is the design-based "
@@ -440,7 +460,9 @@ REPLICATION_LEADING_COLUMNS = (
     "comparison",
     "computed_value",
     "status",
+    "official_verdict",
     "explanation",
+    "official_arithmetic",
     "contradicts",
 )
 # Carried in the CSV and the mart but the same on every row: the banner already says it.
