@@ -70,7 +70,7 @@ PUBLISH_DBT_ARGS := --exclude-resource-type unit_test
 # dbt Python models import. A warehouse newer than all of them (and built with the same settings) is current.
 WAREHOUSE_INPUTS := $(shell find dbt_project -type f -not -path 'dbt_project/target/*' -not -path 'dbt_project/logs/*' \
   -not -path '*/__pycache__/*' 2>/dev/null) $(shell find -L data/claims $(KZ_COUNTS_DIR) $(KZ_OFFICIAL_DIR) -type f 2>/dev/null) \
-  profiles.yml python/analysis/claim_rules.py python/analysis/did.py data/reference/constraints.csv
+  profiles.yml python/analysis/claim_rules.py python/analysis/did.py
 # The settings beside the files (counts folders, the official version a rollback may point back at, dbt
 # arguments); rewritten only when they change, so that
 # its modification time says when they last changed.

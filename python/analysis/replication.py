@@ -98,7 +98,7 @@ def replicate(tables: Tables, claims: pd.DataFrame, data_is_reconstruction: bool
         "official_verdict": NOT_TOUCHED,
         "official_arithmetic": "",
         "official_figures_used": "",
-        "official_reason": f"the warehouse holds no {REPLICATION_TABLE} row for this claim (rebuild it: make warehouse)",
+        "official_reason": f"the warehouse holds no {REPLICATION_TABLE} row for this claim",
         "other_claims_used": "",
         "data_is_reconstruction": bool(data_is_reconstruction),
     }
@@ -118,7 +118,9 @@ def status_counts(replication: pd.DataFrame) -> dict[str, int]:
 
 def official_verdict_counts(replication: pd.DataFrame) -> dict[str, int]:
     """How many claims got each verdict on official figures alone, in the verdicts' order (zero included)."""
-    counts = replication["official_verdict"].value_counts() if "official_verdict" in replication.columns else {}
+    if "official_verdict" not in replication.columns:
+        return dict.fromkeys(OFFICIAL_VERDICTS, 0)
+    counts = replication["official_verdict"].value_counts()
     return {verdict: int(counts.get(verdict, 0)) for verdict in OFFICIAL_VERDICTS}
 
 

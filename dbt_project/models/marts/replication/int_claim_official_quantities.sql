@@ -5,7 +5,7 @@
 -- part-year; lowest_value and highest_value are the smallest and largest count the figure allows (a figure
 -- printed rounded to hundreds allows 50 either way; a part-year figure is a lower bound of nothing else).
 with constraints as (
-    select * from {{ ref('stg_reference__constraints') }}
+    select * rename (value as figure_value) from {{ ref('stg_figures__constraints') }}
 ),
 
 national_flows as (
