@@ -138,7 +138,8 @@ def load_seeds(paths: Paths) -> Seeds:
 
 CONSTRAINT_COLUMNS = ["constraint_id", "source_id", "region_code", "year", "months", "population", "direction_code",
                       "country_code", "education_code", "specialty_code", "value", "comparison", "use", "note"]
-CONSTRAINT_USES = {"hard", "lower_bound", "check", "target", "superseded", "out_of_scope", "signed_part_year"}
+CONSTRAINT_USES = {"hard", "lower_bound", "check", "target", "superseded", "out_of_scope", "signed_part_year",
+                   "validation", "context", "conflict"}
 CONSTRAINT_POPULATIONS = {"all_ages", "working_age", "specialists", "specialists_15_plus", "persons_15_plus",
                           "ethnic_russians"}
 
