@@ -66,10 +66,12 @@ export DBT_ARGS
 # inputs, not the data, so they run where the code changes are checked (`make test`, `make dbt-test`), as dbt
 # recommends, rather than on every build of the same code.
 PUBLISH_DBT_ARGS := --exclude-resource-type unit_test
-# What a published warehouse is built from: every dbt file, the claims, the count tables, and the Python the
+# What a published warehouse is built from: every dbt file, the claims, the partner statistics, the published
+# figures and their source register (fct_published_figures), the count tables, and the Python the
 # dbt Python models import. A warehouse newer than all of them (and built with the same settings) is current.
 WAREHOUSE_INPUTS := $(shell find dbt_project -type f -not -path 'dbt_project/target/*' -not -path 'dbt_project/logs/*' \
-  -not -path '*/__pycache__/*' 2>/dev/null) $(shell find -L data/claims $(KZ_COUNTS_DIR) $(KZ_OFFICIAL_DIR) -type f 2>/dev/null) \
+  -not -path '*/__pycache__/*' 2>/dev/null) $(shell find -L data/claims data/partner $(KZ_COUNTS_DIR) $(KZ_OFFICIAL_DIR) -type f 2>/dev/null) \
+  data/reference/constraints.csv data/reference/SOURCES.md \
   profiles.yml python/analysis/claim_rules.py python/analysis/did.py
 # The settings beside the files (counts folders, the official version a rollback may point back at, dbt
 # arguments); rewritten only when they change, so that

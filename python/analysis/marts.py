@@ -36,6 +36,9 @@ ANALYSIS_MARTS = (
     "fct_education_structure",
     "fct_specialty_flows",
     "fct_claim_replication",
+    # Germany's record beside BNS's (the report's partner-statistics section) and the figures' roles.
+    "fct_partner_mirror_flows",
+    "fct_published_figures",
     # Written by the reconstruction ensemble (CONTRACTS.md); absent until it exists.
     "fct_reconstruction_ensemble_estimates",
     "fct_reconstruction_ensemble_claims",

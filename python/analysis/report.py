@@ -44,6 +44,7 @@ from analysis.causal_report import (
 from analysis.figures import RenderedFigure, render_causal_figures, render_paper_figures
 from analysis.marts import PAPER_RULE_SET, Tables, data_provenance, is_reconstruction, working_age_rule_set
 from analysis.paper_correlations import paper_correlations
+from analysis.partner_mirror import partner_mirror_html
 from analysis.replication import (
     contradiction_pairs,
     official_verdict_counts,
@@ -71,6 +72,8 @@ class ReportContent:
     working_age_rule_set: str | None = None
     ensemble_spreads: dict[tuple[str, str], str] | None = None
     ensemble_pre_trends: dict[tuple[str, str], PreTrendSpread] | None = None
+    # The partner-statistics section, rendered from its marts (analysis.partner_mirror); empty if not computed.
+    partner_mirror: str = ""
 
 
 def almaty_flow_table(tables: Tables) -> pd.DataFrame:
@@ -136,6 +139,7 @@ def analyse(tables: Tables, claims: pd.DataFrame, warehouse: str, with_figures: 
         working_age_rule_set=working_age_rule_set(tables),
         ensemble_spreads=ensemble_spread(tables),
         ensemble_pre_trends=ensemble_pre_trend(tables),
+        partner_mirror=partner_mirror_html(tables, _table),
     )
 
 
@@ -513,7 +517,7 @@ def render_html(content: ReportContent) -> str:
         "<p><a href='#headline'>Causal evidence</a> · <a href='#flows'>Flows</a> · <a href='#figures'>Figures</a> · "
         "<a href='#correlations'>Correlations</a> · "
         "<a href='#causal'>Causal details</a> · <a href='#appendix'>Appendix (invalid intervals)</a> · "
-        "<a href='#replication'>Replication</a> · "
+        "<a href='#replication'>Replication</a> · <a href='#partner'>Partner statistics</a> · "
         "<a href='#sources'>Data sources</a></p>",
         "<h2 id='flows'>Almaty's working-age flows</h2>",
         "<p>Persons per year; per 1,000 residents (all ages) on 1 January.</p>",
@@ -530,6 +534,7 @@ def render_html(content: ReportContent) -> str:
         _table(correlations[keep] if keep else correlations, text_columns=("claim_id", "pair", "years", "problem")),
         _causal_section(content),
         _replication_section(content),
+        content.partner_mirror,
         "<h2 id='sources'>Data sources</h2>",
         "<p>Cells of each canonical table by provenance (<code>dim_data_sources</code>).</p>",
         _table(content.provenance, text_columns=("table_code",)),

@@ -1,0 +1,194 @@
+-- Every real figure the project holds, from every file that holds one, in one long shape: the bundled
+-- published figures (constraints.csv), the national Taldau series, the regional population, Germany's record
+-- of migration with Kazakhstan (three figures per row: arrivals, departures, balance) and the ingested official
+-- cells. Each figure keeps its own file, its own id and the subject it speaks about; the warehouse's value is
+-- matched in fct_published_figures.
+with constraints as (
+    select * from {{ ref('stg_figures__constraints') }}
+),
+
+national_series as (
+    select * from {{ ref('stg_bns__national_flows') }}
+),
+
+population as (
+    select * from {{ ref('stg_bns__population') }}
+),
+
+destatis as (
+    select * from {{ ref('stg_partner__destatis_migration') }}
+),
+
+official as (
+    select * from {{ ref('stg_bns__official_counts') }}
+),
+
+from_constraints as (
+    select
+        constraint_id as figure_id,
+        'data/reference/constraints.csv' as figure_file_name,
+        'KAZ' as recording_country_code,
+        region_code,
+        year,
+        months,
+        population_code,
+        '_T' as sex_code,
+        '_T' as settlement_code,
+        cast(null as varchar) as table_code,
+        case when population_code in ('all_ages', 'ethnic_russians') then '_T' else 'WA' end as age_band_code,
+        case when use_code = 'out_of_scope' then 'internal' else 'external' end as flow_code,
+        direction_code,
+        country_code,
+        education_code,
+        specialty_code,
+        value,
+        comparison_code,
+        use_code,
+        source_id,
+        note
+    from constraints
+),
+
+from_national_series as (
+    select
+        'TALDAU_' || year || '_' || upper(left(direction_code, 3)) as figure_id,
+        'dbt_project/seeds/bns_national_external_flows.csv' as figure_file_name,
+        'KAZ' as recording_country_code,
+        region_code,
+        year,
+        '01-12' as months,
+        'all_ages' as population_code,
+        sex_code,
+        settlement_code,
+        cast(null as varchar) as table_code,
+        age_band_code,
+        flow_code,
+        direction_code,
+        country_code,
+        education_code,
+        specialty_code,
+        cast(persons as double) as value,
+        'exact' as comparison_code,
+        cast(null as varchar) as use_code,
+        source_id,
+        cast(null as varchar) as note
+    from national_series
+),
+
+from_population as (
+    select
+        'POP_' || year || '_' || region_code || '_' || sex_code || '_' || settlement_code as figure_id,
+        'dbt_project/seeds/bns_population_by_region.csv' as figure_file_name,
+        'KAZ' as recording_country_code,
+        region_code,
+        year,
+        '01-01' as months,
+        'residents' as population_code,
+        sex_code,
+        settlement_code,
+        cast(null as varchar) as table_code,
+        '_T' as age_band_code,
+        cast(null as varchar) as flow_code,
+        'stock' as direction_code,
+        '_T' as country_code,
+        '_T' as education_code,
+        '_T' as specialty_code,
+        cast(residents_on_1_january as double) as value,
+        'exact' as comparison_code,
+        cast(null as varchar) as use_code,
+        source_id,
+        cast(null as varchar) as note
+    from population
+),
+
+destatis_measures as (
+    select
+        destatis.*,
+        measure.direction_code,
+        measure.figure_suffix,
+        case measure.direction_code
+            when 'arrival' then arrivals_in_germany_from_kazakhstan
+            when 'departure' then departures_from_germany_to_kazakhstan
+            else balance_of_germany_with_kazakhstan
+        end as persons
+    from destatis
+    cross join (values ('arrival', 'ARR'), ('departure', 'DEP'), ('net', 'NET')) as measure (direction_code, figure_suffix)
+),
+
+from_destatis as (
+    select
+        'DESTATIS_' || year || '_' || upper(nationality_code) || '_' || figure_suffix as figure_id,
+        'data/partner/destatis_kazakhstan_migration.csv' as figure_file_name,
+        partner_country_code as recording_country_code,
+        '00' as region_code,
+        year,
+        '01-12' as months,
+        case nationality_code
+            when 'total' then 'all_ages'
+            when 'german' then 'german_citizens'
+            else 'foreign_citizens'
+        end as population_code,
+        '_T' as sex_code,
+        '_T' as settlement_code,
+        cast(null as varchar) as table_code,
+        '_T' as age_band_code,
+        'external' as flow_code,
+        direction_code,
+        'KAZ' as country_code,
+        '_T' as education_code,
+        '_T' as specialty_code,
+        cast(persons as double) as value,
+        'exact' as comparison_code,
+        cast(null as varchar) as use_code,
+        source_id,
+        'value status ' || value_status || '; ' || licence as note
+    from destatis_measures
+),
+
+from_official as (
+    select
+        'OFFICIAL_' || concat_ws(
+            '_', table_code, year, region_code, flow_code, direction_code, country_code, sex_code, settlement_code,
+            age_band_code, education_code, specialty_code
+        ) as figure_id,
+        'data/official/tables/' || source_file_name as figure_file_name,
+        'KAZ' as recording_country_code,
+        region_code,
+        year,
+        '01-12' as months,
+        case
+            when table_code = 'by_specialty' then 'specialists'
+            when age_band_code = 'WA' then 'working_age'
+            when age_band_code = '_T' then 'all_ages'
+            else 'age_band:' || age_band_code
+        end as population_code,
+        sex_code,
+        settlement_code,
+        table_code,
+        age_band_code,
+        flow_code,
+        direction_code,
+        country_code,
+        education_code,
+        specialty_code,
+        cast(persons as double) as value,
+        'exact' as comparison_code,
+        cast(null as varchar) as use_code,
+        source_id,
+        'official cell of table ' || table_code as note
+    from official
+),
+
+final as (
+    select * from from_constraints
+    union all
+    select * from from_national_series
+    union all
+    select * from from_population
+    union all
+    select * from from_destatis
+    union all
+    select * from from_official
+)
+
+select * from final

@@ -1,0 +1,265 @@
+"""fct_published_figures and fct_partner_mirror_flows against the figure files and the count tables, read with
+the csv module and pandas (never through the warehouse's SQL)."""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from reference_data.checks import TOLERANCE
+
+from ..conftest import REPO_ROOT, SHARED_DIR, default_counts_dir
+
+CONSTRAINTS = REPO_ROOT / "data" / "reference" / "constraints.csv"
+SEEDS = REPO_ROOT / "dbt_project" / "seeds"
+DESTATIS = REPO_ROOT / "data" / "partner" / "destatis_kazakhstan_migration.csv"
+OFFICIAL = REPO_ROOT / "data" / "official" / "tables"
+MIRROR_SHARED = SHARED_DIR / "published" / "mirror"
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def figures(built_warehouse: Path) -> pd.DataFrame:
+    with duckdb.connect(str(built_warehouse), read_only=True) as connection:
+        return connection.execute("select * from fct_published_figures").df()
+
+
+@pytest.fixture(scope="module")
+def mirror(built_warehouse: Path) -> pd.DataFrame:
+    with duckdb.connect(str(built_warehouse), read_only=True) as connection:
+        return connection.execute("select * from fct_partner_mirror_flows order by year").df().set_index("year")
+
+
+@pytest.fixture(scope="module")
+def by_table() -> dict[str, pd.DataFrame]:
+    """The bundled count tables, only the cells a figure can speak about (both sexes, whole territory)."""
+    frames = {}
+    for code in ("by_country", "by_education", "by_specialty"):
+        path = next(default_counts_dir().glob(f"{code}.csv*"))
+        frame = pd.read_csv(path, dtype={"region_code": str}, keep_default_na=False)
+        frames[code] = frame[(frame.sex_code == "_T") & (frame.settlement_code == "_T")]
+    return frames
+
+
+def test_every_row_of_every_figure_file_is_in_the_mart(figures: pd.DataFrame) -> None:
+    per_file = figures.groupby("figure_file_name").size().to_dict()
+    official_rows = sum(len(_rows(path)) for path in OFFICIAL.glob("*.csv")) if OFFICIAL.is_dir() else 0
+    expected = {
+        "data/reference/constraints.csv": len(_rows(CONSTRAINTS)),
+        "dbt_project/seeds/bns_national_external_flows.csv": len(_rows(SEEDS / "bns_national_external_flows.csv")),
+        "dbt_project/seeds/bns_population_by_region.csv": len(_rows(SEEDS / "bns_population_by_region.csv")),
+        # Three figures per row of Germany's record: arrivals, departures, balance.
+        "data/partner/destatis_kazakhstan_migration.csv": 3 * len(_rows(DESTATIS)),
+    }
+    official = {name: count for name, count in per_file.items() if name.startswith("data/official/")}
+    assert {name: count for name, count in per_file.items() if name not in official} == expected
+    assert sum(official.values()) == official_rows
+    assert set(figures.loc[figures.figure_file_name == "data/reference/constraints.csv", "figure_id"]) == {
+        row["constraint_id"] for row in _rows(CONSTRAINTS)
+    }
+    assert figures.figure_id.is_unique
+
+
+def test_figures_keep_their_published_value_and_source(figures: pd.DataFrame) -> None:
+    indexed = figures.set_index("figure_id")
+    for row in _rows(CONSTRAINTS):
+        figure = indexed.loc[row["constraint_id"]]
+        assert figure.value == float(row["value"]), row["constraint_id"]
+        assert figure.source_id == row["source_id"]
+        assert (figure.region_code, int(figure.year), figure.months) == (row["region_code"], int(row["year"]),
+                                                                         row["months"])
+    sources = (REPO_ROOT / "data" / "reference" / "SOURCES.md").read_text(encoding="utf-8")
+    urls = dict(re.findall(r"^\| `([^`]+)` \|.*?(https?://[^ |)>]+)", sources, flags=re.MULTILINE))
+    press = figures[figures.source_kind == "press_quoted_release"]
+    assert len(press) > 100
+    assert (press.source_url == press.source_id.map(urls)).all()
+    derived = figures[figures.source_kind == "derived"]
+    assert len(derived) >= 10 and derived.derivation.str.contains("=").all()
+
+
+def _cell(tables: dict[str, pd.DataFrame], figure: dict[str, str], direction: str, country: str) -> int | None:
+    population = figure["population"]
+    if population.startswith("specialists"):
+        frame = tables["by_specialty"]
+        mask = (frame.specialty_code == figure["specialty_code"]) & (frame.age_band_code == "WA")
+    elif population in ("working_age", "persons_15_plus"):
+        frame = tables["by_education"]
+        mask = (frame.education_code == figure["education_code"]) & (frame.age_band_code == "WA")
+    else:
+        frame = tables["by_country"]
+        cis = frame.country_code.isin(_cis_members())
+        if country == "group:CIS":
+            mask = cis
+        elif country == "group:NON_CIS":
+            mask = ~cis & (frame.country_code != "_T")
+        else:
+            mask = frame.country_code == country
+        mask &= frame.age_band_code == "_T"
+    mask &= (frame.year == int(figure["year"])) & (frame.region_code == figure["region_code"])
+    cells = frame[mask & (frame.direction_code == direction)]
+    return int(cells.persons.sum()) if len(cells) else None
+
+
+def _cis_members() -> set[str]:
+    return {row["country_code"] for row in _rows(SEEDS / "country_group_memberships.csv") if row["group_code"] == "CIS"}
+
+
+def test_warehouse_value_difference_and_verdict_of_every_bundled_figure(
+    figures: pd.DataFrame, by_table: dict[str, pd.DataFrame]
+) -> None:
+    """Every figure of constraints.csv against the count tables, recomputed here with the generator's tolerances."""
+    indexed = figures.set_index("figure_id")
+    checked = 0
+    for row in _rows(CONSTRAINTS):
+        figure = indexed.loc[row["constraint_id"]]
+        if row["use"] == "out_of_scope":
+            assert pd.isna(figure.warehouse_value)
+            continue
+        if row["direction_code"] == "net":
+            arrivals = _cell(by_table, row, "arrival", row["country_code"])
+            departures = _cell(by_table, row, "departure", row["country_code"])
+            expected = None if arrivals is None or departures is None else arrivals - departures
+        else:
+            expected = _cell(by_table, row, row["direction_code"], row["country_code"])
+        assert expected is not None, row["constraint_id"]
+        value = float(row["value"])
+        assert figure.warehouse_value == expected, row["constraint_id"]
+        assert figure.warehouse_minus_figure == expected - value
+        assert figure.warehouse_minus_figure_pct == pytest.approx(round(100 * (expected - value) / abs(value), 2))
+        tolerance = TOLERANCE[row["comparison"]]
+        part_year = row["months"] != "01-12"
+        if row["comparison"] == "at_most":
+            assert figure.is_bound_respected == (expected <= value)
+        elif part_year or row["population"] in ("persons_15_plus", "specialists_15_plus", "ethnic_russians"):
+            assert figure.is_bound_respected == (expected >= value - tolerance), row["constraint_id"]
+            assert pd.isna(figure.is_within_rounding)
+        else:
+            assert figure.is_within_rounding == (abs(expected - value) <= tolerance), row["constraint_id"]
+            assert pd.isna(figure.is_bound_respected)
+        checked += 1
+    assert checked >= 200
+
+
+def test_roles_follow_the_generators_use(figures: pd.DataFrame) -> None:
+    bundled = figures[figures.figure_file_name == "data/reference/constraints.csv"]
+    role = {"hard": "constraint", "target": "constraint", "lower_bound": "constraint",
+            "signed_part_year": "constraint", "check": "validation_only", "superseded": "documented_conflict",
+            "out_of_scope": "context"}
+    assert (bundled.role_code == bundled.use_code.map(role)).all()
+    # The hard figures hold exactly in the tables the warehouse serves.
+    hard = bundled[bundled.use_code == "hard"]
+    assert hard.is_within_rounding.all() and (hard.warehouse_minus_figure == 0).all()
+    taldau = figures[figures.figure_file_name.str.endswith("bns_national_external_flows.csv")]
+    in_tables = taldau[taldau.year >= 2000]
+    assert (in_tables.role_code == "constraint").all() and (in_tables.warehouse_minus_figure == 0).all()
+    assert taldau[taldau.year < 2000].warehouse_value.isna().all()
+    assert (figures[figures.recording_country_code == "DEU"].role_code == "context").all()
+
+
+def test_germanys_figures_sit_beside_the_mirror_flow(figures: pd.DataFrame, by_table: dict[str, pd.DataFrame]) -> None:
+    country = by_table["by_country"]
+    republic_germany = country[(country.region_code == "00") & (country.country_code == "DEU")
+                               & (country.age_band_code == "_T")].set_index(["year", "direction_code"]).persons
+    indexed = figures.set_index("figure_id")
+    for row in _rows(DESTATIS):
+        year = int(row["year"])
+        arrivals = indexed.loc[f"DESTATIS_{year}_{row['nationality_code'].upper()}_ARR"]
+        balance = indexed.loc[f"DESTATIS_{year}_{row['nationality_code'].upper()}_NET"]
+        assert arrivals.value == int(row["arrivals_in_germany_from_kazakhstan"])
+        assert balance.value == int(row["balance_of_germany_with_kazakhstan"])
+        if row["nationality_code"] == "total":
+            assert arrivals.warehouse_value == republic_germany[(year, "departure")]
+            assert balance.warehouse_value == (republic_germany[(year, "departure")]
+                                               - republic_germany[(year, "arrival")])
+            assert arrivals.warehouse_comparison_code == "partner_mirror"
+        else:
+            assert pd.isna(arrivals.warehouse_value)
+        assert pd.isna(arrivals.is_within_rounding) and pd.isna(arrivals.is_bound_respected)
+
+
+def test_mirror_arithmetic_holds_in_the_file_and_the_mart(mirror: pd.DataFrame) -> None:
+    rows = _rows(DESTATIS)
+    assert len(rows) == 3 * 24 and {int(r["year"]) for r in rows} == set(range(2000, 2024))
+    by_key = {(int(r["year"]), r["nationality_code"]): r for r in rows}
+    for (year, _), r in by_key.items():
+        arrivals = int(r["arrivals_in_germany_from_kazakhstan"])
+        departures = int(r["departures_from_germany_to_kazakhstan"])
+        assert arrivals - departures == int(r["balance_of_germany_with_kazakhstan"])
+        for column in ("arrivals_in_germany_from_kazakhstan", "departures_from_germany_to_kazakhstan",
+                       "balance_of_germany_with_kazakhstan"):
+            assert int(by_key[(year, "german")][column]) + int(by_key[(year, "foreign")][column]) == int(
+                by_key[(year, "total")][column])
+        total, shown = by_key[(year, "total")], mirror.loc[year]
+        assert shown.germany_arrivals_from_kazakhstan == int(total["arrivals_in_germany_from_kazakhstan"])
+        assert shown.germany_balance_with_kazakhstan == (
+            shown.germany_arrivals_from_kazakhstan - shown.germany_departures_to_kazakhstan)
+        assert shown.germany_arrivals_from_kazakhstan == (
+            shown.germany_arrivals_german_citizens + shown.germany_arrivals_foreign_citizens)
+
+
+def test_coverage_ratios_from_the_published_figures(mirror: pd.DataFrame) -> None:
+    """The longest published BNS figure of each year against Germany's arrivals, recomputed from the files."""
+    germany = {int(r["year"]): int(r["arrivals_in_germany_from_kazakhstan"]) for r in _rows(DESTATIS)
+               if r["nationality_code"] == "total"}
+    published: dict[int, tuple[int, float]] = {}
+    for row in _rows(CONSTRAINTS):
+        if (row["region_code"], row["country_code"], row["direction_code"], row["population"]) != (
+                "00", "DEU", "departure", "all_ages") or row["use"] == "superseded":
+            continue
+        first, last = (int(m) for m in row["months"].split("-"))
+        covered = last - first + 1
+        if covered > published.get(int(row["year"]), (0, 0.0))[0]:
+            published[int(row["year"])] = (covered, float(row["value"]))
+    assert 2022 in published
+    for year, (covered, value) in published.items():
+        assert mirror.loc[year, "published_bns_departures_to_germany"] == value
+        if year in germany:
+            assert mirror.loc[year, "published_departure_coverage_ratio"] == pytest.approx(
+                round(value * 12 / covered / germany[year], 3))
+            assert mirror.loc[year, "published_departure_coverage_lower_bound"] == pytest.approx(
+                round(value / germany[year], 3))
+    # First half of 2022: 1,332 departures to Germany, scaled to 2,664, against Germany's 5,084 arrivals.
+    assert mirror.loc[2022, "published_departure_coverage_ratio"] == pytest.approx(0.524)
+    no_figure = [y for y in germany if y not in published]
+    assert mirror.loc[no_figure, "published_departure_coverage_ratio"].isna().all()
+    assert mirror.loc[no_figure, "is_bns_departures_to_germany_modeled"].all()
+
+
+def test_report_section_marks_modeled_numbers_and_says_the_model_ignores_germany(built_warehouse: Path) -> None:
+    from analysis.marts import load_marts
+    from analysis.partner_mirror import departures_table, partner_mirror_html
+
+    tables = load_marts(built_warehouse, ["fct_partner_mirror_flows", "fct_published_figures"])
+    section = partner_mirror_html(tables, lambda frame, **_: frame.to_html())
+    assert "does <strong>not</strong> use Germany's series" in section
+    assert "2022: 0.52 (Jan–Jun: 1,332 × 12 / 6 = 2,664 / Germany's 5,084)" in html.unescape(section)
+    shown = departures_table(tables).set_index("year")
+    assert shown.loc[2023, "warehouse cell is"] == "MODELED"
+    assert np.isnan(shown.loc[2021, "BNS published: departures to Germany"])
+
+
+def test_tolerance_macro_is_the_generators() -> None:
+    macro = (REPO_ROOT / "dbt_project" / "macros" / "published_figures.sql").read_text(encoding="utf-8")
+    in_sql = {code: int(value) for code, value in re.findall(r"when '(\w+)' then (\d+)", macro)}
+    assert in_sql == {code: value for code, value in TOLERANCE.items() if value}
+
+
+@pytest.mark.skipif(not MIRROR_SHARED.is_dir(), reason="the shared partner statistics are not on this machine")
+def test_carry_script_reproduces_the_committed_file(tmp_path: Path) -> None:
+    out = tmp_path / "destatis.csv"
+    subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "carry_destatis_mirror.py"), str(out)], check=True,
+                   capture_output=True)
+    assert out.read_bytes() == DESTATIS.read_bytes()
