@@ -230,9 +230,9 @@ judged as (
         case
             when table_code is not null then 'official_cell'
             when use_code in ('hard', 'target', 'lower_bound', 'signed_part_year') then 'constraint'
-            when use_code = 'check' then 'validation_only'
-            when use_code = 'superseded' then 'documented_conflict'
-            when use_code = 'out_of_scope' then 'context'
+            when use_code in ('check', 'validation') then 'validation_only'
+            when use_code in ('superseded', 'conflict') then 'documented_conflict'
+            when use_code in ('out_of_scope', 'context') then 'context'
             when use_code is not null then 'unclassified'
             when figure_file_name like '%bns_national_external_flows.csv' and warehouse_value is not null
                 then 'constraint'
