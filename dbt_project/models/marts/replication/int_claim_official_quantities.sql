@@ -12,8 +12,9 @@ national_flows as (
     select * from {{ ref('stg_bns__national_flows') }}
 ),
 
--- Figures that are official and about whole flows: not the paper's own figures (kept in constraints.csv as
--- targets for the reconstruction), not first prints a revision superseded, not internal migration. The
+-- Figures that are official counts of whole flows: not the paper's own figures (kept in constraints.csv as
+-- targets for the reconstruction), not first prints a revision superseded, not internal migration, not context
+-- rows (a count implied by a printed percentage change) and not documented conflicts (CONFLICTS.md). The
 -- Republic's full years come from Taldau below (the press rows for them equal or round Taldau's).
 published as (
     select
@@ -53,7 +54,7 @@ published as (
     from constraints
     where
         source_id <> 'sagandykova_2025'
-        and use_code not in ('superseded', 'out_of_scope')
+        and use_code not in ('superseded', 'out_of_scope', 'context', 'conflict')
         and population_code = 'all_ages'
         and country_code = '_T'
         and education_code = '_T'
