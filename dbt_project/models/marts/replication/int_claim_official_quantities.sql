@@ -8,6 +8,15 @@ with constraints as (
     select * rename (value as figure_value) from {{ ref('stg_figures__constraints') }}
 ),
 
+-- The unit a comparison code names: `rounded_100` and `rounded_100_at_least` (printed rounded to hundreds: the
+-- count lies within half of it), `within_20` (within 20 either way).
+constraints_with_units as (
+    select
+        *,
+        try_cast(regexp_extract(comparison_code, '^(?:rounded|within)_([0-9]+)', 1) as double) as rounding_unit
+    from constraints
+),
+
 national_flows as (
     select * from {{ ref('stg_bns__national_flows') }}
 ),
@@ -23,35 +32,33 @@ published as (
         year,
         months,
         figure_value,
-        case comparison_code
-            when 'rounded_100' then figure_value - 50
-            when 'rounded_100_at_least' then figure_value - 50
-            when 'within_100' then figure_value - 100
-            when 'rounded_1000' then figure_value - 500
-            when 'at_most' then null
+        case
+            when comparison_code like 'rounded_%' then figure_value - rounding_unit / 2
+            when comparison_code like 'within_%' then figure_value - rounding_unit
+            when comparison_code = 'at_most' then null
             else figure_value
         end as lowest_value,
-        case comparison_code
-            when 'exact' then figure_value
-            when 'rounded_100' then figure_value + 50
-            when 'within_100' then figure_value + 100
-            when 'rounded_1000' then figure_value + 500
-            when 'at_most' then figure_value
+        case
+            when comparison_code = 'exact' or comparison_code = 'at_most' then figure_value
+            when comparison_code like 'rounded_%' and comparison_code not like '%_at_least'
+                then figure_value + rounding_unit / 2
+            when comparison_code like 'within_%' then figure_value + rounding_unit
         end as highest_value,
         comparison_code,
         constraint_id as figure_ids,
         source_id as source_ids,
         case
-            when
-                comparison_code like 'rounded_100%'
-                then 'printed ' || {{ readable_number('figure_value') }} || ', rounded to hundreds'
-            when comparison_code = 'within_100' then 'printed ' || {{ readable_number('figure_value') }} || ', within 100'
-            when
-                comparison_code = 'rounded_1000'
-                then 'printed ' || {{ readable_number('figure_value') }} || ', rounded to thousands'
+            when comparison_code like 'rounded_%'
+                then
+                    'printed ' || {{ readable_number('figure_value') }} || ', rounded to '
+                    || {{ readable_number('rounding_unit') }}
+            when comparison_code like 'within_%'
+                then
+                    'printed ' || {{ readable_number('figure_value') }} || ', within '
+                    || {{ readable_number('rounding_unit') }}
             else ''
         end as derivation
-    from constraints
+    from constraints_with_units
     where
         source_id <> 'sagandykova_2025'
         and use_code not in ('superseded', 'out_of_scope', 'context', 'conflict')
