@@ -7,3 +7,9 @@ format('{:,}', cast(round({{ expression }}) as bigint))
 format('{:,.{{ decimals }}f}', {{ expression }})
 {%- endif -%}
 {% endmacro %}
+
+{% macro readable_months(months) %}
+{#- A span of months `MM-MM` in words: '01-09' -> 'January-September'. -#}
+strftime(make_date(2000, cast(split_part({{ months }}, '-', 1) as integer), 1), '%B') || '-'
+|| strftime(make_date(2000, cast(split_part({{ months }}, '-', 2) as integer), 1), '%B')
+{%- endmacro %}

@@ -257,10 +257,7 @@ pooled_floor as (
         string_agg(
             case
                 when is_full_year then year || ' '
-                else
-                    strftime(make_date(2000, cast(split_part(months, '-', 1) as integer), 1), '%B') || '-'
-                    || strftime(make_date(2000, cast(split_part(months, '-', 2) as integer), 1), '%B') || ' '
-                    || year || ' at least '
+                else {{ readable_months('months') }} || ' ' || year || ' at least '
             end
             || {{ readable_number('lowest_value') }}
             || case when derivation <> '' then ' [' || derivation || ']' else '' end,
@@ -324,6 +321,71 @@ computed as (
     from pooled_verdicts
 ),
 
+-- For a claim no official figure decides, the related official figures the mapping names, shown for context (all
+-- ages, other years or part-years): each figure as printed, and arrivals / departures where both are named for
+-- one period.
+context_terms as (
+    select
+        requested_quantities.claim_id,
+        requested_quantities.quantity_position,
+        coalesce(regions.region_name_en, split_part(requested_quantities.quantity_code, ':', 2)) || ' '
+        || case split_part(requested_quantities.quantity_code, ':', 1)
+            when 'net' then 'balance'
+            else split_part(requested_quantities.quantity_code, ':', 1) || 's'
+        end || ' '
+        || case
+            when requested_quantities.is_full_year then ''
+            else {{ readable_months('requested_quantities.months') }} || ' '
+        end
+        || requested_quantities.year || ' '
+        || {{ readable_number('requested_quantities.figure_value') }}
+        || case
+            when requested_quantities.derivation <> '' then ' (' || requested_quantities.derivation || ')'
+            else ''
+        end
+        || ' [' || requested_quantities.figure_ids || ']' as term
+    from requested_quantities
+    inner join evidence_map on requested_quantities.claim_id = evidence_map.claim_id
+    left join regions on split_part(requested_quantities.quantity_code, ':', 2) = regions.region_code
+    where evidence_map.official_test = 'not_touched' and requested_quantities.is_held
+),
+
+context_ratios as (
+    select
+        arrivals.claim_id,
+        min(arrivals.quantity_position) as quantity_position,
+        string_agg(
+            'arrivals / departures '
+            || case when arrivals.is_full_year then '' else {{ readable_months('arrivals.months') }} || ' ' end
+            || arrivals.year || ' = ' || {{ readable_number('arrivals.figure_value') }}
+            || ' / ' || {{ readable_number('departures.figure_value') }} || ' = '
+            || {{ readable_number('arrivals.figure_value / departures.figure_value', 2) }},
+            '; ' order by arrivals.quantity_position
+        ) as term
+    from requested_quantities as arrivals
+    inner join evidence_map on arrivals.claim_id = evidence_map.claim_id
+    inner join requested_quantities as departures
+        on arrivals.claim_id = departures.claim_id
+        and replace(arrivals.quantity_code, 'arrival:', 'departure:') = departures.quantity_code
+        and departures.is_held
+    where
+        evidence_map.official_test = 'not_touched'
+        and arrivals.is_held
+        and arrivals.quantity_code like 'arrival:%'
+    group by arrivals.claim_id
+),
+
+context as (
+    select
+        context_terms.claim_id,
+        'context only, decides nothing (all ages, or another period): '
+        || string_agg(context_terms.term, '; ' order by context_terms.quantity_position)
+        || coalesce('; ' || any_value(context_ratios.term), '') as official_arithmetic
+    from context_terms
+    left join context_ratios on context_terms.claim_id = context_ratios.claim_id
+    group by context_terms.claim_id
+),
+
 final as (
     select
         judged.claim_id,
@@ -338,7 +400,7 @@ final as (
             else concat_ws(', ', nullif(judged.figure_ids, ''), nullif(computed.extra_figure_ids, ''))
         end as official_figures_used,
         case
-            when judged.official_test = 'not_touched' then ''
+            when judged.official_test = 'not_touched' then coalesce(context.official_arithmetic, '')
             when judged.missing_count > 0
                 then 'the official figure(s) ' || judged.missing_codes || ' are not in the warehouse'
             when computed.claim_id is null then 'the claim has no element the test can read'
@@ -348,6 +410,7 @@ final as (
         replace(judged.paper_claims_used, ':', ' element ') as other_claims_used
     from judged
     left join computed on judged.claim_id = computed.claim_id
+    left join context on judged.claim_id = context.claim_id
 )
 
 select * from final
