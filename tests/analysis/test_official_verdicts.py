@@ -159,3 +159,15 @@ def test_c32_and_c33_cannot_both_hold_beside_the_published_arrivals(mart: pd.Dat
         assert mart.loc[claim_id, "official_verdict"] == expected
         assert f"= {round(cap):,} arrivals" in arithmetic
         assert f"= {floor:,} > {round(cap):,}" in arithmetic
+
+
+def test_context_figures_never_decide_a_claim(mart: pd.DataFrame):
+    untouched = [row for row in _rows(MAPPING) if row["official_test"] == "not_touched"]
+    context_claims = [row["claim_id"] for row in untouched if row["official_quantities"]]
+    assert "C01" in context_claims
+    for claim_id in context_claims:
+        assert mart.loc[claim_id, "official_verdict"] == NOT_TOUCHED
+        assert str(mart.loc[claim_id, "official_arithmetic"]).startswith("context only, decides nothing")
+    arrivals, departures = _official_total("arrival:75:2023"), _official_total("departure:75:2023")
+    expected = f"arrivals / departures 2023 = {arrivals:,} / {departures:,} = {arrivals / departures:.2f}"
+    assert expected in str(mart.loc["C01", "official_arithmetic"])
