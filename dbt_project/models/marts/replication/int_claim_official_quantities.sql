@@ -3,22 +3,22 @@
 -- external balances derived from two BNS sources), and the departures those imply (arrivals minus balance).
 -- One row per quantity_code, `direction:region:year` for a full year and `direction:region:year:months` for a
 -- part-year; lowest_value and highest_value are the smallest and largest count the figure allows (a figure
--- printed rounded to hundreds allows 50 either way; a part-year figure is a lower bound of nothing else).
+-- printed rounded to hundreds allows 50 either way, an `at_least` figure has no upper end).
 with constraints as (
     select * rename (value as figure_value) from {{ ref('stg_figures__constraints') }}
 ),
 
--- The unit a comparison code names: `rounded_100` and `rounded_100_at_least` (printed rounded to hundreds: the
--- count lies within half of it), `within_20` (within 20 either way).
-constraints_with_units as (
-    select
-        *,
-        try_cast(regexp_extract(comparison_code, '^(?:rounded|within)_([0-9]+)', 1) as double) as rounding_unit
-    from constraints
-),
-
 national_flows as (
     select * from {{ ref('stg_bns__national_flows') }}
+),
+
+-- The persons by which a printed figure may differ from the count (half the rounding unit, a stated margin):
+-- figure_tolerance, the one definition fct_published_figures uses too.
+constraints_with_tolerance as (
+    select
+        *,
+        {{ figure_tolerance('comparison_code') }} as tolerance_persons
+    from constraints
 ),
 
 -- Figures that are official counts of whole flows: not the paper's own figures (kept in constraints.csv as
@@ -33,32 +33,25 @@ published as (
         months,
         figure_value,
         case
-            when comparison_code like 'rounded_%' then figure_value - rounding_unit / 2
-            when comparison_code like 'within_%' then figure_value - rounding_unit
             when comparison_code = 'at_most' then null
-            else figure_value
+            else figure_value - tolerance_persons
         end as lowest_value,
         case
-            when comparison_code = 'exact' or comparison_code = 'at_most' then figure_value
-            when comparison_code like 'rounded_%' and comparison_code not like '%_at_least'
-                then figure_value + rounding_unit / 2
-            when comparison_code like 'within_%' then figure_value + rounding_unit
+            when comparison_code = 'at_most' then figure_value
+            when comparison_code = 'at_least' or comparison_code like '%_at_least' then null
+            else figure_value + tolerance_persons
         end as highest_value,
         comparison_code,
         constraint_id as figure_ids,
         source_id as source_ids,
         case
-            when comparison_code like 'rounded_%'
+            when tolerance_persons > 0
                 then
-                    'printed ' || {{ readable_number('figure_value') }} || ', rounded to '
-                    || {{ readable_number('rounding_unit') }}
-            when comparison_code like 'within_%'
-                then
-                    'printed ' || {{ readable_number('figure_value') }} || ', within '
-                    || {{ readable_number('rounding_unit') }}
+                    'printed ' || {{ readable_number('figure_value') }} || ' ±'
+                    || {{ readable_number('tolerance_persons') }}
             else ''
         end as derivation
-    from constraints_with_units
+    from constraints_with_tolerance
     where
         source_id <> 'sagandykova_2025'
         and use_code not in ('superseded', 'out_of_scope', 'context', 'conflict')
