@@ -157,7 +157,8 @@ def test_roles_follow_the_generators_use(figures: pd.DataFrame) -> None:
     bundled = figures[figures.figure_file_name == "data/reference/constraints.csv"]
     role = {"hard": "constraint", "target": "constraint", "lower_bound": "constraint",
             "signed_part_year": "constraint", "check": "validation_only", "superseded": "documented_conflict",
-            "out_of_scope": "context"}
+            "out_of_scope": "context", "validation": "validation_only", "conflict": "documented_conflict",
+            "context": "context"}
     assert (bundled.role_code == bundled.use_code.map(role)).all()
     # The hard figures hold exactly in the tables the warehouse serves.
     hard = bundled[bundled.use_code == "hard"]
