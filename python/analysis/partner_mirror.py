@@ -51,7 +51,7 @@ def departures_table(tables: Tables) -> pd.DataFrame:
             "of which German citizens": rows["germany_arrivals_german_citizens"],
             "BNS published: departures to Germany": rows["published_bns_departures_to_germany"],
             "period published": rows["published_departures_months"].map(_months_label),
-            "published, per 12 months": rows["published_bns_departures_to_germany_per_year"],
+            "published, per 12 months": rows["published_bns_departures_to_germany_per_year"].round(0),
             "coverage BNS / Germany (published, per 12 months)": rows["published_departure_coverage_ratio"],
             "coverage lower bound (published, unscaled)": rows["published_departure_coverage_lower_bound"],
             "warehouse: departures to Germany": rows["bns_departures_to_germany"],

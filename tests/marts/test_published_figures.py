@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import html
+import os
 import re
 import subprocess
 import sys
@@ -22,7 +23,8 @@ from ..conftest import REPO_ROOT, SHARED_DIR, default_counts_dir
 CONSTRAINTS = REPO_ROOT / "data" / "reference" / "constraints.csv"
 SEEDS = REPO_ROOT / "dbt_project" / "seeds"
 DESTATIS = REPO_ROOT / "data" / "partner" / "destatis_kazakhstan_migration.csv"
-OFFICIAL = REPO_ROOT / "data" / "official" / "tables"
+# The official layer the build read (the Makefile points it at data/official/tables once something is ingested).
+OFFICIAL = REPO_ROOT / os.environ.get("KZ_OFFICIAL_DIR", "dbt_project/sources_empty")
 MIRROR_SHARED = SHARED_DIR / "published" / "mirror"
 
 
@@ -56,7 +58,7 @@ def by_table() -> dict[str, pd.DataFrame]:
 
 def test_every_row_of_every_figure_file_is_in_the_mart(figures: pd.DataFrame) -> None:
     per_file = figures.groupby("figure_file_name").size().to_dict()
-    official_rows = sum(len(_rows(path)) for path in OFFICIAL.glob("*.csv")) if OFFICIAL.is_dir() else 0
+    official_rows = sum(len(_rows(path)) for path in OFFICIAL.glob("*.csv"))
     expected = {
         "data/reference/constraints.csv": len(_rows(CONSTRAINTS)),
         "dbt_project/seeds/bns_national_external_flows.csv": len(_rows(SEEDS / "bns_national_external_flows.csv")),
@@ -77,7 +79,7 @@ def test_figures_keep_their_published_value_and_source(figures: pd.DataFrame) ->
     indexed = figures.set_index("figure_id")
     for row in _rows(CONSTRAINTS):
         figure = indexed.loc[row["constraint_id"]]
-        assert figure.value == float(row["value"]), row["constraint_id"]
+        assert figure.figure_value == float(row["value"]), row["constraint_id"]
         assert figure.source_id == row["source_id"]
         assert (figure.region_code, int(figure.year), figure.months) == (row["region_code"], int(row["year"]),
                                                                          row["months"])
@@ -113,6 +115,12 @@ def _cell(tables: dict[str, pd.DataFrame], figure: dict[str, str], direction: st
     return int(cells.persons.sum()) if len(cells) else None
 
 
+def _tolerance(comparison: str) -> int:
+    """The generator's tolerance; `within_<n>` (a count derived from a printed share) is n persons."""
+    within = re.fullmatch(r"within_(\d+)", comparison)
+    return int(within.group(1)) if within else TOLERANCE[comparison]
+
+
 def _cis_members() -> set[str]:
     return {row["country_code"] for row in _rows(SEEDS / "country_group_memberships.csv") if row["group_code"] == "CIS"}
 
@@ -125,8 +133,9 @@ def test_warehouse_value_difference_and_verdict_of_every_bundled_figure(
     checked = 0
     for row in _rows(CONSTRAINTS):
         figure = indexed.loc[row["constraint_id"]]
-        if row["use"] == "out_of_scope":
-            assert pd.isna(figure.warehouse_value)
+        if row["use"] in ("out_of_scope", "context", "conflict") or row["comparison"] == "text":
+            # Not a cell of the tables (internal migration, a partner's record, a share, a sum over years, text).
+            assert pd.isna(figure.warehouse_value), row["constraint_id"]
             continue
         if row["direction_code"] == "net":
             arrivals = _cell(by_table, row, "arrival", row["country_code"])
@@ -139,7 +148,8 @@ def test_warehouse_value_difference_and_verdict_of_every_bundled_figure(
         assert figure.warehouse_value == expected, row["constraint_id"]
         assert figure.warehouse_minus_figure == expected - value
         assert figure.warehouse_minus_figure_pct == pytest.approx(round(100 * (expected - value) / abs(value), 2))
-        tolerance = TOLERANCE[row["comparison"]]
+        tolerance = _tolerance(row["comparison"])
+        assert figure.tolerance_persons == tolerance
         part_year = row["months"] != "01-12"
         if row["comparison"] == "at_most":
             assert figure.is_bound_respected == (expected <= value)
@@ -156,8 +166,8 @@ def test_warehouse_value_difference_and_verdict_of_every_bundled_figure(
 def test_roles_follow_the_generators_use(figures: pd.DataFrame) -> None:
     bundled = figures[figures.figure_file_name == "data/reference/constraints.csv"]
     role = {"hard": "constraint", "target": "constraint", "lower_bound": "constraint",
-            "signed_part_year": "constraint", "check": "validation_only", "superseded": "documented_conflict",
-            "out_of_scope": "context", "validation": "validation_only", "conflict": "documented_conflict",
+            "signed_part_year": "constraint", "check": "validation_only", "validation": "validation_only",
+            "superseded": "documented_conflict", "conflict": "documented_conflict", "out_of_scope": "context",
             "context": "context"}
     assert (bundled.role_code == bundled.use_code.map(role)).all()
     # The hard figures hold exactly in the tables the warehouse serves.
@@ -167,7 +177,11 @@ def test_roles_follow_the_generators_use(figures: pd.DataFrame) -> None:
     in_tables = taldau[taldau.year >= 2000]
     assert (in_tables.role_code == "constraint").all() and (in_tables.warehouse_minus_figure == 0).all()
     assert taldau[taldau.year < 2000].warehouse_value.isna().all()
-    assert (figures[figures.recording_country_code == "DEU"].role_code == "context").all()
+    partner = figures[figures.recording_country_code != "KAZ"]
+    assert (partner.role_code == "context").all() and (partner.source_kind == "partner_statistic").all()
+    # The partner records press_figures_3 carried (BVA, Rosstat) are recognised from the source register.
+    assert {"DEU", "RUS"} <= set(partner[partner.figure_file_name == "data/reference/constraints.csv"]
+                                 .recording_country_code)
 
 
 def test_germanys_figures_sit_beside_the_mirror_flow(figures: pd.DataFrame, by_table: dict[str, pd.DataFrame]) -> None:
@@ -176,13 +190,20 @@ def test_germanys_figures_sit_beside_the_mirror_flow(figures: pd.DataFrame, by_t
                                & (country.age_band_code == "_T")].set_index(["year", "direction_code"]).persons
     indexed = figures.set_index("figure_id")
     for row in _rows(DESTATIS):
-        year = int(row["year"])
-        arrivals = indexed.loc[f"DESTATIS_{year}_{row['nationality_code'].upper()}_ARR"]
-        balance = indexed.loc[f"DESTATIS_{year}_{row['nationality_code'].upper()}_NET"]
-        assert arrivals.value == int(row["arrivals_in_germany_from_kazakhstan"])
-        assert balance.value == int(row["balance_of_germany_with_kazakhstan"])
-        if row["nationality_code"] == "total":
+        year, nationality = int(row["year"]), row["nationality_code"].upper()
+        arrivals = indexed.loc[f"DESTATIS_{year}_{nationality}_ARRIVALS_IN_GERMANY"]
+        departures = indexed.loc[f"DESTATIS_{year}_{nationality}_DEPARTURES_FROM_GERMANY"]
+        balance = indexed.loc[f"DESTATIS_{year}_{nationality}_BALANCE_OF_GERMANY"]
+        assert arrivals.figure_value == int(row["arrivals_in_germany_from_kazakhstan"])
+        assert departures.figure_value == int(row["departures_from_germany_to_kazakhstan"])
+        assert balance.figure_value == int(row["balance_of_germany_with_kazakhstan"])
+        # Directions are Kazakhstan's: Germany's arrivals from Kazakhstan are departures to Germany.
+        assert (arrivals.direction_code, departures.direction_code, balance.direction_code) == (
+            "departure", "arrival", "partner_net")
+        assert arrivals.country_code == "DEU" and arrivals.recording_country_code == "DEU"
+        if nationality == "TOTAL":
             assert arrivals.warehouse_value == republic_germany[(year, "departure")]
+            assert departures.warehouse_value == republic_germany[(year, "arrival")]
             assert balance.warehouse_value == (republic_germany[(year, "departure")]
                                                - republic_germany[(year, "arrival")])
             assert arrivals.warehouse_comparison_code == "partner_mirror"
@@ -218,7 +239,7 @@ def test_coverage_ratios_from_the_published_figures(mirror: pd.DataFrame) -> Non
     published: dict[int, tuple[int, float]] = {}
     for row in _rows(CONSTRAINTS):
         if (row["region_code"], row["country_code"], row["direction_code"], row["population"]) != (
-                "00", "DEU", "departure", "all_ages") or row["use"] == "superseded":
+                "00", "DEU", "departure", "all_ages") or row["use"] in ("superseded", "conflict", "context"):
             continue
         first, last = (int(m) for m in row["months"].split("-"))
         covered = last - first + 1
@@ -234,6 +255,8 @@ def test_coverage_ratios_from_the_published_figures(mirror: pd.DataFrame) -> Non
                 round(value / germany[year], 3))
     # First half of 2022: 1,332 departures to Germany, scaled to 2,664, against Germany's 5,084 arrivals.
     assert mirror.loc[2022, "published_departure_coverage_ratio"] == pytest.approx(0.524)
+    # A partner's record (BVA's resettlers, use = context) is never taken for a BNS figure.
+    assert mirror.loc[2023, "published_departures_figure_id"] != "P3_DEU2023_PARTNER_BVA_KAZ"
     no_figure = [y for y in germany if y not in published]
     assert mirror.loc[no_figure, "published_departure_coverage_ratio"].isna().all()
     assert mirror.loc[no_figure, "is_bns_departures_to_germany_modeled"].all()
@@ -252,10 +275,11 @@ def test_report_section_marks_modeled_numbers_and_says_the_model_ignores_germany
     assert np.isnan(shown.loc[2021, "BNS published: departures to Germany"])
 
 
-def test_tolerance_macro_is_the_generators() -> None:
-    macro = (REPO_ROOT / "dbt_project" / "macros" / "published_figures.sql").read_text(encoding="utf-8")
-    in_sql = {code: int(value) for code, value in re.findall(r"when '(\w+)' then (\d+)", macro)}
-    assert in_sql == {code: value for code, value in TOLERANCE.items() if value}
+def test_tolerances_are_the_generators(figures: pd.DataFrame) -> None:
+    """Every comparison code the generator knows has its tolerance in the mart; `within_<n>` is n."""
+    for code, tolerance in figures.groupby("comparison_code").tolerance_persons.unique().items():
+        assert list(tolerance) == [_tolerance(code) if code != "text" else 0], code
+    assert set(TOLERANCE) - {"rounded_100_at_least"} <= set(figures.comparison_code)
 
 
 @pytest.mark.skipif(not MIRROR_SHARED.is_dir(), reason="the shared partner statistics are not on this machine")
@@ -264,3 +288,37 @@ def test_carry_script_reproduces_the_committed_file(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "carry_destatis_mirror.py"), str(out)], check=True,
                    capture_output=True)
     assert out.read_bytes() == DESTATIS.read_bytes()
+
+
+TALDAU_JSON = SHARED_DIR / "bns-samples" / "taldau_index_2929752_external_arrivals.json"
+
+
+@pytest.mark.skipif(not TALDAU_JSON.is_file(), reason="the shared BNS samples are not on this machine")
+def test_ingested_official_cells_are_figures_with_the_warehouses_value(tmp_path: Path) -> None:
+    """The Taldau download, ingested as the official layer, appears cell by cell as `official_cell` figures."""
+    source = tmp_path / "download"
+    source.mkdir()
+    for path in TALDAU_JSON.parent.glob("taldau_index_2929752_*.json"):
+        (source / path.name).write_bytes(path.read_bytes())
+    official = tmp_path / "official"
+    subprocess.run([sys.executable, "-m", "bns_ingest", str(source), "--out", str(official)], check=True,
+                   capture_output=True, cwd=REPO_ROOT)
+    ingested = [row for path in official.glob("*.csv") for row in _rows(path)]
+    assert ingested
+    database = tmp_path / "official.duckdb"
+    dbt = Path(sys.executable).with_name("dbt")
+    env = {**os.environ, "KZ_BUILD_PATH": str(database), "KZ_OFFICIAL_DIR": str(official), "DO_NOT_TRACK": "1",
+           "DBT_PROFILES_DIR": str(REPO_ROOT), "KZ_COUNTS_DIR": str(default_counts_dir())}
+    subprocess.run([str(dbt), "build", "--project-dir", "dbt_project", "--select", "+fct_published_figures",
+                    "--exclude-resource-type", "test", "unit_test", "--target-path", str(tmp_path / "target"),
+                    "--log-path", str(tmp_path / "logs")], check=True, capture_output=True, cwd=REPO_ROOT, env=env)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        cells = connection.execute("select * from fct_published_figures where role_code = 'official_cell'").df()
+    assert len(cells) == len(ingested)
+    published = {(int(r["year"]), r["direction_code"]): int(r["persons"]) for r in ingested}
+    for cell in cells.itertuples():
+        assert cell.figure_value == published[(cell.year, cell.direction_code)]
+        # The official cell wins over the reconstruction, so the warehouse holds it exactly.
+        assert cell.warehouse_value == cell.figure_value and cell.is_within_rounding
+    assert (cells.source_kind == "official_table").all()
+    assert (cells.source_url == "https://taldau.stat.gov.kz").all()

@@ -2,9 +2,22 @@
 -- published figures (constraints.csv), the national Taldau series, the regional population, Germany's record
 -- of migration with Kazakhstan (three figures per row: arrivals, departures, balance) and the ingested official
 -- cells. Each figure keeps its own file, its own id and the subject it speaks about; the warehouse's value is
--- matched in fct_published_figures.
+-- matched in fct_published_figures. Directions are Kazakhstan's: Germany's arrivals from Kazakhstan are a
+-- departure to DEU as Germany records it; Germany's own balance is `partner_net` (the negative of a net).
 with constraints as (
     select * from {{ ref('stg_figures__constraints') }}
+),
+
+sources as (
+    select * from {{ ref('stg_figures__sources') }}
+),
+
+-- Another country's record: the source register says so ("Partner record: …"), or the figure's note does (a
+-- second print of a partner's figure, quoted by a source that also prints BNS figures).
+partner_sources as (
+    select source_id
+    from sources
+    where regexp_matches(source_description, '^Partner (record|statistic)')
 ),
 
 national_series as (
@@ -25,28 +38,37 @@ official as (
 
 from_constraints as (
     select
-        constraint_id as figure_id,
+        constraints.constraint_id as figure_id,
         'data/reference/constraints.csv' as figure_file_name,
-        'KAZ' as recording_country_code,
-        region_code,
-        year,
-        months,
-        population_code,
+        case
+            when
+                partner_sources.source_id is null
+                and not starts_with(lower(coalesce(constraints.note, '')), 'partner record')
+                then 'KAZ'
+            when constraints.country_code like 'group:%' or constraints.country_code = '_T' then 'partner'
+            else constraints.country_code
+        end as recording_country_code,
+        constraints.region_code,
+        constraints.year,
+        constraints.months,
+        constraints.population_code,
         '_T' as sex_code,
         '_T' as settlement_code,
         cast(null as varchar) as table_code,
-        case when population_code in ('all_ages', 'ethnic_russians') then '_T' else 'WA' end as age_band_code,
-        case when use_code = 'out_of_scope' then 'internal' else 'external' end as flow_code,
-        direction_code,
-        country_code,
-        education_code,
-        specialty_code,
-        value,
-        comparison_code,
-        use_code,
-        source_id,
-        note
+        case when constraints.population_code in ('all_ages', 'ethnic_russians') then '_T' else 'WA' end
+            as age_band_code,
+        case when constraints.use_code = 'out_of_scope' then 'internal' else 'external' end as flow_code,
+        constraints.direction_code,
+        constraints.country_code,
+        constraints.education_code,
+        constraints.specialty_code,
+        constraints.figure_value,
+        constraints.comparison_code,
+        constraints.use_code,
+        constraints.source_id,
+        constraints.note
     from constraints
+    left join partner_sources on constraints.source_id = partner_sources.source_id
 ),
 
 from_national_series as (
@@ -67,7 +89,7 @@ from_national_series as (
         country_code,
         education_code,
         specialty_code,
-        cast(persons as double) as value,
+        cast(persons as double) as figure_value,
         'exact' as comparison_code,
         cast(null as varchar) as use_code,
         source_id,
@@ -93,7 +115,7 @@ from_population as (
         '_T' as country_code,
         '_T' as education_code,
         '_T' as specialty_code,
-        cast(residents_on_1_january as double) as value,
+        cast(residents_on_1_january as double) as figure_value,
         'exact' as comparison_code,
         cast(null as varchar) as use_code,
         source_id,
@@ -107,12 +129,17 @@ destatis_measures as (
         measure.direction_code,
         measure.figure_suffix,
         case measure.direction_code
-            when 'arrival' then arrivals_in_germany_from_kazakhstan
-            when 'departure' then departures_from_germany_to_kazakhstan
-            else balance_of_germany_with_kazakhstan
+            when 'departure' then destatis.arrivals_in_germany_from_kazakhstan
+            when 'arrival' then destatis.departures_from_germany_to_kazakhstan
+            else destatis.balance_of_germany_with_kazakhstan
         end as persons
     from destatis
-    cross join (values ('arrival', 'ARR'), ('departure', 'DEP'), ('net', 'NET')) as measure (direction_code, figure_suffix)
+    cross join (
+        values
+        ('departure', 'ARRIVALS_IN_GERMANY'),
+        ('arrival', 'DEPARTURES_FROM_GERMANY'),
+        ('partner_net', 'BALANCE_OF_GERMANY')
+    ) as measure (direction_code, figure_suffix)
 ),
 
 from_destatis as (
@@ -134,10 +161,10 @@ from_destatis as (
         '_T' as age_band_code,
         'external' as flow_code,
         direction_code,
-        'KAZ' as country_code,
+        partner_country_code as country_code,
         '_T' as education_code,
         '_T' as specialty_code,
-        cast(persons as double) as value,
+        cast(persons as double) as figure_value,
         'exact' as comparison_code,
         cast(null as varchar) as use_code,
         source_id,
@@ -171,7 +198,7 @@ from_official as (
         country_code,
         education_code,
         specialty_code,
-        cast(persons as double) as value,
+        cast(persons as double) as figure_value,
         'exact' as comparison_code,
         cast(null as varchar) as use_code,
         source_id,

@@ -54,21 +54,21 @@ published as (
         figure_id,
         year,
         direction_code,
-        value,
+        figure_value,
         months,
         cast(right(months, 2) as integer) - cast(left(months, 2) as integer) + 1 as months_covered
     from figures
     where
         recording_country_code = 'KAZ' and region_code = '00' and country_code = 'DEU'
         and population_code = 'all_ages' and direction_code in ('arrival', 'departure')
-        and coalesce(use_code, '') <> 'superseded'
+        and coalesce(use_code, '') not in ('superseded', 'conflict', 'context')
 ),
 
 longest_published as (
     select
         *,
         row_number() over (
-            partition by year, direction_code order by months_covered desc, figure_id
+            partition by year, direction_code order by months_covered desc, figure_id asc
         ) as longest_rank
     from published
 ),
@@ -76,11 +76,11 @@ longest_published as (
 published_by_year as (
     select
         year,
-        max(value) filter (where direction_code = 'departure') as published_bns_departures_to_germany,
+        max(figure_value) filter (where direction_code = 'departure') as published_bns_departures_to_germany,
         max(months) filter (where direction_code = 'departure') as published_departures_months,
         max(months_covered) filter (where direction_code = 'departure') as published_departures_months_covered,
         max(figure_id) filter (where direction_code = 'departure') as published_departures_figure_id,
-        max(value) filter (where direction_code = 'arrival') as published_bns_arrivals_from_germany,
+        max(figure_value) filter (where direction_code = 'arrival') as published_bns_arrivals_from_germany,
         max(months) filter (where direction_code = 'arrival') as published_arrivals_months,
         max(months_covered) filter (where direction_code = 'arrival') as published_arrivals_months_covered,
         max(figure_id) filter (where direction_code = 'arrival') as published_arrivals_figure_id

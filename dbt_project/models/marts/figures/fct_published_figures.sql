@@ -66,9 +66,9 @@ group_cells as (
     from cells
     left join memberships
         on
-            cells.country_code = memberships.country_code
-            and memberships.group_code = 'CIS'
-            and cells.year between memberships.valid_from_year and memberships.valid_to_year
+        cells.country_code = memberships.country_code
+        and memberships.group_code = 'CIS'
+        and cells.year between memberships.valid_from_year and memberships.valid_to_year
     where cells.table_code = 'by_country' and cells.country_code <> '_T'
 ),
 
@@ -85,7 +85,8 @@ lookups as (
     select
         figure_id,
         coalesce(
-            table_code,
+            -- An official national total is the Republic's total of the tables the marts read.
+            replace(table_code, 'national_total', 'by_country'),
             case
                 when population_code in ('specialists', 'specialists_15_plus') then 'by_specialty'
                 when population_code in ('working_age', 'persons_15_plus') then 'by_education'
@@ -95,31 +96,37 @@ lookups as (
         year,
         region_code,
         flow_code,
-        case when recording_country_code = 'DEU' then 'DEU' else country_code end as lookup_country_code,
+        country_code as lookup_country_code,
         sex_code,
         settlement_code,
         age_band_code,
         education_code,
         specialty_code,
-        case
-            when recording_country_code = 'DEU' and direction_code = 'departure' then 1
-            when recording_country_code = 'DEU' and direction_code = 'net' then -1
-            when recording_country_code = 'DEU' then 0
-            when direction_code in ('arrival', 'net') then 1
+        case direction_code
+            when 'arrival' then 1
+            when 'net' then 1
+            when 'partner_net' then -1
             else 0
         end as arrival_weight,
-        case
-            when recording_country_code = 'DEU' and direction_code in ('arrival', 'net') then 1
-            when recording_country_code = 'DEU' then 0
-            when direction_code = 'departure' then 1
-            when direction_code = 'net' then -1
+        case direction_code
+            when 'departure' then 1
+            when 'net' then -1
+            when 'partner_net' then 1
             else 0
         end as departure_weight
     from figures
     where
         flow_code is not null
-        and (recording_country_code = 'KAZ' or population_code = 'all_ages')
+        -- Another country's record has a mirror cell only in Germany's own table, for all citizenships.
+        and (
+            recording_country_code = 'KAZ'
+            or (figure_file_name like 'data/partner/%' and population_code = 'all_ages')
+        )
         and (flow_code = 'external' or table_code is not null)
+        -- Context rows are not cells of the tables (shares, sums over years, other subjects); text is no count;
+        -- a figure in conflict with those held may be another quantity altogether (a ten-year sum).
+        and coalesce(use_code, '') not in ('context', 'conflict')
+        and comparison_code <> 'text'
 ),
 
 cell_values as (
@@ -136,16 +143,16 @@ cell_values as (
     from lookups
     inner join all_cells
         on
-            lookups.lookup_table_code = all_cells.table_code
-            and lookups.year = all_cells.year
-            and lookups.region_code = all_cells.region_code
-            and lookups.flow_code = all_cells.flow_code
-            and lookups.lookup_country_code = all_cells.country_code
-            and lookups.sex_code = all_cells.sex_code
-            and lookups.settlement_code = all_cells.settlement_code
-            and lookups.age_band_code = all_cells.age_band_code
-            and lookups.education_code = all_cells.education_code
-            and lookups.specialty_code = all_cells.specialty_code
+        lookups.lookup_table_code = all_cells.table_code
+        and lookups.year = all_cells.year
+        and lookups.region_code = all_cells.region_code
+        and lookups.flow_code = all_cells.flow_code
+        and lookups.lookup_country_code = all_cells.country_code
+        and lookups.sex_code = all_cells.sex_code
+        and lookups.settlement_code = all_cells.settlement_code
+        and lookups.age_band_code = all_cells.age_band_code
+        and lookups.education_code = all_cells.education_code
+        and lookups.specialty_code = all_cells.specialty_code
     where
         (all_cells.direction_code = 'arrival' and lookups.arrival_weight <> 0)
         or (all_cells.direction_code = 'departure' and lookups.departure_weight <> 0)
@@ -161,9 +168,9 @@ population_values as (
     from figures
     inner join flows
         on
-            figures.region_code = flows.region_code
-            and figures.year = flows.year
-            and flows.age_scope_code = 'all_ages'
+        figures.region_code = flows.region_code
+        and figures.year = flows.year
+        and flows.age_scope_code = 'all_ages'
     where figures.population_code = 'residents' and figures.sex_code = '_T' and figures.settlement_code = '_T'
 ),
 
@@ -184,7 +191,7 @@ source_parts as (
             source_id,
             string_split(replace(source_id, 'derived:', ''), '+') as source_parts
         from figures
-    )
+    ) as distinct_sources
 ),
 
 figure_sources as (
@@ -205,8 +212,8 @@ described as (
         regions.region_name_en,
         figures.months <> '01-12' and figures.population_code <> 'residents' as is_part_year,
         case
-            when figures.source_id like 'derived:%' then 'derived'
             when figures.recording_country_code <> 'KAZ' then 'partner_statistic'
+            when figures.source_id like 'derived:%' then 'derived'
             when figures.table_code is not null then 'official_table'
             when figures.source_id like 'taldau\_%' escape '\' or figures.source_id like 'bns\_%' escape '\'
                 then 'official_table'
@@ -269,11 +276,12 @@ final as (
         settlement_code,
         case
             when population_code = 'residents' then 'residents on 1 January'
-            when recording_country_code = 'DEU' and direction_code = 'arrival'
+            when figure_file_name like 'data/partner/%' and direction_code = 'departure'
                 then 'arrivals in Germany from Kazakhstan, Germany''s record'
-            when recording_country_code = 'DEU' and direction_code = 'departure'
+            when figure_file_name like 'data/partner/%' and direction_code = 'arrival'
                 then 'departures from Germany to Kazakhstan, Germany''s record'
-            when recording_country_code = 'DEU' then 'balance of Germany with Kazakhstan, Germany''s record'
+            when figure_file_name like 'data/partner/%'
+                then 'balance of Germany with Kazakhstan (its arrivals - departures), Germany''s record'
             else concat_ws(
                 ', ',
                 case direction_code when 'arrival' then 'arrivals' when 'departure' then 'departures' else 'balance' end
@@ -281,13 +289,18 @@ final as (
                 replace(population_code, '_', ' '),
                 case when country_code <> '_T' then 'country ' || replace(country_code, 'group:', 'group ') end,
                 case when education_code <> '_T' then 'education ' || education_code end,
-                case when specialty_code <> '_T' then 'specialty ' || specialty_code end
+                case when specialty_code <> '_T' then 'specialty ' || specialty_code end,
+                case when recording_country_code <> 'KAZ' then 'partner record (' || recording_country_code || ')' end,
+                case when comparison_code = 'text' then 'not a count (see note)' end
             )
         end
-        || case when recording_country_code = 'DEU' and population_code <> 'all_ages'
-            then ' (' || replace(population_code, '_', ' ') || ')' else '' end as measure,
-        value,
-        'persons' as unit,
+        || case
+            when figure_file_name like 'data/partner/%' and population_code <> 'all_ages'
+                then ' (' || replace(population_code, '_', ' ') || ')'
+            else ''
+        end as measure,
+        figure_value,
+        case when comparison_code = 'text' then 'not a count (see note)' else 'persons' end as unit,
         comparison_code,
         tolerance_persons,
         source_id,
@@ -301,15 +314,16 @@ final as (
         warehouse_value,
         warehouse_provenance,
         warehouse_comparison_code,
-        warehouse_value - value as warehouse_minus_figure,
-        round(100 * (warehouse_value - value) / nullif(abs(value), 0), 2) as warehouse_minus_figure_pct,
+        warehouse_value - figure_value as warehouse_minus_figure,
+        round(100 * (warehouse_value - figure_value) / nullif(abs(figure_value), 0), 2)
+            as warehouse_minus_figure_pct,
         case
             when warehouse_comparison_code = 'same_quantity'
-                then abs(warehouse_value - value) <= tolerance_persons
+                then abs(warehouse_value - figure_value) <= tolerance_persons
         end as is_within_rounding,
         case
-            when warehouse_comparison_code = 'lower_bound' then warehouse_value >= value - tolerance_persons
-            when warehouse_comparison_code = 'upper_bound' then warehouse_value <= value + tolerance_persons
+            when warehouse_comparison_code = 'lower_bound' then warehouse_value >= figure_value - tolerance_persons
+            when warehouse_comparison_code = 'upper_bound' then warehouse_value <= figure_value + tolerance_persons
         end as is_bound_respected
     from judged
 )

@@ -5,7 +5,7 @@
 -- part-year; lowest_value and highest_value are the smallest and largest count the figure allows (a figure
 -- printed rounded to hundreds allows 50 either way, an `at_least` figure has no upper end).
 with constraints as (
-    select * rename (value as figure_value) from {{ ref('stg_figures__constraints') }}
+    select * from {{ ref('stg_figures__constraints') }}
 ),
 
 national_flows as (

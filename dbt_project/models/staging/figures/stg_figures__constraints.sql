@@ -18,7 +18,7 @@ renamed as (
         country_code,
         education_code,
         specialty_code,
-        value,
+        value as figure_value,
         comparison as comparison_code,
         use as use_code,
         note

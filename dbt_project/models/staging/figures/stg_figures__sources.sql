@@ -8,18 +8,18 @@ with source as (
 ),
 
 register_lines as (
-    select unnest(string_split(content, chr(10))) as line
+    select unnest(string_split(content, chr(10))) as register_line
     from source
 ),
 
 renamed as (
     select
-        regexp_extract(line, '^\| `([^`]+)` \|', 1) as source_id,
-        trim(string_split(line, ' | ')[2]) as source_description,
-        trim(rtrim(string_split(line, ' | ')[3], ' |')) as source_reference,
-        nullif(regexp_extract(string_split(line, ' | ')[3], 'https?://[^ |)>]+'), '') as source_url
+        regexp_extract(register_line, '^\| `([^`]+)` \|', 1) as source_id,
+        trim(string_split(register_line, ' | ')[2]) as source_description,
+        trim(rtrim(string_split(register_line, ' | ')[3], ' |')) as source_reference,
+        nullif(regexp_extract(string_split(register_line, ' | ')[3], 'https?://[^ |)>]+'), '') as source_url
     from register_lines
-    where regexp_matches(line, '^\| `[^`]+` \|')
+    where regexp_matches(register_line, '^\| `[^`]+` \|')
 )
 
 select * from renamed
