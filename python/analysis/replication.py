@@ -41,12 +41,23 @@ CLAIM_COLUMNS = (
     "source",
 )
 _OUTCOME_AFTER = CLAIM_COLUMNS.index("precision") + 1
+# The verdict on official figures alone (int_claim_official_verdicts), independent of the warehouse's counts.
+OFFICIAL_COLUMNS = (
+    "official_verdict",
+    "official_arithmetic",
+    "official_figures_used",
+    "official_reason",
+    "other_claims_used",
+)
+NOT_TOUCHED = "not touched by official figures"
+OFFICIAL_VERDICTS = ("confirmed", "contradicted", "bounded-consistent", "bounded-inconsistent", NOT_TOUCHED)
 REPLICATION_COLUMNS = (
     *CLAIM_COLUMNS[:_OUTCOME_AFTER],
     "computed_value",
     "status",
     "status_label",
     "evidence_basis",
+    *OFFICIAL_COLUMNS,
     "explanation",
     *CLAIM_COLUMNS[_OUTCOME_AFTER:],
     "data_is_reconstruction",
@@ -84,6 +95,11 @@ def replicate(tables: Tables, claims: pd.DataFrame, data_is_reconstruction: bool
         "status_label": "not computable",
         "evidence_basis": basis,
         "explanation": f"the warehouse holds no {REPLICATION_TABLE} row for this claim (rebuild it: make warehouse)",
+        "official_verdict": NOT_TOUCHED,
+        "official_arithmetic": "",
+        "official_figures_used": "",
+        "official_reason": f"the warehouse holds no {REPLICATION_TABLE} row for this claim",
+        "other_claims_used": "",
         "data_is_reconstruction": bool(data_is_reconstruction),
     }
     for column, value in fallback.items():
@@ -98,6 +114,14 @@ def replicate(tables: Tables, claims: pd.DataFrame, data_is_reconstruction: bool
 def status_counts(replication: pd.DataFrame) -> dict[str, int]:
     counts = replication["status"].value_counts()
     return {status: int(counts.get(status, 0)) for status in (REPRODUCED, NOT_REPRODUCED, NOT_COMPUTABLE)}
+
+
+def official_verdict_counts(replication: pd.DataFrame) -> dict[str, int]:
+    """How many claims got each verdict on official figures alone, in the verdicts' order (zero included)."""
+    if "official_verdict" not in replication.columns:
+        return dict.fromkeys(OFFICIAL_VERDICTS, 0)
+    counts = replication["official_verdict"].value_counts()
+    return {verdict: int(counts.get(verdict, 0)) for verdict in OFFICIAL_VERDICTS}
 
 
 def contradiction_pairs(replication: pd.DataFrame) -> pd.DataFrame:

@@ -55,7 +55,13 @@ from analysis.marts import (
 )
 from analysis.paper_correlations import paper_correlations
 from analysis.partner_mirror import partner_mirror_html
-from analysis.replication import contradiction_pairs, replicate, status_counts, write_csv_atomically
+from analysis.replication import (
+    contradiction_pairs,
+    official_verdict_counts,
+    replicate,
+    status_counts,
+    write_csv_atomically,
+)
 from analysis.report_layout import Section, download_links, human_header, render_page, without_heading
 
 ALMATY = "75"
@@ -422,6 +428,19 @@ def displayed_replication(content: ReportContent) -> pd.DataFrame:
     return frame
 
 
+def _official_verdict_note(content: ReportContent) -> str:
+    """The verdicts on official figures alone, counted, beside the status on the warehouse's counts."""
+    if "official_verdict" not in content.replication.columns:
+        return ""
+    counts = official_verdict_counts(content.replication)
+    shown = ", ".join(f"<strong>{n}</strong> {html.escape(verdict)}" for verdict, n in counts.items())
+    return (
+        "<p>Two verdicts side by side: <code>status</code> is reached on the warehouse's counts (the reconstruction, "
+        "calibrated to the paper); <code>official_verdict</code> on official figures alone (published BNS "
+        f"totals, Taldau's national series, derived external balances), with its arithmetic: {shown}.</p>"
+    )
+
+
 def _replication_section(content: ReportContent) -> str:
     counts = status_counts(content.replication)
     parts = [
@@ -432,6 +451,7 @@ def _replication_section(content: ReportContent) -> str:
         "not computable from the marts. Comparison rules: approx = within the reported rounding; at_least; "
         "exact; range; set; flag; sign. Also in <code>replication.csv</code> and the mart "
         "<code>fct_claim_replication</code>.</p>",
+        _official_verdict_note(content),
         "<p class='note'>C64 (the sign of the paper's DiD) is checked on the paper's 2000–2023 window, the "
         "crisis window of the causal section, with the same pre-trend verdict as the causal section: the "
         "design-based placebo test (a rejection makes it not reproduced, and so does a design the test cannot "
@@ -457,7 +477,9 @@ def _claim_said(row: pd.Series) -> str:
     return f"{what}: {value}" if what and value else what or value
 
 
-CLAIM_SUMMARY_COLUMNS = ("claim_id", "topic", "measure", "period", "reported_value", "unit", "computed_value", "status")
+CLAIM_SUMMARY_COLUMNS = (
+    "claim_id", "topic", "measure", "period", "reported_value", "unit", "computed_value", "status", "official_verdict"
+)
 
 
 def claim_table_html(frame: pd.DataFrame, statuses: pd.Series | None = None) -> str:
@@ -481,11 +503,13 @@ def claim_table_html(frame: pd.DataFrame, statuses: pd.Series | None = None) -> 
             f"<span>{html.escape(_claim_said(row))}</span>"
             f"<span class='num'>{html.escape(_cell('computed_value', row.get('computed_value', '')))}</span>"
             f"<span>{html.escape(str(row.get('status', '') or ''))}</span>"
+            f"<span>{html.escape(str(row.get('official_verdict', '') or ''))}</span>"
             f"</summary><dl>{details}</dl></details>"
         )
     head = (
         "<div class='claim-head' aria-hidden='true'><span>Claim</span><span>Topic</span>"
-        "<span>What the paper says</span><span class='num'>Computed</span><span>Status</span></div>"
+        "<span>What the paper says</span><span class='num'>Computed</span><span>On the reconstruction</span>"
+        "<span>On official figures</span></div>"
     )
     return f"<div class='claims'>{head}{''.join(lines)}</div>"
 
@@ -501,7 +525,9 @@ REPLICATION_LEADING_COLUMNS = (
     "comparison",
     "computed_value",
     "status",
+    "official_verdict",
     "explanation",
+    "official_arithmetic",
     "contradicts",
 )
 # Carried in the CSV and the mart but the same on every row: the banner already says it.

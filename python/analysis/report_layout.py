@@ -115,7 +115,7 @@ details.section[open] > summary::after { content: " ▾ hide"; }
 details.section > summary { border-bottom: 1px solid #ccc; margin-top: 2rem; }
 .claims { font-size: .82rem; margin: .8rem 0; border-top: 1px solid #ddd; }
 .claims .claim-head, .claims details.claim > summary { display: grid; gap: .6rem;
-  grid-template-columns: 3.2rem 5.5rem minmax(0, 1fr) 7rem minmax(0, 15rem); padding: .25rem .4rem;
+  grid-template-columns: 3.2rem 5.5rem minmax(0, 1fr) 7rem minmax(0, 11rem) minmax(0, 9rem); padding: .25rem .4rem;
   border-bottom: 1px solid #ddd; }
 .claims .claim-head { background: #f3f3f3; font-weight: 600; }
 .claims details.claim > summary { cursor: pointer; list-style: none; }

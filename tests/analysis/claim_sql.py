@@ -114,6 +114,14 @@ def replication_mart(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         connection.execute(f"create table paper_claims as select * from read_csv('{CLAIMS}', all_varchar = true)")
         _create_models(connection, TOPICS)
         _run_python_model(connection, "int_claim_checks")
+        # The verdicts on official figures read the published figures, not the marts: here every claim is left
+        # untouched by them (tests/analysis/test_official_verdicts.py checks them on the session's warehouse).
+        connection.execute(
+            "create table int_claim_official_verdicts as select claim_id, "
+            "'not touched by official figures' as official_verdict, '' as official_arithmetic, "
+            "'' as official_figures_used, 'not judged in this test' as official_reason, '' as other_claims_used "
+            "from paper_claims"
+        )
         return connection.execute(model_sql("fct_claim_replication")).df()
 
 

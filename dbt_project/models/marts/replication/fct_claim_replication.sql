@@ -7,6 +7,10 @@ checks as (
     select * from {{ ref('int_claim_checks') }}
 ),
 
+official as (
+    select * from {{ ref('int_claim_official_verdicts') }}
+),
+
 data_sources as (
     select * from {{ ref('dim_data_sources') }}
 ),
@@ -18,7 +22,8 @@ evidence as (
     from data_sources
 ),
 
--- Columns in the contract's order, which puts the outcome beside the reported value.
+-- Columns in the contract's order, which puts the outcome beside the reported value, and the verdict on official
+-- figures alone (int_claim_official_verdicts, independent of the counts the warehouse holds) beside the status.
 final as (
     select  -- noqa: ST06
         claims.claim_id,
@@ -46,6 +51,11 @@ final as (
             when evidence.data_is_reconstruction then 'reconstruction calibrated to the paper'
             else 'official data'
         end as evidence_basis,
+        official.official_verdict,
+        official.official_arithmetic,
+        official.official_figures_used,
+        official.official_reason,
+        official.other_claims_used,
         checks.explanation,
         coalesce(claims.contradicts, '') as contradicts,
         coalesce(claims.paper_section, '') as paper_section,
@@ -55,6 +65,7 @@ final as (
         evidence.data_is_reconstruction
     from claims
     left join checks on claims.claim_id = checks.claim_id
+    left join official on claims.claim_id = official.claim_id
     cross join evidence
 )
 
