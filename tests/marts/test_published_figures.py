@@ -251,7 +251,7 @@ def test_coverage_ratios_from_the_published_figures(mirror: pd.DataFrame) -> Non
         if year in germany:
             assert mirror.loc[year, "published_departure_coverage_ratio"] == pytest.approx(
                 round(value * 12 / covered / germany[year], 3))
-            assert mirror.loc[year, "published_departure_coverage_lower_bound"] == pytest.approx(
+            assert mirror.loc[year, "published_departure_coverage_lower_bound_ratio"] == pytest.approx(
                 round(value / germany[year], 3))
     # First half of 2022: 1,332 departures to Germany, scaled to 2,664, against Germany's 5,084 arrivals.
     assert mirror.loc[2022, "published_departure_coverage_ratio"] == pytest.approx(0.524)

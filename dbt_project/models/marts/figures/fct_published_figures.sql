@@ -314,7 +314,7 @@ final as (
         warehouse_value,
         warehouse_provenance,
         warehouse_comparison_code,
-        warehouse_value - figure_value as warehouse_minus_figure,
+        cast(warehouse_value - figure_value as bigint) as warehouse_minus_figure,
         round(100 * (warehouse_value - figure_value) / nullif(abs(figure_value), 0), 2)
             as warehouse_minus_figure_pct,
         case
