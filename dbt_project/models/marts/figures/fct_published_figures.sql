@@ -285,7 +285,11 @@ final as (
             else concat_ws(
                 ', ',
                 case direction_code when 'arrival' then 'arrivals' when 'departure' then 'departures' else 'balance' end
-                || case when flow_code = 'internal' then ' (interregional)' else ' (external)' end,
+                || case flow_code
+                    when 'internal' then ' (interregional)'
+                    when 'all' then ' (all flows)'
+                    else ' (external)'
+                end,
                 replace(population_code, '_', ' '),
                 case when country_code <> '_T' then 'country ' || replace(country_code, 'group:', 'group ') end,
                 case when education_code <> '_T' then 'education ' || education_code end,
