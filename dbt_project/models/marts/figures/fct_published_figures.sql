@@ -224,7 +224,15 @@ described as (
         warehouse_values.warehouse_value,
         warehouse_values.warehouse_provenance,
         figure_sources.source_url,
-        figure_sources.source_description
+        -- An ingested download names its own source id, which the register need not list: its file says what
+        -- it is.
+        coalesce(
+            figure_sources.source_description,
+            case
+                when figures.figure_id like 'OFFICIAL\_%' escape '\'
+                    then 'ingested BNS download: ' || figures.figure_file_name
+            end
+        ) as source_description
     from figures
     left join regions on figures.region_code = regions.region_code
     left join warehouse_values on figures.figure_id = warehouse_values.figure_id
