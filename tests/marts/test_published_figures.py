@@ -298,6 +298,13 @@ def test_report_section_marks_modeled_numbers_and_says_the_model_ignores_germany
     shown = departures_table(tables).set_index("year")
     assert shown.loc[2023, "warehouse cell is"] == "MODELED"
     assert pd.isna(shown.loc[2021, "BNS published: departures to Germany"])
+    # As the report renders it: a year BNS published nothing for is an empty cell, not pandas' `<NA>`.
+    from analysis.report import _table
+
+    rendered = partner_mirror_html(tables, _table)
+    assert "&lt;NA&gt;" not in rendered and "<NA>" not in rendered
+    row_2021 = re.search(r"<tr[^>]*>\s*<td[^>]*>2021</td>(.*?)</tr>", rendered, flags=re.DOTALL)
+    assert row_2021 is not None and re.search(r"<td[^>]*></td>", row_2021.group(1))
 
 
 def test_tolerances_are_the_generators(figures: pd.DataFrame) -> None:
