@@ -53,7 +53,7 @@ def departures_table(tables: Tables) -> pd.DataFrame:
             "period published": rows["published_departures_months"].map(_months_label),
             "published, per 12 months": rows["published_bns_departures_to_germany_per_year"].round(0),
             "coverage BNS / Germany (published, per 12 months)": rows["published_departure_coverage_ratio"],
-            "coverage lower bound (published, unscaled)": rows["published_departure_coverage_lower_bound"],
+            "coverage lower bound (published, unscaled)": rows["published_departure_coverage_lower_bound_ratio"],
             "warehouse: departures to Germany": rows["bns_departures_to_germany"],
             "warehouse cell is": rows["bns_departures_to_germany_provenance"].map(_provenance_label),
             "coverage from the warehouse cell": rows["warehouse_departure_coverage_ratio"],

@@ -177,7 +177,8 @@ def analyse(
 
 
 def _number(value: object, digits: int = 3) -> str:
-    if value is None:
+    # pd.NA is how a nullable integer column (a BIGINT count with empty rows) holds an empty cell.
+    if value is None or value is pd.NA:
         return ""
     if isinstance(value, bool):
         return str(value).lower()

@@ -24,6 +24,7 @@ from bns_ingest.tables import (
     SECTION_LEVELS,
     TABLE_DIMENSIONS,
     TableSpec,
+    language_refusal,
     match_title,
     normalise_label,
     normalise_title,
@@ -161,7 +162,7 @@ def _foreign_language(
     for title in titles:
         language = title_language(title)
         if language is not None:
-            return _language_refusal(language, f"title {title.strip()!r}")
+            return language_refusal(language, f"title {title.strip()!r}")
     if any(match_title(title) is not None for title in titles):
         return None
     labels = [name for name, _ in sheets] + [
@@ -177,15 +178,7 @@ def _foreign_language(
     ))
     if not kazakh:
         return None
-    return _language_refusal("Kazakh", f"labels {', '.join(map(repr, kazakh[:2]))}")
-
-
-def _language_refusal(language: str, evidence: str) -> str:
-    return (
-        f"the {language}-language version of a BNS table ({evidence}): only the Russian versions are read "
-        "(their titles are in bns_ingest/tables.py); download the table again with the site switched to "
-        "Russian (RU)"
-    )
+    return language_refusal("Kazakh", f"labels {', '.join(map(repr, kazakh[:2]))}")
 
 
 def _year_columns(

@@ -11,7 +11,14 @@ from pathlib import Path
 
 from bns_ingest.cells import ALL_AGES, TOTAL, Cell, Location
 from bns_ingest.context import IngestContext
-from bns_ingest.tables import TABLE_DIMENSIONS, TableSpec, match_title, normalise_label
+from bns_ingest.tables import (
+    TABLE_DIMENSIONS,
+    TableSpec,
+    language_refusal,
+    match_title,
+    normalise_label,
+    title_language,
+)
 from bns_ingest.textfile import TextFileError, read_text
 
 SETTLEMENTS = {"всего": TOTAL, "городская местность": "urban", "сельская местность": "rural"}
@@ -111,7 +118,10 @@ def _parse_record(
     title = record[roles["NAM"]]
     if title not in specs:
         specs[title] = match_title(title)
-        if specs[title] is None:
+        language = title_language(title) if specs[title] is None else None
+        if language is not None:
+            ctx.problem(at("NAM"), language_refusal(language, f"NAM {title.strip()!r}"))
+        elif specs[title] is None:
             ctx.problem(at("NAM"), "unrecognised table title (NAM): not in the explicit title mapping")
     spec = specs[title]
     if spec is None:

@@ -176,6 +176,15 @@ def title_language(text: str) -> str | None:
     return None
 
 
+def language_refusal(language: str, evidence: str) -> str:
+    """Why a download is refused when it is the `language` version of a BNS table; `evidence` shows where."""
+    return (
+        f"the {language}-language version of a BNS table ({evidence}): only the Russian versions are read "
+        "(their titles are in bns_ingest/tables.py); download the table again with the site switched to "
+        "Russian (RU)"
+    )
+
+
 def match_title(title: str) -> TableSpec | None:
     """The spec of the single rule matching `title`, else None (the caller reports the error)."""
     text = normalise_title(title)

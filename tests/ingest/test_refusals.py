@@ -190,6 +190,17 @@ CASES = {
         iblock([{"year": 2023, "place": "Г.АЛМАТЫ", "val": "1"}], title="Сальдо чего-нибудь(Человек)"),
         ["row 2", "column NAM", "unrecognised table title"],
     ),
+    "iblock Kazakh-language export": (
+        iblock([{"year": 2023, "place": "Алматы қ.", "val": "1"}, {"year": 2022, "place": "Алматы қ.", "val": "2"}],
+               title="Барлық ағындар бойынша көші-қонның сальдосы(Адам)"),
+        ["bad.tsv", "row 2", "column NAM", "the Kazakh-language version of a BNS table",
+         "'Барлық ағындар бойынша көші-қонның сальдосы(Адам)'", "only the Russian versions are read"],
+    ),
+    "iblock English-language export": (
+        iblock([{"year": 2023, "place": "ALMATY CITY", "val": "1"}], title="Net migration, all flows(Persons)"),
+        ["bad.tsv", "row 2", "column NAM", "the English-language version of a BNS table",
+         "'Net migration, all flows(Persons)'"],
+    ),
     "Taldau index not in the mapping": (
         lambda folder: write_taldau(folder, "1234567", {2023: "5"}) and None,
         ["taldau_index_1234567_data.json", "index 1234567 is not in the explicit index mapping"],

@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -63,6 +62,10 @@ def test_every_row_of_every_figure_file_is_in_the_mart(figures: pd.DataFrame) ->
         "data/reference/constraints.csv": len(_rows(CONSTRAINTS)),
         "dbt_project/seeds/bns_national_external_flows.csv": len(_rows(SEEDS / "bns_national_external_flows.csv")),
         "dbt_project/seeds/bns_population_by_region.csv": len(_rows(SEEDS / "bns_population_by_region.csv")),
+        "dbt_project/seeds/bns_all_flows_balance.csv": len(_rows(SEEDS / "bns_all_flows_balance.csv")),
+        # Three figures per row of the interregional flows: arrivals, departures, balance.
+        "dbt_project/seeds/interregional_flows_by_region.csv": 3 * len(
+            _rows(SEEDS / "interregional_flows_by_region.csv")),
         # Three figures per row of Germany's record: arrivals, departures, balance.
         "data/partner/destatis_kazakhstan_migration.csv": 3 * len(_rows(DESTATIS)),
     }
@@ -184,6 +187,28 @@ def test_roles_follow_the_generators_use(figures: pd.DataFrame) -> None:
                                  .recording_country_code)
 
 
+def test_all_flows_and_interregional_figures_are_context_with_their_seed_values(figures: pd.DataFrame) -> None:
+    """The two flow-kind seeds are figures too: not external migration, so context with no warehouse verdict."""
+    expected = {}
+    for row in _rows(SEEDS / "bns_all_flows_balance.csv"):
+        expected[("all", row["year"], "01-12", row["region_code"], row["settlement_code"], "net")] = (
+            float(row["net_persons"]), row["source_id"])
+    for row in _rows(SEEDS / "interregional_flows_by_region.csv"):
+        month = row["month_number"]
+        months = f"{int(month):02d}-{int(month):02d}" if month else "01-12"
+        for direction, column in (("arrival", "arrivals"), ("departure", "departures"), ("net", "net_persons")):
+            expected[("internal", row["year"], months, row["region_code"], "_T", direction)] = (
+                float(row[column]), row["source_id"])
+    kinds = figures[figures.flow_code.isin(["all", "internal"])
+                    & figures.figure_file_name.str.startswith("dbt_project/seeds/")]
+    found = {(row.flow_code, str(row.year), row.months, row.region_code, row.settlement_code, row.direction_code):
+             (row.figure_value, row.source_id) for row in kinds.itertuples()}
+    assert found == expected
+    assert (kinds.role_code == "context").all() and kinds.warehouse_value.isna().all()
+    assert (kinds.source_url.notna() | kinds.source_description.notna()).all()
+    assert set(kinds[kinds.flow_code == "all"].measure.str.slice(0, 20)) == {"balance (all flows),"}
+
+
 def test_germanys_figures_sit_beside_the_mirror_flow(figures: pd.DataFrame, by_table: dict[str, pd.DataFrame]) -> None:
     country = by_table["by_country"]
     republic_germany = country[(country.region_code == "00") & (country.country_code == "DEU")
@@ -251,7 +276,7 @@ def test_coverage_ratios_from_the_published_figures(mirror: pd.DataFrame) -> Non
         if year in germany:
             assert mirror.loc[year, "published_departure_coverage_ratio"] == pytest.approx(
                 round(value * 12 / covered / germany[year], 3))
-            assert mirror.loc[year, "published_departure_coverage_lower_bound"] == pytest.approx(
+            assert mirror.loc[year, "published_departure_coverage_lower_bound_ratio"] == pytest.approx(
                 round(value / germany[year], 3))
     # First half of 2022: 1,332 departures to Germany, scaled to 2,664, against Germany's 5,084 arrivals.
     assert mirror.loc[2022, "published_departure_coverage_ratio"] == pytest.approx(0.524)
@@ -272,7 +297,14 @@ def test_report_section_marks_modeled_numbers_and_says_the_model_ignores_germany
     assert "2022: 0.52 (Jan–Jun: 1,332 × 12 / 6 = 2,664 / Germany's 5,084)" in html.unescape(section)
     shown = departures_table(tables).set_index("year")
     assert shown.loc[2023, "warehouse cell is"] == "MODELED"
-    assert np.isnan(shown.loc[2021, "BNS published: departures to Germany"])
+    assert pd.isna(shown.loc[2021, "BNS published: departures to Germany"])
+    # As the report renders it: a year BNS published nothing for is an empty cell, not pandas' `<NA>`.
+    from analysis.report import _table
+
+    rendered = partner_mirror_html(tables, _table)
+    assert "&lt;NA&gt;" not in rendered and "<NA>" not in rendered
+    row_2021 = re.search(r"<tr[^>]*>\s*<td[^>]*>2021</td>(.*?)</tr>", rendered, flags=re.DOTALL)
+    assert row_2021 is not None and re.search(r"<td[^>]*></td>", row_2021.group(1))
 
 
 def test_tolerances_are_the_generators(figures: pd.DataFrame) -> None:

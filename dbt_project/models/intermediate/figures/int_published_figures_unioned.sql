@@ -1,5 +1,6 @@
 -- Every real figure the project holds, from every file that holds one, in one long shape: the bundled
--- published figures (constraints.csv), the national Taldau series, the regional population, Germany's record
+-- published figures (constraints.csv), the national Taldau series, the regional population, the all-flows
+-- balance (internal + external) and the interregional flows by region (three figures per row), Germany's record
 -- of migration with Kazakhstan (three figures per row: arrivals, departures, balance) and the ingested official
 -- cells. Each figure keeps its own file, its own id and the subject it speaks about; the warehouse's value is
 -- matched in fct_published_figures. Directions are Kazakhstan's: Germany's arrivals from Kazakhstan are a
@@ -26,6 +27,14 @@ national_series as (
 
 population as (
     select * from {{ ref('stg_bns__population') }}
+),
+
+all_flows as (
+    select * from {{ ref('stg_bns__all_flows_balance') }}
+),
+
+interregional as (
+    select * from {{ ref('stg_bns__interregional_flows') }}
 ),
 
 destatis as (
@@ -123,6 +132,80 @@ from_population as (
     from population
 ),
 
+from_all_flows as (
+    select
+        'ALL_FLOWS_' || year || '_' || region_code || '_' || settlement_code || '_NET' as figure_id,
+        'dbt_project/seeds/bns_all_flows_balance.csv' as figure_file_name,
+        'KAZ' as recording_country_code,
+        region_code,
+        year,
+        '01-12' as months,
+        'all_ages' as population_code,
+        '_T' as sex_code,
+        settlement_code,
+        cast(null as varchar) as table_code,
+        '_T' as age_band_code,
+        'all' as flow_code,
+        'net' as direction_code,
+        '_T' as country_code,
+        '_T' as education_code,
+        '_T' as specialty_code,
+        cast(net_persons as double) as figure_value,
+        'exact' as comparison_code,
+        cast(null as varchar) as use_code,
+        source_id,
+        cast(null as varchar) as note
+    from all_flows
+),
+
+-- A yearly row covers months 01-12; a row of one month (2024) covers that month only.
+interregional_measures as (
+    select
+        interregional.*,
+        measure.direction_code,
+        measure.figure_suffix,
+        case measure.direction_code
+            when 'arrival' then interregional.arrivals
+            when 'departure' then interregional.departures
+            else interregional.net_persons
+        end as persons,
+        coalesce(
+            lpad(cast(interregional.month_number as varchar), 2, '0') || '-'
+            || lpad(cast(interregional.month_number as varchar), 2, '0'),
+            '01-12'
+        ) as months
+    from interregional
+    cross join (
+        values ('arrival', 'ARR'), ('departure', 'DEP'), ('net', 'NET')
+    ) as measure (direction_code, figure_suffix)
+),
+
+from_interregional as (
+    select
+        'INTERREGIONAL_' || year || '_' || months || '_' || region_code || '_' || figure_suffix as figure_id,
+        'dbt_project/seeds/interregional_flows_by_region.csv' as figure_file_name,
+        'KAZ' as recording_country_code,
+        region_code,
+        year,
+        months,
+        'all_ages' as population_code,
+        '_T' as sex_code,
+        '_T' as settlement_code,
+        cast(null as varchar) as table_code,
+        '_T' as age_band_code,
+        'internal' as flow_code,
+        direction_code,
+        '_T' as country_code,
+        '_T' as education_code,
+        '_T' as specialty_code,
+        cast(persons as double) as figure_value,
+        'exact' as comparison_code,
+        cast(null as varchar) as use_code,
+        source_id,
+        cast(null as varchar) as note
+    from interregional_measures
+),
+
 destatis_measures as (
     select
         destatis.*,
@@ -212,6 +295,10 @@ final as (
     select * from from_national_series
     union all
     select * from from_population
+    union all
+    select * from from_all_flows
+    union all
+    select * from from_interregional
     union all
     select * from from_destatis
     union all

@@ -114,12 +114,12 @@ final as (
         cast(bns_arrivals_from_germany as bigint) as bns_arrivals_from_germany,
         bns_arrivals_from_germany_provenance,
         bns_arrivals_from_germany_provenance = 'modeled' as is_bns_arrivals_from_germany_modeled,
-        published_bns_departures_to_germany,
+        cast(published_bns_departures_to_germany as bigint) as published_bns_departures_to_germany,
         published_departures_months,
         published_departures_figure_id,
         published_bns_departures_to_germany * 12 / published_departures_months_covered
             as published_bns_departures_to_germany_per_year,
-        published_bns_arrivals_from_germany,
+        cast(published_bns_arrivals_from_germany as bigint) as published_bns_arrivals_from_germany,
         published_arrivals_months,
         published_arrivals_figure_id,
         published_bns_arrivals_from_germany * 12 / published_arrivals_months_covered
@@ -129,7 +129,7 @@ final as (
             / nullif(germany_arrivals_from_kazakhstan, 0), 3
         ) as published_departure_coverage_ratio,
         round(published_bns_departures_to_germany / nullif(germany_arrivals_from_kazakhstan, 0), 3)
-            as published_departure_coverage_lower_bound,
+            as published_departure_coverage_lower_bound_ratio,
         round(bns_departures_to_germany / nullif(germany_arrivals_from_kazakhstan, 0), 3)
             as warehouse_departure_coverage_ratio,
         round(
@@ -137,7 +137,7 @@ final as (
             / nullif(germany_departures_to_kazakhstan, 0), 3
         ) as published_arrival_coverage_ratio,
         round(published_bns_arrivals_from_germany / nullif(germany_departures_to_kazakhstan, 0), 3)
-            as published_arrival_coverage_lower_bound,
+            as published_arrival_coverage_lower_bound_ratio,
         round(bns_arrivals_from_germany / nullif(germany_departures_to_kazakhstan, 0), 3)
             as warehouse_arrival_coverage_ratio
     from joined

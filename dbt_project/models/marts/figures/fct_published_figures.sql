@@ -224,7 +224,15 @@ described as (
         warehouse_values.warehouse_value,
         warehouse_values.warehouse_provenance,
         figure_sources.source_url,
-        figure_sources.source_description
+        -- An ingested download names its own source id, which the register need not list: its file says what
+        -- it is.
+        coalesce(
+            figure_sources.source_description,
+            case
+                when figures.figure_id like 'OFFICIAL\_%' escape '\'
+                    then 'ingested BNS download: ' || figures.figure_file_name
+            end
+        ) as source_description
     from figures
     left join regions on figures.region_code = regions.region_code
     left join warehouse_values on figures.figure_id = warehouse_values.figure_id
@@ -285,7 +293,11 @@ final as (
             else concat_ws(
                 ', ',
                 case direction_code when 'arrival' then 'arrivals' when 'departure' then 'departures' else 'balance' end
-                || case when flow_code = 'internal' then ' (interregional)' else ' (external)' end,
+                || case flow_code
+                    when 'internal' then ' (interregional)'
+                    when 'all' then ' (all flows)'
+                    else ' (external)'
+                end,
                 replace(population_code, '_', ' '),
                 case when country_code <> '_T' then 'country ' || replace(country_code, 'group:', 'group ') end,
                 case when education_code <> '_T' then 'education ' || education_code end,
@@ -314,7 +326,7 @@ final as (
         warehouse_value,
         warehouse_provenance,
         warehouse_comparison_code,
-        warehouse_value - figure_value as warehouse_minus_figure,
+        cast(warehouse_value - figure_value as bigint) as warehouse_minus_figure,
         round(100 * (warehouse_value - figure_value) / nullif(abs(figure_value), 0), 2)
             as warehouse_minus_figure_pct,
         case
