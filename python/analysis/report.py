@@ -41,6 +41,7 @@ from analysis.causal_report import (
     method_note_html,
     pre_trend_components,
 )
+from analysis.crossval_report import CROSSVAL_MARTS, banner_addition, crossval_section_html
 from analysis.figures import RenderedFigure, render_causal_figures, render_paper_figures
 from analysis.marts import PAPER_RULE_SET, Tables, data_provenance, is_reconstruction, working_age_rule_set
 from analysis.paper_correlations import paper_correlations
@@ -65,6 +66,8 @@ class ReportContent:
     working_age_rule_set: str | None = None
     ensemble_spreads: dict[tuple[str, str], str] | None = None
     ensemble_pre_trends: dict[tuple[str, str], PreTrendSpread] | None = None
+    # The cross-validation marts (analysis.crossval_report): the banner's accuracy sentence and its section.
+    crossval: Tables | None = None
 
 
 def almaty_flow_table(tables: Tables) -> pd.DataFrame:
@@ -130,6 +133,7 @@ def analyse(tables: Tables, claims: pd.DataFrame, warehouse: str, with_figures: 
         working_age_rule_set=working_age_rule_set(tables),
         ensemble_spreads=ensemble_spread(tables),
         ensemble_pre_trends=ensemble_pre_trend(tables),
+        crossval={name: tables[name] for name in CROSSVAL_MARTS if name in tables},
     )
 
 
@@ -257,7 +261,8 @@ def _banner(content: ReportContent) -> str:
             "a figure, the reconstruction was fitted to match it. So a claim that “reproduces” here shows only "
             "that the paper's claims can hold together in one data set, not that official statistics support "
             "them, and the causal estimates describe the reconstruction, not Kazakhstan. Load official BNS "
-            "downloads with <code>make ingest</code> and rebuild.</div>"
+            "downloads with <code>make ingest</code> and rebuild."
+            f"{banner_addition(content.crossval or {})}</div>"
         )
     return f'<div class="official">Every migration figure in this warehouse is a published BNS figure: {shares}.</div>'
 
@@ -491,7 +496,7 @@ def render_html(content: ReportContent) -> str:
         "<p><a href='#headline'>Causal evidence</a> · <a href='#flows'>Flows</a> · <a href='#figures'>Figures</a> · "
         "<a href='#correlations'>Correlations</a> · "
         "<a href='#causal'>Causal details</a> · <a href='#appendix'>Appendix (invalid intervals)</a> · "
-        "<a href='#replication'>Replication</a> · "
+        "<a href='#replication'>Replication</a> · <a href='#crossval'>Accuracy of the reconstruction</a> · "
         "<a href='#sources'>Data sources</a></p>",
         "<h2 id='flows'>Almaty's working-age flows</h2>",
         "<p>Persons per year; per 1,000 residents (all ages) on 1 January.</p>",
@@ -508,6 +513,7 @@ def render_html(content: ReportContent) -> str:
         _table(correlations[keep] if keep else correlations, text_columns=("claim_id", "pair", "years", "problem")),
         _causal_section(content),
         _replication_section(content),
+        crossval_section_html(content.crossval or {}, _table),
         "<h2 id='sources'>Data sources</h2>",
         "<p>Cells of each canonical table by provenance (<code>dim_data_sources</code>).</p>",
         _table(content.provenance, text_columns=("table_code",)),
