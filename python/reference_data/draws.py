@@ -7,8 +7,8 @@ is a pure function of the seed (NumPy's PCG64 via ``default_rng``): the same see
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+from decimal import Context, Decimal
 
 import numpy as np
 import pandas as pd
@@ -28,50 +28,15 @@ class Draw:
     part_year_scale: float
 
 
-def read_ranges(paths: Paths) -> pd.DataFrame:
-    """The ranges as written: ``low`` / ``high`` before ``width_scale`` (1 where the column is absent)."""
+def load_ranges(paths: Paths) -> pd.DataFrame:
     path = paths.priors_dir / "ensemble_ranges.csv"
     ranges = read_csv(path, RANGE_COLUMNS, ("low", "high"))
-    if "width_scale" not in ranges:
-        ranges["width_scale"] = 1.0
-    ranges["width_scale"] = pd.to_numeric(ranges.width_scale.replace("", "1"), errors="coerce")
     for number, row in enumerate(each_row(ranges), start=2):
         if row.kind not in KINDS:
             raise InputError(f"{path}: row {number}: unknown kind {row.kind!r} (known: {sorted(KINDS)})")
         if float(row.low) > float(row.high):
             raise InputError(f"{path}: row {number}: low {row.low} above high {row.high}")
-        if not float(row.width_scale) > 0:
-            raise InputError(f"{path}: row {number}: column width_scale: {row.width_scale!r} is not a positive number")
     return ranges
-
-
-def widened(kind: str, low: float, high: float, scale: float) -> tuple[float, float]:
-    """A range ``scale`` times as wide around no change (a factor 1, a shift 0); ``uniform`` (the part-year
-    scale, a fraction in [0, 1]) and the rounding of published figures are not widened."""
-    if scale == 1 or kind == "uniform":
-        return low, high
-    if kind == "log_uniform_factor":
-        return math.exp(scale * math.log(low)), math.exp(scale * math.log(high))
-    if kind == "uniform_factor":
-        return max(1 + scale * (low - 1), 0.0), 1 + scale * (high - 1)
-    if kind == "uniform_int_shift":
-        return float(round(scale * low)), float(round(scale * high))
-    return scale * low, scale * high
-
-
-def apply_width_scale(ranges: pd.DataFrame) -> pd.DataFrame:
-    """``low`` / ``high`` widened by each row's ``width_scale`` (the calibration of the intervals)."""
-    ranges = ranges.copy()
-    bounds = [widened(r.kind, float(r.low), float(r.high),
-                      1.0 if r.prior == "constraints.csv" else float(r.width_scale)) for r in each_row(ranges)]
-    ranges["low"] = [low for low, _ in bounds]
-    ranges["high"] = [high for _, high in bounds]
-    return ranges
-
-
-def load_ranges(paths: Paths) -> pd.DataFrame:
-    """The ranges members draw from, each widened by its calibrated ``width_scale``."""
-    return apply_width_scale(read_ranges(paths))
 
 
 def _selected(frame: pd.DataFrame, where: str) -> pd.Series:
@@ -86,9 +51,22 @@ def _selected(frame: pd.DataFrame, where: str) -> pd.Series:
     return mask
 
 
+# Correctly rounded in software (mpdecimal), so the same on every CPU. NumPy's exp and log pick a SIMD
+# kernel at run time (AVX-512 differs from AVX2 in the last bit), which changed members' tables by machine.
+_EXACT = Context(prec=40)
+
+
+def _ln(value: float) -> float:
+    return float(_EXACT.ln(Decimal(value)))
+
+
+def _exp(values: np.ndarray) -> np.ndarray:
+    return np.array([float(_EXACT.exp(Decimal(float(v)))) for v in values], dtype=float)
+
+
 def _values(rng: np.random.Generator, kind: str, low: float, high: float, size: int) -> np.ndarray:
     if kind == "log_uniform_factor":
-        return np.exp(rng.uniform(np.log(low), np.log(high), size))
+        return _exp(rng.uniform(_ln(low), _ln(high), size))
     if kind == "uniform_int_shift":
         return rng.integers(int(low), int(high) + 1, size).astype(float)
     return rng.uniform(low, high, size)

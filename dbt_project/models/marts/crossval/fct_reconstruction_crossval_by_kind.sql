@@ -14,7 +14,9 @@ final as (
         share_within_rounding,
         bound_count,
         share_bounds_respected,
-        interval_coverage
+        interval_coverage,
+        interval_coverage_uncalibrated,
+        interval_widening
     from summary
 )
 

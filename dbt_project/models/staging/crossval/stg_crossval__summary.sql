@@ -3,7 +3,8 @@ with source as (
     select * from {{ read_crossval_csv('summary.csv', {
         'model_variant': 'VARCHAR', 'kind': 'VARCHAR', 'figures': 'INTEGER', 'annual_figures': 'INTEGER',
         'median_abs_pct_error': 'DOUBLE', 'share_within_10_pct': 'DOUBLE', 'share_within_rounding': 'DOUBLE',
-        'bounds': 'INTEGER', 'share_bounds_respected': 'DOUBLE', 'interval_coverage': 'DOUBLE'}) }}
+        'bounds': 'INTEGER', 'share_bounds_respected': 'DOUBLE', 'interval_coverage': 'DOUBLE',
+        'interval_coverage_uncalibrated': 'DOUBLE', 'interval_widening': 'DOUBLE'}) }}
 ),
 
 renamed as (
@@ -17,7 +18,9 @@ renamed as (
         share_within_rounding,
         bounds as bound_count,
         share_bounds_respected,
-        interval_coverage
+        interval_coverage,
+        interval_coverage_uncalibrated,
+        interval_widening
     from source
 )
 
