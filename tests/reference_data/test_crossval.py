@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 
 from reference_data import crossval, memory
-from reference_data.draws import widened
 from reference_data.generate import build, load_priors
 from reference_data.inputs import load_constraints, load_seeds
 from reference_data.paths import default_paths
@@ -150,9 +149,11 @@ def test_the_fix_carries_a_regions_real_level_into_the_next_year():
     assert values[0] < 2000 and values[1] > 2500, values
 
 
-def test_widening_a_range():
-    assert widened("log_uniform_factor", 0.8, 1.25, 2.0) == pytest.approx((0.64, 1.5625))
-    assert widened("uniform_factor", 0.5, 1.5, 3.0) == (0.0, 2.5)
-    assert widened("uniform_int_shift", -2, 2, 1.6) == (-3.0, 3.0)
-    assert widened("add_uniform", -0.03, 0.03, 2.0) == pytest.approx((-0.06, 0.06))
-    assert widened("uniform", 0.5, 1.0, 5.0) == (0.5, 1.0)
+def test_an_interval_always_holds_its_prediction():
+    """Members may all fall on one side of the refit's prediction; the interval still holds the prediction."""
+    predictions = pd.DataFrame({"constraint_id": ["a"], "kind": "national_by_country", "predicted": [200],
+                                "published": [150], "tolerance": [0], "is_bound": [False]})
+    members = pd.DataFrame({"constraint_id": ["a"] * 4, "member": [1, 2, 3, 4], "predicted": [100, 110, 120, 130]})
+    row = crossval.intervals(predictions, members, factor_of={"national_by_country": 2.0}).iloc[0]
+    # Central 80% of {200, 100, 110, 120, 130}: 104 to 172, then 200 itself; widened x2 around 200: 8 to 200.
+    assert (row.interval_low, row.interval_high) == (8, 200) and row.is_in_interval
