@@ -265,6 +265,8 @@ def intervals(predictions: pd.DataFrame, members: pd.DataFrame, level: float = L
         factor = (factor_of or {}).get(row.kind, 1.0)
         low = row.predicted - factor * (row.predicted - low)
         high = row.predicted + factor * (high - row.predicted)
+        if getattr(row, "direction_code", "net") != "net":
+            low = max(low, 0.0)  # a count of people is never negative; a balance may be
         lows.append(math.floor(low))
         highs.append(math.ceil(high))
         inside.append(None if row.is_bound else bool(low - row.tolerance <= row.published <= high + row.tolerance))

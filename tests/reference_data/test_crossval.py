@@ -157,3 +157,7 @@ def test_an_interval_always_holds_its_prediction():
     row = crossval.intervals(predictions, members, factor_of={"national_by_country": 2.0}).iloc[0]
     # Central 80% of {200, 100, 110, 120, 130}: 104 to 172, then 200 itself; widened x2 around 200: 8 to 200.
     assert (row.interval_low, row.interval_high) == (8, 200) and row.is_in_interval
+    # Widened x3 the low end would be -88: a count of people stops at 0.
+    wide = crossval.intervals(predictions.assign(direction_code="departure"), members,
+                              factor_of={"national_by_country": 3.0}).iloc[0]
+    assert wide.interval_low == 0
