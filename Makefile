@@ -29,7 +29,7 @@ export KZ_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/kz_migration.duckdb
 export KZ_PROJECT_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 
 .PHONY: build test venv warehouse analysis FORCE dbt-test dbt-test-default dbt-test-statutory pytest lint lint-ruff lint-mypy lint-sql ingest ingest-list \
-	ingest-remove ingest-rollback reference ensemble lock docs docs-serve mf clean export help
+	ingest-remove ingest-rollback reference ensemble crossval lock docs docs-serve mf clean export help
 
 ## venv: create .venv and install the pinned dependencies (requirements.lock), once
 venv: $(STAMP)
@@ -206,6 +206,14 @@ ingest-rollback: venv
 ## reference: regenerate the bundled reconstruction (byte for byte)
 reference: venv
 	$(BIN)/python -m reference_data
+
+## crossval: the reconstruction measured out of sample: refit without each fold of published figures, predict
+## them, with the calibrated 80% intervals (CROSSVAL_MEMBERS ensemble members per fold) and the model without
+## memory beside it -> data/reference/crossval/*.csv (data/reference/README.md; about 15 minutes on 2 cores)
+CROSSVAL_FOLDS ?= 10
+CROSSVAL_MEMBERS ?= 6
+crossval: venv
+	$(BIN)/python -m reference_data.crossval --folds $(CROSSVAL_FOLDS) --members $(CROSSVAL_MEMBERS) --variants
 
 # Members besides member 0 (the bundled tables); about two minutes each (data/reference/README.md).
 ENSEMBLE_MEMBERS ?= 10

@@ -189,7 +189,8 @@ def _other_country_shares(
         raise MissingFigureData(f"fct_country_period_flows has no {column} for {direction}s in {CRISIS_PERIOD}")
     # Aggregate rows ("Other countries": not itemised) go into the remainder, not among the countries.
     itemised = rows[~rows["is_aggregate"].astype(bool)] if "is_aggregate" in rows.columns else rows
-    shares = itemised.set_index("country_name_en")[column].sort_values(ascending=False, kind="stable")
+    # Ties (equal shares) in name order: the marts' row order is not fixed, and the figure must not follow it.
+    shares = itemised.set_index("country_name_en")[column].sort_index().sort_values(ascending=False, kind="stable")
     head = shares.iloc[:top]
     rest = 100.0 - head.sum()
     return pd.concat([head, pd.Series({"all others (incl. not itemised)": rest})]) if rest > 0.05 else head

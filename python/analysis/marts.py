@@ -42,6 +42,9 @@ ANALYSIS_MARTS = (
     # Written by the reconstruction ensemble (CONTRACTS.md); absent until it exists.
     "fct_reconstruction_ensemble_estimates",
     "fct_reconstruction_ensemble_claims",
+    # Written by the cross-validation of the reconstruction (make crossval).
+    "fct_reconstruction_crossval",
+    "fct_reconstruction_crossval_by_kind",
 )
 
 Tables = dict[str, pd.DataFrame]

@@ -43,6 +43,7 @@ from analysis.causal_report import (
     method_note_html,
     pre_trend_components,
 )
+from analysis.crossval_report import CROSSVAL_MARTS, banner_addition, crossval_section_html
 from analysis.figures import RenderedFigure, render_causal_figures, render_paper_figures
 from analysis.marts import (
     PAPER_RULE_SET,
@@ -90,6 +91,8 @@ class ReportContent:
     # dim_build_settings: the project version that built the warehouse and the data's as-of date.
     project_version: str | None = None
     data_as_of: str | None = None
+    # The cross-validation marts (analysis.crossval_report): the banner's accuracy sentence and its section.
+    crossval: Tables | None = None
 
 
 def almaty_flow_table(tables: Tables) -> pd.DataFrame:
@@ -170,6 +173,7 @@ def analyse(
         later_years=run_later_years(tables),
         project_version=build_setting(tables, "project_version"),
         data_as_of=build_setting(tables, "data_as_of_date"),
+        crossval={name: tables[name] for name in CROSSVAL_MARTS if name in tables},
     )
 
 
@@ -283,7 +287,8 @@ def _banner(content: ReportContent) -> str:
             "a figure, the reconstruction was fitted to match it. So a claim that “reproduces” here shows only "
             "that the paper's claims can hold together in one data set, not that official statistics support "
             "them, and the causal estimates describe the reconstruction, not Kazakhstan. Load official BNS "
-            "downloads with <code>make ingest</code> and rebuild.</div>"
+            "downloads with <code>make ingest</code> and rebuild."
+            f"{banner_addition(content.crossval or {})}</div>"
         )
     return f'<div class="official">Every migration figure in this warehouse is a published BNS figure: {shares}.</div>'
 
@@ -808,6 +813,14 @@ REPORT_SECTIONS: list[Section] = [
         folded=True,
         nav_label="Partner statistics",
         marts=("fct_partner_mirror_flows", "fct_published_figures"),
+    ),
+    Section(
+        "crossval",
+        "Accuracy of the reconstruction",
+        lambda content: without_heading(crossval_section_html(content.crossval or {}, _table)),
+        folded=True,
+        nav_label="Accuracy",
+        marts=CROSSVAL_MARTS,
     ),
     Section("sources", "Data sources", _sources_section, nav_label="Data sources", marts=("dim_data_sources",)),
     Section("cite", "Cite and reuse", _cite_section, nav_label="Cite", marts=("dim_build_settings",)),

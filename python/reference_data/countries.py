@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from reference_data import memory
 from reference_data.education import split_rest
 from reference_data.floors import at
 from reference_data.frames import each_group, each_row
@@ -114,6 +115,17 @@ def _column_targets(rest_total: int, almaty: np.ndarray, countries: list[str], g
     return targets
 
 
+def real_country_levels(pins: dict, floors: dict) -> dict[tuple[int, str, str], memory.Level]:
+    """(year, direction, country) -> a real national level: a published annual figure, else a part-year
+    figure scaled to a year (marked as a floor)."""
+    levels = {(int(year), direction, country): (int(value), False) for (year, direction), members in pins.items()
+              for country, value in members.items() if not country.startswith("group:")}
+    for (year, direction), members in floors.items():
+        for country, (_, scaled) in members.items():
+            levels.setdefault((int(year), direction, country), (int(scaled), True))
+    return levels
+
+
 def affinity_matrix(regions: list[str], direction: str, countries: list[str], groups: dict[str, str],
                     affinity: pd.DataFrame) -> np.ndarray:
     rows = affinity[affinity.direction_code == direction]
@@ -124,9 +136,17 @@ def affinity_matrix(regions: list[str], direction: str, countries: list[str], gr
 
 def build_countries(frame: pd.DataFrame, countries: list[str], groups: dict[str, str], weight_prior: pd.DataFrame,
                     affinity: pd.DataFrame, almaty_prior: pd.DataFrame, national_pins: dict,
-                    almaty_pins: dict, national_floors: dict | None = None) -> dict:
-    """(year, direction, region) -> counts for ``countries`` (the order of the seed, totals excluded)."""
+                    almaty_pins: dict, national_floors: dict | None = None, memory_decay: float = 0.0) -> dict:
+    """(year, direction, region) -> counts for ``countries`` (the order of the seed, totals excluded).
+
+    With ``memory_decay`` > 0 a country's national weight remembers how far its published national figures
+    (annual, or part-year scaled to a year) put it from the prior (``reference_data.memory``)."""
     weights = national_weights(weight_prior, countries)
+    if memory_decay > 0:
+        national = frame.groupby(["year", "direction_code"]).persons.sum()
+        weights = memory.country_memory(
+            weights, lambda year, direction: int(national.loc[(year, direction)]),
+            real_country_levels(national_pins, national_floors or {}), memory_decay)
     result = {}
     for (year, direction), group in each_group(frame, ["year", "direction_code"]):
         year_weights = {c: float(weights[(direction, c)].loc[year]) for c in countries}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reference_data import countries, education, regional_totals, sex_age, tables
+from reference_data import countries, education, memory, regional_totals, sex_age, tables
 from reference_data.canonical import COLUMNS, write_table
 from reference_data.checks import check_constraints
 from reference_data.floors import part_year_floors
@@ -44,6 +44,8 @@ PRIOR_SPECS: dict[str, tuple[list[str], tuple[str, ...]]] = {
     "country_weights.csv": (["direction_code", "country_code", "year", "weight"], ("year", "weight")),
     "region_country_affinity.csv": (["region_code", "direction_code", "key", "factor"], ("factor",)),
     "almaty_countries.csv": (["year", "direction_code", "country_code", "persons"], ("year", "persons")),
+    "memory.csv": (["scope", "decay", "basis"], ("decay",)),
+    "region_concentration.csv": (["power", "basis"], ("power",)),
 }
 
 
@@ -119,7 +121,9 @@ def build(paths: Paths, priors: dict[str, pd.DataFrame] | None = None,
             country_floors.setdefault((year, direction), {})[member] = value
     almaty_series, education_pins = almaty_series_with_pins(priors["almaty_series.csv"], constraints)
     totals = regional_totals.region_totals(
-        seeds, constraints, almaty_series, priors["region_propensity.csv"], priors["region_cycles.csv"], floors)
+        seeds, constraints, almaty_series, priors["region_propensity.csv"], priors["region_cycles.csv"], floors,
+        memory.decay_of(priors["memory.csv"], "region"), float(priors["region_concentration.csv"].power.iloc[0]),
+        memory.parents(paths.seeds_dir))
     targets = national_targets(priors, seeds, constraints)
     national_wa = {(y, d): v for (y, d, m), v in targets.items() if m == "working_age"}
     frame = sex_age.working_age_totals(totals, almaty_series, national_wa)
@@ -153,6 +157,7 @@ def build(paths: Paths, priors: dict[str, pd.DataFrame] | None = None,
         totals, country_codes, seeds.country_groups, priors["country_weights.csv"],
         priors["region_country_affinity.csv"], priors["almaty_countries.csv"],
         national_pins(constraints, "all_ages", "country_code"), almaty_pins, country_floors,
+        memory.decay_of(priors["memory.csv"], "country"),
     )
     built = {
         "by_country": tables.by_country(country_cells, country_codes),

@@ -21,6 +21,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from reference_data import memory
 from reference_data.frames import each_group, each_row
 from reference_data.inputs import ALMATY, DIRECTIONS, FIRST_YEAR, LAST_YEAR, REPUBLIC, InputError, Seeds, interpolate
 from reference_data.integerise import largest_remainder
@@ -44,6 +45,21 @@ def region_balances(constraints: pd.DataFrame) -> dict[tuple[int, str], int]:
     return {(int(r.year), r.region_code): int(r.value) for r in each_row(net)}
 
 
+def real_levels(published: dict, balances: dict, floors: dict) -> dict[tuple[int, str, str], memory.Level]:
+    """(year, direction, region) -> a real annual level: a published total, the direction a published balance
+    fixes beside a published total, else a part-year figure scaled to a year (marked as a floor)."""
+    levels = {key: (value, False) for key, value in published.items()}
+    for (year, region), balance in balances.items():
+        if (year, "arrival", region) in published and (year, "departure", region) not in published:
+            levels[(year, "departure", region)] = (published[(year, "arrival", region)] - balance, False)
+        elif (year, "departure", region) in published and (year, "arrival", region) not in published:
+            levels[(year, "arrival", region)] = (published[(year, "departure", region)] + balance, False)
+    for (year, direction, region, member), (_, scaled) in floors.items():
+        if member == "_T" and region != REPUBLIC and (year, direction, region) not in levels:
+            levels[(year, direction, region)] = (scaled, True)
+    return levels
+
+
 def bend_to_balance(arrivals: float, departures: float, balance: int) -> tuple[int, int]:
     """The closest (arrivals, departures) to the model's with the given balance: the model's turnover
     (arrivals + departures) is kept and split so that the difference is the published balance."""
@@ -59,8 +75,11 @@ def cycle_factor(cycle, year: int) -> float:
     return 1.0 + float(cycle.amplitude) * math.cos(phase)
 
 
-def weight_paths(seeds: Seeds, propensity: pd.DataFrame, cycles: pd.DataFrame) -> dict[tuple[str, str], pd.Series]:
-    """(region, direction) -> prior weight (residents x propensity x cycle) for every year the region exists."""
+def weight_paths(seeds: Seeds, propensity: pd.DataFrame, cycles: pd.DataFrame,
+                 power: float = 1.0) -> dict[tuple[str, str], pd.Series]:
+    """(region, direction) -> prior weight (residents x propensity ** power x cycle) for every year the region
+    exists. ``power`` > 1 sharpens the differences between the regions' propensities
+    (``priors/region_concentration.csv``)."""
     cycle_of = {(c.region_code, c.direction_code): c for c in each_row(cycles)}
     paths = {}
     for (region, direction), group in each_group(propensity, ["region_code", "direction_code"]):
@@ -74,7 +93,8 @@ def weight_paths(seeds: Seeds, propensity: pd.DataFrame, cycles: pd.DataFrame) -
         years = range(max(FIRST_YEAR, int(info.first_year)), min(LAST_YEAR, int(info.last_year)) + 1)
         rate = interpolate(group.set_index("year").propensity, years)
         paths[(region, direction)] = pd.Series(
-            [seeds.residents(year, region) * rate.loc[year] * cycle_factor(cycle, year) for year in years],
+            [seeds.residents(year, region) * float(rate.loc[year]) ** power * cycle_factor(cycle, year)
+             for year in years],
             index=list(years))
     return paths
 
@@ -142,20 +162,29 @@ def year_totals(seeds: Seeds, year: int, published: dict, balances: dict, almaty
 
 def region_totals(seeds: Seeds, constraints: pd.DataFrame, almaty_series: pd.DataFrame,
                   propensity: pd.DataFrame, cycles: pd.DataFrame,
-                  floors: dict[tuple[int, str, str, str], tuple[int, int]] | None = None) -> pd.DataFrame:
+                  floors: dict[tuple[int, str, str, str], tuple[int, int]] | None = None,
+                  memory_decay: float = 0.0, propensity_power: float = 1.0,
+                  successors: dict[str, tuple[str, int]] | None = None) -> pd.DataFrame:
     """Every region's all-ages arrivals and departures, every year: the same model for every region but
     Almaty, bent only by real figures.
 
     Order of precedence: a published total; a published balance (with one direction published, the other
     follows exactly; with neither, the model's turnover is split to give the balance); Almaty's
     calibrated path; then residents x propensity x cycle for the rest, raised where needed to the
-    annual value a part-year figure implies (``floors``).
+    annual value a part-year figure implies (``floors``). With ``memory_decay`` > 0 each region's weight
+    remembers how far its real figures (totals, a direction a balance fixes, part-year figures scaled to a
+    year) put it from the prior, fading by that factor per year (``reference_data.memory``).
     """
     floors = floors or {}
     published = published_region_totals(constraints)
     balances = region_balances(constraints)
     almaty = {(int(r.year), r.direction_code): int(r.all_ages) for r in each_row(almaty_series)}
-    paths = weight_paths(seeds, propensity, cycles)
+    paths = weight_paths(seeds, propensity, cycles, propensity_power)
+    if memory_decay > 0:
+        paths = memory.regional_memory(
+            paths, seeds.national_total, lambda year, direction: published.get((year, direction, ALMATY),
+                                                                                almaty[(year, direction)]),
+            real_levels(published, balances, floors), memory_decay, ALMATY, successors)
     totals: dict[tuple[int, str, str], int] = {}
     for year in YEARS:
         for (direction, region), value in year_totals(seeds, year, published, balances, almaty, paths,

@@ -2,7 +2,8 @@
 rounded — and are rounded so.
 
 The rule (docs/marts.md, "Column types"): a numeric column is a decimal when its name says it is not a count of
-persons or cells — a percentage (`_pct`), a ratio, a rate or an index (`_per_`, `_ratio`, `_index`), an average (`avg_`), an
+persons or cells — a percentage (`_pct`), a ratio, a rate or an index (`_per_`, `_ratio`, `_index`), an average
+(`avg_`), an
 estimate of the ensemble (`estimate…`, `p_value`), or a value in the unit of its row (`…value…`: a claim's
 `computed_value`, which is a count for one claim and a share for another). Every other numeric column counts something
 (persons, cells, years, members, ranks) and is an integer type. The columns are read from the marts' contracts
