@@ -62,9 +62,15 @@ $(STAMP): requirements.lock pyproject.toml
 	fi
 	touch $(STAMP)
 
-## build: install, build and test the warehouse, publish it atomically, run the analysis, export the marts
-build: warehouse analysis export
-	@echo "Warehouse published at $(KZ_WAREHOUSE_PATH)"
+## build: install, build, test and publish the warehouse, write the report and the downloads, each only if out of date
+# (`make warehouse analysis export` forces all three).
+# Two passes: the second looks at the official set again, so that an ingest during the first pass's build is
+# built too before the report is written (the report always shows the published warehouse); each pass does
+# only what is out of date, so a build with nothing changed costs a few make checks, not a dbt build.
+build: venv
+	@$(MAKE) --no-print-directory $(KZ_WAREHOUSE_PATH)
+	@$(MAKE) --no-print-directory $(REPORT_INDEX) $(EXPORT_DICTIONARY)
+	@echo "Warehouse published at $(KZ_WAREHOUSE_PATH); report at $(REPORT_INDEX)"
 
 # DBT_ARGS passes options to dbt build, e.g. DBT_ARGS="--vars '{working_age_rule_set: statutory}'".
 export DBT_ARGS
@@ -116,11 +122,26 @@ analysis: venv $(KZ_WAREHOUSE_PATH)
 	@echo "==> [analysis] correlations, causal designs, claim replication, figures, report"
 	$(BIN)/python -m analysis report --out "$(REPORT_DIR)"
 
+# The report as a file: written again only when the warehouse, the analysis code or the claims changed.
+REPORT_INDEX := $(REPORT_DIR)/index.html
+REPORT_INPUTS := $(shell find python/analysis -name '*.py' -not -path '*/__pycache__/*' 2>/dev/null) \
+  $(wildcard data/claims/*.csv)
+
+$(REPORT_INDEX): $(KZ_WAREHOUSE_PATH) $(REPORT_INPUTS) | $(STAMP)
+	@echo "==> [analysis] the report is older than the warehouse or the analysis: correlations, causal designs, claim replication, figures, report"
+	$(BIN)/python -m analysis report --out "$(REPORT_DIR)"
+
 # Beside the report, so that its links to the data behind each figure and table resolve.
 EXPORT_DIR ?= report/data
 
 ## export: every mart as CSV and Parquet with a data dictionary into report/data (EXPORT_DIR=…), swapped in atomically
 export: venv $(KZ_WAREHOUSE_PATH)
+	@echo "==> [export] every mart as CSV and Parquet, with data_dictionary.csv, into $(EXPORT_DIR)"
+	$(BIN)/python -m warehouse.export --warehouse $(KZ_WAREHOUSE_PATH) --out $(EXPORT_DIR)
+
+EXPORT_DICTIONARY := $(EXPORT_DIR)/data_dictionary.csv
+
+$(EXPORT_DICTIONARY): $(KZ_WAREHOUSE_PATH) python/warehouse/export.py | $(STAMP)
 	@echo "==> [export] every mart as CSV and Parquet, with data_dictionary.csv, into $(EXPORT_DIR)"
 	$(BIN)/python -m warehouse.export --warehouse $(KZ_WAREHOUSE_PATH) --out $(EXPORT_DIR)
 
