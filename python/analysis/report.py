@@ -600,27 +600,32 @@ ANSWER_ALPHA = 0.10
 
 
 def _causal_answer(content: ReportContent) -> str:
+    """The headline's own test (the studentised placebo in space), so the summary and the headline agree."""
     rows, rejected = [], []
     for result in content.causal:
         # One line: the outcome in persons (the per-1,000 rows are in the section it links to).
-        if result.did is None or result.placebo_space is None or "per_1000" in result.outcome:
+        if result.did is None or result.studentised is None or "per_1000" in result.outcome:
             continue
-        p = result.placebo_space
+        p = result.studentised
         rejected.append(p.p_value <= ANSWER_ALPHA)
         rows.append(
             f"{html.escape(DESIGNS.get(result.design, result.design))}, {html.escape(result.unit)}: DiD "
-            f"{_number(result.did.estimate, 2)}, placebo-in-space p {html.escape(format_p_value(p.p_value))} "
+            f"{_number(result.did.estimate, 2)}, studentised placebo-in-space p "
+            f"{html.escape(format_p_value(p.p_value))} "
             f"(smallest attainable {html.escape(format_p_value(p.min_attainable_p))})"
         )
     if not rows:
         return "not estimated (see the causal section)."
     if all(rejected):
-        verdict = f"<strong>Yes at {ANSWER_ALPHA:.0%}</strong> by placebo in space in every design and outcome"
+        verdict = f"<strong>Yes at {ANSWER_ALPHA:.0%}</strong> by the studentised placebo test in every design"
     elif any(rejected):
-        verdict = f"<strong>In some designs only</strong> (placebo in space at {ANSWER_ALPHA:.0%})"
+        verdict = (
+            f"<strong>In some designs only</strong> (studentised placebo test at {ANSWER_ALPHA:.0%}; a design "
+            "whose smallest attainable p is above that level cannot show it)"
+        )
     else:
         verdict = (
-            f"<strong>Not established</strong>: no design's placebo-in-space p reaches {ANSWER_ALPHA:.0%} "
+            f"<strong>Not established</strong>: no design's studentised placebo p reaches {ANSWER_ALPHA:.0%} "
             "(with one treated region only design-based inference is valid)"
         )
     return f"{verdict}. " + "; ".join(rows) + "."

@@ -237,3 +237,20 @@ def test_a_shared_name_is_relative_under_the_working_directory_and_bare_outside(
     inside = tmp_path / "warehouse" / "kz_migration.duckdb"
     assert shareable_name(inside, base=tmp_path) == "warehouse/kz_migration.duckdb"
     assert shareable_name(inside, base=tmp_path / "elsewhere") == "kz_migration.duckdb"
+
+
+def test_the_brief_answer_quotes_the_headlines_own_test(warehouse: Path, report_dir: Path):
+    """The summary line on the crisis and the headline table use one test: the studentised placebo in space."""
+    from analysis.causal import format_p_value, run_all
+    from analysis.marts import load_marts
+
+    page = (report_dir / "index.html").read_text(encoding="utf-8")
+    answers = page[page.index("class='answers'"):]
+    answers = answers[: answers.index("</ul>")]
+    quoted = 0
+    for result in run_all(load_marts(warehouse)):
+        if result.did is None or result.studentised is None or "per_1000" in result.outcome:
+            continue
+        assert f"studentised placebo-in-space p {format_p_value(result.studentised.p_value)}" in answers
+        quoted += 1
+    assert quoted >= 1
