@@ -78,16 +78,18 @@ export DBT_ARGS
 # inputs, not the data, so they run where the code changes are checked (`make test`, `make dbt-test`), as dbt
 # recommends, rather than on every build of the same code.
 PUBLISH_DBT_ARGS := --exclude-resource-type unit_test
-# What a published warehouse is built from: every dbt file, the claims, the partner statistics, the published
+# What a published warehouse is built from: every dbt file, the claims, the partner statistics, the ensemble
+# and cross-validation results, the published
 # figures and their source register (fct_published_figures), the bundled count tables, and the Python the dbt
 # Python models import. A warehouse newer than all of them (and built with the same settings and official set)
 # is current. The official set is not listed here: `make ingest` may switch it while make runs (a file listed
 # when the Makefile was read and gone by the time make looks at it stopped make with «No rule to make
 # target»); OFFICIAL_STATE below stands for it.
 WAREHOUSE_INPUTS := $(shell find dbt_project -type f -not -path 'dbt_project/target/*' -not -path 'dbt_project/logs/*' \
-  -not -path '*/__pycache__/*' 2>/dev/null) $(shell find -L data/claims data/partner $(KZ_COUNTS_DIR) -type f 2>/dev/null) \
+  -not -path '*/__pycache__/*' 2>/dev/null) $(shell find -L data/claims data/partner data/reference/ensemble data/reference/crossval $(KZ_COUNTS_DIR) -type f 2>/dev/null) \
   data/reference/constraints.csv data/reference/SOURCES.md \
-  profiles.yml python/analysis/claim_rules.py python/analysis/did.py python/analysis/permutation.py
+  profiles.yml python/analysis/__init__.py python/analysis/claim_rules.py python/analysis/did.py python/analysis/ols.py \
+  python/analysis/permutation.py
 # The settings beside the files (counts folders, dbt arguments); rewritten only when they change, so that
 # its modification time says when they last changed.
 WAREHOUSE_SETTINGS := $(KZ_WAREHOUSE_PATH).settings
