@@ -73,8 +73,9 @@ def test_the_metric_count_in_docs_marts(session_build: SessionBuild) -> None:
 def test_the_metricflow_example_output_in_docs_marts(connection: duckdb.DuckDBPyConnection) -> None:
     """The documented `mf query` output: one row per paper regime, and the unlabelled years after them."""
     text = MARTS_DOC.read_text(encoding="utf-8")
-    block = text[text.index("# metric_time__paper_regime    working_age_arrivals_per_departure") :]
-    rows = re.findall(r"^# (\d{4})-01-01 +([\d.]+)|^# {10,}([\d.]+)", block.split("\n\n")[0], flags=re.M)
+    block = text[text.index("# metric_time__paper_regime ") :]
+    rows = re.findall(r"^# (\d{4})–\d{4} +([\d.]+)|^# \d{4} and later \(outside the periods\) +([\d.]+)",
+                      block.split("\n\n")[0], flags=re.M)
     periods = connection.execute(
         "select start_year, arrivals_per_departure from fct_period_flows where region_code = '75' "
         "and age_scope_code = 'working_age' and period_set_code = 'paper_regimes' order by start_year"

@@ -623,7 +623,10 @@ def leave_one_out_table(results: list[DesignResult]) -> pd.DataFrame:
             continue
         per_1000 = _is_per_1000(result)
         shift = (loo["estimate"] - result.did.estimate).abs().to_numpy(dtype=float)
-        most = loo.iloc[int(shift.argmax())]
+        # Ties within rounding noise go to the first control by code: with two controls both removals move
+        # the DiD by the same amount, and the last bit (which the CPU's BLAS kernel decides) must not choose.
+        tied = shift >= shift.max() * (1 - 1e-9)
+        most = loo[tied].sort_values("region_code", kind="stable").iloc[0]
         rows.append(
             {
                 "design": SHORT_DESIGNS.get(result.design, result.design),

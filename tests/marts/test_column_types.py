@@ -2,8 +2,8 @@
 rounded — and are rounded so.
 
 The rule (docs/marts.md, "Column types"): a numeric column is a decimal when its name says it is not a count of
-persons or cells — a percentage (`_pct`), a ratio, a rate or an index (`_per_`, `_ratio`, `_index`), an average
-(`avg_`), an
+persons or cells — a percentage or a share (`pct`, `share`), a ratio, a rate, an index or a coverage (`_per_`, `_ratio`,
+`_index`, `_coverage`, `_widening`), an average (`avg_`), an
 estimate of the ensemble (`estimate…`, `p_value`), or a value in the unit of its row (`…value…`: a claim's
 `computed_value`, which is a count for one claim and a share for another). Every other numeric column counts something
 (persons, cells, years, members, ranks) and is an integer type. The columns are read from the marts' contracts
@@ -22,7 +22,12 @@ import yaml
 from ..conftest import REPO_ROOT
 
 MARTS_DIR = REPO_ROOT / "dbt_project" / "models" / "marts"
-DECIMAL_NAME = re.compile(r"_pct$|_per_|_ratio$|_index$|^avg_|^estimate|^p_value$|(^|_)value(_|$)")
+DECIMAL_NAME = re.compile(
+    r"(^|_)pct(_|$)|(^|_)share(_|$)|_per_|_ratio$|_index$|_coverage|_widening$|^avg_|^estimate|^p_value$|(^|_)value(_|$)"
+)
+# A value in the unit of its row is a count for some rows and a share for others: a decimal, or an integer
+# where every row of the mart counts persons.
+EITHER_NAME = re.compile(r"(^|_)value(_|$)")
 INTEGER_TYPES = {"integer", "bigint", "smallint", "tinyint", "hugeint"}
 DECIMAL_TYPES = {"double", "float", "real"}
 ROUNDED = re.compile(r"Rounded to (\d+) decimals\.")
@@ -51,6 +56,8 @@ def test_the_contracts_hold_numeric_columns_of_both_kinds() -> None:
 def test_counts_are_integers_and_decimals_document_their_rounding(
     model: str, column: str, data_type: str, description: str
 ) -> None:
+    if EITHER_NAME.search(column) and data_type in INTEGER_TYPES:
+        return
     if DECIMAL_NAME.search(column):
         assert data_type in DECIMAL_TYPES or data_type.startswith("decimal"), f"{model}.{column} is {data_type}"
         assert ROUNDED.search(description) or NOT_ROUNDED.search(description), (

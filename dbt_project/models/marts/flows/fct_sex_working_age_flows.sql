@@ -45,26 +45,110 @@ split as (
     cross join age_groups
 ),
 
--- Summed in exact decimals, so that the fractions add up to the same last digit on every machine.
+-- Persons of each sex and group, in exact decimals (so the fractions add up to the same last digit on every
+-- machine), one row per direction.
+exact as (
+    select
+        split.region_code,
+        split.year,
+        split.sex_code,
+        split.age_group_code,
+        split.age_group_order,
+        directions.direction_code,
+        coalesce(sum(cast(
+            case directions.direction_code when 'arrival' then split.arrivals else split.departures end
+            * split.group_share as decimal(38, 10)
+        )), 0) as persons
+    from split
+    cross join (values ('arrival'), ('departure')) as directions (direction_code)
+    group by all
+),
+
+-- Whole persons by controlled rounding: a year of age split by a fractional bound (60.5) leaves fractions in
+-- two groups of one sex that add up to whole persons. Each sex keeps its exact total (so the groups add up
+-- to the five-year bands), and the working-age group of both sexes keeps the total fct_yearly_flows rounds
+-- to (its fractions summed, then rounded once, halves away from zero): the sexes with the largest working-age
+-- fractions take the working-age units, every other unit a sex is owed goes to its other groups, largest
+-- fraction first.
+floored as (
+    select
+        *,
+        age_group_code = 'working_age' as is_working_age,
+        persons > floor(persons) as is_fractional,
+        floor(persons) as whole,
+        persons - floor(persons) as fraction,
+        round(sum(persons) over by_sex) - sum(floor(persons)) over by_sex as owed_by_sex,
+        round(sum(persons) filter (where age_group_code = 'working_age') over by_flow)
+        - sum(floor(persons)) filter (where age_group_code = 'working_age') over by_flow as owed_to_working_age
+    from exact
+    window
+        by_sex as (partition by region_code, year, direction_code, sex_code),
+        by_flow as (partition by region_code, year, direction_code)
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by region_code, year, direction_code, age_group_code, is_fractional
+            order by fraction desc, sex_code asc
+        ) as rank_among_sexes,
+        row_number() over (
+            partition by region_code, year, direction_code, sex_code, is_working_age, is_fractional
+            order by fraction desc, age_group_order asc
+        ) as rank_among_groups
+    from floored
+),
+
+working_age_units as (
+    select
+        *,
+        case
+            when is_working_age and is_fractional and rank_among_sexes <= owed_to_working_age then 1 else 0
+        end as working_age_unit
+    from ranked
+),
+
+other_units as (
+    select
+        *,
+        owed_by_sex - sum(working_age_unit) over (
+            partition by region_code, year, direction_code, sex_code
+        ) as owed_elsewhere
+    from working_age_units
+),
+
+rounded as (
+    select
+        region_code,
+        year,
+        sex_code,
+        age_group_code,
+        age_group_order,
+        direction_code,
+        cast(
+            whole + working_age_unit
+            + case when not is_working_age and is_fractional and rank_among_groups <= owed_elsewhere then 1 else 0 end
+            as bigint
+        ) as persons
+    from other_units
+),
+
 pivoted as (
     select
         region_code,
         year,
         age_group_code,
         age_group_order,
-        cast(coalesce(sum(cast(arrivals * group_share as decimal(38, 10))) filter (where sex_code = 'M'), 0) as double)
+        cast(coalesce(sum(persons) filter (where sex_code = 'M' and direction_code = 'arrival'), 0) as bigint)
             as arrivals_male,
-        cast(coalesce(sum(cast(arrivals * group_share as decimal(38, 10))) filter (where sex_code = 'F'), 0) as double)
+        cast(coalesce(sum(persons) filter (where sex_code = 'F' and direction_code = 'arrival'), 0) as bigint)
             as arrivals_female,
-        cast(
-            coalesce(sum(cast(departures * group_share as decimal(38, 10))) filter (where sex_code = 'M'), 0)
-            as double
-        ) as departures_male,
-        cast(
-            coalesce(sum(cast(departures * group_share as decimal(38, 10))) filter (where sex_code = 'F'), 0)
-            as double
-        ) as departures_female
-    from split
+        cast(coalesce(sum(persons) filter (where sex_code = 'M' and direction_code = 'departure'), 0) as bigint)
+            as departures_male,
+        cast(coalesce(sum(persons) filter (where sex_code = 'F' and direction_code = 'departure'), 0) as bigint)
+            as departures_female
+    from rounded
     group by region_code, year, age_group_code, age_group_order
 ),
 
