@@ -41,19 +41,26 @@ bands as (
     having count(error_value) >= {{ min_figures }}
 ),
 
+held_folds as (
+    select distinct
+        figure_kind_code,
+        is_balance,
+        fold_code
+    from annual
+),
+
 fold_bands as (
     select
         held.figure_kind_code,
         held.is_balance,
         held.fold_code,
-        quantile_cont(others.error_value, {{ low_quantile }}) as error_low_value,
-        quantile_cont(others.error_value, {{ high_quantile }}) as error_high_value
-    from (select distinct figure_kind_code, is_balance, fold_code from annual) as held
-    inner join annual as others
-        on
-            held.figure_kind_code = others.figure_kind_code
-            and held.is_balance = others.is_balance
-            and held.fold_code <> others.fold_code
+        quantile_cont(training.error_value, {{ low_quantile }}) as error_low_value,
+        quantile_cont(training.error_value, {{ high_quantile }}) as error_high_value
+    from held_folds as held
+    inner join annual as training
+        on held.figure_kind_code = training.figure_kind_code
+        and held.is_balance = training.is_balance
+        and held.fold_code <> training.fold_code
     group by held.figure_kind_code, held.is_balance, held.fold_code
 ),
 
@@ -67,10 +74,9 @@ scored as (
     inner join bands
         on annual.figure_kind_code = bands.figure_kind_code and annual.is_balance = bands.is_balance
     left join fold_bands
-        on
-            annual.figure_kind_code = fold_bands.figure_kind_code
-            and annual.is_balance = fold_bands.is_balance
-            and annual.fold_code = fold_bands.fold_code
+        on annual.figure_kind_code = fold_bands.figure_kind_code
+        and annual.is_balance = fold_bands.is_balance
+        and annual.fold_code = fold_bands.fold_code
 ),
 
 coverage as (

@@ -68,13 +68,11 @@ with_intervals as (
         balances.figure_kind_code as net_migration_interval_figure_kind_code
     from measured
     left join error_bands as counts
-        on
-            measured.interval_figure_kind_code = counts.figure_kind_code
-            and not counts.is_balance
+        on measured.interval_figure_kind_code = counts.figure_kind_code
+        and not counts.is_balance
     left join error_bands as balances
-        on
-            measured.net_migration_interval_figure_kind_code = balances.figure_kind_code
-            and balances.is_balance
+        on measured.net_migration_interval_figure_kind_code = balances.figure_kind_code
+        and balances.is_balance
 ),
 
 final as (

@@ -28,11 +28,10 @@ with_intervals as (
         bands.figure_kind_code as interval_figure_kind_code
     from measured
     left join error_bands as bands
-        on
-            bands.figure_kind_code = 'national_by_country'
-            and not bands.is_balance
-            and measured.region_code = '00'
-            and not measured.is_published
+        on bands.figure_kind_code = 'national_by_country'
+        and not bands.is_balance
+        and measured.region_code = '00'
+        and not measured.is_published
 ),
 
 final as (
