@@ -69,6 +69,23 @@ def test_national_by_country_intervals_follow_the_held_out_errors(
     assert (mart.persons_interval_80_high >= mart.persons).all()
 
 
+def test_national_specialty_intervals_follow_the_held_out_errors(
+    held_out: pd.DataFrame, connection: duckdb.DuckDBPyConnection
+) -> None:
+    low, high = band(held_out, "education_specialty", False)
+    mart = connection.execute(
+        "select arrivals, departures, arrivals_interval_80_low, arrivals_interval_80_high, departures_interval_80_low, "
+        "departures_interval_80_high, interval_figure_kind_code from fct_specialty_flows "
+        "where region_code = '00' and not is_published").df()
+    assert len(mart) > 50
+    assert (mart.interval_figure_kind_code == "education_specialty").all()
+    for measure in ("arrivals", "departures"):
+        assert ends_match(mart[f"{measure}_interval_80_low"], (mart[measure] * (1 + low)).clip(lower=0),
+                          math.floor).all()
+        assert ends_match(mart[f"{measure}_interval_80_high"], (mart[measure] * (1 + high)).clip(lower=0),
+                          math.ceil).all()
+
+
 def test_regional_balances_move_by_the_held_out_errors_in_persons(
     held_out: pd.DataFrame, connection: duckdb.DuckDBPyConnection
 ) -> None:
