@@ -18,3 +18,15 @@
     and {{ modeled_interval_end('annual.predicted_value', band, 'high', 'annual.is_balance') }}
     + annual.rounding_tolerance
 {%- endmacro %}
+
+{#- The kind of figure the cross-validation would file a yearly flow of a region under
+    (reference_data.crossval.kind_of): its errors set the row's interval. -#}
+{% macro yearly_flow_figure_kind(rows, is_balance) -%}
+    case
+        when {{ rows }}.is_published then null
+        when {{ rows }}.region_code = '75' then 'almaty'
+        when {{ rows }}.region_code <> '00' then '{{ "regional_balance" if is_balance else "regional_total" }}'
+        when {{ rows }}.age_scope_code = 'working_age' then 'education_specialty'
+        else 'national_total'
+    end
+{%- endmacro %}

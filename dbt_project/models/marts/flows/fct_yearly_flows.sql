@@ -34,21 +34,8 @@ measured as (
         flows.population_source_id,
         flows.has_boundary_change,
         flows.is_published,
-        -- The kind of figure the cross-validation files such a figure under (reference_data.crossval.kind_of).
-        case
-            when flows.is_published then null
-            when flows.region_code = '75' then 'almaty'
-            when flows.region_code <> '00' then 'regional_total'
-            when flows.age_scope_code = 'working_age' then 'education_specialty'
-            else 'national_total'
-        end as interval_figure_kind_code,
-        case
-            when flows.is_published then null
-            when flows.region_code = '75' then 'almaty'
-            when flows.region_code <> '00' then 'regional_balance'
-            when flows.age_scope_code = 'working_age' then 'education_specialty'
-            else 'national_total'
-        end as net_migration_interval_figure_kind_code
+        {{ yearly_flow_figure_kind('flows', is_balance=false) }} as interval_figure_kind_code,
+        {{ yearly_flow_figure_kind('flows', is_balance=true) }} as net_migration_interval_figure_kind_code
     from flows
     inner join regions on flows.region_code = regions.region_code
 ),
