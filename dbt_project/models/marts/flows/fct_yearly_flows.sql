@@ -6,6 +6,10 @@ regions as (
     select * from {{ ref('stg_reference__regions') }}
 ),
 
+error_bands as (
+    select * from {{ ref('int_crossval_error_bands') }}
+),
+
 measured as (
     select
         flows.region_code,
@@ -29,13 +33,37 @@ measured as (
             as net_migration_per_1000_residents,
         flows.population_source_id,
         flows.has_boundary_change,
-        flows.is_published
+        flows.is_published,
+        {{ yearly_flow_figure_kind('flows', is_balance=false) }} as interval_figure_kind_code,
+        {{ yearly_flow_figure_kind('flows', is_balance=true) }} as net_migration_interval_figure_kind_code
     from flows
     inner join regions on flows.region_code = regions.region_code
 ),
 
+with_intervals as (
+    select
+        measured.* exclude (interval_figure_kind_code, net_migration_interval_figure_kind_code),
+        {{ modeled_interval_end('measured.arrivals', 'counts', 'low') }} as arrivals_interval_80_low,
+        {{ modeled_interval_end('measured.arrivals', 'counts', 'high') }} as arrivals_interval_80_high,
+        {{ modeled_interval_end('measured.departures', 'counts', 'low') }} as departures_interval_80_low,
+        {{ modeled_interval_end('measured.departures', 'counts', 'high') }} as departures_interval_80_high,
+        {{ modeled_interval_end('measured.net_migration', 'balances', 'low', 'true') }}
+            as net_migration_interval_80_low,
+        {{ modeled_interval_end('measured.net_migration', 'balances', 'high', 'true') }}
+            as net_migration_interval_80_high,
+        counts.figure_kind_code as interval_figure_kind_code,
+        balances.figure_kind_code as net_migration_interval_figure_kind_code
+    from measured
+    left join error_bands as counts
+        on measured.interval_figure_kind_code = counts.figure_kind_code
+        and not counts.is_balance
+    left join error_bands as balances
+        on measured.net_migration_interval_figure_kind_code = balances.figure_kind_code
+        and balances.is_balance
+),
+
 final as (
-    select * from measured
+    select * from with_intervals
 )
 
 select * from final
