@@ -8,8 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from analysis.estimators.paper_correlations import correlate_named
 from analysis.marts import default_warehouse_path, load_marts
-from analysis.paper_correlations import correlate_named
 from analysis.replication import DEFAULT_CLAIMS, load_claims, status_counts
 from analysis.report import analyse, write_report
 from analysis.series import EXAMPLES, UnknownSeries
@@ -48,8 +48,8 @@ def _report(args: argparse.Namespace) -> int:
 def _causal(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from analysis.causal import run_all, run_later_years
-    from analysis.causal_report import (
+    from analysis.causal.run import run_all, run_later_years
+    from analysis.causal.tables import (
         answer_in_words,
         ensemble_pre_trend,
         ensemble_spread,
@@ -86,10 +86,11 @@ def _correlate(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"error: correlation of {args.series_a} and {args.series_b}: {error}", file=sys.stderr)
         return 1
+    row = result.as_dict()
     print(f"{args.series_a} vs {args.series_b}: n = {result.n} years ({result.n_dropped} dropped)")
     print(
-        f"Pearson r = {result.pearson_r:.3f}, 95% CI [{result.pearson_ci_low:.3f}, {result.pearson_ci_high:.3f}], "
-        f"p = {result.pearson_p:.3g}"
+        f"Pearson r = {result.estimate:.3f}, 95% CI [{row['pearson_ci_low']:.3f}, {row['pearson_ci_high']:.3f}], "
+        f"p = {result.p_value:.3g}"
     )
     print(f"Spearman rho = {result.spearman_rho:.3f}, p = {result.spearman_p:.3g}")
     print(f"Pearson r of the year-to-year changes = {result.pearson_r_differences:.3f}")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.causal import run_all
+from analysis.causal.run import run_all
 from analysis.marts import load_marts
 from analysis.replication import load_claims, replicate
 from reference_data.ensemble import (
@@ -60,13 +60,13 @@ def estimate_rows(member_id: int, results) -> list[dict]:
         placebo_pre = result.placebo_pre_trend
         found = {
             "did": (result.did.estimate, result.did.p_cluster) if result.did else None,
-            "did_placebo_in_space": ((result.placebo_space.actual_estimate, result.placebo_space.p_value)
+            "did_placebo_in_space": ((result.placebo_space.estimate, result.placebo_space.p_value)
                                      if result.placebo_space else None),
-            "did_placebo_in_time": ((result.placebo_time.actual_estimate, result.placebo_time.p_value)
+            "did_placebo_in_time": ((result.placebo_time.estimate, result.placebo_time.p_value)
                                     if result.placebo_time else None),
             "pretrend_slope_difference": (pre.slope_difference, pre.slope_p) if pre else None,
             # the design-based pre-trend test the report leads with (the slope test above is conventional)
-            "pretrend_placebo": ((placebo_pre.slope_difference, placebo_pre.p_value) if placebo_pre else None),
+            "pretrend_placebo": ((placebo_pre.estimate, placebo_pre.p_value) if placebo_pre else None),
             "synthetic_control": ((result.synthetic.fit.average_post_gap, result.synthetic.p_value)
                                   if result.synthetic else None),
             "synthetic_control_demeaned": ((result.synthetic_demeaned.fit.average_post_gap,

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.causal import DesignResult, format_p_value
+from analysis.causal.run import DesignResult, format_p_value
 from analysis.marts import Tables
 
 ALMATY = "75"
@@ -415,7 +415,7 @@ def figure_placebo_space(result: DesignResult) -> Figure:
     ordered = placebo.placebo_estimates.dropna(subset=["estimate"]).sort_values("estimate", kind="stable")
     labels = [result.name(code) for code in ordered["region_code"]]
     axes.barh(labels, ordered["estimate"], color="#7f7f7f", label="placebo (control treated)")
-    axes.barh(["Almaty city (treated)"], [placebo.actual_estimate], color=DEPARTURE_COLOUR, label="Almaty")
+    axes.barh(["Almaty city (treated)"], [placebo.estimate], color=DEPARTURE_COLOUR, label="Almaty")
     axes.axvline(0, color="black", linewidth=0.8)
     axes.legend(fontsize="small")
     return figure

@@ -21,7 +21,7 @@ from typing import Any, cast
 
 import pandas as pd
 
-from analysis.causal import (
+from analysis.causal.run import (
     DESIGN_PANELS,
     DESIGNS,
     PANEL_REASONS,
@@ -33,7 +33,7 @@ from analysis.causal import (
     run_all,
     run_later_years,
 )
-from analysis.causal_report import (
+from analysis.causal.tables import (
     PreTrendSpread,
     appendix_html,
     causal_details_html,
@@ -44,6 +44,7 @@ from analysis.causal_report import (
     pre_trend_components,
 )
 from analysis.crossval_report import CROSSVAL_MARTS, banner_addition, crossval_section_html
+from analysis.estimators.paper_correlations import paper_correlations
 from analysis.figures import RenderedFigure, render_causal_figures, render_paper_figures
 from analysis.marts import (
     PAPER_RULE_SET,
@@ -54,7 +55,6 @@ from analysis.marts import (
     is_reconstruction,
     working_age_rule_set,
 )
-from analysis.paper_correlations import paper_correlations
 from analysis.partner_mirror import partner_mirror_html
 from analysis.replication import (
     contradiction_pairs,
@@ -302,8 +302,8 @@ PAPER_DESIGN_NOTE = (
 def _placebo_notes(result: DesignResult) -> list[str]:
     notes = []
     space, time = result.placebo_space, result.placebo_time
-    if space is not None and space.excluded_regions:
-        excluded = ", ".join(f"{k} ({v})" for k, v in space.excluded_regions.items())
+    if space is not None and space.excluded:
+        excluded = ", ".join(f"{k} ({v})" for k, v in space.excluded.items())
         notes.append(f"Not usable as placebo regions: {excluded}.")
     if space is not None and space.undefined_placebos:
         notes.append(
@@ -345,8 +345,8 @@ def _synthetic_paragraphs(result: DesignResult) -> list[str]:
                 f"{loo['average_post_gap'].max():,.2f}.</p>"
             )
         notes = []
-        if synthetic.excluded_donors:
-            notes.append("Excluded donors: " + ", ".join(f"{k} ({v})" for k, v in synthetic.excluded_donors.items()))
+        if synthetic.excluded:
+            notes.append("Excluded donors: " + ", ".join(f"{k} ({v})" for k, v in synthetic.excluded.items()))
         if synthetic.undefined_placebos:
             notes.append(
                 f"Placebos with an undefined RMSPE ratio (0/0), left out of the p-value: "

@@ -20,7 +20,7 @@ yml files under ``dbt_project/models/marts/``):
 ``fct_specialty_flows`` (working-age specialists; directions side by side, no ``_T`` row)
     region_code, year, specialty_code (``technical``, …, ``it``, ``other``), arrivals, departures.
 ``fct_region_year_panel``
-    the DiD panel documented in :mod:`analysis.did`, with net_migration_working_age.
+    the DiD panel documented in :mod:`analysis.estimators.did`, with net_migration_working_age.
 
 Readings chosen where the paper is loose (each also stated at the function, and in
 ``docs/replication.md``). The same readings are computed independently from the reference CSVs by
@@ -53,9 +53,9 @@ from typing import Any, SupportsInt, cast
 import pandas as pd
 
 from analysis.claim_rules import Computed
-from analysis.correlation import correlate
-from analysis.did import estimate_did, event_study
-from analysis.permutation import placebo_pre_trend
+from analysis.estimators.correlation import correlate
+from analysis.estimators.did import estimate_did, event_study
+from analysis.estimators.permutation import placebo_pre_trend
 
 ALMATY = "75"
 REPUBLIC = "00"
@@ -218,7 +218,7 @@ def _ratio(numerator: float, denominator: float) -> float:
 def _pearson(x: pd.Series, y: pd.Series) -> float:
     """Pearson r; an undefined correlation (a constant series) makes the claim not computable."""
     try:
-        return correlate(x, y).pearson_r
+        return correlate(x, y).estimate
     except ValueError as error:
         raise MissingData(str(error)) from error
 

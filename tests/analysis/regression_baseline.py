@@ -158,7 +158,7 @@ def figure_fingerprint(figure: object) -> bytes:
 def figure_digests(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every figure the report draws (the paper's and the causal ones), by name, with a digest of its data."""
     from analysis import figures
-    from analysis.causal import run_all
+    from analysis.causal.run import run_all
 
     with mock.patch.object(figures, "to_png", figure_fingerprint):
         rendered = figures.render_paper_figures(tables) + figures.render_causal_figures(run_all(tables))

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.causal import REGION_PANEL, TERRITORY_PANEL, run_all, run_later_years
-from analysis.causal_report import HEADLINE_CONFIDENCE, answer_in_words, headline_table, later_years_table
-from analysis.inversion import invert_test
+from analysis.causal.run import REGION_PANEL, TERRITORY_PANEL, run_all, run_later_years
+from analysis.causal.tables import HEADLINE_CONFIDENCE, answer_in_words, headline_table, later_years_table
+from analysis.estimators.inversion import invert_test
 
 CODES = ["75", "31", "27", "11", "15", "19", "23", "35", "39", "43", "47", "51", "55", "59", "63", "71"]
 
@@ -85,8 +85,8 @@ def test_every_interval_shown_contains_its_estimate_and_ends_on_a_boundary(analy
     for result in results:
         test = result.studentised
         assert test is not None
-        interval = invert_test(test.p_values, test.actual_estimate, test.treated_sd, HEADLINE_CONFIDENCE)
-        assert interval.contains(test.actual_estimate)
+        interval = invert_test(test.p_values, test.estimate, test.treated_sd, HEADLINE_CONFIDENCE)
+        assert interval.contains(test.estimate)
         for end in (interval.low, interval.high):
             if math.isfinite(end):
                 assert _is_boundary(test.p_values, end, alpha, test.treated_sd)
@@ -97,11 +97,11 @@ def test_every_interval_shown_contains_its_estimate_and_ends_on_a_boundary(analy
     for item in later:
         if item.effect is None:
             continue
-        assert item.conformal_interval is not None and item.conformal_interval.contains(item.effect.actual_estimate)
+        assert item.conformal_interval is not None and item.conformal_interval.contains(item.effect.estimate)
         for test in (item.effect, item.change):
             assert test is not None
-            interval = invert_test(test.p_values, test.actual_estimate, test.treated_sd, HEADLINE_CONFIDENCE)
-            assert interval.contains(test.actual_estimate)
+            interval = invert_test(test.p_values, test.estimate, test.treated_sd, HEADLINE_CONFIDENCE)
+            assert interval.contains(test.estimate)
     assert checked >= 4  # the all-territories rows have bounded 90% sets (15 placebos: min p 1/16)
 
 
@@ -114,7 +114,7 @@ def test_later_years_are_alone_and_per_1000_says_why_it_is_missing(analysis):
         alone = panel[(panel["year"] <= 2021) | (panel["year"] == item.year)]
         means = alone.groupby(["is_treated", "is_post"])["net_migration_working_age"].mean()
         expected = (means[True, True] - means[True, False]) - (means[False, True] - means[False, False])
-        assert item.effect is not None and item.effect.actual_estimate == pytest.approx(expected, rel=1e-9)
+        assert item.effect is not None and item.effect.estimate == pytest.approx(expected, rel=1e-9)
     per_1000 = [i for i in later if i.outcome.endswith("per_1000_residents") and i.design == "all_regions"]
     assert all(i.effect is None and "no population is published" in i.missing for i in per_1000)
     table = later_years_table(later)

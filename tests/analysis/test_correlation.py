@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.correlation import correlate
+from analysis.estimators.correlation import correlate
 
 X = np.array([3.0, 7.0, 1.0, 9.0, 4.0, 6.0, 2.0, 8.0, 5.0, 10.0])
 Y = np.array([2.5, 6.0, 2.0, 9.5, 3.0, 7.5, 1.0, 6.5, 5.5, 9.0])
@@ -22,9 +22,9 @@ def test_pearson_and_fisher_interval_match_hand_computation():
     z, se = math.atanh(r), 1 / math.sqrt(len(X) - 3)
     z_crit = NormalDist().inv_cdf(0.975)
     assert result.n == 10 and result.n_dropped == 0
-    assert result.pearson_r == pytest.approx(r, abs=1e-12)
-    assert result.pearson_ci_low == pytest.approx(math.tanh(z - z_crit * se), abs=1e-12)
-    assert result.pearson_ci_high == pytest.approx(math.tanh(z + z_crit * se), abs=1e-12)
+    assert result.estimate == pytest.approx(r, abs=1e-12)
+    assert result.interval.low == pytest.approx(math.tanh(z - z_crit * se), abs=1e-12)
+    assert result.interval.high == pytest.approx(math.tanh(z + z_crit * se), abs=1e-12)
 
 
 def _hand_fisher_interval(r: float, n: int, confidence: float) -> tuple[float, float]:
@@ -41,18 +41,18 @@ def test_interval_is_fisher_z_at_any_confidence(confidence: float, seed: int):
     y = 0.6 * x + rng.normal(size=23)
     result = correlate(x, y, confidence=confidence)
     low, high = _hand_fisher_interval(_hand_pearson(x, y), 23, confidence)
-    assert result.pearson_ci_low == pytest.approx(low, abs=1e-12)
-    assert result.pearson_ci_high == pytest.approx(high, abs=1e-12)
-    assert result.confidence == confidence
+    assert result.interval.low == pytest.approx(low, abs=1e-12)
+    assert result.interval.high == pytest.approx(high, abs=1e-12)
+    assert result.interval.level == confidence
 
 
 def test_interval_limits_three_pairs_and_perfect_correlation():
     # With 3 pairs the standard error 1/sqrt(n - 3) is infinite: the interval is the whole range.
     three = correlate([1.0, 2.0, 3.0], [1.0, 3.0, 2.0])
-    assert (three.pearson_ci_low, three.pearson_ci_high) == (-1.0, 1.0)
+    assert (three.interval.low, three.interval.high) == (-1.0, 1.0)
     perfect = correlate([1.0, 2.0, 3.0, 4.0, 5.0], [-2.0, -4.0, -6.0, -8.0, -10.0])
-    assert perfect.pearson_r == pytest.approx(-1.0)
-    assert perfect.pearson_ci_low == pytest.approx(-1.0) and perfect.pearson_ci_high == pytest.approx(-1.0)
+    assert perfect.estimate == pytest.approx(-1.0)
+    assert perfect.interval.low == pytest.approx(-1.0) and perfect.interval.high == pytest.approx(-1.0)
 
 
 def test_pearson_p_value_equals_slope_t_test():
@@ -60,7 +60,7 @@ def test_pearson_p_value_equals_slope_t_test():
     import statsmodels.api as sm
 
     slope_p = sm.OLS(Y, sm.add_constant(X)).fit().pvalues[1]
-    assert correlate(X, Y).pearson_p == pytest.approx(slope_p, rel=1e-9)
+    assert correlate(X, Y).p_value == pytest.approx(slope_p, rel=1e-9)
 
 
 def test_spearman_is_pearson_of_ranks():
@@ -75,7 +75,7 @@ def test_missing_pairs_dropped_and_series_aligned_on_index():
     # Common years with both values: 2001-2004 -> x = [2, 4, 3, 5], y = [2, 1, 3, 5].
     assert result.n == 4
     assert result.n_dropped == 4  # 2000, 2005 (x missing), 2006, 2007
-    assert result.pearson_r == pytest.approx(_hand_pearson(np.array([2, 4, 3, 5.0]), np.array([2, 1, 3, 5.0])))
+    assert result.estimate == pytest.approx(_hand_pearson(np.array([2, 4, 3, 5.0]), np.array([2, 1, 3, 5.0])))
 
 
 def test_undefined_correlations_raise():

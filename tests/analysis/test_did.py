@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.did import estimate_did, event_study
+from analysis.estimators.did import estimate_did, event_study
 
 
 def _two_by_two(panel: pd.DataFrame, outcome: str) -> float:
@@ -16,7 +16,7 @@ def test_did_recovers_known_effect(panel_factory):
     result = estimate_did(panel, "net")
     assert result.estimate == pytest.approx(_two_by_two(panel, "net"), abs=1e-8)
     assert abs(result.estimate - 10.0) < 4 * result.se_conventional
-    assert result.ci_conventional[0] < 10.0 < result.ci_conventional[1]
+    assert result.interval is not None and result.interval.low < 10.0 < result.interval.high
     assert result.n_obs == 15 * 24 and result.treated_regions == ("T0",)
     assert result.first_post_year == 2022
     assert result.warning is not None and "unreliable" in result.warning

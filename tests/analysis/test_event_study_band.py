@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.causal import run_design
+from analysis.causal.run import run_design
 from analysis.figures import event_study_band
 
 from .conftest import make_panel

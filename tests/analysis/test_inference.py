@@ -11,7 +11,7 @@ import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
 
-from analysis.inference import WEBB_WEIGHTS, conformal_p_value, conformal_test, wild_cluster_bootstrap
+from analysis.estimators.inference import WEBB_WEIGHTS, conformal_p_value, conformal_test, wild_cluster_bootstrap
 
 from .conftest import make_panel
 
@@ -41,7 +41,7 @@ def test_wild_bootstrap_enumerates_rademacher_patterns_like_a_brute_force_refit(
     panel = make_panel(3, n_regions=3, effect=1.5)
     t_actual, p_brute = _brute_force_wcr(panel, np.array([-1.0, 1.0]))
     mine = wild_cluster_bootstrap(panel, "net", weights="rademacher")
-    assert mine.enumerated and mine.n_draws == 2**3
+    assert mine.enumerated and mine.n_placebos == 2**3
     assert mine.t_stat == pytest.approx(t_actual, rel=1e-9)
     assert mine.p_value == pytest.approx(p_brute, abs=1e-12)
 
@@ -50,7 +50,7 @@ def test_wild_bootstrap_with_webb_weights_matches_a_brute_force_refit():
     panel = make_panel(11, n_regions=3, effect=0.5)
     _, p_brute = _brute_force_wcr(panel, WEBB_WEIGHTS)
     mine = wild_cluster_bootstrap(panel, "net", weights="webb")
-    assert mine.n_draws == 6**3 and mine.p_value == pytest.approx(p_brute, abs=1e-12)
+    assert mine.n_placebos == 6**3 and mine.p_value == pytest.approx(p_brute, abs=1e-12)
 
 
 def _their_bootstrap(model, groups: np.ndarray, weights_type: str, draws: int):
@@ -90,7 +90,7 @@ def test_wild_bootstrap_agrees_with_the_wildboottest_package():
         their_t, their_draws = _their_bootstrap(model, groups, "rademacher", 9999)
         their_webb_t, their_webb_draws = _their_bootstrap(model, groups, "webb", 19999)
     mine = wild_cluster_bootstrap(panel, "net", weights="rademacher")
-    assert mine.enumerated and mine.n_draws == their_draws.size == 2**4
+    assert mine.enumerated and mine.n_placebos == their_draws.size == 2**4
     assert mine.t_stat == pytest.approx(their_t, rel=1e-6)
     # The 16 enumerated |t*| against a brute-force statsmodels refit of each pattern, value by value.
     brute = []
@@ -133,7 +133,7 @@ def test_conformal_p_value_matches_an_independent_moving_block_computation(seed)
     assert result.min_attainable_p == pytest.approx(1 / 24)
     # The interval's ends are where the brute-force test stops rejecting: not rejected just inside, rejected
     # just outside (an end found by root-finding sits on the jump of the step function, not on a grid point).
-    low, high = result.ci
+    low, high = result.interval.bounds
     tiny = 1e-6 * (high - low)
     assert _brute_force_conformal(panel, low + tiny) > 0.05 and _brute_force_conformal(panel, high - tiny) > 0.05
     assert _brute_force_conformal(panel, low - tiny) <= 0.05 and _brute_force_conformal(panel, high + tiny) <= 0.05
@@ -145,7 +145,7 @@ def test_conformal_p_value_matches_an_independent_moving_block_computation(seed)
 def test_conformal_interval_covers_a_large_effect_and_excludes_zero():
     panel = make_panel(4, n_regions=10, effect=25.0, noise_sd=1.0)
     result = conformal_test(panel, "net")
-    assert result.ci[0] <= 25.0 <= result.ci[1] and result.ci[0] > 0
+    assert result.interval.low <= 25.0 <= result.interval.high and result.interval.low > 0
     assert result.p_value == pytest.approx(1 / 24)  # the most extreme of the 24 shifts
     assert list(result.per_year["year"]) == [2022, 2023]
 

@@ -1,4 +1,5 @@
-"""analysis.ols against statsmodels (the oracle): coefficients, both covariances, p-values, intervals, F test."""
+"""analysis.estimators.ols against statsmodels (the oracle): coefficients, both covariances, p-values, intervals,
+F test."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 import pytest
 import statsmodels.api as sm
 
-from analysis.ols import ols
+from analysis.estimators.ols import ols
 
 
 def _panel_design(rng: np.random.Generator, units: int, years: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

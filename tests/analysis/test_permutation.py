@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from analysis.did import estimate_did
-from analysis.permutation import placebo_in_space, placebo_in_time, rank_p_value
+from analysis.estimators.did import estimate_did
+from analysis.estimators.permutation import placebo_in_space, placebo_in_time, rank_p_value
 
 
 def test_rank_p_value_counts_ties_and_larger_in_absolute_value():
@@ -17,7 +17,7 @@ def test_placebo_in_space_large_effect_reaches_minimum_p(panel_factory):
     assert result.n_placebos == 11
     assert result.min_attainable_p == pytest.approx(1 / 12)
     assert result.p_value == pytest.approx(1 / 12)
-    assert result.actual_estimate == pytest.approx(estimate_did(panel, "net").estimate)
+    assert result.estimate == pytest.approx(estimate_did(panel, "net").estimate)
 
 
 def test_placebo_estimates_equal_separate_regressions(panel_factory):
@@ -34,7 +34,7 @@ def test_placebo_in_space_lists_regions_without_post_or_pre_data(panel_factory):
     panel.loc[(panel.region_code == "C01") & (panel.year >= 2022), "net"] = np.nan
     panel.loc[(panel.region_code == "C02") & (panel.year < 2022), "net"] = np.nan
     result = placebo_in_space(panel, "net")
-    assert result.excluded_regions == {
+    assert result.excluded == {
         "C01": "no post-period observations",
         "C02": "no pre-period observations",
     }

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.did import estimate_did, event_study
-from analysis.permutation import placebo_event_studies, studentised_placebo_in_space
-from analysis.sdid import synthetic_did
-from analysis.sensitivity import sensitivity
+from analysis.estimators.did import estimate_did, event_study
+from analysis.estimators.permutation import placebo_event_studies, studentised_placebo_in_space
+from analysis.estimators.sdid import synthetic_did
+from analysis.estimators.sensitivity import sensitivity
 
 from .conftest import make_panel
 
@@ -133,5 +133,5 @@ def test_synthetic_did_is_close_to_diff_diffs_and_its_weights_agree(trending_pan
 def test_synthetic_did_recovers_a_known_effect():
     panel = make_panel(8, n_regions=15, effect=10.0, noise_sd=0.5)
     result = synthetic_did(panel, "net")
-    assert result.ci[0] < 10.0 < result.ci[1]
+    assert result.interval.low < 10.0 < result.interval.high
     assert abs(result.fit.estimate - 10.0) < 3 * result.se

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
 
-from analysis.causal import (
+from analysis.causal.run import (
     DESIGNS,
     PAPER_CONTROLS,
     TERRITORY_PANEL,
@@ -18,8 +18,8 @@ from analysis.causal import (
     run_design,
     summary_table,
 )
-from analysis.causal_report import follow_up_sentence, headline_table
-from analysis.did import event_study
+from analysis.causal.tables import follow_up_sentence, headline_table
+from analysis.estimators.did import event_study
 from analysis.series import UnknownSeries, parse_series_name, yearly_series
 
 from .conftest import make_panel

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.synthetic_control import simplex_weights, synthetic_control
+from analysis.estimators.synthetic_control import simplex_weights, synthetic_control
 
 TRUE_WEIGHTS = {"C01": 0.5, "C02": 0.3, "C03": 0.2}
 
@@ -92,8 +92,8 @@ def test_donors_with_missing_years_are_excluded_and_listed():
     panel.loc[(panel.region_code == "C11") & (panel.year < 2017), "net"] = np.nan
     panel = panel[~((panel.region_code == "C12") & (panel.year >= 2022))]
     result = synthetic_control(panel, "net")
-    assert set(result.excluded_donors) == {"C11", "C12"}
-    assert "2000–2016" in result.excluded_donors["C11"]
+    assert set(result.excluded) == {"C11", "C12"}
+    assert "2000–2016" in result.excluded["C11"]
     assert "C11" not in result.fit.weights.index and result.n_placebos == 10
 
 

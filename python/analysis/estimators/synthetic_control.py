@@ -1,6 +1,6 @@
 """Synthetic control for one treated region, with all other regions as donors.
 
-Input: the long panel documented in :mod:`analysis.did` (``region_code``, ``year``, ``is_treated``,
+Input: the long panel documented in :mod:`analysis.estimators.did` (``region_code``, ``year``, ``is_treated``,
 ``is_post`` and the outcome column), exactly one treated region.
 
 Method (Abadie, Diamond & Hainmueller 2010): choose donor weights ``w >= 0, sum(w) = 1`` that
@@ -38,7 +38,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from analysis.did import POST, REGION, TREATED, YEAR, prepare_panel
+from analysis.estimators.did import POST, REGION, TREATED, YEAR, prepare_panel
+from analysis.estimators.result import EstimateResult
 
 # Weights below this are numerical noise of the optimiser and are reported as exactly zero.
 _WEIGHT_FLOOR = 1e-8
@@ -146,13 +147,13 @@ def fit_synthetic_control(
     )
 
 
-@dataclass(frozen=True)
-class SyntheticControlResult:
+@dataclass(frozen=True, kw_only=True)
+class SyntheticControlResult(EstimateResult):
     """Synthetic control of the treated region plus its placebo distribution.
 
     ``placebos`` columns: region_code, pre_rmspe, post_rmspe, rmspe_ratio, average_post_gap.
     ``placebo_gaps``: one column per placebo region, indexed by year (the "spaghetti" of gaps).
-    ``excluded_donors`` maps region_code to the reason it could not be a donor.
+    ``estimate``: the average post-period gap; ``excluded`` maps region_code to the reason it could not be a donor.
     ``prefit_filtered``: the RMSPE-ratio p-value when placebos fitting much worse than the treated
     region before treatment are left out (Abadie, Diamond & Hainmueller 2010, section 3.2, who drop
     placebos with a pre-period MSPE more than 20, 5 and 2 times the treated one's): columns
@@ -161,14 +162,9 @@ class SyntheticControlResult:
     each donor that had positive weight.
     """
 
-    outcome: str
     demeaned: bool
     fit: SyntheticControlFit
     placebos: pd.DataFrame
-    n_placebos: int
-    p_value: float
-    min_attainable_p: float
-    excluded_donors: dict[str, str]
     undefined_placebos: tuple[str, ...] = ()
     placebo_gaps: pd.DataFrame | None = None
     prefit_filtered: pd.DataFrame | None = None
@@ -279,14 +275,16 @@ def synthetic_control(
     # The ratio is one-sided by construction (always >= 0), so rank on the ratio itself.
     p_value, n = ratio_p_value(fit.rmspe_ratio, ratios)
     return SyntheticControlResult(
+        method="synthetic_control_demeaned" if demeaned else "synthetic_control",
         outcome=outcome,
+        estimate=fit.average_post_gap,
         demeaned=demeaned,
         fit=fit,
         placebos=placebos,
         n_placebos=n,
         p_value=p_value,
         min_attainable_p=1.0 / (n + 1) if n else math.nan,
-        excluded_donors=excluded,
+        excluded=excluded,
         undefined_placebos=undefined,
         placebo_gaps=pd.DataFrame(gaps, index=wide.index) if gaps else None,
         prefit_filtered=prefit_filtered_p_values(fit, placebos) if with_placebos else None,

@@ -36,10 +36,10 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.did import POST, YEAR, DidResult, EventStudyResult, PreTrendCheck, estimate_did, event_study
-from analysis.inference import ConformalResult, WildBootstrapResult, conformal_test, wild_cluster_bootstrap
-from analysis.inversion import ConfidenceSet, invert_test
-from analysis.permutation import (
+from analysis.estimators.did import POST, YEAR, DidResult, EventStudyResult, PreTrendCheck, estimate_did, event_study
+from analysis.estimators.inference import ConformalResult, WildBootstrapResult, conformal_test, wild_cluster_bootstrap
+from analysis.estimators.inversion import ConfidenceSet, invert_test
+from analysis.estimators.permutation import (
     PlaceboInSpaceResult,
     PlaceboInTimeResult,
     PlaceboPreTrendResult,
@@ -52,9 +52,9 @@ from analysis.permutation import (
     studentised_contrast,
     studentised_placebo_in_space,
 )
-from analysis.sdid import SdidResult, synthetic_did
-from analysis.sensitivity import SensitivityResult, sensitivity
-from analysis.synthetic_control import SyntheticControlResult, synthetic_control
+from analysis.estimators.sdid import SdidResult, synthetic_did
+from analysis.estimators.sensitivity import SensitivityResult, sensitivity
+from analysis.estimators.synthetic_control import SyntheticControlResult, synthetic_control
 
 # The fallback when the panel marks no unit as treated (the panel's is_treated comes from the dbt var
 # treated_region_code, and the code reads it from there).
@@ -231,7 +231,7 @@ def _attempt(problems: dict[str, str], step: str, run: Callable[[], Any]) -> Any
 
 def studentised_set(test: StudentisedPlaceboResult, confidence: float = 0.95) -> ConfidenceSet:
     """The effects the studentised placebo test does not reject (endpoints by root-finding)."""
-    return invert_test(test.p_values, test.actual_estimate, test.treated_sd, confidence)
+    return invert_test(test.p_values, test.estimate, test.treated_sd, confidence)
 
 
 def leave_one_control_out(rows: pd.DataFrame, outcome: str) -> pd.DataFrame:
@@ -347,7 +347,7 @@ def per_year_effects(rows: pd.DataFrame, outcome: str, conformal: ConformalResul
         test = studentised_placebo_in_space(subset, outcome)
         row: dict[str, Any] = {
             "year": year,
-            "estimate": space.actual_estimate,
+            "estimate": space.estimate,
             "placebo_space_p": space.p_value,
             "placebo_space_min_p": space.min_attainable_p,
             "studentised_p": test.p_value,
@@ -390,7 +390,7 @@ def later_years(
     panel: pd.DataFrame, design: str, outcome: str, crisis: tuple[int, int], years: list[int]
 ) -> list[LaterYear]:
     """Each year after the crisis window on its own (pre-period + that year), and the test of whether the
-    effect changed from the crisis years (:func:`analysis.permutation.studentised_contrast`)."""
+    effect changed from the crisis years (:func:`analysis.estimators.permutation.studentised_contrast`)."""
     out = []
     rows_all = design_panel(panel, design, outcome)
     for year in years:
@@ -565,8 +565,8 @@ def summary_table(results: list[DesignResult]) -> pd.DataFrame:
                 "pretrend_placebo_p": placebo_pre.p_value if placebo_pre else None,
                 "pretrend_placebo_min_p": placebo_pre.min_attainable_p if placebo_pre else None,
                 "pretrend_conventional_verdict": pretrend_verdict(pre),
-                "ci_conventional": did.ci_conventional if did else None,
-                "ci_cluster": did.ci_cluster if did else None,
+                "ci_conventional": did.interval.bounds if did and did.interval else None,
+                "ci_cluster": did.interval_cluster.bounds if did else None,
                 "placebo_space_p": space.p_value if space else None,
                 "placebo_space_min_p": space.min_attainable_p if space else None,
                 "placebo_time_p": time.p_value if time else None,

@@ -17,11 +17,12 @@ from typing import Any, NamedTuple, cast
 import numpy as np
 import pandas as pd
 
-from analysis.causal import DESIGNS, DesignResult, LaterYear, format_p_value, p_phrase
-from analysis.inversion import ConfidenceSet, describe, invert_test
+from analysis.causal.run import DESIGNS, DesignResult, LaterYear, format_p_value, p_phrase
+from analysis.estimators.inversion import ConfidenceSet, describe, invert_test
+from analysis.estimators.monte_carlo import METHODS, wide_table
+from analysis.estimators.permutation import PRE_TREND_ALPHA
+from analysis.estimators.result import Interval
 from analysis.marts import REPO_ROOT, Tables
-from analysis.monte_carlo import METHODS, wide_table
-from analysis.permutation import PRE_TREND_ALPHA
 
 MONTE_CARLO_CSV = REPO_ROOT / "data" / "benchmarks" / "inference_mc.csv"
 ENSEMBLE_MART = "fct_reconstruction_ensemble_estimates"
@@ -63,6 +64,10 @@ def _interval(ci: tuple[float, float] | None, per_1000: bool) -> str:
     if ci is None or not all(math.isfinite(v) for v in ci):
         return "–"
     return f"[{_value(ci[0], per_1000)}, {_value(ci[1], per_1000)}]"
+
+
+def _bounds(interval: Interval | None, per_1000: bool) -> str:
+    return _interval(interval.bounds if interval else None, per_1000)
 
 
 def _p_with_min(p: float | None, minimum: float | None) -> str:
@@ -132,7 +137,7 @@ def pre_trend_components(result: DesignResult) -> str:
     if test is None:
         return "–"
     per_1000 = _is_per_1000(result)
-    slope = f"{test.slope_difference:,.3f}" if per_1000 else f"{test.slope_difference:,.1f}"
+    slope = f"{test.estimate:,.3f}" if per_1000 else f"{test.estimate:,.1f}"
     return (
         f"slope {slope}/year (rank p {format_p_value(test.slope_p)}), persistence {test.persistence:.2f} "
         f"(rank p {format_p_value(test.persistence_p)}); {test.n_units} units, {test.pre_years} pre-years"
@@ -198,7 +203,7 @@ def ensemble_pre_trend(tables: Tables, alpha: float = PRE_TREND_ALPHA) -> dict[t
     """(design, outcome) → the design-based pre-trend test across the reconstructions: on how many of them it
     rejects at ``alpha``, and the range of its p.
 
-    Reads the ensemble's ``pretrend_placebo`` rows (p of :func:`analysis.permutation.placebo_pre_trend` on
+    Reads the ensemble's ``pretrend_placebo`` rows (p of :func:`analysis.estimators.permutation.placebo_pre_trend` on
     each member); empty when the mart is absent or holds none, and the headline then shows the bundled
     tables' verdict alone.
     """
@@ -239,7 +244,7 @@ def headline_interval(result: DesignResult) -> str:
     test = result.studentised
     if test is None:
         return "–"
-    interval = invert_test(test.p_values, test.actual_estimate, test.treated_sd, HEADLINE_CONFIDENCE)
+    interval = invert_test(test.p_values, test.estimate, test.treated_sd, HEADLINE_CONFIDENCE)
     text = _set(interval, _is_per_1000(result))
     if not interval.bounded:
         text += f" (min p {format_p_value(test.min_attainable_p)} > {1 - HEADLINE_CONFIDENCE:.2f})"
@@ -393,20 +398,20 @@ def later_years_table(later: list[LaterYear]) -> pd.DataFrame:
             rows.append(base | {"DiD of that year": f"not estimated: {item.missing}"})  # other cells stay empty
             continue
         change_set = invert_test(
-            item.change.p_values, item.change.actual_estimate, item.change.treated_sd, HEADLINE_CONFIDENCE
+            item.change.p_values, item.change.estimate, item.change.treated_sd, HEADLINE_CONFIDENCE
         )
         effect_set = invert_test(
-            item.effect.p_values, item.effect.actual_estimate, item.effect.treated_sd, HEADLINE_CONFIDENCE
+            item.effect.p_values, item.effect.estimate, item.effect.treated_sd, HEADLINE_CONFIDENCE
         )
         rows.append(
             base
             | {
-                "DiD of that year": _value(item.effect.actual_estimate, per_1000),
+                "DiD of that year": _value(item.effect.estimate, per_1000),
                 "studentised placebo p": _p_with_min(item.effect.p_value, item.effect.min_attainable_p),
                 "90% interval (studentised)": _set(effect_set, per_1000),
                 "conformal p": _p_with_min(item.conformal_p, item.conformal_min_p),
                 "conformal 95% interval": _set(item.conformal_interval, per_1000),
-                f"change from {item.crisis[0]}–{item.crisis[1]}": _value(item.change.actual_estimate, per_1000),
+                f"change from {item.crisis[0]}–{item.crisis[1]}": _value(item.change.estimate, per_1000),
                 "change: studentised p": _p_with_min(item.change.p_value, item.change.min_attainable_p),
                 "change: 90% interval": _set(change_set, per_1000),
             }
@@ -444,9 +449,9 @@ def answer_in_words(results: list[DesignResult], later: list[LaterYear], reconst
         parts = []
         for item in mine:
             assert item.effect is not None and item.change is not None
-            ratio = item.effect.actual_estimate / main.did.estimate if main.did.estimate else math.nan
+            ratio = item.effect.estimate / main.did.estimate if main.did.estimate else math.nan
             parts.append(
-                f"{item.year}: {_round(item.effect.actual_estimate)} ({_share(ratio)} of the crisis effect, "
+                f"{item.year}: {_round(item.effect.estimate)} ({_share(ratio)} of the crisis effect, "
                 f"p = {format_p_value(item.effect.p_value)}; change p = {format_p_value(item.change.p_value)})"
             )
         third = " Afterwards, year by year against the same controls: " + "; ".join(parts) + "."
@@ -514,7 +519,7 @@ def design_based_table(results: list[DesignResult]) -> pd.DataFrame:
                 "synthetic control (ADH pre-fit filters)": filters,
                 "wild cluster restricted bootstrap": (
                     f"{format_p_value(wild.p_value)}; {wild.weights}, {wild.n_clusters} clusters, "
-                    f"{'all ' + str(wild.n_draws) + ' patterns' if wild.enumerated else str(wild.n_draws) + ' draws'}"
+                    + (f"all {wild.n_placebos} patterns" if wild.enumerated else f"{wild.n_placebos} draws")
                 )
                 if wild
                 else "–",
@@ -671,11 +676,13 @@ def appendix_table(results: list[DesignResult]) -> pd.DataFrame:
                 "design": SHORT_DESIGNS.get(result.design, result.design),
                 "outcome": SHORT_OUTCOMES.get(result.outcome, result.outcome),
                 "DiD estimate": _value(did.estimate, per_1000),
-                "conventional 95% CI (not valid)": _interval(did.ci_conventional, per_1000),
-                "conventional p (not valid)": f"{format_p_value(did.p_conventional)}; "
+                "conventional 95% CI (not valid)": _bounds(did.interval, per_1000),
+                "conventional p (not valid)": f"{format_p_value(did.p_value)}; "
                 f"{method_size_range('conventional')}",
                 # One column for both designs (a header naming the count split it in two); the count in the cell.
-                "cluster-robust 95% CI (not valid)": f"{_interval(did.ci_cluster, per_1000)}, {did.n_regions} clusters",
+                "cluster-robust 95% CI (not valid)": (
+                    f"{_interval(did.interval_cluster.bounds, per_1000)}, {did.n_regions} clusters"
+                ),
                 "cluster-robust p (not valid)": (
                     f"{format_p_value(did.p_cluster)}; {method_size_range('cluster_robust')}"
                 ),
@@ -688,7 +695,7 @@ def appendix_table(results: list[DesignResult]) -> pd.DataFrame:
                 )
                 + f"; {method_size_range('placebo_space')}",
                 "synthetic DiD, placebo variance (not valid for one treated unit)": (
-                    f"{_value(result.sdid.fit.estimate, per_1000)}; 95% {_interval(result.sdid.ci, per_1000)}; "
+                    f"{_value(result.sdid.fit.estimate, per_1000)}; 95% {_bounds(result.sdid.interval, per_1000)}; "
                     f"{result.sdid.n_placebos} placebos; {method_size_range('sdid_placebo')}"
                 )
                 if result.sdid

@@ -16,7 +16,7 @@ region, cluster-robust standard errors by region are unreliable (the treated clu
 observation of the effect, and the sandwich estimator is known to under-cover badly with one
 treated cluster — Conley & Taber 2011, MacKinnon & Webb 2017); both the conventional and the
 clustered standard errors are reported, with a warning, and inference that does not rely on them
-is in :mod:`analysis.permutation` and :mod:`analysis.synthetic_control`.
+is in :mod:`analysis.estimators.permutation` and :mod:`analysis.estimators.synthetic_control`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.ols import ols
+from analysis.estimators.ols import ols
+from analysis.estimators.result import EstimateResult, Interval
 
 REGION = "region_code"
 YEAR = "year"
@@ -111,23 +112,19 @@ def fixed_effects_design(frame: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     return matrix, ["const", *regions.columns, *years.columns]
 
 
-@dataclass(frozen=True)
-class DidResult:
-    """TWFE DiD estimate of ``delta`` with conventional and cluster-robust (by region) inference."""
+@dataclass(frozen=True, kw_only=True)
+class DidResult(EstimateResult):
+    """TWFE DiD estimate of ``delta``: ``interval`` and ``p_value`` are the conventional (OLS) inference,
+    ``interval_cluster`` and ``p_cluster`` the cluster-robust one (by region)."""
 
-    outcome: str
-    estimate: float
     se_conventional: float
-    ci_conventional: tuple[float, float]
-    p_conventional: float
     se_cluster: float
-    ci_cluster: tuple[float, float]
+    interval_cluster: Interval
     p_cluster: float
     n_obs: int
     n_regions: int
     treated_regions: tuple[str, ...]
     first_post_year: int
-    confidence: float
     warning: str | None
 
 
@@ -149,19 +146,19 @@ def estimate_did(panel: pd.DataFrame, outcome: str, confidence: float = 0.95) ->
     treated = tuple(sorted(frame.loc[frame[TREATED], REGION].unique()))
     warning = few_treated_warning(len(treated))
     return DidResult(
+        method="twfe_did",
         outcome=outcome,
         estimate=float(conventional.params[0]),
         se_conventional=float(conventional.bse[0]),
-        ci_conventional=(float(ci_conv[0]), float(ci_conv[1])),
-        p_conventional=float(conventional.pvalues[0]),
+        interval=Interval(float(ci_conv[0]), float(ci_conv[1]), confidence),
+        p_value=float(conventional.pvalues[0]),
         se_cluster=float(clustered.bse[0]),
-        ci_cluster=(float(ci_clu[0]), float(ci_clu[1])),
+        interval_cluster=Interval(float(ci_clu[0]), float(ci_clu[1]), confidence),
         p_cluster=float(clustered.pvalues[0]),
         n_obs=len(frame),
         n_regions=frame[REGION].nunique(),
         treated_regions=treated,
         first_post_year=int(frame.loc[frame[POST], YEAR].min()),
-        confidence=confidence,
         warning=warning,
     )
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.correlation import CorrelationResult, correlate
+from analysis.estimators.correlation import CorrelationResult, correlate
 from analysis.marts import Tables
 from analysis.series import UnknownSeries, parse_series_name, yearly_series
 

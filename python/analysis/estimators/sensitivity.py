@@ -20,9 +20,9 @@ authors' package centres on ``mean(beta_post)``, relative to one reference year,
 
 Intervals are fixed-length: set ± z * se. The se is design-based and on the treated unit's own noise scale:
 the treated unit's pre-period noise SD times the root mean square of the controls' placebo statistics each
-divided by its own noise SD (the studentised placebo of :mod:`analysis.permutation`), so a treated unit noisier
-than its controls gets a wider interval. The breakdown value is the smallest parameter at which the interval
-first includes zero; 0 means it includes zero under exact parallel trends.
+divided by its own noise SD (the studentised placebo of :mod:`analysis.estimators.permutation`), so a treated
+unit noisier than its controls gets a wider interval. The breakdown value is the smallest parameter at which the
+interval first includes zero; 0 means it includes zero under exact parallel trends.
 """
 
 from __future__ import annotations
@@ -34,18 +34,21 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.permutation import StudentisedPlaceboResult
+from analysis.estimators.permutation import StudentisedPlaceboResult
+from analysis.estimators.result import EstimateResult, Interval
 
 
-@dataclass(frozen=True)
-class SensitivityResult:
+@dataclass(frozen=True, kw_only=True)
+class SensitivityResult(EstimateResult):
     """Both restrictions for the DiD shown; ``grid`` holds the intervals per parameter.
+
+    ``estimate`` is the DiD shown and ``interval`` its interval under exact parallel trends (estimate ± z se);
+    there is no p-value.
 
     ``grid`` columns: restriction (``relative_magnitudes`` / ``smoothness``), parameter, lb, ub (identified
     set), ci_low, ci_high. ``noise_sd``: the treated unit's pre-period noise (the scale of every M stated).
     """
 
-    estimate: float
     se: float
     benchmark: float
     benchmark_plain: float
@@ -57,9 +60,7 @@ class SensitivityResult:
     sd_breakdown: float
     second_difference_sd: float
     noise_sd: float
-    n_placebos: int
     grid: pd.DataFrame
-    confidence: float
 
     @property
     def sd_breakdown_relative(self) -> float:
@@ -170,7 +171,10 @@ def sensitivity(
     range_values = [_breakdown(estimate, z * se, b) for b in leave_out if np.isfinite(b)]
     sd_breakdown = _breakdown(trend_estimate, z * trend_se, sd_per_m)
     return SensitivityResult(
+        method="sensitivity",
+        outcome=studentised.outcome,
         estimate=estimate,
+        interval=Interval(estimate - z * se, estimate + z * se, confidence),
         se=se,
         benchmark=robust,
         benchmark_plain=plain,
@@ -184,5 +188,4 @@ def sensitivity(
         noise_sd=scale,
         n_placebos=int(ok.sum()),
         grid=grid,
-        confidence=confidence,
     )

@@ -14,7 +14,7 @@
   ``S = sqrt(1/T*) * sum_post |u_t|`` is ranked among its values under the T cyclic shifts of the
   residuals in time (moving-block permutations, valid under stationary weakly dependent errors).
   The smallest attainable p is 1/T. Intervals are the sets of theta not rejected, with endpoints found
-  by root-finding (:mod:`analysis.inversion`); per year, the null is the effect of that one year.
+  by root-finding (:mod:`analysis.estimators.inversion`); per year, the null is the effect of that one year.
 """
 
 from __future__ import annotations
@@ -26,26 +26,23 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.did import POST, REGION, TREATED, YEAR, fixed_effects_design, prepare_panel
-from analysis.inversion import ConfidenceSet, invert_test
+from analysis.estimators.did import POST, REGION, TREATED, YEAR, fixed_effects_design, prepare_panel
+from analysis.estimators.inversion import ConfidenceSet, invert_test
+from analysis.estimators.result import EstimateResult, Interval
 
 WEBB_WEIGHTS = np.array([-math.sqrt(1.5), -1.0, -math.sqrt(0.5), math.sqrt(0.5), 1.0, math.sqrt(1.5)])
 RADEMACHER_WEIGHTS = np.array([-1.0, 1.0])
 _WEIGHTS = {"webb": WEBB_WEIGHTS, "rademacher": RADEMACHER_WEIGHTS}
 
 
-@dataclass(frozen=True)
-class WildBootstrapResult:
-    """WCR bootstrap p-value of the DiD coefficient (two-sided, |t*| >= |t|)."""
+@dataclass(frozen=True, kw_only=True)
+class WildBootstrapResult(EstimateResult):
+    """WCR bootstrap p-value of the DiD coefficient (two-sided, |t*| >= |t|); ``n_placebos``: the draws."""
 
-    estimate: float
     t_stat: float
-    p_value: float
     n_clusters: int
-    n_draws: int
     weights: str
     enumerated: bool
-    min_attainable_p: float
 
 
 def _annihilate(basis: np.ndarray, matrix: np.ndarray) -> np.ndarray:
@@ -108,34 +105,33 @@ def wild_cluster_bootstrap(
     p_value = float(np.mean(np.abs(t_star) >= abs(t_actual[0]) * (1 - 1e-10)))
     n = t_star.size
     return WildBootstrapResult(
+        method="wild_cluster_bootstrap",
+        outcome=outcome,
         estimate=float(beta[0]),
         t_stat=float(t_actual[0]),
         p_value=p_value,
         n_clusters=n_clusters,
-        n_draws=int(n),
+        n_placebos=int(n),
         weights=weights,
         enumerated=enumerated,
         min_attainable_p=1.0 / n if n else math.nan,
     )
 
 
-@dataclass(frozen=True)
-class ConformalResult:
+@dataclass(frozen=True, kw_only=True)
+class ConformalResult(EstimateResult):
     """Conformal test of "no effect" and the set of constant post-period effects not rejected.
 
     ``per_year`` columns: year, estimate (the DiD of the pre-period and that year alone), p_value (H0: no
     effect in that year), min_attainable_p, interval (a :class:`ConfidenceSet`), ci_low, ci_high.
+    ``interval``: the constant effects not rejected (their hull when ``ci_is_hull``); ``n_placebos``: the
+    block permutations other than the observed order (``n_periods`` − 1).
     """
 
-    estimate: float
-    p_value: float
-    min_attainable_p: float
-    ci: tuple[float, float]
     ci_is_hull: bool
     n_periods: int
     n_post: int
     per_year: pd.DataFrame
-    confidence: float
     constant_effect_set: ConfidenceSet | None = None
 
 
@@ -187,7 +183,7 @@ def conformal_test(panel: pd.DataFrame, outcome: str, confidence: float = 0.95) 
     of "the effect is theta in every post year": a set for a constant effect, not for the average of effects
     that differ by year (with heterogeneous year effects it can exclude the average), so the report shows the
     per-year sets instead, where the null "the effect in that year is theta" is exactly what the row
-    estimates. Endpoints by root-finding (:mod:`analysis.inversion`).
+    estimates. Endpoints by root-finding (:mod:`analysis.estimators.inversion`).
     """
     frame = prepare_panel(panel, outcome)
     treated = frame.loc[frame[TREATED], REGION].unique()
@@ -217,15 +213,17 @@ def conformal_test(panel: pd.DataFrame, outcome: str, confidence: float = 0.95) 
             }
         )
     return ConformalResult(
+        method="conformal",
+        outcome=outcome,
         estimate=estimate,
         p_value=p_zero,
         min_attainable_p=1.0 / len(a),
-        ci=(pooled.low, pooled.high),
+        n_placebos=len(a) - 1,
+        interval=Interval(pooled.low, pooled.high, confidence),
         ci_is_hull=not pooled.is_interval,
         n_periods=len(a),
         n_post=int(post.sum()),
         per_year=pd.DataFrame(rows),
-        confidence=confidence,
         constant_effect_set=pooled,
     )
 

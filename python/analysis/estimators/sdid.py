@@ -1,6 +1,6 @@
 """Synthetic difference-in-differences (Arkhangelsky, Athey, Hirshberg, Imbens & Wager 2021, AER).
 
-Input: the long panel of :mod:`analysis.did`, exactly one treated region, every unit observed in every
+Input: the long panel of :mod:`analysis.estimators.did`, exactly one treated region, every unit observed in every
 year of the window (the estimator needs a balanced matrix; incomplete controls are dropped and listed).
 
 Algorithm 1 of the paper, with one treated unit:
@@ -34,7 +34,8 @@ import pandas as pd
 from scipy import stats
 from scipy.optimize import minimize
 
-from analysis.did import POST, REGION, TREATED, YEAR, prepare_panel
+from analysis.estimators.did import POST, REGION, TREATED, YEAR, prepare_panel
+from analysis.estimators.result import EstimateResult, Interval
 
 
 def _simplex_ridge(targets: np.ndarray, columns: np.ndarray, ridge: float) -> np.ndarray:
@@ -94,19 +95,14 @@ def sdid_fit(wide: np.ndarray, treated: int, is_post: np.ndarray, unit_codes: li
     )
 
 
-@dataclass(frozen=True)
-class SdidResult:
-    """SDID estimate with the placebo standard error, its normal interval and p (Arkhangelsky et al.)."""
+@dataclass(frozen=True, kw_only=True)
+class SdidResult(EstimateResult):
+    """SDID estimate with the placebo standard error, its normal interval and p (Arkhangelsky et al.);
+    ``excluded``: the controls with missing years."""
 
-    outcome: str
     fit: SdidFit
     placebo_estimates: pd.Series
     se: float
-    ci: tuple[float, float]
-    p_value: float
-    n_placebos: int
-    excluded_controls: dict[str, str]
-    confidence: float
 
 
 def balanced_matrix(frame: pd.DataFrame, outcome: str) -> tuple[pd.DataFrame, np.ndarray, str, dict[str, str]]:
@@ -143,13 +139,14 @@ def synthetic_did(panel: pd.DataFrame, outcome: str, confidence: float = 0.95) -
     z = float(stats.norm.ppf(0.5 + confidence / 2))
     p_value = float(2 * stats.norm.sf(abs(fit.estimate) / se)) if se > 0 else math.nan
     return SdidResult(
+        method="synthetic_did",
         outcome=outcome,
+        estimate=fit.estimate,
         fit=fit,
         placebo_estimates=pd.Series(placebos, index=pd.Index(placebo_codes, name=REGION)),
         se=se,
-        ci=(fit.estimate - z * se, fit.estimate + z * se),
+        interval=Interval(fit.estimate - z * se, fit.estimate + z * se, confidence),
         p_value=p_value,
         n_placebos=len(placebos),
-        excluded_controls=excluded,
-        confidence=confidence,
+        excluded=excluded,
     )

@@ -37,11 +37,16 @@ import pandas as pd
 from scipy import stats
 from scipy.optimize import nnls
 
-from analysis.did import estimate_did, event_study, fixed_effects_design
-from analysis.inference import WEBB_WEIGHTS, conformal_p_value, wild_cluster_bootstrap
-from analysis.permutation import placebo_in_space, placebo_in_time, placebo_pre_trend, studentised_placebo_in_space
-from analysis.sdid import synthetic_did
-from analysis.synthetic_control import _rmspe, ratio_p_value, synthetic_control
+from analysis.estimators.did import estimate_did, event_study, fixed_effects_design
+from analysis.estimators.inference import WEBB_WEIGHTS, conformal_p_value, wild_cluster_bootstrap
+from analysis.estimators.permutation import (
+    placebo_in_space,
+    placebo_in_time,
+    placebo_pre_trend,
+    studentised_placebo_in_space,
+)
+from analysis.estimators.sdid import synthetic_did
+from analysis.estimators.synthetic_control import _rmspe, ratio_p_value, synthetic_control
 
 OUTCOME = "y"
 FIRST_YEAR = 2000
@@ -171,7 +176,7 @@ def library_p_values(
                 "placebo_time": placebo_in_time(shifted, OUTCOME).p_value,
                 "wild_bootstrap": wild.p_value,
                 "sdid_placebo": float(2 * stats.norm.sf(abs(sdid_estimate) / sdid.se)) if sdid.se > 0 else math.nan,
-                "conventional": did.p_conventional,
+                "conventional": did.p_value,
                 "cluster_robust": did.p_cluster,
                 "pretrend_placebo": placebo_pre_trend(trending, OUTCOME).p_value,
                 "pretrend_conventional": _conventional_pre_trend_p(trending),
@@ -225,7 +230,8 @@ def _rank_p(actual: float, placebos: np.ndarray) -> float:
 
 def _gap_sds(matrix: np.ndarray, controls: np.ndarray, post: np.ndarray) -> np.ndarray:
     """Pre-period noise (SD, ddof 1, of the gap to the others' mean) of the treated row against the controls,
-    then of each control against the other controls (as analysis.permutation.studentised_placebo_in_space)."""
+    then of each control against the other controls (as
+    analysis.estimators.permutation.studentised_placebo_in_space)."""
     pre = ~post
     treated_gap = matrix[0, pre] - controls[:, pre].mean(axis=0)
     totals = controls[:, pre].sum(axis=0, keepdims=True)
@@ -254,7 +260,7 @@ def _sc_fit(matrix: np.ndarray, treated: int, post: np.ndarray) -> tuple[float, 
 
 
 def _sdid_estimate(matrix: np.ndarray, treated: int, post: np.ndarray) -> float:
-    """SDID of row ``treated`` against the other rows (the weights of analysis.sdid, solved by NNLS)."""
+    """SDID of row ``treated`` against the other rows (the weights of analysis.estimators.sdid, solved by NNLS)."""
     controls = np.delete(matrix, treated, axis=0)
     pre, t_pre, n_co = ~post, int((~post).sum()), controls.shape[0]
     sigma = float(np.std(np.diff(controls[:, pre], axis=1), ddof=1))
@@ -339,7 +345,8 @@ class FastMethods:
         return min(joint_p, slope_p)
 
     def _pre_trend_placebo(self, matrix: np.ndarray) -> float:
-        """analysis.permutation.placebo_pre_trend on a balanced pre-period: gap = own minus the others' mean."""
+        """analysis.estimators.permutation.placebo_pre_trend on a balanced pre-period: gap = own minus the
+        others' mean."""
         pre = matrix[:, ~self.post]
         gaps = pre - (pre.sum(axis=0, keepdims=True) - pre) / (self.n_units - 1)
         gaps = gaps - gaps.mean(axis=1, keepdims=True)

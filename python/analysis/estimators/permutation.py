@@ -18,7 +18,7 @@ regression cannot separate it) is not a draw from the null distribution. It is d
 count of extreme placebos and the number of placebos, and listed in ``undefined_placebos`` so the
 report can say which ones were lost; counting it in the denominator would make p look smaller.
 
-Input: the long panel documented in :mod:`analysis.did` (region_code, year, is_treated, is_post and
+Input: the long panel documented in :mod:`analysis.estimators.did` (region_code, year, is_treated, is_post and
 the outcome column), with exactly one treated region.
 """
 
@@ -30,7 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.did import POST, REGION, TREATED, YEAR, fixed_effects_design, prepare_panel
+from analysis.estimators.did import POST, REGION, TREATED, YEAR, fixed_effects_design, prepare_panel
+from analysis.estimators.result import EstimateResult
 
 # Placebo effects this close to the actual one (relative) count as ties, i.e. as extreme as it.
 _TIE_TOLERANCE = 1e-10
@@ -88,22 +89,16 @@ def _single_treated(frame: pd.DataFrame) -> str:
     return str(treated[0])
 
 
-@dataclass(frozen=True)
-class PlaceboInSpaceResult:
+@dataclass(frozen=True, kw_only=True)
+class PlaceboInSpaceResult(EstimateResult):
     """``placebo_estimates`` columns: region_code, estimate (DiD with that region as treated; NaN if undefined).
 
     ``n_placebos`` counts only defined estimates; ``undefined_placebos`` lists the regions whose
     estimate is NaN (left out of the p-value).
     """
 
-    outcome: str
     treated_region: str
-    actual_estimate: float
     placebo_estimates: pd.DataFrame
-    n_placebos: int
-    p_value: float
-    min_attainable_p: float
-    excluded_regions: dict[str, str]
     undefined_placebos: tuple[str, ...] = ()
 
 
@@ -112,7 +107,7 @@ def placebo_in_space(panel: pd.DataFrame, outcome: str) -> PlaceboInSpaceResult:
 
     Control regions with no pre-period or no post-period observation cannot carry a placebo effect
     (their treated × post indicator is absorbed by the fixed effects); they stay in the control group
-    but are listed in ``excluded_regions`` as placebos.
+    but are listed in ``excluded`` as placebos.
     """
     frame = prepare_panel(panel, outcome)
     treated_region = _single_treated(frame)
@@ -138,20 +133,21 @@ def placebo_in_space(panel: pd.DataFrame, outcome: str) -> PlaceboInSpaceResult:
     if n == 0:
         raise ValueError(f"every placebo estimate is undefined (regions {', '.join(undefined)})")
     return PlaceboInSpaceResult(
+        method="placebo_in_space",
         outcome=outcome,
         treated_region=treated_region,
-        actual_estimate=actual,
+        estimate=actual,
         placebo_estimates=placebo,
         n_placebos=n,
         p_value=rank_p_value(actual, estimates),
         min_attainable_p=1.0 / (n + 1),
-        excluded_regions=excluded,
+        excluded=excluded,
         undefined_placebos=undefined,
     )
 
 
-@dataclass(frozen=True)
-class PlaceboInTimeResult:
+@dataclass(frozen=True, kw_only=True)
+class PlaceboInTimeResult(EstimateResult):
     """``placebo_estimates`` columns: fake_first_post_year, window_end_year, pre_years (years before the
     fake crisis in that window), estimate (NaN if undefined). ``actual_pre_years``: the real estimate's.
 
@@ -159,15 +155,10 @@ class PlaceboInTimeResult:
     whose estimate is NaN (left out of the p-value).
     """
 
-    outcome: str
     treated_region: str
-    actual_estimate: float
     first_post_year: int
     post_length: int
     placebo_estimates: pd.DataFrame
-    n_placebos: int
-    p_value: float
-    min_attainable_p: float
     undefined_placebos: tuple[str, ...] = ()
     actual_pre_years: int = 0
 
@@ -221,9 +212,10 @@ def placebo_in_time(
     if n == 0:
         raise ValueError(f"every placebo-in-time estimate is undefined (fake years {', '.join(undefined)})")
     return PlaceboInTimeResult(
+        method="placebo_in_time",
         outcome=outcome,
         treated_region=treated_region,
-        actual_estimate=actual,
+        estimate=actual,
         first_post_year=first_post,
         post_length=length,
         placebo_estimates=placebo,
@@ -241,7 +233,7 @@ def placebo_event_studies(panel: pd.DataFrame, outcome: str, reference_year: int
     One row per placebo region (index region_code), one column per year (the reference year is 0).
     These are draws of the event-study vector where nothing happened: their spread is the
     design-based variance of any linear combination of the real coefficients (used by
-    :mod:`analysis.sensitivity` and the event-study band).
+    :mod:`analysis.estimators.sensitivity` and the event-study band).
     """
     frame = prepare_panel(panel, outcome)
     treated_region = _single_treated(frame)
@@ -268,49 +260,31 @@ def placebo_event_studies(panel: pd.DataFrame, outcome: str, reference_year: int
     return table[sorted(table.columns)]
 
 
-def per_year_placebo_p(actual: pd.Series, placebos: pd.DataFrame, years: list[int]) -> pd.DataFrame:
-    """Rank p-value of each post year's event-study coefficient among the placebo units' coefficients."""
-    rows = []
-    for year in years:
-        values = placebos[year].to_numpy(dtype=float)
-        n = int(np.isfinite(values).sum())
-        rows.append(
-            {
-                "year": int(year),
-                "estimate": float(actual[year]),
-                "placebo_p": rank_p_value(float(actual[year]), values),
-                "placebo_min_p": 1.0 / (n + 1),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 # The level of the design-based pre-trend verdict. 10%, not 5%: with 15 controls a rank test's smallest
 # attainable p is 1/16 = 0.0625, so at 5% it could never reject, whatever the data.
 PRE_TREND_ALPHA = 0.10
 
 
-@dataclass(frozen=True)
-class PlaceboPreTrendResult:
+@dataclass(frozen=True, kw_only=True)
+class PlaceboPreTrendResult(EstimateResult):
     """Design-based test of parallel pre-trends: placebo in space on pre-period statistics.
+
+    ``estimate``: the treated unit's pre-period slope difference to the others (outcome units per year).
+    ``n_units``: the pool, the treated unit included (``n_placebos`` is one less).
 
     ``statistics`` has one row per unit of the pool (index region_code): is_treated, slope (its gap's
     linear slope, outcome units per year), slope_t (that slope over its own standard error), persistence,
     slope_p, persistence_p (the unit's own rank p-values within the pool) and combined (their product).
     """
 
-    outcome: str
     treated_region: str
     first_post_year: int
     pre_years: int
     statistics: pd.DataFrame
-    slope_difference: float
     slope_p: float
     persistence: float
     persistence_p: float
-    p_value: float
     n_units: int
-    min_attainable_p: float
     alpha: float
     parallel_trends_rejected: bool
     undefined_units: tuple[str, ...] = ()
@@ -412,7 +386,7 @@ def placebo_pre_trend(panel: pd.DataFrame, outcome: str, alpha: float = PRE_TREN
     ties so often at the smallest rank that it under-rejects: 4% at a nominal 12.5% in simulations).
     Under the null that the units are exchangeable before the crisis, P(p <= k/(N+1)) <= k/(N+1) (equal
     but for ties); the smallest attainable p is 1/(N+1) (1/3 with the paper's two controls). It relies on
-    no regression variance, unlike the event study's F test (:func:`analysis.did.event_study`).
+    no regression variance, unlike the event study's F test (:func:`analysis.estimators.did.event_study`).
     """
     frame = prepare_panel(panel, outcome)
     treated_region = _single_treated(frame)
@@ -447,17 +421,19 @@ def placebo_pre_trend(panel: pd.DataFrame, outcome: str, alpha: float = PRE_TREN
     p_value = float(np.sum(combined <= treated_combined * (1.0 + _TIE_TOLERANCE)) / len(pool))
     n_units = len(pool)
     return PlaceboPreTrendResult(
+        method="placebo_pre_trend",
         outcome=outcome,
         treated_region=treated_region,
         first_post_year=int(frame.loc[frame[POST], YEAR].min()) if frame[POST].any() else int(gaps.index.max()) + 1,
         pre_years=len(gaps),
         statistics=pool,
-        slope_difference=treated_stats["slope"],
+        estimate=treated_stats["slope"],
         slope_p=treated_stats["slope_p"],
         persistence=treated_stats["persistence"],
         persistence_p=treated_stats["persistence_p"],
         p_value=p_value,
         n_units=n_units,
+        n_placebos=n_units - 1,
         min_attainable_p=1.0 / n_units,
         alpha=alpha,
         parallel_trends_rejected=p_value <= alpha,
@@ -465,8 +441,8 @@ def placebo_pre_trend(panel: pd.DataFrame, outcome: str, alpha: float = PRE_TREN
     )
 
 
-@dataclass(frozen=True)
-class StudentisedPlaceboResult:
+@dataclass(frozen=True, kw_only=True)
+class StudentisedPlaceboResult(EstimateResult):
     """Placebo in space on each unit's DiD divided by its own pre-period noise (the report's headline test).
 
     ``placebos`` (index region_code): estimate (that control's placebo DiD, on the controls alone), noise_sd
@@ -475,20 +451,15 @@ class StudentisedPlaceboResult:
     median of the controls' (how much noisier the treated unit is than a typical control).
     """
 
-    outcome: str
     treated_region: str
-    actual_estimate: float
     treated_sd: float
     placebos: pd.DataFrame
-    n_placebos: int
-    p_value: float
-    min_attainable_p: float
     noise_ratio: float
 
     def p_values(self, theta: np.ndarray) -> np.ndarray:
         """p of H0 "the effect is theta" for each theta: shifting the treated unit's post outcomes by theta
         moves its DiD by theta and leaves its pre-period noise (and every placebo) unchanged."""
-        actual = np.abs(self.actual_estimate - np.asarray(theta, dtype=float)) / self.treated_sd
+        actual = np.abs(self.estimate - np.asarray(theta, dtype=float)) / self.treated_sd
         placebo = np.abs(self.placebos["studentised"].to_numpy(dtype=float))
         extreme = placebo[None, :] >= actual[:, None] * (1.0 - _TIE_TOLERANCE)
         return (1 + extreme.sum(axis=1)) / (1 + placebo.size)
@@ -510,7 +481,7 @@ def studentised_placebo_in_space(panel: pd.DataFrame, outcome: str) -> Studentis
     """
     space = placebo_in_space(panel, outcome)
     estimates = space.placebo_estimates.set_index("region_code")["estimate"]
-    return _studentised(panel, outcome, space.actual_estimate, estimates)
+    return _studentised(panel, outcome, space.estimate, estimates, "studentised_placebo_in_space")
 
 
 def studentised_contrast(
@@ -527,10 +498,14 @@ def studentised_contrast(
         later.placebo_estimates.set_index("region_code")["estimate"]
         - crisis.placebo_estimates.set_index("region_code")["estimate"]
     )
-    return _studentised(panel, outcome, later.actual_estimate - crisis.actual_estimate, difference.dropna())
+    return _studentised(
+        panel, outcome, later.estimate - crisis.estimate, difference.dropna(), "studentised_contrast"
+    )
 
 
-def _studentised(panel: pd.DataFrame, outcome: str, actual: float, estimates: pd.Series) -> StudentisedPlaceboResult:
+def _studentised(
+    panel: pd.DataFrame, outcome: str, actual: float, estimates: pd.Series, method: str
+) -> StudentisedPlaceboResult:
     frame = prepare_panel(panel, outcome)
     treated_region = _single_treated(frame)
     treated_sd = float(pre_period_noise(_pre_period_gaps(frame, outcome))[treated_region])
@@ -545,9 +520,10 @@ def _studentised(panel: pd.DataFrame, outcome: str, actual: float, estimates: pd
     if placebos.empty or not treated_sd > 0:
         raise ValueError("the studentised placebo test needs a pre-period with noise in the treated unit and a control")
     return StudentisedPlaceboResult(
+        method=method,
         outcome=outcome,
         treated_region=treated_region,
-        actual_estimate=float(actual),
+        estimate=float(actual),
         treated_sd=treated_sd,
         placebos=placebos,
         n_placebos=len(placebos),

@@ -7,21 +7,24 @@ point estimate, so it is always reported alongside.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.estimators.result import EstimateResult, Interval
+
 SeriesLike = pd.Series | Sequence[float] | np.ndarray
 
 
-@dataclass(frozen=True)
-class CorrelationResult:
+@dataclass(frozen=True, kw_only=True)
+class CorrelationResult(EstimateResult):
     """Correlation of two aligned series after dropping pairs with a missing value.
 
-    ``pearson_ci_low`` / ``pearson_ci_high`` are SciPy's Fisher-z interval
+    ``estimate`` is Pearson r and ``p_value`` its p; ``interval`` is SciPy's Fisher-z interval
     (``pearsonr(...).confidence_interval()``: z = atanh r, standard error 1 / sqrt(n - 3)).
     With 3 pairs the standard error is infinite and the interval is the whole range [-1, 1];
     a perfect correlation (|r| = 1) has the degenerate interval [r, r].
@@ -29,19 +32,27 @@ class CorrelationResult:
 
     n: int
     n_dropped: int
-    pearson_r: float
-    pearson_ci_low: float
-    pearson_ci_high: float
-    pearson_p: float
     spearman_rho: float
     spearman_p: float
-    confidence: float
     # Pearson r of the year-to-year changes (pairs of consecutive complete years; NaN when fewer than 3 or a
     # constant change): two trending levels correlate whatever drives them, their changes only if they co-move.
     pearson_r_differences: float = float("nan")
 
     def as_dict(self) -> dict[str, float | int]:
-        return asdict(self)
+        """The row of the report's correlation table (its column names, in its order)."""
+        interval = self.interval or Interval(math.nan, math.nan, math.nan)
+        return {
+            "n": self.n,
+            "n_dropped": self.n_dropped,
+            "pearson_r": self.estimate,
+            "pearson_ci_low": interval.low,
+            "pearson_ci_high": interval.high,
+            "pearson_p": self.p_value,
+            "spearman_rho": self.spearman_rho,
+            "spearman_p": self.spearman_p,
+            "confidence": interval.level,
+            "pearson_r_differences": self.pearson_r_differences,
+        }
 
 
 def _aligned_pairs(x: SeriesLike, y: SeriesLike) -> tuple[np.ndarray, np.ndarray, int]:
@@ -89,15 +100,15 @@ def correlate(x: SeriesLike, y: SeriesLike, confidence: float = 0.95) -> Correla
     )
     interval = pearson.confidence_interval(confidence_level=confidence)
     return CorrelationResult(
+        method="pearson",
+        outcome="",
         n=n,
         n_dropped=n_dropped,
-        pearson_r=float(pearson.statistic),
-        pearson_ci_low=float(interval.low),
-        pearson_ci_high=float(interval.high),
-        pearson_p=float(pearson.pvalue),
+        estimate=float(pearson.statistic),
+        interval=Interval(float(interval.low), float(interval.high), confidence),
+        p_value=float(pearson.pvalue),
         spearman_rho=float(spearman.statistic),
         spearman_p=float(spearman.pvalue),
-        confidence=confidence,
         pearson_r_differences=r_differences,
     )
 
