@@ -48,15 +48,11 @@ def _report(args: argparse.Namespace) -> int:
 def _causal(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from analysis.causal.run import run_all, run_later_years
-    from analysis.causal.tables import (
-        answer_in_words,
-        ensemble_pre_trend,
-        ensemble_spread,
-        headline_table,
-        later_years_table,
-        measured_size_table,
-    )
+    from analysis.causal.ensemble_spread import ensemble_pre_trend, ensemble_spread
+    from analysis.causal.headline import answer_in_words, headline_table, later_years_table
+    from analysis.causal.later import run_later_years
+    from analysis.causal.method_note import measured_size_table
+    from analysis.causal.run import run_all
     from analysis.marts import is_reconstruction
 
     tables = load_marts(args.warehouse)

@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.causal.run import DesignResult, format_p_value
+from analysis.causal.formatting import format_p_value
+from analysis.causal.results import DesignResult
 from analysis.marts import Tables
 
 ALMATY = "75"

@@ -21,28 +21,16 @@ from typing import Any, cast
 
 import pandas as pd
 
-from analysis.causal.run import (
-    DESIGN_PANELS,
-    DESIGNS,
-    PANEL_REASONS,
-    DesignResult,
-    LaterYear,
-    format_p_value,
-    p_phrase,
-    placebo_pretrend_verdict,
-    run_all,
-    run_later_years,
-)
-from analysis.causal.tables import (
-    PreTrendSpread,
-    appendix_html,
-    causal_details_html,
-    causal_headline_html,
-    ensemble_pre_trend,
-    ensemble_spread,
-    method_note_html,
-    pre_trend_components,
-)
+from analysis.causal.appendix import appendix_html
+from analysis.causal.details import causal_details_html
+from analysis.causal.ensemble_spread import PreTrendSpread, ensemble_pre_trend, ensemble_spread
+from analysis.causal.formatting import format_p_value, p_phrase
+from analysis.causal.headline import causal_headline_html
+from analysis.causal.later import LaterYear, run_later_years
+from analysis.causal.method_note import method_note_html
+from analysis.causal.results import DesignResult
+from analysis.causal.run import DESIGN_PANELS, DESIGNS, PANEL_REASONS, run_all
+from analysis.causal.verdicts import placebo_pretrend_verdict, pre_trend_components
 from analysis.crossval_report import CROSSVAL_MARTS, banner_addition, crossval_section_html
 from analysis.estimators.paper_correlations import paper_correlations
 from analysis.figures import RenderedFigure, render_causal_figures, render_paper_figures

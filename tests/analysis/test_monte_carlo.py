@@ -72,7 +72,7 @@ def test_power_grows_with_the_effect_for_the_conformal_test():
 
 
 def test_the_size_sentence_names_a_headline_test_the_monte_carlo_did_not_measure(tmp_path):
-    from analysis.causal.tables import headline_size_verdict
+    from analysis.causal.method_note import headline_size_verdict
 
     table = run_monte_carlo(Design(n_controls=2), draws=6, seed=2, bootstrap_draws=19)
     path = tmp_path / "mc.csv"

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis.causal.run import placebo_pretrend_verdict
+from analysis.causal.verdicts import placebo_pretrend_verdict
 from analysis.estimators.monte_carlo import Design, simulate_panel
 from analysis.estimators.permutation import PRE_TREND_ALPHA, placebo_pre_trend, pre_period_gaps
 

@@ -241,7 +241,8 @@ def test_a_shared_name_is_relative_under_the_working_directory_and_bare_outside(
 
 def test_the_brief_answer_quotes_the_headlines_own_test(warehouse: Path, report_dir: Path):
     """The summary line on the crisis and the headline table use one test: the studentised placebo in space."""
-    from analysis.causal.run import format_p_value, run_all
+    from analysis.causal.formatting import format_p_value
+    from analysis.causal.run import run_all
     from analysis.marts import load_marts
 
     page = (report_dir / "index.html").read_text(encoding="utf-8")

@@ -8,7 +8,8 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.causal.tables import ensemble_pre_trend, ensemble_spread, headline_table
+from analysis.causal.ensemble_spread import ensemble_pre_trend, ensemble_spread
+from analysis.causal.headline import headline_table
 from analysis.figures import _other_country_shares
 from analysis.replication import load_claims
 from analysis.report import CALIBRATED_STATUS_SUFFIX, analyse, displayed_replication, render_html

@@ -7,18 +7,10 @@ import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
 
-from analysis.causal.run import (
-    DESIGNS,
-    PAPER_CONTROLS,
-    TERRITORY_PANEL,
-    design_panel,
-    format_p_value,
-    pretrend_verdict,
-    run_all,
-    run_design,
-    summary_table,
-)
-from analysis.causal.tables import follow_up_sentence, headline_table
+from analysis.causal.details import follow_up_sentence
+from analysis.causal.headline import headline_table
+from analysis.causal.run import DESIGNS, PAPER_CONTROLS, TERRITORY_PANEL, design_panel, run_all, run_design
+from analysis.causal.verdicts import estimates_table, format_p_value, pretrend_verdict
 from analysis.estimators.did import event_study
 from analysis.series import UnknownSeries, parse_series_name, yearly_series
 
@@ -156,15 +148,18 @@ def test_all_regions_design_recovers_the_effect_with_permutation_inference(marts
     assert result.placebo_space.p_value == pytest.approx(result.placebo_space.min_attainable_p) == pytest.approx(1 / 8)
     assert result.synthetic is not None and result.synthetic.p_value == pytest.approx(1 / 8)
     assert result.synthetic.fit.weights.sum() == pytest.approx(1.0)
-    table = summary_table([result])
-    assert table.loc[0, "synthetic_min_p"] == pytest.approx(1 / 8)
+    table = estimates_table([result]).set_index("method")
+    assert table.loc["synthetic_control", "min_attainable_p"] == pytest.approx(1 / 8)
+    assert table.loc["synthetic_control", "n_placebos"] == 7 and (table["design"] == "all_regions").all()
+    assert table.loc["twfe_did", "estimate"] == result.did.estimate
+    assert table.loc["twfe_did", "ci_low"] == result.did.interval.low
 
 
 def test_a_panel_without_the_treated_region_is_reported_not_raised(marts):
     panel = marts["fct_region_year_panel"]
     result = run_design(panel[panel["region_code"] != "75"], "all_regions", "net_migration_working_age")
     assert "panel" in result.problems and result.did is None
-    assert np.isnan(summary_table([result]).loc[0, "did_estimate"] or np.nan)
+    assert result.estimates == {} and estimates_table([result]).empty
 
 
 def test_each_design_reads_its_own_panel():
@@ -183,7 +178,7 @@ def test_each_design_reads_its_own_panel():
     # The two panels hold different controls, so reading the wrong one would show.
     assert _two_by_two(region_rows, "region_code", outcome) != pytest.approx(everyone.did.estimate, rel=1e-3)
     assert everyone.synthetic is not None and everyone.synthetic.n_placebos == len(TERRITORY_MEMBERS) - 1
-    assert summary_table([everyone]).loc[0, "panel"] == TERRITORY_PANEL
+    assert (estimates_table([everyone])["panel"] == TERRITORY_PANEL).all()
 
 
 def test_without_the_territory_mart_the_all_regions_design_says_why_and_does_not_fall_back(marts):
@@ -229,9 +224,8 @@ def test_pretrend_verdict_states_the_decision_and_the_p_values():
     verdict = pretrend_verdict(event_study(parallel, "net").pre_trend)
     assert verdict.startswith("parallel pre-trends not rejected")
     assert f"slope p = {parallel_slope_p:.3f}" in verdict
-    table = summary_table(run_all(marts_with_territories()))
-    assert table["pretrend_verdict"].str.startswith("parallel pre-trends").all()
-    assert list(table.columns).index("pretrend_verdict") == list(table.columns).index("did_estimate") + 1
+    results = [r for r in run_all(marts_with_territories()) if r.event_study is not None]
+    assert results and all(pretrend_verdict(r.event_study.pre_trend).startswith("parallel pre") for r in results)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -259,7 +253,11 @@ def test_every_result_says_which_years_it_used():
     persons = run_design(panel, "paper", "net_migration_working_age")
     rate = run_design(panel, "paper", "net_migration_working_age_per_1000_residents")
     assert persons.window == "2000–2025, post 2022–2025" and rate.window == "2000–2023, post 2022–2023"
-    assert summary_table([persons, rate])["years"].tolist() == [persons.window, rate.window]
+    table = estimates_table([persons, rate])
+    assert table.groupby("outcome", sort=False)["years"].unique().map(list).tolist() == [
+        [persons.window],
+        [rate.window],
+    ]
     assert headline_table([persons, rate])["outcome, years"].tolist() == [
         "persons, 2000–2025, post 2022–2025",
         "per 1,000 residents, 2000–2023, post 2022–2023",

@@ -29,32 +29,29 @@ Each estimate carries its smallest attainable p-value (1 / (1 + number of placeb
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
-from analysis.estimators.did import POST, YEAR, DidResult, EventStudyResult, PreTrendCheck, estimate_did, event_study
-from analysis.estimators.inference import ConformalResult, WildBootstrapResult, conformal_test, wild_cluster_bootstrap
+from analysis.causal.results import DesignResult
+from analysis.estimators.did import POST, YEAR, estimate_did, event_study
+from analysis.estimators.inference import ConformalResult, conformal_test, wild_cluster_bootstrap
 from analysis.estimators.inversion import ConfidenceSet, invert_test
 from analysis.estimators.permutation import (
-    PlaceboInSpaceResult,
-    PlaceboInTimeResult,
-    PlaceboPreTrendResult,
     StudentisedPlaceboResult,
     placebo_event_studies,
     placebo_in_space,
     placebo_in_time,
     placebo_pre_trend,
     pre_period_gaps,
-    studentised_contrast,
     studentised_placebo_in_space,
 )
-from analysis.estimators.sdid import SdidResult, synthetic_did
-from analysis.estimators.sensitivity import SensitivityResult, sensitivity
-from analysis.estimators.synthetic_control import SyntheticControlResult, synthetic_control
+from analysis.estimators.result import EstimateResult
+from analysis.estimators.sdid import synthetic_did
+from analysis.estimators.sensitivity import sensitivity
+from analysis.estimators.synthetic_control import synthetic_control
 
 # The fallback when the panel marks no unit as treated (the panel's is_treated comes from the dbt var
 # treated_region_code, and the code reads it from there).
@@ -128,52 +125,6 @@ def unit_names(panel: pd.DataFrame) -> dict[str, str]:
         return {}
     pairs = panel[["region_code", "region_name_en"]].dropna().drop_duplicates("region_code")
     return {str(code): str(name) for code, name in zip(pairs["region_code"], pairs["region_name_en"], strict=True)}
-
-
-@dataclass(frozen=True)
-class DesignResult:
-    """Every estimate of one design and outcome; a step that could not run has None and a reason."""
-
-    design: str
-    outcome: str
-    unit: str
-    panel_mart: str
-    regions: tuple[str, ...]
-    years: tuple[int, int]
-    did: DidResult | None
-    event_study: EventStudyResult | None
-    placebo_space: PlaceboInSpaceResult | None
-    placebo_time: PlaceboInTimeResult | None
-    synthetic: SyntheticControlResult | None
-    synthetic_demeaned: SyntheticControlResult | None
-    problems: dict[str, str]
-    wild_bootstrap: WildBootstrapResult | None = None
-    conformal: ConformalResult | None = None
-    sdid: SdidResult | None = None
-    placebo_events: pd.DataFrame | None = None
-    sensitivity: SensitivityResult | None = None
-    per_year: pd.DataFrame | None = None
-    names: dict[str, str] | None = None
-    post_years: tuple[int, int] = (0, 0)
-    # The design-based pre-trend test (the event study's F and slope tests use the conventional variance).
-    placebo_pre_trend: PlaceboPreTrendResult | None = None
-    # The headline test: placebo in space on each unit's DiD over its own pre-period noise, and its interval.
-    studentised: StudentisedPlaceboResult | None = None
-    interval: ConfidenceSet | None = None
-    leave_one_out: pd.DataFrame | None = None
-    pre_gap: pd.Series | None = None
-
-    def name(self, code: str) -> str:
-        """The unit's English name (the code when the panel carries none)."""
-        return (self.names or {}).get(str(code), str(code))
-
-    @property
-    def window(self) -> str:
-        """The years used: ``2000–2025, post 2022–2025`` (empty when the design did not run)."""
-        if not self.regions:
-            return ""
-        post = f", post {self.post_years[0]}–{self.post_years[1]}" if self.post_years[0] else ""
-        return f"{self.years[0]}–{self.years[1]}{post}"
 
 
 def treated_code(panel: pd.DataFrame) -> str:
@@ -256,33 +207,46 @@ def run_design(
     """Every estimate of one design for one outcome on the years up to ``last_year`` (the crisis window's end;
     None: every year), synthetic control by default only for all regions."""
     problems: dict[str, str] = {}
+    unit, mart = OUTCOMES.get(outcome, ""), DESIGN_PANELS.get(design, "")
     rows = _attempt(problems, "panel", lambda: design_panel(panel, design, outcome, last_year))
-    if rows is None:
-        rows = panel.iloc[0:0]
+    if rows is None or rows.empty:
+        return DesignResult(design=design, outcome=outcome, unit=unit, panel_mart=mart, problems=problems, names={})
     synthetic_wanted = design == "all_regions" if with_synthetic is None else with_synthetic
-    has_rows = not rows.empty
-    reference = reference_year(rows) if has_rows else REFERENCE_YEAR
-    did = _attempt(problems, "did", lambda: estimate_did(rows, outcome)) if has_rows else None
-    events = (
-        _attempt(problems, "event_study", lambda: event_study(rows, outcome, reference_year=reference))
-        if has_rows
-        else None
+    reference = reference_year(rows)
+    estimates, extras = _estimates(rows, outcome, reference, synthetic_wanted, problems)
+    post = rows.loc[rows[POST].astype(bool), YEAR]
+    return DesignResult(
+        design=design,
+        outcome=outcome,
+        unit=unit,
+        panel_mart=mart,
+        problems=problems,
+        regions=tuple(sorted(rows["region_code"].unique())),
+        years=(int(rows["year"].min()), int(rows["year"].max())),
+        post_years=(int(post.min()), int(post.max())) if not post.empty else (0, 0),
+        estimates={method: replace(result, design=design) for method, result in estimates.items()},
+        names=unit_names(rows),
+        **extras,
     )
-    space = _attempt(problems, "placebo_space", lambda: placebo_in_space(rows, outcome)) if has_rows else None
-    studentised = (
-        _attempt(problems, "studentised", lambda: studentised_placebo_in_space(rows, outcome)) if has_rows else None
-    )
+
+
+def _estimates(
+    rows: pd.DataFrame, outcome: str, reference: int, synthetic_wanted: bool, problems: dict[str, str]
+) -> tuple[dict[str, EstimateResult], dict[str, Any]]:
+    """Every estimator on the design's rows (by method name), and the tables that are not one estimate.
+
+    One step after the other, each recording why it could not run in ``problems`` (in this order)."""
+    did = _attempt(problems, "did", lambda: estimate_did(rows, outcome))
+    events = _attempt(problems, "event_study", lambda: event_study(rows, outcome, reference_year=reference))
+    space = _attempt(problems, "placebo_space", lambda: placebo_in_space(rows, outcome))
+    studentised = _attempt(problems, "studentised", lambda: studentised_placebo_in_space(rows, outcome))
     interval = _attempt(problems, "interval", lambda: studentised_set(studentised)) if studentised else None
-    time = _attempt(problems, "placebo_time", lambda: placebo_in_time(rows, outcome)) if has_rows else None
-    pre_trend = _attempt(problems, "placebo_pre_trend", lambda: placebo_pre_trend(rows, outcome)) if has_rows else None
-    wild = _attempt(problems, "wild_bootstrap", lambda: wild_cluster_bootstrap(rows, outcome)) if has_rows else None
-    conformal = _attempt(problems, "conformal", lambda: conformal_test(rows, outcome)) if has_rows else None
-    sdid = _attempt(problems, "sdid", lambda: synthetic_did(rows, outcome)) if has_rows else None
-    placebo_events = (
-        _attempt(problems, "placebo_events", lambda: placebo_event_studies(rows, outcome, reference))
-        if has_rows
-        else None
-    )
+    time = _attempt(problems, "placebo_time", lambda: placebo_in_time(rows, outcome))
+    pre_trend = _attempt(problems, "placebo_pre_trend", lambda: placebo_pre_trend(rows, outcome))
+    wild = _attempt(problems, "wild_bootstrap", lambda: wild_cluster_bootstrap(rows, outcome))
+    conformal = _attempt(problems, "conformal", lambda: conformal_test(rows, outcome))
+    sdid = _attempt(problems, "sdid", lambda: synthetic_did(rows, outcome))
+    placebo_events = _attempt(problems, "placebo_events", lambda: placebo_event_studies(rows, outcome, reference))
     sens = None
     if events is not None and placebo_events is not None:
         sens = _attempt(
@@ -290,43 +254,22 @@ def run_design(
             "sensitivity",
             lambda: sensitivity(events.coefficients, placebo_events, reference, studentised),
         )
-    per_year = _attempt(problems, "per_year", lambda: per_year_effects(rows, outcome, conformal)) if has_rows else None
-    loo = _attempt(problems, "leave_one_out", lambda: leave_one_control_out(rows, outcome)) if has_rows else None
+    per_year = _attempt(problems, "per_year", lambda: per_year_effects(rows, outcome, conformal))
+    loo = _attempt(problems, "leave_one_out", lambda: leave_one_control_out(rows, outcome))
     synthetic = demeaned = None
-    if synthetic_wanted and has_rows:
+    if synthetic_wanted:
         synthetic = _attempt(problems, "synthetic", lambda: synthetic_control(rows, outcome))
         demeaned = _attempt(problems, "synthetic_demeaned", lambda: synthetic_control(rows, outcome, demeaned=True))
-    years = (int(rows["year"].min()), int(rows["year"].max())) if has_rows else (0, 0)
-    post = rows.loc[rows[POST].astype(bool), YEAR] if has_rows else rows.iloc[0:0]
-    post_years = (int(post.min()), int(post.max())) if not post.empty else (0, 0)
-    return DesignResult(
-        design=design,
-        outcome=outcome,
-        unit=OUTCOMES.get(outcome, ""),
-        panel_mart=DESIGN_PANELS.get(design, ""),
-        regions=tuple(sorted(rows["region_code"].unique())) if has_rows else (),
-        years=years,
-        did=did,
-        event_study=events,
-        placebo_space=space,
-        placebo_time=time,
-        synthetic=synthetic,
-        synthetic_demeaned=demeaned,
-        problems=problems,
-        wild_bootstrap=wild,
-        conformal=conformal,
-        sdid=sdid,
-        placebo_events=placebo_events,
-        sensitivity=sens,
-        per_year=per_year,
-        names=unit_names(rows) if has_rows else {},
-        post_years=post_years,
-        placebo_pre_trend=pre_trend,
-        studentised=studentised,
-        interval=interval,
-        leave_one_out=loo,
-        pre_gap=_attempt(problems, "pre_gap", lambda: treated_pre_gap(rows, outcome)) if has_rows else None,
-    )
+    found = (did, studentised, space, time, pre_trend, conformal, wild, synthetic, demeaned, sdid, sens)
+    extras = {
+        "event_study": events,
+        "placebo_events": placebo_events,
+        "per_year": per_year,
+        "interval": interval,
+        "leave_one_out": loo,
+        "pre_gap": _attempt(problems, "pre_gap", lambda: treated_pre_gap(rows, outcome)),
+    }
+    return {result.method: result for result in found if result is not None}, extras
 
 
 def treated_pre_gap(rows: pd.DataFrame, outcome: str) -> pd.Series:
@@ -366,65 +309,6 @@ def per_year_effects(rows: pd.DataFrame, outcome: str, conformal: ConformalResul
     return pd.DataFrame(table)
 
 
-@dataclass(frozen=True)
-class LaterYear:
-    """One year after the crisis window, alone against the pre-period, and the change from the crisis window."""
-
-    design: str
-    outcome: str
-    year: int
-    effect: StudentisedPlaceboResult | None
-    interval: ConfidenceSet | None
-    conformal_p: float | None
-    conformal_min_p: float | None
-    conformal_interval: ConfidenceSet | None
-    change: StudentisedPlaceboResult | None
-    change_interval: ConfidenceSet | None
-    crisis: tuple[int, int]
-    missing: str = ""
-    # Are Almaty's working-age flows of that year published figures (fct_yearly_flows.is_published)? None: unknown.
-    treated_published: bool | None = None
-
-
-def later_years(
-    panel: pd.DataFrame, design: str, outcome: str, crisis: tuple[int, int], years: list[int]
-) -> list[LaterYear]:
-    """Each year after the crisis window on its own (pre-period + that year), and the test of whether the
-    effect changed from the crisis years (:func:`analysis.estimators.permutation.studentised_contrast`)."""
-    out = []
-    rows_all = design_panel(panel, design, outcome)
-    for year in years:
-        if not (rows_all[YEAR] == year).any():
-            reason = (
-                f"no population is published for {year}" if "per_1000" in outcome else f"no {year} value for Almaty"
-            )
-            out.append(LaterYear(design, outcome, year, None, None, None, None, None, None, None, crisis, reason))
-            continue
-        pre = ~rows_all[POST].astype(bool)
-        alone = rows_all[pre | (rows_all[YEAR] == year)].reset_index(drop=True)
-        effect = studentised_placebo_in_space(alone, outcome)
-        conformal = conformal_test(alone, outcome)
-        row = conformal.per_year.iloc[0]
-        with_crisis = rows_all[pre | rows_all[YEAR].between(*crisis) | (rows_all[YEAR] == year)].reset_index(drop=True)
-        change = studentised_contrast(with_crisis, outcome, year, crisis)
-        out.append(
-            LaterYear(
-                design,
-                outcome,
-                year,
-                effect,
-                studentised_set(effect),
-                float(row["p_value"]),
-                float(row["min_attainable_p"]),
-                row["interval"],
-                change,
-                studentised_set(change),
-                crisis,
-            )
-        )
-    return out
-
-
 def crisis_window(tables: Mapping[str, pd.DataFrame]) -> tuple[int, int] | None:
     """The crisis window of the analysis_periods seed (period CRISIS, published in fct_period_flows)."""
     periods = tables.get("fct_period_flows")
@@ -442,14 +326,6 @@ def _not_run(design: str, outcome: str, problem: str) -> DesignResult:
         outcome=outcome,
         unit=OUTCOMES.get(outcome, ""),
         panel_mart=DESIGN_PANELS[design],
-        regions=(),
-        years=(0, 0),
-        did=None,
-        event_study=None,
-        placebo_space=None,
-        placebo_time=None,
-        synthetic=None,
-        synthetic_demeaned=None,
         problems={"panel": problem},
     )
 
@@ -473,111 +349,3 @@ def run_all(tables: Mapping[str, pd.DataFrame]) -> list[DesignResult]:
             run_design(panel, design, outcome, last_year=crisis[1] if crisis else None) for outcome in OUTCOMES
         )
     return results
-
-
-def run_later_years(tables: Mapping[str, pd.DataFrame]) -> list[LaterYear]:
-    """Each year after the crisis window that the treated unit has in persons, for every design and outcome."""
-    crisis = crisis_window(tables)
-    if crisis is None:
-        return []
-    out: list[LaterYear] = []
-    for design in DESIGNS:
-        try:
-            panel = design_input(tables, design)
-        except MissingPanel:
-            continue
-        treated = panel[panel["region_code"].astype(str) == treated_code(panel)]
-        years = sorted(int(y) for y in treated.dropna(subset=[next(iter(OUTCOMES))])["year"] if y > crisis[1])
-        published = treated_published(tables, treated_code(panel))
-        for outcome in OUTCOMES:
-            try:
-                found = later_years(panel, design, outcome, crisis, years)
-            except ValueError:
-                continue
-            out.extend(replace(item, treated_published=published.get(item.year)) for item in found)
-    return out
-
-
-def treated_published(tables: Mapping[str, pd.DataFrame], code: str) -> dict[int, bool]:
-    """year → are the treated unit's working-age flows published figures (empty when the mart says nothing)."""
-    flows = tables.get("fct_yearly_flows")
-    if flows is None or "is_published" not in flows.columns:
-        return {}
-    rows = flows[(flows["region_code"].astype(str) == code) & (flows["age_scope_code"] == "working_age")]
-    return {int(y): bool(p) for y, p in zip(rows["year"], rows["is_published"], strict=True) if pd.notna(p)}
-
-
-def format_p_value(p: float | None) -> str:
-    """A p-value for people: three decimals, ``< 0.001`` below that (never ``0.000``), empty if missing."""
-    if p is None or (isinstance(p, float) and math.isnan(p)):
-        return ""
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
-
-
-def pretrend_verdict(check: PreTrendCheck | None) -> str:
-    """Are parallel pre-trends rejected by the event study's F and slope tests, and with which p-values.
-
-    Conventional variance: not valid with one treated unit (the report's appendix; claim C64, as the paper).
-    """
-    if check is None:
-        return ""
-    tests = [
-        f"{name} p {p_phrase(p)}" for name, p in (("joint", check.joint_p), ("slope", check.slope_p)) if p_phrase(p)
-    ]
-    verdict = "rejected" if check.parallel_trends_rejected else "not rejected"
-    return f"parallel pre-trends {verdict} at {check.alpha:g} ({', '.join(tests) or 'not testable'})"
-
-
-def placebo_pretrend_verdict(test: PlaceboPreTrendResult | None) -> str:
-    """The design-based verdict: rejected / not rejected at the test's level, or not testable there."""
-    if test is None:
-        return ""
-    p = f"placebo p {p_phrase(test.p_value)}, min {format_p_value(test.min_attainable_p)}"
-    if not test.can_reject:
-        return f"parallel pre-trends not testable at {test.alpha:g} ({p})"
-    verdict = "rejected" if test.parallel_trends_rejected else "not rejected"
-    return f"parallel pre-trends {verdict} at {test.alpha:g} ({p})"
-
-
-def p_phrase(p: float) -> str:
-    """``< 0.001`` or ``= 0.123``; empty when the p-value is missing."""
-    text = format_p_value(p)
-    return text if text.startswith("<") or not text else f"= {text}"
-
-
-def summary_table(results: list[DesignResult]) -> pd.DataFrame:
-    """One row per design × outcome: the DiD estimate with every kind of uncertainty beside it."""
-    rows = []
-    for result in results:
-        did, space, time, synth = result.did, result.placebo_space, result.placebo_time, result.synthetic
-        pre = result.event_study.pre_trend if result.event_study else None
-        placebo_pre = result.placebo_pre_trend
-        rows.append(
-            {
-                "design": result.design,
-                "panel": result.panel_mart,
-                "outcome": result.outcome,
-                "unit": result.unit,
-                "regions": len(result.regions),
-                "years": result.window,
-                "did_estimate": did.estimate if did else None,
-                "pretrend_verdict": placebo_pretrend_verdict(placebo_pre),
-                "pretrend_placebo_p": placebo_pre.p_value if placebo_pre else None,
-                "pretrend_placebo_min_p": placebo_pre.min_attainable_p if placebo_pre else None,
-                "pretrend_conventional_verdict": pretrend_verdict(pre),
-                "ci_conventional": did.interval.bounds if did and did.interval else None,
-                "ci_cluster": did.interval_cluster.bounds if did else None,
-                "placebo_space_p": space.p_value if space else None,
-                "placebo_space_min_p": space.min_attainable_p if space else None,
-                "placebo_time_p": time.p_value if time else None,
-                "placebo_time_min_p": time.min_attainable_p if time else None,
-                "pretrend_joint_p": pre.joint_p if pre else None,
-                "pretrend_slope_p": pre.slope_p if pre else None,
-                "synthetic_avg_post_gap": synth.fit.average_post_gap if synth else None,
-                "synthetic_pre_rmspe": synth.fit.pre_rmspe if synth else None,
-                "synthetic_rmspe_ratio": synth.fit.rmspe_ratio if synth else None,
-                "synthetic_p": synth.p_value if synth else None,
-                "synthetic_min_p": synth.min_attainable_p if synth else None,
-            }
-        )
-    return pd.DataFrame(rows)
