@@ -88,9 +88,8 @@ PUBLISH_DBT_ARGS := --exclude-resource-type unit_test
 WAREHOUSE_INPUTS := $(shell find dbt_project -type f -not -path 'dbt_project/target/*' -not -path 'dbt_project/logs/*' \
   -not -path '*/__pycache__/*' 2>/dev/null) $(shell find -L data/claims data/partner data/reference/ensemble data/reference/crossval $(KZ_COUNTS_DIR) -type f 2>/dev/null) \
   data/reference/constraints.csv data/reference/SOURCES.md \
-  profiles.yml python/analysis/__init__.py python/analysis/claim_rules.py python/analysis/estimators/did.py python/analysis/estimators/ols.py \
-  python/analysis/estimators/__init__.py python/analysis/estimators/permutation.py \
-  python/analysis/estimators/result.py
+  profiles.yml python/analysis/__init__.py python/analysis/claim_rules.py \
+  $(wildcard python/analysis/estimators/*.py)
 # The settings beside the files (counts folders, dbt arguments); rewritten only when they change, so that
 # its modification time says when they last changed.
 WAREHOUSE_SETTINGS := $(KZ_WAREHOUSE_PATH).settings

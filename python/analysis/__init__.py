@@ -2,15 +2,13 @@
 
 One module per job:
 
-* :mod:`analysis.estimators.correlation` – Pearson (Fisher-z CI) and Spearman correlation of two series.
-* :mod:`analysis.estimators.did` – two-way fixed-effects difference-in-differences, event study, pre-trend check.
-* :mod:`analysis.estimators.permutation` – placebo-in-space and placebo-in-time inference for the DiD.
-* :mod:`analysis.estimators.synthetic_control` – synthetic control (scipy SLSQP) with permutation inference.
+* :mod:`analysis.estimators` – every estimator (DiD, placebo tests, synthetic control, synthetic DiD, conformal,
+  wild bootstrap, sensitivity, correlations), each returning one result type with ``tidy()``.
 * :mod:`analysis.claim_rules` – parse a reported claim value and compare a computed value with it (run by dbt).
 * :mod:`analysis.marts` – read the marts from the published warehouse, read-only.
 * :mod:`analysis.series` – named yearly series (``almaty.arrivals.RUS``) for correlations on demand.
-* :mod:`analysis.estimators.paper_correlations` – the paper's correlation pairs and any named pair.
-* :mod:`analysis.causal.run` – the paper's DiD design and the all-regions design with permutation inference.
+* :mod:`analysis.causal` – the paper's DiD design and the all-regions designs run on the marts, and the report's
+  causal tables.
 * :mod:`analysis.replication` – read the ``fct_claim_replication`` mart (claims computed in SQL by dbt).
 * :mod:`analysis.figures` – the paper's nine figures and the causal plots (matplotlib, Agg).
 * :mod:`analysis.report` – the whole analysis into one self-contained ``report/index.html``.

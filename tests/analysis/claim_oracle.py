@@ -55,7 +55,7 @@ import pandas as pd
 from analysis.claim_rules import Computed
 from analysis.estimators.correlation import correlate
 from analysis.estimators.did import estimate_did, event_study
-from analysis.estimators.permutation import placebo_pre_trend
+from analysis.estimators.pre_trend import placebo_pre_trend
 
 ALMATY = "75"
 REPUBLIC = "00"

@@ -9,7 +9,7 @@ import pytest
 
 from analysis.causal.run import studentised_set
 from analysis.estimators.inversion import ConfidenceSet, describe, invert_test
-from analysis.estimators.permutation import studentised_placebo_in_space
+from analysis.estimators.studentised import studentised_placebo_in_space
 
 from .conftest import make_panel
 

@@ -10,13 +10,13 @@ import pytest
 from analysis.estimators.monte_carlo import (
     METHODS,
     Design,
-    FastMethods,
     holds_size,
     library_p_values,
     run_monte_carlo,
     simulate_panel,
     wide_table,
 )
+from analysis.estimators.monte_carlo_fast import FastMethods
 
 
 def test_simulated_errors_have_the_requested_autocorrelation():

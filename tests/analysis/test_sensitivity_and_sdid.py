@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 
 from analysis.estimators.did import estimate_did, event_study
-from analysis.estimators.permutation import placebo_event_studies, studentised_placebo_in_space
+from analysis.estimators.permutation import placebo_event_studies
 from analysis.estimators.sdid import synthetic_did
 from analysis.estimators.sensitivity import sensitivity
+from analysis.estimators.studentised import studentised_placebo_in_space
 
 from .conftest import make_panel
 

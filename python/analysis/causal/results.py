@@ -12,15 +12,12 @@ import pandas as pd
 from analysis.estimators.did import DidResult, EventStudyResult
 from analysis.estimators.inference import ConformalResult, WildBootstrapResult
 from analysis.estimators.inversion import ConfidenceSet
-from analysis.estimators.permutation import (
-    PlaceboInSpaceResult,
-    PlaceboInTimeResult,
-    PlaceboPreTrendResult,
-    StudentisedPlaceboResult,
-)
+from analysis.estimators.permutation import PlaceboInSpaceResult, PlaceboInTimeResult
+from analysis.estimators.pre_trend import PlaceboPreTrendResult
 from analysis.estimators.result import EstimateResult
 from analysis.estimators.sdid import SdidResult
 from analysis.estimators.sensitivity import SensitivityResult
+from analysis.estimators.studentised import StudentisedPlaceboResult
 from analysis.estimators.synthetic_control import SyntheticControlResult
 
 R = TypeVar("R", bound=EstimateResult)

@@ -39,18 +39,12 @@ from analysis.causal.results import DesignResult
 from analysis.estimators.did import POST, YEAR, estimate_did, event_study
 from analysis.estimators.inference import ConformalResult, conformal_test, wild_cluster_bootstrap
 from analysis.estimators.inversion import ConfidenceSet, invert_test
-from analysis.estimators.permutation import (
-    StudentisedPlaceboResult,
-    placebo_event_studies,
-    placebo_in_space,
-    placebo_in_time,
-    placebo_pre_trend,
-    pre_period_gaps,
-    studentised_placebo_in_space,
-)
+from analysis.estimators.permutation import placebo_event_studies, placebo_in_space, placebo_in_time
+from analysis.estimators.pre_trend import placebo_pre_trend, pre_period_gaps
 from analysis.estimators.result import EstimateResult
 from analysis.estimators.sdid import synthetic_did
 from analysis.estimators.sensitivity import sensitivity
+from analysis.estimators.studentised import StudentisedPlaceboResult, studentised_placebo_in_space
 from analysis.estimators.synthetic_control import synthetic_control
 
 # The fallback when the panel marks no unit as treated (the panel's is_treated comes from the dbt var
