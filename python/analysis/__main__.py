@@ -53,6 +53,7 @@ def _causal(args: argparse.Namespace) -> int:
     from analysis.causal.later import run_later_years
     from analysis.causal.method_note import measured_size_table
     from analysis.causal.run import run_all
+    from analysis.causal.verdicts import estimates_table
     from analysis.marts import is_reconstruction
 
     tables = load_marts(args.warehouse)
@@ -66,6 +67,10 @@ def _causal(args: argparse.Namespace) -> int:
             ),
             ("Each later year on its own", later_years_table(later)),
             ("Size at 10% at the measured noise ratios (2 / 4 post years)", measured_size_table(results)),
+            (
+                "Every estimate (tidy rows; the appendix's methods are not valid with one treated unit)",
+                estimates_table(results),
+            ),
         ):
             print(title)
             print(frame.to_string(index=False), end="\n\n")

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.estimators.ols import ols
+from analysis.estimators.ols import OlsFit, ols
 from analysis.estimators.result import EstimateResult, Interval
 
 REGION = "region_code"
@@ -239,6 +239,17 @@ def event_study(
     effects, _ = fixed_effects_design(frame)
     design = np.column_stack([interactions, effects])
     fitted = ols(frame[outcome].to_numpy(), design)
+    coefficients = _coefficient_table(fitted, event_years, post_years, reference_year, confidence)
+    pre_trend = _pre_trend_check(fitted, event_years, post_years, frame, outcome, alpha)
+    n_treated = frame.loc[frame[TREATED], REGION].nunique()
+    warning = few_treated_warning(n_treated)
+    return EventStudyResult(outcome, reference_year, coefficients, pre_trend, confidence, warning)
+
+
+def _coefficient_table(
+    fitted: OlsFit, event_years: list[int], post_years: set[int], reference_year: int, confidence: float
+) -> pd.DataFrame:
+    """The event study's coefficients, one row per year, the reference year at 0 (see :class:`EventStudyResult`)."""
     k = len(event_years)
     ci = fitted.conf_int(1.0 - confidence)[:k]
     rows = [
@@ -266,11 +277,16 @@ def event_study(
             "p_value": math.nan,
         }
     )
-    coefficients = pd.DataFrame(rows).sort_values("year").reset_index(drop=True)
+    return pd.DataFrame(rows).sort_values("year").reset_index(drop=True)
 
+
+def _pre_trend_check(
+    fitted: OlsFit, event_years: list[int], post_years: set[int], frame: pd.DataFrame, outcome: str, alpha: float
+) -> PreTrendCheck:
+    """The joint F test of the pre-period coefficients (the first ones of the fit) and the linear slope test."""
     pre_index = [i for i, y in enumerate(event_years) if y not in post_years]
     if pre_index and fitted.df_resid > 0:
-        restriction = np.zeros((len(pre_index), design.shape[1]))
+        restriction = np.zeros((len(pre_index), len(fitted.params)))
         for row, column in enumerate(pre_index):
             restriction[row, column] = 1.0
         joint_f, joint_p, df_num, df_denom_float = fitted.f_test(restriction)
@@ -280,7 +296,7 @@ def event_study(
         df_num, df_denom = len(pre_index), int(fitted.df_resid)
     slope, slope_se, slope_p = linear_pretrend(frame, outcome)
     rejected = bool((joint_p < alpha) or (slope_p < alpha))
-    pre_trend = PreTrendCheck(
+    return PreTrendCheck(
         n_pre_coefficients=len(pre_index),
         joint_f=joint_f,
         joint_df_num=df_num,
@@ -292,6 +308,3 @@ def event_study(
         alpha=alpha,
         parallel_trends_rejected=rejected,
     )
-    n_treated = frame.loc[frame[TREATED], REGION].nunique()
-    warning = few_treated_warning(n_treated)
-    return EventStudyResult(outcome, reference_year, coefficients, pre_trend, confidence, warning)

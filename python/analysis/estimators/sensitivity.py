@@ -144,21 +144,8 @@ def sensitivity(
     second = np.diff(deviations, 2)
     second_sd = float(second.std(ddof=1)) if second.size > 1 else math.nan
 
-    # Design-based se on the treated unit's scale: placebo combinations over their own noise SDs.
-    placebos = placebo_coefficients.reindex(columns=pre_years + post_years)
-    noise = studentised.placebos["noise_sd"].reindex(placebos.index.astype(str)).to_numpy(dtype=float)
-    p_pre = placebos[pre_years].to_numpy(dtype=float)
-    p_post = placebos[post_years].to_numpy(dtype=float)
-    p_did = p_post.mean(axis=1) - p_pre.mean(axis=1)
-    p_slope = (p_pre - p_pre.mean(axis=1, keepdims=True)) @ centred / (centred @ centred)
-    p_trend = p_did - p_slope * shift
-    ok = np.isfinite(p_did) & np.isfinite(noise) & (noise > 0)
-    if not ok.any():
-        raise ValueError("no placebo unit has both an event study and a pre-period noise")
+    se, trend_se, n_placebos = _placebo_ses(placebo_coefficients, studentised, pre_years, post_years, centred, shift)
     scale = studentised.treated_sd
-    se = scale * float(np.sqrt(np.mean((p_did[ok] / noise[ok]) ** 2)))
-    trend_se = scale * float(np.sqrt(np.mean((p_trend[ok] / noise[ok]) ** 2)))
-
     table = []
     for mbar in rm_grid:
         lb, ub = estimate - mbar * robust, estimate + mbar * robust
@@ -186,6 +173,32 @@ def sensitivity(
         sd_breakdown=sd_breakdown,
         second_difference_sd=second_sd,
         noise_sd=scale,
-        n_placebos=int(ok.sum()),
+        n_placebos=n_placebos,
         grid=grid,
     )
+
+
+def _placebo_ses(
+    placebo_coefficients: pd.DataFrame,
+    studentised: StudentisedPlaceboResult,
+    pre_years: list[int],
+    post_years: list[int],
+    centred: np.ndarray,
+    shift: float,
+) -> tuple[float, float, int]:
+    """Design-based se of the DiD and of the trend-adjusted DiD on the treated unit's scale: the placebo units'
+    same combinations of their event-study coefficients, each over its own noise SD; and how many placebos."""
+    placebos = placebo_coefficients.reindex(columns=pre_years + post_years)
+    noise = studentised.placebos["noise_sd"].reindex(placebos.index.astype(str)).to_numpy(dtype=float)
+    p_pre = placebos[pre_years].to_numpy(dtype=float)
+    p_post = placebos[post_years].to_numpy(dtype=float)
+    p_did = p_post.mean(axis=1) - p_pre.mean(axis=1)
+    p_slope = (p_pre - p_pre.mean(axis=1, keepdims=True)) @ centred / (centred @ centred)
+    p_trend = p_did - p_slope * shift
+    ok = np.isfinite(p_did) & np.isfinite(noise) & (noise > 0)
+    if not ok.any():
+        raise ValueError("no placebo unit has both an event study and a pre-period noise")
+    scale = studentised.treated_sd
+    se = scale * float(np.sqrt(np.mean((p_did[ok] / noise[ok]) ** 2)))
+    trend_se = scale * float(np.sqrt(np.mean((p_trend[ok] / noise[ok]) ** 2)))
+    return se, trend_se, int(ok.sum())
