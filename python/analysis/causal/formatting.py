@@ -14,8 +14,6 @@ SHORT_DESIGNS = {
     "all_regions": "All 15 other territories",
     "no_russia_border": "Territories not bordering Russia",
 }
-
-
 SHORT_OUTCOMES = {
     "net_migration_working_age": "persons",
     "net_migration_working_age_per_1000_residents": "per 1,000 residents",
@@ -23,12 +21,8 @@ SHORT_OUTCOMES = {
 
 
 HEADLINE_CONFIDENCE = 0.90
-
-
 # Designs shown as robustness checks, not in the headline table.
 ROBUSTNESS_DESIGNS = ("no_russia_border",)
-
-
 TableRenderer = Callable[..., str]
 
 

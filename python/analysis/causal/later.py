@@ -37,7 +37,6 @@ class LaterYear:
     conformal_min_p: float | None
     conformal_interval: ConfidenceSet | None
     change: StudentisedPlaceboResult | None
-    change_interval: ConfidenceSet | None
     crisis: tuple[int, int]
     missing: str = ""
     # Are Almaty's working-age flows of that year published figures (fct_yearly_flows.is_published)? None: unknown.
@@ -56,7 +55,7 @@ def later_years(
             reason = (
                 f"no population is published for {year}" if "per_1000" in outcome else f"no {year} value for Almaty"
             )
-            out.append(LaterYear(design, outcome, year, None, None, None, None, None, None, None, crisis, reason))
+            out.append(LaterYear(design, outcome, year, None, None, None, None, None, None, crisis, reason))
             continue
         pre = ~rows_all[POST].astype(bool)
         alone = rows_all[pre | (rows_all[YEAR] == year)].reset_index(drop=True)
@@ -76,7 +75,6 @@ def later_years(
                 float(row["min_attainable_p"]),
                 row["interval"],
                 change,
-                studentised_set(change),
                 crisis,
             )
         )

@@ -16,13 +16,7 @@ from analysis.estimators.monte_carlo import METHODS, wide_table
 from analysis.marts import REPO_ROOT
 
 MONTE_CARLO_CSV = REPO_ROOT / "data" / "benchmarks" / "inference_mc.csv"
-
-
 HEADLINE_METHODS = ("placebo_space_studentised", "conformal", "synthetic_control", "pretrend_placebo")
-
-
-# Shown in the appendix with their measured size (they do not hold it where Almaty is noisier than a control).
-APPENDIX_METHODS = ("placebo_space", "sdid_placebo", "conventional", "cluster_robust", "pretrend_conventional")
 
 
 def _read_monte_carlo(path: Path) -> pd.DataFrame | None:

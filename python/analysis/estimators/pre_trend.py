@@ -149,19 +149,7 @@ def placebo_pre_trend(panel: pd.DataFrame, outcome: str, alpha: float = PRE_TREN
     frame = prepare_panel(panel, outcome)
     treated_region = single_treated(frame)
     gaps = pre_period_gaps_of(frame, outcome)
-    rows = []
-    for region in gaps.columns:
-        slope, t = _slope_and_t(gaps[region])
-        rows.append(
-            {
-                "region_code": region,
-                "is_treated": region == treated_region,
-                "slope": slope,
-                "slope_t": t,
-                "persistence": _persistence(gaps[region]),
-            }
-        )
-    statistics = pd.DataFrame(rows).set_index("region_code")
+    statistics = _unit_statistics(gaps, treated_region)
     defined = statistics["slope_t"].notna() & statistics["persistence"].notna()
     undefined = tuple(str(r) for r in statistics.index[~defined])
     if not bool(defined.get(treated_region, False)):
@@ -197,3 +185,20 @@ def placebo_pre_trend(panel: pd.DataFrame, outcome: str, alpha: float = PRE_TREN
         parallel_trends_rejected=p_value <= alpha,
         undefined_units=undefined,
     )
+
+
+def _unit_statistics(gaps: pd.DataFrame, treated_region: str) -> pd.DataFrame:
+    """Each unit's pre-period gap statistics (index region_code): is_treated, slope, slope_t, persistence."""
+    rows = []
+    for region in gaps.columns:
+        slope, t = _slope_and_t(gaps[region])
+        rows.append(
+            {
+                "region_code": region,
+                "is_treated": region == treated_region,
+                "slope": slope,
+                "slope_t": t,
+                "persistence": _persistence(gaps[region]),
+            }
+        )
+    return pd.DataFrame(rows).set_index("region_code")

@@ -171,6 +171,7 @@ class SyntheticControlResult(EstimateResult):
     leave_one_out: pd.DataFrame | None = None
 
 
+PLACEBO_COLUMNS = ["region_code", "pre_rmspe", "post_rmspe", "rmspe_ratio", "average_post_gap"]
 # ADH (2010) leave out placebos whose pre-period MSPE exceeds these multiples of the treated unit's.
 PREFIT_MSPE_MULTIPLES = (20.0, 5.0, 2.0)
 
@@ -223,6 +224,31 @@ def _complete_wide(frame: pd.DataFrame, outcome: str, treated_region: str) -> tu
     return wide.drop(columns=list(excluded)), excluded
 
 
+def _placebo_fits(
+    donors_only: pd.DataFrame, post_years: set[int], demeaned: bool
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Each donor refitted as a placebo treated region on the other donors: its fit statistics and its gap path."""
+    placebo_rows = []
+    gaps: dict[str, np.ndarray] = {}
+    for region in donors_only.columns:
+        placebo = fit_synthetic_control(donors_only, region, post_years, demeaned)
+        gaps[str(region)] = placebo.gap["gap"].to_numpy()
+        placebo_rows.append(
+            {
+                "region_code": region,
+                "pre_rmspe": placebo.pre_rmspe,
+                "post_rmspe": placebo.post_rmspe,
+                "rmspe_ratio": placebo.rmspe_ratio,
+                "average_post_gap": placebo.average_post_gap,
+            }
+        )
+    return pd.DataFrame(placebo_rows, columns=PLACEBO_COLUMNS), gaps
+
+
+def _no_placebos() -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    return pd.DataFrame([], columns=PLACEBO_COLUMNS), {}
+
+
 def synthetic_control(
     panel: pd.DataFrame,
     outcome: str,
@@ -251,25 +277,7 @@ def synthetic_control(
         raise ValueError("the treated region needs both pre- and post-period years")
     fit = fit_synthetic_control(wide, treated_region, post_years, demeaned)
 
-    placebo_rows = []
-    gaps: dict[str, np.ndarray] = {}
-    if with_placebos:
-        donors_only = wide[donor_codes]
-        for region in donor_codes:
-            placebo = fit_synthetic_control(donors_only, region, post_years, demeaned)
-            gaps[str(region)] = placebo.gap["gap"].to_numpy()
-            placebo_rows.append(
-                {
-                    "region_code": region,
-                    "pre_rmspe": placebo.pre_rmspe,
-                    "post_rmspe": placebo.post_rmspe,
-                    "rmspe_ratio": placebo.rmspe_ratio,
-                    "average_post_gap": placebo.average_post_gap,
-                }
-            )
-    placebos = pd.DataFrame(
-        placebo_rows, columns=["region_code", "pre_rmspe", "post_rmspe", "rmspe_ratio", "average_post_gap"]
-    )
+    placebos, gaps = _placebo_fits(wide[donor_codes], post_years, demeaned) if with_placebos else _no_placebos()
     ratios = placebos["rmspe_ratio"].to_numpy(dtype=float)
     undefined = tuple(str(code) for code in placebos.loc[np.isnan(ratios), "region_code"])
     # The ratio is one-sided by construction (always >= 0), so rank on the ratio itself.
