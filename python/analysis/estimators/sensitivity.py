@@ -118,15 +118,7 @@ def sensitivity(
     in SDs of the treated unit's pre-period second differences."""
     if studentised is None:
         raise ValueError("sensitivity needs the studentised placebo test (the treated unit's noise scale)")
-    rows = coefficients.set_index("year").sort_index()
-    pre_years = [int(y) for y in rows.index if not bool(rows.loc[y, "is_post"])]
-    post_years = [int(y) for y in rows.index if bool(rows.loc[y, "is_post"])]
-    if len(pre_years) < 4 or not post_years or reference_year not in pre_years:
-        raise ValueError("sensitivity needs at least 4 pre-period years (the reference included) and a post year")
-    if pre_years != list(range(pre_years[0], pre_years[-1] + 1)):
-        raise ValueError("sensitivity needs consecutive pre-period years")
-    beta_pre = rows.loc[pre_years, "estimate"].to_numpy(dtype=float)
-    beta_post = rows.loc[post_years, "estimate"].to_numpy(dtype=float)
+    pre_years, post_years, beta_pre, beta_post = _pre_and_post(coefficients, reference_year)
     z = float(stats.norm.ppf(0.5 + confidence / 2))
     estimate = float(beta_post.mean() - beta_pre.mean())
     deviations = beta_pre - beta_pre.mean()
@@ -176,6 +168,22 @@ def sensitivity(
         n_placebos=n_placebos,
         grid=grid,
     )
+
+
+def _pre_and_post(
+    coefficients: pd.DataFrame, reference_year: int
+) -> tuple[list[int], list[int], np.ndarray, np.ndarray]:
+    """The pre- and post-period years of the event study and their coefficients, checked usable."""
+    rows = coefficients.set_index("year").sort_index()
+    pre_years = [int(y) for y in rows.index if not bool(rows.loc[y, "is_post"])]
+    post_years = [int(y) for y in rows.index if bool(rows.loc[y, "is_post"])]
+    if len(pre_years) < 4 or not post_years or reference_year not in pre_years:
+        raise ValueError("sensitivity needs at least 4 pre-period years (the reference included) and a post year")
+    if pre_years != list(range(pre_years[0], pre_years[-1] + 1)):
+        raise ValueError("sensitivity needs consecutive pre-period years")
+    beta_pre = rows.loc[pre_years, "estimate"].to_numpy(dtype=float)
+    beta_post = rows.loc[post_years, "estimate"].to_numpy(dtype=float)
+    return pre_years, post_years, beta_pre, beta_post
 
 
 def _placebo_ses(
