@@ -144,4 +144,7 @@ def test_a_design_is_a_collection_of_results_whose_tidy_rows_make_the_table(pane
     assert list(table["method"]) == list(result.estimates) and table["method"].is_unique
     assert (table["design"] == "all_regions").all() and (table["years"] == result.window).all()
     assert result.did is result.estimates["twfe_did"] and result.studentised is not None
+    # The headline test's tidy interval is the set of effects it does not reject (the design's inverted set).
+    ends = table.set_index("method").loc["studentised_placebo_in_space", ["ci_low", "ci_high", "ci_level"]]
+    assert (ends["ci_low"], ends["ci_high"], ends["ci_level"]) == (result.interval.low, result.interval.high, 0.95)
     assert table.set_index("method").loc["twfe_did", "estimate"] == estimate_did(coded, "net").estimate

@@ -41,7 +41,7 @@ from analysis.estimators.inference import ConformalResult, conformal_test, wild_
 from analysis.estimators.inversion import ConfidenceSet, invert_test
 from analysis.estimators.permutation import placebo_event_studies, placebo_in_space, placebo_in_time
 from analysis.estimators.pre_trend import placebo_pre_trend, pre_period_gaps
-from analysis.estimators.result import EstimateResult
+from analysis.estimators.result import EstimateResult, Interval
 from analysis.estimators.sdid import synthetic_did
 from analysis.estimators.sensitivity import sensitivity
 from analysis.estimators.studentised import StudentisedPlaceboResult, studentised_placebo_in_space
@@ -235,6 +235,8 @@ def _estimates(
     space = _attempt(problems, "placebo_space", lambda: placebo_in_space(rows, outcome))
     studentised = _attempt(problems, "studentised", lambda: studentised_placebo_in_space(rows, outcome))
     interval = _attempt(problems, "interval", lambda: studentised_set(studentised)) if studentised else None
+    if studentised is not None and interval is not None:  # the inverted set, on the estimate's tidy row too
+        studentised = replace(studentised, interval=Interval(interval.low, interval.high, interval.confidence))
     time = _attempt(problems, "placebo_time", lambda: placebo_in_time(rows, outcome))
     pre_trend = _attempt(problems, "placebo_pre_trend", lambda: placebo_pre_trend(rows, outcome))
     wild = _attempt(problems, "wild_bootstrap", lambda: wild_cluster_bootstrap(rows, outcome))
