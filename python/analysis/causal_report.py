@@ -34,7 +34,7 @@ SHORT_OUTCOMES = {
     "net_migration_working_age": "persons",
     "net_migration_working_age_per_1000_residents": "per 1,000 residents",
 }
-# The ensemble's outcome codes (CONTRACTS.md) for each panel column.
+# The ensemble's outcome codes (reference_data.ensemble.OUTCOME_CODES) for each panel column.
 ENSEMBLE_OUTCOMES = {
     "net_migration_working_age": ("net_migration_working_age", "net_working_age"),
     "net_migration_working_age_per_1000_residents": (

@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 
 from analysis.causal_report import ensemble_pre_trend, ensemble_spread, headline_table
-from analysis.figures import _other_country_shares
 from analysis.replication import load_claims
-from analysis.report import CALIBRATED_STATUS_SUFFIX, analyse, displayed_replication, render_html
+from analysis.report.content import analyse
+from analysis.report.page import render_html
+from analysis.report.paper_figures import _other_country_shares
+from analysis.report.replication_section import CALIBRATED_STATUS_SUFFIX, displayed_replication
 
 from .chromium import measure_report
 from .mart_fixtures import report_marts
