@@ -1,9 +1,9 @@
 """Every repository path and file that README.md and docs/*.md name exists.
 
-Checked: markdown links to files (relative to the document, anchors dropped) and backticked spans that look
-like a path (``python/analysis/report/page.py``, ``dbt_project/models/marts/``) or a file name
-(``CITATION.cff``). A link is looked up from the document's folder, a backticked path from the repository
-root, ``dbt_project/`` or ``python/``; a bare file name must be the name of some file in the repository. What the build writes (the
+Checked: markdown links to files (anchors dropped) and backticked spans that look like a path
+(``python/analysis/report/page.py``, ``dbt_project/models/marts/``) or a file name (``CITATION.cff``). A link
+is looked up from the document's folder, a backticked path from the repository root, ``dbt_project/`` or
+``python/``; a bare file name must be the name of some file in the repository. What the build writes (the
 warehouse, the report, the official set, the exports) does not exist in a clean checkout and is skipped by
 its leading folder or name (GENERATED_*). Runs in well under a second, with no warehouse: run it alone after
 moving modules (``.venv/bin/python -m pytest tests/test_doc_paths.py -q -p no:xdist``).
