@@ -246,7 +246,7 @@ ENSEMBLE_MEMBERS ?= 10
 # member's tables.
 ensemble: venv
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	  $(BIN)/python -m analysis.ensemble --members $(ENSEMBLE_MEMBERS) --keep-tables $$tmp && \
+	  $(BIN)/python -m reference_data.run_ensemble --members $(ENSEMBLE_MEMBERS) --keep-tables $$tmp && \
 	  for member in $$tmp/member_*; do \
 	    echo "hard-constraint tests on $$(basename $$member)"; \
 	    KZ_REFERENCE_TABLES_DIR=$$member $(BIN)/python -m pytest -q -p no:cacheprovider \

@@ -69,13 +69,6 @@ def run_child(command: Sequence[str], env: Mapping[str, str] | None = None, cwd:
     return Sample(wall, usage.ru_utime + usage.ru_stime, peak_kb / 1024)
 
 
-def run_in_process(step: Callable[[], object]) -> Sample:
-    """Wall and CPU time of a step run in this process (peak memory is not separable here: reported as 0)."""
-    started_wall, started_cpu = time.perf_counter(), time.process_time()
-    step()
-    return Sample(time.perf_counter() - started_wall, time.process_time() - started_cpu, 0.0)
-
-
 def alternate(sides: Mapping[str, Callable[[], Sample]], pairs: int, warmup: bool = True) -> dict[str, list[Sample]]:
     """Runs every side once to warm caches (discarded), then `pairs` rounds A B A B …, so that a change in the
     machine's load hits both sides alike."""

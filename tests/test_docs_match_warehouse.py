@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from analysis.marts import data_provenance, load_marts
-from analysis.report import ReportContent, _banner
+from analysis.report.content import ReportContent
+from analysis.report.page import _banner
 
 from .conftest import REPO_ROOT, SessionBuild
 

@@ -1,23 +1,25 @@
-"""Statistical analysis of the kz-migration marts.
+"""Statistical analysis of the kz-migration marts: read the published warehouse, estimate, write the report.
 
-One module per job:
+A newcomer's map (each function takes a connection or DataFrames and returns a small result object):
 
-* :mod:`analysis.estimators` – every estimator (DiD, placebo tests, synthetic control, synthetic DiD, conformal,
-  wild bootstrap, sensitivity, correlations), each returning one result type with ``tidy()``.
-* :mod:`analysis.claim_rules` – parse a reported claim value and compare a computed value with it (run by dbt).
 * :mod:`analysis.marts` – read the marts from the published warehouse, read-only.
+* :mod:`analysis.design` – the study's design (treated region, controls, crisis and reference years,
+  periods) as the warehouse publishes it; nothing here restates it.
 * :mod:`analysis.series` – named yearly series (``almaty.arrivals.RUS``) for correlations on demand.
-* :mod:`analysis.causal` – the paper's DiD design and the all-regions designs run on the marts, and the report's
-  causal tables.
-* :mod:`analysis.replication` – read the ``fct_claim_replication`` mart (claims computed in SQL by dbt).
-* :mod:`analysis.figures` – the paper's nine figures and the causal plots (matplotlib, Agg).
-* :mod:`analysis.report` – the whole analysis into one self-contained ``report/index.html``.
+* :mod:`analysis.estimators` – one module per estimator, all returning the shared result type: DiD, placebo
+  (permutation) inference, synthetic control, synthetic DiD, conformal and wild-bootstrap inference,
+  sensitivity, correlations (the paper's pairs and any named pair), the Monte Carlo of their size.
+* :mod:`analysis.causal` – the study's designs (the paper's and all regions) run through the estimators, and
+  the headline and appendix tables built from their rows.
+* :mod:`analysis.report` – the whole analysis as one self-contained ``report/index.html`` (its own map in
+  ``analysis/report/__init__.py``).
+* :mod:`analysis.__main__` – the thin CLI.
 
-CLI: ``python -m analysis report [--warehouse PATH] [--out report/]`` and
+The claims' comparison rules and the replication table are the package ``claims`` (``python/claims``), which
+the dbt Python models import too; the ensemble runner is ``reference_data.run_ensemble``.
+
+CLI: ``python -m analysis report [--warehouse PATH] [--out report/]``, ``python -m analysis causal`` and
 ``python -m analysis correlate SERIES_A SERIES_B``.
-
-Every function takes DataFrames (or plain sequences) and returns small result objects, so the
-CLI / report layer only wires marts to functions.
 """
 
 import os

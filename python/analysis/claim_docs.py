@@ -1,9 +1,8 @@
 """The claims section of ``docs/marts.md``, generated from the dbt models that define the claims.
 
 ``python -m analysis.claim_docs`` rewrites the section between the markers; ``--check`` exits 1 when the
-docs differ from the models (a test runs the check). Each topic model is shown whole, with ``ref()`` replaced
-by the relation's name in the published warehouse, so the query shown is the query dbt runs and can be
-pasted into any SQL client opened on the warehouse.
+docs differ from the models (a test runs the check). Each claim links the lines of its CTE in its topic
+model: the docs show the SQL dbt runs, not a second recipe of it, and the links move with the models.
 """
 
 from __future__ import annotations
@@ -29,42 +28,54 @@ TOPICS = {
     "specialties": "Specialties (working-age specialists)",
     "causal": "Causal (the paper's difference-in-differences)",
 }
-_REF = re.compile(r"\{\{\s*ref\(\s*'(\w+)'\s*\)\s*\}\}")
-_CLAIM_CTE = re.compile(r"^c(\d\d) as \($", flags=re.MULTILINE)
+_CLAIM_CTE = re.compile(r"^c(\d\d) as \($")
 
 
-def warehouse_sql(model: str) -> str:
-    """A model's SQL with each ``ref()`` as the relation's name in the published warehouse."""
-    text = (MODELS_DIR / f"{model}.sql").read_text(encoding="utf-8")
-    return _REF.sub(lambda m: f"intermediate.{m[1]}" if m[1].startswith("int_") else m[1], text).rstrip()
+def claim_lines(model: str) -> dict[str, tuple[int, int]]:
+    """Each claim's CTE in a topic model: its first line (the comment above it, if any) and its closing line."""
+    lines = (MODELS_DIR / f"{model}.sql").read_text(encoding="utf-8").splitlines()
+    found = {}
+    for number, line in enumerate(lines):
+        match = _CLAIM_CTE.match(line)
+        if not match:
+            continue
+        first = number
+        while first > 0 and lines[first - 1].startswith("--"):
+            first -= 1
+        last = next(i for i in range(number + 1, len(lines)) if lines[i].startswith(")"))
+        found[f"C{match[1]}"] = (first + 1, last + 1)
+    return found
 
 
 def render() -> str:
     """The generated section, markers included."""
     claims = pd.read_csv(CLAIMS, dtype=str, keep_default_na=False).set_index("claim_id")
+    folder = MODELS_DIR.relative_to(REPO_ROOT).as_posix()
     lines = [
         BEGIN,
         "",
-        "Each claim is one CTE (`cNN`) of one dbt model per topic, `dbt_project/models/marts/replication/"
-        "int_claim_values__<topic>.sql`, shown below as it runs on the published warehouse. A claim yields one row"
-        " per reported element (`element_number`; `entry_year` for an element stated per year), in `value_number`,"
-        " `value_flag` (a statement, or with `entry_year` whether the year belongs to a set) or `value_label`"
-        " (a named country). `fct_claim_replication` compares them with the paper under the rules of"
-        " [replication.md](replication.md). C63 has no definition: the paper does not define its measure.",
+        f"Each claim is one CTE (`cNN`) of one dbt model per topic, `{folder}/int_claim_values__<topic>.sql`; the "
+        "table links each claim to the lines of its CTE, so what you read is the SQL dbt runs. A claim yields one"
+        " row per reported element (`element_number`; `entry_year` for an element stated per year), in"
+        " `value_number`, `value_flag` (a statement, or with `entry_year` whether the year belongs to a set) or"
+        " `value_label` (a named country). In the models `{{ ref('fct_…') }}` is the mart of that name in the"
+        " published warehouse and `{{ ref('int_…') }}` is `intermediate.int_…`. `fct_claim_replication` compares"
+        " the values with the paper under the rules of [replication.md](replication.md). C63 has no definition:"
+        " the paper does not define its measure.",
         "",
-        "| claim | measure | model |",
+        "Topics: "
+        + "; ".join(f"[{title}](../{folder}/int_claim_values__{topic}.sql)" for topic, title in TOPICS.items())
+        + ".",
+        "",
+        "| claim | measure | definition |",
         "|---|---|---|",
     ]
     for topic in TOPICS:
         model = f"int_claim_values__{topic}"
-        for number in _CLAIM_CTE.findall((MODELS_DIR / f"{model}.sql").read_text(encoding="utf-8")):
-            claim_id = f"C{number}"
-            link = f"../dbt_project/models/marts/replication/{model}.sql"
+        for claim_id, (first, last) in claim_lines(model).items():
             measure = str(claims.loc[claim_id, "measure"])
-            lines.append(f"| {claim_id} | {measure} | [`{model}`]({link}) |")
-    for topic, title in TOPICS.items():
-        model = f"int_claim_values__{topic}"
-        lines += ["", f"#### {title}: `{model}`", "", "```sql", warehouse_sql(model), "```"]
+            link = f"../{folder}/{model}.sql#L{first}-L{last}"
+            lines.append(f"| {claim_id} | {measure} | [`{model}` lines {first}–{last}]({link}) |")
     lines += [
         "",
         "One claim from the warehouse, e.g. C18: `select * from intermediate.int_claim_values where claim_id = 'C18';`",

@@ -39,7 +39,7 @@ ANALYSIS_MARTS = (
     # Germany's record beside BNS's (the report's partner-statistics section) and the figures' roles.
     "fct_partner_mirror_flows",
     "fct_published_figures",
-    # Written by the reconstruction ensemble (CONTRACTS.md); absent until it exists.
+    # Written by the reconstruction ensemble (reference_data.run_ensemble); absent until it exists.
     "fct_reconstruction_ensemble_estimates",
     "fct_reconstruction_ensemble_claims",
     # Written by the cross-validation of the reconstruction (make crossval).

@@ -14,7 +14,6 @@ from warehouse.atomic import write_atomically
 COLUMNS = ["table_code", "year", "region_code", "flow_code", "direction_code", "country_code", "sex_code",
            "settlement_code", "age_band_code", "age_from", "age_to", "education_code", "specialty_code",
            "persons", "source_id", "provenance"]
-KEY = COLUMNS[:13]
 MODEL_SOURCE = "kzmig_reconstruction"
 
 

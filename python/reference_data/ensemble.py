@@ -1,8 +1,8 @@
 """The ensemble of reconstructions: N alternative tables, each equal to every published figure.
 
-Only the tables are drawn here; :mod:`analysis.ensemble` (``python -m analysis.ensemble``, ``make ensemble``)
-builds each member's warehouse and reads its claims and causal estimates, so the generator of the
-reconstruction never imports the analysis.
+Only the tables are drawn here; the runner beside it, :mod:`reference_data.run_ensemble`
+(``python -m reference_data.run_ensemble``, ``make ensemble``), builds each member's warehouse and reads its
+claims and causal estimates, so the generator of the reconstruction never imports the analysis.
 
 Member 0 is the bundled reconstruction (``data/reference/tables``, regenerated and compared byte for
 byte); member k >= 1 draws every modeled assumption from ``priors/ensemble_ranges.csv`` with the
@@ -12,7 +12,8 @@ draws it took. Each member's tables are built into a warehouse of its own with
 :func:`warehouse.publish.build_and_publish` (dbt with its tests: the hard constraints are tested on every
 member), and the claims (the mart ``fct_claim_replication``) and the causal estimates are read from it.
 
-Written (CONTRACTS.md): ``data/reference/ensemble/{members,estimates,claims}.csv``, and
+Written (columns: ``MEMBER_COLUMNS``, ``ESTIMATE_COLUMNS``, ``CLAIM_COLUMNS`` below; data/reference/README.md):
+``data/reference/ensemble/{members,estimates,claims}.csv``, and
 ``member_tables_sha256.csv`` (the hash of every member's tables, for the determinism test).
 """
 

@@ -84,10 +84,6 @@ class Seeds:
         growth = (window.iloc[-1] / window.iloc[0]) ** (1 / max(1, len(window) - 1)) if len(window) > 1 else 1.0
         return round(float(published.loc[last]) * growth ** (year - last))
 
-    @property
-    def last_population_year(self) -> int:
-        return int(self.population.index.get_level_values("year").max())
-
     def regions_in(self, year: int) -> list[str]:
         """Regions (not the Republic) that existed in ``year``, in code order."""
         live = self.regions[(self.regions.region_code != REPUBLIC)

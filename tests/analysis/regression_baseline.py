@@ -157,11 +157,14 @@ def figure_fingerprint(figure: object) -> bytes:
 
 def figure_digests(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every figure the report draws (the paper's and the causal ones), by name, with a digest of its data."""
-    from analysis import figures
     from analysis.causal.run import run_all
+    from analysis.report import figures
+    from analysis.report.causal_figures import render_causal_figures
+    from analysis.report.paper_figures import render_paper_figures
 
+    # Every figure is encoded by figures.to_png (through figures.render_figure): a digest stands in for it.
     with mock.patch.object(figures, "to_png", figure_fingerprint):
-        rendered = figures.render_paper_figures(tables) + figures.render_causal_figures(run_all(tables))
+        rendered = render_paper_figures(tables) + render_causal_figures(run_all(tables))
     rows = []
     for figure in rendered:
         elements, digest = figure.png.decode().split(" elements ") if figure.png else ("0", "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.crossval_report import accuracy_sentence, crossval_section_html
+from analysis.report.crossval_section import accuracy_sentence, crossval_section_html
 
 
 def _tables(regional_error: float) -> dict[str, pd.DataFrame]:

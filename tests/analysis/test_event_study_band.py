@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from analysis.causal.run import run_design
-from analysis.figures import event_study_band
+from analysis.report.causal_figures import event_study_band
 
 from .conftest import make_panel
 

@@ -15,14 +15,9 @@ from scipy import stats
 
 from analysis.__main__ import main
 from analysis.replication import REPLICATION_TABLE, load_claims
-from analysis.report import (
-    ReportContent,
-    _rule_set_note,
-    almaty_regime_table,
-    analyse,
-    render_html,
-    replication_columns,
-)
+from analysis.report.content import ReportContent, almaty_regime_table, analyse
+from analysis.report.page import _rule_set_note, render_html
+from analysis.report.replication_section import replication_columns
 
 from .claim_sql import replication_mart
 from .mart_fixtures import ARRIVALS, COUNTRIES, DEPARTURES, RUS_ARR, YEARS, write_warehouse

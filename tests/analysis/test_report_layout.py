@@ -10,9 +10,11 @@ import pytest
 
 from analysis.causal.ensemble_spread import ensemble_pre_trend, ensemble_spread
 from analysis.causal.headline import headline_table
-from analysis.figures import _other_country_shares
 from analysis.replication import load_claims
-from analysis.report import CALIBRATED_STATUS_SUFFIX, analyse, displayed_replication, render_html
+from analysis.report.content import analyse
+from analysis.report.page import render_html
+from analysis.report.paper_figures import _other_country_shares
+from analysis.report.replication_section import CALIBRATED_STATUS_SUFFIX, displayed_replication
 
 from .chromium import measure_report
 from .mart_fixtures import report_marts

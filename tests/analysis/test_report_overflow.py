@@ -13,8 +13,11 @@ import pandas as pd
 import pytest
 
 from analysis.replication import load_claims
-from analysis.report import REPORT_SECTIONS, STUDY_QUESTIONS, analyse, render_html
-from analysis.report_layout import Section, human_header
+from analysis.report.answers import STUDY_QUESTIONS
+from analysis.report.content import analyse
+from analysis.report.layout import Section, human_header
+from analysis.report.page import render_html
+from analysis.report.sections import REPORT_SECTIONS
 
 from .chromium import measure_report
 from .test_series_and_causal import marts_with_territories

@@ -111,11 +111,6 @@ def test_sqlalchemy_inspector_reflects_primary_keys(engine: sa.Engine) -> None:
     assert sa.inspect(engine).get_pk_constraint("dim_regions", schema="main")["constrained_columns"] == ["region_code"]
 
 
-# A section headed by a model's name ("…: `int_claim_values__balance`") lists that model's SQL: a definition
-# shown for reading (with its dbt refs resolved), not a query to run on its own.
-MODEL_LISTING_HEADING = re.compile(r"^#+ .*`(?:stg|int|fct|dim)_\w+`\s*$")
-
-
 def _marts_doc_examples() -> list[tuple[str, str]]:
     examples: list[tuple[str, str]] = []
     heading, fence, block, number = "", None, [], 0
@@ -125,8 +120,7 @@ def _marts_doc_examples() -> list[tuple[str, str]]:
         elif fence is not None and line.strip() == "```":
             if fence == "```sql":
                 number += 1
-                if not MODEL_LISTING_HEADING.match(heading):
-                    examples.append((f"docs/marts.md, SQL block {number} (under {heading!r})", "\n".join(block)))
+                examples.append((f"docs/marts.md, SQL block {number} (under {heading!r})", "\n".join(block)))
             fence = None
         elif fence is not None:
             block.append(line)

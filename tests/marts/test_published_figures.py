@@ -289,7 +289,7 @@ def test_coverage_ratios_from_the_published_figures(mirror: pd.DataFrame) -> Non
 
 def test_report_section_marks_modeled_numbers_and_says_the_model_ignores_germany(built_warehouse: Path) -> None:
     from analysis.marts import load_marts
-    from analysis.partner_mirror import departures_table, partner_mirror_html
+    from analysis.report.partner_mirror import departures_table, partner_mirror_html
 
     tables = load_marts(built_warehouse, ["fct_partner_mirror_flows", "fct_published_figures"])
     section = partner_mirror_html(tables, lambda frame, **_: frame.to_html())
@@ -299,9 +299,9 @@ def test_report_section_marks_modeled_numbers_and_says_the_model_ignores_germany
     assert shown.loc[2023, "warehouse cell is"] == "MODELED"
     assert pd.isna(shown.loc[2021, "BNS published: departures to Germany"])
     # As the report renders it: a year BNS published nothing for is an empty cell, not pandas' `<NA>`.
-    from analysis.report import _table
+    from analysis.report.cells import html_table
 
-    rendered = partner_mirror_html(tables, _table)
+    rendered = partner_mirror_html(tables, html_table)
     assert "&lt;NA&gt;" not in rendered and "<NA>" not in rendered
     row_2021 = re.search(r"<tr[^>]*>\s*<td[^>]*>2021</td>(.*?)</tr>", rendered, flags=re.DOTALL)
     assert row_2021 is not None and re.search(r"<td[^>]*></td>", row_2021.group(1))

@@ -10,8 +10,9 @@ import matplotlib.pyplot as plt
 import pytest
 import yaml
 
-from analysis.figures import PAPER_FIGURES, MissingFigureData
 from analysis.marts import ANALYSIS_MARTS, load_marts
+from analysis.report.figures import MissingFigureData
+from analysis.report.paper_figures import PAPER_FIGURES
 
 from ..conftest import REPO_ROOT
 

@@ -14,7 +14,7 @@ from analysis.estimators.pre_trend import PRE_TREND_ALPHA
 from analysis.marts import Tables
 
 ENSEMBLE_MART = "fct_reconstruction_ensemble_estimates"
-# The ensemble's outcome codes (CONTRACTS.md) for each panel column.
+# The ensemble's outcome codes (reference_data.ensemble.OUTCOME_CODES) for each panel column.
 ENSEMBLE_OUTCOMES = {
     "net_migration_working_age": ("net_migration_working_age", "net_working_age"),
     "net_migration_working_age_per_1000_residents": (

@@ -21,7 +21,7 @@ unit: every control in turn is the placebo treated unit on the controls alone, t
 
 The weights are solved exactly as quadratic programmes (SLSQP on the simplex) instead of by the
 Frank-Wolfe iterations with sparsification of the authors' R package; the estimate is therefore close
-to, not identical with, the package's (``tests/analysis/test_sdid.py`` compares with diff-diff).
+to, not identical with, the package's (``tests/analysis/test_sensitivity_and_sdid.py`` compares with diff-diff).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Run the ensemble of reconstructions: for every member, its tables (:mod:`reference_data.ensemble`), a
 warehouse of its own, the claims and the causal estimates, written as ``data/reference/ensemble/*.csv``.
 
-    python -m analysis.ensemble --members 8            # members 1..8 (+ member 0, the bundled tables)
+    python -m reference_data.run_ensemble --members 8            # members 1..8 (+ member 0, the bundled tables)
 
-Written (CONTRACTS.md): ``data/reference/ensemble/{members,estimates,claims}.csv``, and
+Written (columns in :mod:`reference_data.ensemble`): ``data/reference/ensemble/{members,estimates,claims}.csv``, and
 ``member_tables_sha256.csv`` (the hash of every member's tables, for the determinism test).
 """
 
@@ -163,7 +163,7 @@ def run(paths: Paths, members: int, keep_tables: Path | None = None) -> pd.DataF
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.ensemble", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m reference_data.run_ensemble", description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=8, help="alternative members besides member 0 (default 8)")
     parser.add_argument("--keep-tables", type=Path, default=None,
                         help="also keep each member's tables under DIR/member_<k> (for the pytest checks)")
@@ -172,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         timings = run(default_paths(), args.members, args.keep_tables)
     except InputError as error:
-        print(f"analysis.ensemble: {error}", file=sys.stderr)
+        print(f"reference_data.run_ensemble: {error}", file=sys.stderr)
         return 1
     total = time.perf_counter() - started
     per_member = timings.drop(columns="member_id").sum(axis=1)
