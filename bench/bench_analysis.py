@@ -20,8 +20,8 @@ from analysis.causal import run_all
 from analysis.figures import render_causal_figures, render_paper_figures
 from analysis.marts import default_warehouse_path, is_reconstruction, load_marts
 from analysis.paper_correlations import paper_correlations
-from analysis.replication import contradiction_pairs, load_claims, replicate
 from analysis.report import ReportContent, almaty_flow_table, data_provenance, write_report
+from claims.replication import contradiction_pairs, load_claims, replicate
 
 
 def timed(label: str, timings: list[tuple[str, float]], step: Callable[[], Any]) -> Any:

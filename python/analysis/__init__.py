@@ -6,12 +6,10 @@ One module per job:
 * :mod:`analysis.did` – two-way fixed-effects difference-in-differences, event study, pre-trend check.
 * :mod:`analysis.permutation` – placebo-in-space and placebo-in-time inference for the DiD.
 * :mod:`analysis.synthetic_control` – synthetic control (scipy SLSQP) with permutation inference.
-* :mod:`analysis.claim_rules` – parse a reported claim value and compare a computed value with it (run by dbt).
 * :mod:`analysis.marts` – read the marts from the published warehouse, read-only.
 * :mod:`analysis.series` – named yearly series (``almaty.arrivals.RUS``) for correlations on demand.
 * :mod:`analysis.paper_correlations` – the paper's correlation pairs and any named pair.
 * :mod:`analysis.causal` – the paper's DiD design and the all-regions design with permutation inference.
-* :mod:`analysis.replication` – read the ``fct_claim_replication`` mart (claims computed in SQL by dbt).
 * :mod:`analysis.figures` – the paper's nine figures and the causal plots (matplotlib, Agg).
 * :mod:`analysis.report` – the whole analysis into one self-contained ``report/index.html``.
 

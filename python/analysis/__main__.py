@@ -10,9 +10,9 @@ from pathlib import Path
 
 from analysis.marts import default_warehouse_path, load_marts
 from analysis.paper_correlations import correlate_named
-from analysis.replication import DEFAULT_CLAIMS, load_claims, status_counts
 from analysis.report import analyse, write_report
 from analysis.series import EXAMPLES, UnknownSeries
+from claims.replication import DEFAULT_CLAIMS, load_claims, status_counts
 from warehouse.progress import Steps
 
 

@@ -56,14 +56,14 @@ from analysis.marts import (
 )
 from analysis.paper_correlations import paper_correlations
 from analysis.partner_mirror import partner_mirror_html
-from analysis.replication import (
+from analysis.report_layout import Section, download_links, human_header, render_page, without_heading
+from claims.replication import (
     contradiction_pairs,
     official_verdict_counts,
     replicate,
     status_counts,
     write_csv_atomically,
 )
-from analysis.report_layout import Section, download_links, human_header, render_page, without_heading
 
 ALMATY = "75"
 

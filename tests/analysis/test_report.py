@@ -14,7 +14,6 @@ import pytest
 from scipy import stats
 
 from analysis.__main__ import main
-from analysis.replication import REPLICATION_TABLE, load_claims
 from analysis.report import (
     ReportContent,
     _rule_set_note,
@@ -23,6 +22,7 @@ from analysis.report import (
     render_html,
     replication_columns,
 )
+from claims.replication import REPLICATION_TABLE, load_claims
 
 from .claim_sql import replication_mart
 from .mart_fixtures import ARRIVALS, COUNTRIES, DEPARTURES, RUS_ARR, YEARS, write_warehouse

@@ -10,8 +10,8 @@ import pytest
 
 from analysis.causal_report import ensemble_pre_trend, ensemble_spread, headline_table
 from analysis.figures import _other_country_shares
-from analysis.replication import load_claims
 from analysis.report import CALIBRATED_STATUS_SUFFIX, analyse, displayed_replication, render_html
+from claims.replication import load_claims
 
 from .chromium import measure_report
 from .mart_fixtures import report_marts

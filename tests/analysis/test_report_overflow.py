@@ -12,9 +12,9 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.replication import load_claims
 from analysis.report import REPORT_SECTIONS, STUDY_QUESTIONS, analyse, render_html
 from analysis.report_layout import Section, human_header
+from claims.replication import load_claims
 
 from .chromium import measure_report
 from .test_series_and_causal import marts_with_territories

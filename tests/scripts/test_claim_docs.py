@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
+from pathlib import Path
 
-from analysis.claim_docs import (
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "claim_docs.py"
+spec = importlib.util.spec_from_file_location("claim_docs", SCRIPT)
+assert spec and spec.loader
+claim_docs = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = claim_docs
+spec.loader.exec_module(claim_docs)
+
+from claim_docs import (  # noqa: E402
     BEGIN,
     DOCS,
     END,
