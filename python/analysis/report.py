@@ -44,6 +44,7 @@ from analysis.causal_report import (
     pre_trend_components,
 )
 from analysis.crossval_report import CROSSVAL_MARTS, banner_addition, crossval_section_html
+from analysis.design import design_from_tables
 from analysis.figures import RenderedFigure, render_causal_figures, render_paper_figures
 from analysis.marts import (
     PAPER_RULE_SET,
@@ -64,8 +65,6 @@ from claims.replication import (
     status_counts,
     write_csv_atomically,
 )
-
-ALMATY = "75"
 
 
 @dataclass(frozen=True)
@@ -100,7 +99,7 @@ def almaty_flow_table(tables: Tables) -> pd.DataFrame:
     flows = tables.get("fct_yearly_flows")
     if flows is None:
         return pd.DataFrame()
-    rows = flows[flows["region_code"] == ALMATY]
+    rows = flows[flows["region_code"] == design_from_tables(tables).treated_region_code]
     working = rows[rows["age_scope_code"] == "working_age"].set_index("year")
     every_age = rows[rows["age_scope_code"] == "all_ages"].set_index("year")
     table = pd.DataFrame(
@@ -121,7 +120,8 @@ def almaty_regime_table(tables: Tables) -> pd.DataFrame:
     regimes = tables.get("fct_net_migration_regimes")
     if regimes is None:
         return pd.DataFrame()
-    rows = regimes[(regimes["region_code"] == ALMATY) & (regimes["age_scope_code"] == "working_age")]
+    treated = design_from_tables(tables).treated_region_code
+    rows = regimes[(regimes["region_code"] == treated) & (regimes["age_scope_code"] == "working_age")]
     return pd.DataFrame(
         {
             "regime": rows["regime_number"],

@@ -20,6 +20,7 @@ from claims.values import values_from_rows
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MODELS_DIR = REPO_ROOT / "dbt_project" / "models"
 CLAIMS = REPO_ROOT / "data" / "claims" / "paper_claims.csv"
+PERIODS = REPO_ROOT / "dbt_project" / "seeds" / "analysis_periods.csv"
 TOPICS = ("balance", "education", "countries", "specialties", "causal")
 # In dependency order.
 VALUE_MODELS = (
@@ -85,6 +86,10 @@ def _load_marts(connection: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.D
 def _create_models(connection: duckdb.DuckDBPyConnection, topics: Iterable[str]) -> None:
     """Views (and Python-model tables) up to ``int_claim_values`` for ``topics``."""
     topics = list(topics)
+    # The design and the periods the claims read: the published design (dim_study_design, one of the marts given)
+    # and the seed analysis_periods.
+    connection.execute("create view int_study_design as select * from dim_study_design")
+    connection.execute(f"create table stg_reference__analysis_periods as select * from read_csv('{PERIODS}')")
     wanted = [*(["int_claim_did_panel", "int_claim_did_pre_trend"] if "causal" in topics else [])]
     wanted += [f"int_claim_values__{topic}" for topic in topics]
     for name in wanted:

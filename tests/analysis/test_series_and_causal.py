@@ -9,7 +9,6 @@ import statsmodels.formula.api as smf
 
 from analysis.causal import (
     DESIGNS,
-    PAPER_CONTROLS,
     TERRITORY_PANEL,
     design_panel,
     format_p_value,
@@ -68,6 +67,7 @@ def territory_panel() -> pd.DataFrame:
                     "net_migration_working_age_per_1000_residents": 1000.0 * net / residents,
                     "residents_on_1_january": residents,
                     "is_treated": code == "75",
+                    "is_bordering_russia": code in ("15", "23", "27", "39", "55", "59", "63"),
                     "is_post": bool(year >= 2022),
                 }
             )
@@ -137,7 +137,7 @@ def test_a_country_absent_from_the_mart_is_refused(marts):
 def test_paper_design_uses_almaty_and_its_two_controls_only(marts):
     panel = marts["fct_region_year_panel"]
     rows = design_panel(panel, "paper", "net_migration_working_age")
-    assert set(rows["region_code"]) == {"75", *PAPER_CONTROLS}
+    assert set(rows["region_code"]) == {"75", "31", "27"}
     result = run_design(panel, "paper", "net_migration_working_age")
     assert result.placebo_space is not None and result.placebo_space.n_placebos == 2
     assert result.placebo_space.min_attainable_p == pytest.approx(1 / 3)

@@ -63,6 +63,7 @@ final as (
         population_source_id,
         region_code = '{{ var("treated_region_code") }}' as is_treated,
         year >= {{ var("crisis_start_year") }} as is_post,
+        list_contains({{ text_list(var("control_region_codes")) }}, region_code) as is_control,
         region_first_year,
         region_last_year
     from joined

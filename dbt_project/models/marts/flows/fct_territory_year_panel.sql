@@ -86,6 +86,8 @@ complete_years as (
         by_territory.population_source_id,
         by_territory.territory_code = '{{ var("treated_region_code") }}' as is_treated,
         by_territory.year >= {{ var("crisis_start_year") }} as is_post,
+        list_contains({{ text_list(var("bordering_russia_region_codes")) }}, by_territory.territory_code)
+            as is_bordering_russia,
         by_territory.reporting_regions = existing_members.existing_regions as is_complete
     from by_territory
     inner join existing_members using (territory_code, year)

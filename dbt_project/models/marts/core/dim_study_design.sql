@@ -1,0 +1,20 @@
+-- The study's design as the warehouse was built with it (dbt vars of dbt_project.yml, the seed analysis_periods),
+-- so that a report, a dashboard or python/analysis/design.py reads the design instead of restating it.
+with design as (
+    select * from {{ ref('int_study_design') }}
+),
+
+final as (
+    select
+        treated_region_code,
+        control_region_codes,
+        bordering_russia_region_codes,
+        crisis_start_year,
+        reference_year,
+        working_age_rule_set_code,
+        study_first_year,
+        study_last_year
+    from design
+)
+
+select * from final
