@@ -239,7 +239,9 @@ def test_with_two_controls_placebo_in_space_gives_one_third_or_one(seed):
     # Two controls: each placebo is one control against the other, so the estimates are equal and opposite.
     panel = make_panel(seed=300 + seed, n_regions=3, effect=float(seed - 3))
     result = run_design(
-        panel.assign(region_code=panel.region_code.map({"T0": "75", "C01": "31", "C02": "27"})),
+        panel.assign(
+            region_code=panel.region_code.map({"T0": "75", "C01": "31", "C02": "27"}), is_control=~panel.is_treated
+        ),
         "paper",
         "net",
     )
@@ -253,6 +255,7 @@ def test_every_result_says_which_years_it_used():
     # Persons run to 2025; the rate has no population after 2023, as in the marts.
     panel = make_panel(2, n_regions=3, last_year=2025).rename(columns={"net": "net_migration_working_age"})
     panel["region_code"] = panel["region_code"].map({"T0": "75", "C01": "31", "C02": "27"})
+    panel["is_control"] = ~panel["is_treated"]
     panel["net_migration_working_age_per_1000_residents"] = panel["net_migration_working_age"].where(
         panel["year"] <= 2023
     )

@@ -16,8 +16,8 @@ study_window as (
 final as (
     select
         '{{ var("treated_region_code") }}' as treated_region_code,
-        cast({{ text_list(var("control_region_codes")) }} as varchar []) as control_region_codes,
-        cast({{ text_list(var("bordering_russia_region_codes")) }} as varchar []) as bordering_russia_region_codes,
+        cast({{ text_list(var("control_region_codes")) }} as varchar[]) as control_region_codes,
+        cast({{ text_list(var("bordering_russia_region_codes")) }} as varchar[]) as bordering_russia_region_codes,
         cast({{ var("crisis_start_year") }} as integer) as crisis_start_year,
         cast({{ var("crisis_start_year") }} - 1 as integer) as reference_year,
         '{{ var("working_age_rule_set") }}' as working_age_rule_set_code,

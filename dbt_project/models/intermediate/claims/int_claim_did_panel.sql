@@ -19,7 +19,10 @@ final as (
     from panel
     cross join design
     where
-        (panel.region_code = design.treated_region_code or list_contains(design.control_region_codes, panel.region_code))
+        (
+            panel.region_code = design.treated_region_code
+            or list_contains(design.control_region_codes, panel.region_code)
+        )
         and panel.year between design.study_first_year and design.study_last_year
 )
 

@@ -21,6 +21,18 @@ period_years as (
     from periods
 ),
 
+p2003_2013_years as (
+    select period_years.year
+    from period_years
+    where period_years.period_code = 'P2003_2013'
+),
+
+p2014_2021_years as (
+    select period_years.year
+    from period_years
+    where period_years.period_code = 'P2014_2021'
+),
+
 almaty as (
     select
         year,
@@ -161,7 +173,7 @@ c12 as (
         1 as element_number,
         sum(arrivals) / nullif(sum(departures), 0) as value_number
     from almaty
-    where year in (select period_years.year from period_years where period_years.period_code = 'P2003_2013')
+    where year in (select p2003_2013_years.year from p2003_2013_years)
 ),
 
 -- C13: average of the yearly departures-per-arrival ratios, 2014-2021.
@@ -171,7 +183,7 @@ c13 as (
         1 as element_number,
         avg(departures / nullif(arrivals, 0)) as value_number
     from almaty
-    where year in (select period_years.year from period_years where period_years.period_code = 'P2014_2021')
+    where year in (select p2014_2021_years.year from p2014_2021_years)
 ),
 
 final as (

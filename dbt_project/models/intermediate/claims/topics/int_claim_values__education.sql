@@ -19,6 +19,18 @@ period_years as (
     from periods
 ),
 
+pre_crisis_years as (
+    select period_years.year
+    from period_years
+    where period_years.period_code = 'PRE_CRISIS'
+),
+
+crisis_years as (
+    select period_years.year
+    from period_years
+    where period_years.period_code = 'CRISIS'
+),
+
 -- One row per region and year: the working-age flows with higher and with secondary vocational education.
 by_year as (
     select
@@ -122,7 +134,7 @@ c46 as (
 -- C47: net outflow of the higher-educated every year 2000-2021; the year of the smallest gap; the 2006 gap.
 c47_gaps as (
     select * from almaty
-    where year in (select period_years.year from period_years where period_years.period_code = 'PRE_CRISIS')
+    where year in (select pre_crisis_years.year from pre_crisis_years)
 ),
 
 c47 as (
@@ -246,7 +258,7 @@ c62 as (
         100.0 * (sum(higher_arrivals) + sum(vocational_arrivals)) / nullif(sum(working_age_arrivals), 0)
             as value_number
     from almaty
-    where year in (select period_years.year from period_years where period_years.period_code = 'CRISIS')
+    where year in (select crisis_years.year from crisis_years)
 ),
 
 final as (

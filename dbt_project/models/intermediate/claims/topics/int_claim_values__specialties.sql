@@ -20,6 +20,18 @@ period_years as (
     from periods
 ),
 
+crisis_years as (
+    select period_years.year
+    from period_years
+    where period_years.period_code = 'CRISIS'
+),
+
+pre_crisis_years as (
+    select period_years.year
+    from period_years
+    where period_years.period_code = 'PRE_CRISIS'
+),
+
 almaty as (
     select
         year,
@@ -48,7 +60,7 @@ crisis_sums as (
         sum(arrivals) as arrivals,
         sum(departures) as departures
     from almaty
-    where year in (select period_years.year from period_years where period_years.period_code = 'CRISIS')
+    where year in (select crisis_years.year from crisis_years)
     group by specialty_code
 ),
 
@@ -100,7 +112,7 @@ c58 as (
         1 as element_number,
         sum(departures) / nullif(sum(arrivals), 0) as value_number
     from almaty
-    where specialty_code = 'medical' and year in (select period_years.year from period_years where period_years.period_code = 'PRE_CRISIS')
+    where specialty_code = 'medical' and year in (select pre_crisis_years.year from pre_crisis_years)
 ),
 
 -- C59: all specialists' arrivals per departure over 2022-2023, and their arrivals over 2022-2023.
