@@ -38,7 +38,7 @@ almaty as (
         year,
         cast(arrivals as double) as arrivals,
         cast(departures as double) as departures,
-        cast(arrivals - departures as double) as net_migration
+        cast(net_migration as double) as net_migration
     from yearly_flows
     where
         region_code = (select design.treated_region_code from design)
