@@ -7,6 +7,7 @@ One module per job:
 * :mod:`analysis.permutation` – placebo-in-space and placebo-in-time inference for the DiD.
 * :mod:`analysis.synthetic_control` – synthetic control (scipy SLSQP) with permutation inference.
 * :mod:`analysis.marts` – read the marts from the published warehouse, read-only.
+* :mod:`analysis.design` – the study's design as the warehouse publishes it (``dim_study_design``).
 * :mod:`analysis.series` – named yearly series (``almaty.arrivals.RUS``) for correlations on demand.
 * :mod:`analysis.paper_correlations` – the paper's correlation pairs and any named pair.
 * :mod:`analysis.causal` – the paper's DiD design and the all-regions design with permutation inference.
