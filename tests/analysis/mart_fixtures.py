@@ -122,7 +122,9 @@ def claim_marts() -> dict[str, pd.DataFrame]:
     ]
     return {
         "dim_study_design": study_design(),
-        "fct_yearly_flows": pd.DataFrame(yearly),
+        "fct_yearly_flows": pd.DataFrame(yearly).assign(
+            net_migration=lambda frame: frame["arrivals"] - frame["departures"]
+        ),
         "fct_country_flows": pd.DataFrame(countries),
         "fct_education_flows": pd.DataFrame(education),
         "fct_specialty_flows": pd.DataFrame(specialty),
