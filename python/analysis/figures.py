@@ -26,7 +26,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.causal import DesignResult, format_p_value
-from analysis.design import design_from_tables
+from analysis.design import MissingDesign, design_from_tables
 from analysis.marts import Tables
 
 CRISIS_PERIOD = "P2022_2023"
@@ -66,7 +66,10 @@ class _ReadLog(dict[str, pd.DataFrame]):
 
 def _treated(tables: Tables) -> str:
     """The region the figures follow: the design's treated region (dim_study_design; Almaty city)."""
-    return design_from_tables(tables).treated_region_code
+    try:
+        return design_from_tables(tables).treated_region_code
+    except MissingDesign as error:
+        raise MissingFigureData(str(error)) from error
 
 
 def _rows(tables: Tables, mart: str, **equal: object) -> pd.DataFrame:
