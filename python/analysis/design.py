@@ -8,7 +8,7 @@ with another crisis year or treated region moves the report with the marts and t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,8 +41,9 @@ class StudyDesign:
         return (self.treated_region_code, *self.control_region_codes)
 
 
-def _codes(values: Iterable[Any]) -> tuple[str, ...]:
-    return tuple(str(value) for value in values)
+def _codes(text: Any) -> tuple[str, ...]:
+    """``'31;27'`` (the mart's `;`-separated codes) as ``('31', '27')``."""
+    return tuple(code for code in str(text).split(";") if code)
 
 
 def design_from_row(row: Mapping[str, Any]) -> StudyDesign:

@@ -137,8 +137,8 @@ def study_design(treated: str = "75", crisis_start_year: int = 2022) -> pd.DataF
     return pd.DataFrame(
         {
             "treated_region_code": [treated],
-            "control_region_codes": [["31", "27"]],
-            "bordering_russia_region_codes": [["15", "23", "27", "39", "55", "59", "63"]],
+            "control_region_codes": ["31;27"],
+            "bordering_russia_region_codes": ["15;23;27;39;55;59;63"],
             "crisis_start_year": [crisis_start_year],
             "reference_year": [crisis_start_year - 1],
             "working_age_rule_set_code": ["paper_2025"],

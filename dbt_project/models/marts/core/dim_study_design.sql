@@ -7,8 +7,9 @@ with design as (
 final as (
     select
         treated_region_code,
-        control_region_codes,
-        bordering_russia_region_codes,
+        -- Text, not lists: BI clients (SQLAlchemy, ODBC) cannot reflect a list column.
+        array_to_string(control_region_codes, ';') as control_region_codes,
+        array_to_string(bordering_russia_region_codes, ';') as bordering_russia_region_codes,
         crisis_start_year,
         reference_year,
         working_age_rule_set_code,
