@@ -88,7 +88,7 @@ PUBLISH_DBT_ARGS := --exclude-resource-type unit_test
 WAREHOUSE_INPUTS := $(shell find dbt_project -type f -not -path 'dbt_project/target/*' -not -path 'dbt_project/logs/*' \
   -not -path '*/__pycache__/*' 2>/dev/null) $(shell find -L data/claims data/partner data/reference/ensemble data/reference/crossval $(KZ_COUNTS_DIR) -type f 2>/dev/null) \
   data/reference/constraints.csv data/reference/SOURCES.md \
-  profiles.yml python/analysis/__init__.py python/analysis/claim_rules.py \
+  profiles.yml $(wildcard python/claims/*.py) python/analysis/__init__.py \
   $(wildcard python/analysis/estimators/*.py)
 # The settings beside the files (counts folders, dbt arguments); rewritten only when they change, so that
 # its modification time says when they last changed.

@@ -18,6 +18,12 @@ end
 case when ({{ denominator }}) <> 0 then round(1.0 * ({{ numerator }}) / ({{ denominator }}), {{ digits }}) end
 {% endmacro %}
 
+{% macro net_migration(arrivals, departures) %}
+{#- Net migration: arrivals minus departures (positive: a net gain of people). The one definition of the
+    balance every mart, panel and metric derives. -#}
+({{ arrivals }} - {{ departures }})
+{%- endmacro %}
+
 {% macro turnover(arrivals, departures) %}
 {#- Gross migration (migration turnover): arrivals plus departures, the volume of exchange whatever its sign. -#}
 ({{ arrivals }} + {{ departures }})
@@ -27,7 +33,8 @@ case when ({{ denominator }}) <> 0 then round(1.0 * ({{ numerator }}) / ({{ deno
 {#- Migration effectiveness index: 100 × net migration / turnover, from −100 (departures only) to +100
     (arrivals only); 0 = as many arrivals as departures. Null when there is no flow at all. How much of
     the exchange redistributes people rather than swapping them (Shryock 1959; Bell et al. 2002). -#}
-{{ safe_ratio('100 * ((' ~ arrivals ~ ') - (' ~ departures ~ '))', turnover(arrivals, departures), digits) }}
+{%- set net = net_migration('(' ~ arrivals ~ ')', '(' ~ departures ~ ')') -%}
+{{ safe_ratio('100 * ' ~ net, turnover(arrivals, departures), digits) }}
 {%- endmacro %}
 
 {% macro flow_aggregates(yearly) %}
@@ -36,13 +43,13 @@ case when ({{ denominator }}) <> 0 then round(1.0 * ({{ numerator }}) / ({{ deno
 cast(count(*) as integer) as years_covered,
 cast(sum({{ yearly }}.arrivals) as bigint) as arrivals,
 cast(sum({{ yearly }}.departures) as bigint) as departures,
-cast(sum({{ yearly }}.arrivals) - sum({{ yearly }}.departures) as bigint) as net_migration,
+cast({{ net_migration('sum(' ~ yearly ~ '.arrivals)', 'sum(' ~ yearly ~ '.departures)') }} as bigint) as net_migration,
 cast({{ turnover('sum(' ~ yearly ~ '.arrivals)', 'sum(' ~ yearly ~ '.departures)') }} as bigint) as turnover,
 {{ migration_effectiveness_index('sum(' ~ yearly ~ '.arrivals)', 'sum(' ~ yearly ~ '.departures)') }}
     as migration_effectiveness_index,
 avg({{ yearly }}.arrivals) as avg_yearly_arrivals,
 avg({{ yearly }}.departures) as avg_yearly_departures,
-avg({{ yearly }}.arrivals - {{ yearly }}.departures) as avg_yearly_net_migration,
+avg({{ net_migration(yearly ~ '.arrivals', yearly ~ '.departures') }}) as avg_yearly_net_migration,
 {{ safe_ratio('sum(' ~ yearly ~ '.arrivals)', 'sum(' ~ yearly ~ '.departures)') }} as arrivals_per_departure,
 {{ safe_ratio('sum(' ~ yearly ~ '.departures)', 'sum(' ~ yearly ~ '.arrivals)') }} as departures_per_arrival,
 {{ exact_avg(safe_ratio(yearly ~ '.arrivals', yearly ~ '.departures')) }} as avg_of_yearly_arrivals_per_departure,
@@ -71,10 +78,10 @@ avg(cast(({{ expression }}) as decimal(38, 10)))
 {{ pivoted }}.departures_male,
 {{ pivoted }}.departures_female,
 {{ pivoted }}.departures_male + {{ pivoted }}.departures_female as departures,
-{{ pivoted }}.arrivals_male - {{ pivoted }}.departures_male as net_migration_male,
-{{ pivoted }}.arrivals_female - {{ pivoted }}.departures_female as net_migration_female,
-({{ pivoted }}.arrivals_male + {{ pivoted }}.arrivals_female)
-    - ({{ pivoted }}.departures_male + {{ pivoted }}.departures_female) as net_migration,
+{{ net_migration(pivoted ~ '.arrivals_male', pivoted ~ '.departures_male') }} as net_migration_male,
+{{ net_migration(pivoted ~ '.arrivals_female', pivoted ~ '.departures_female') }} as net_migration_female,
+{{ net_migration('(' ~ pivoted ~ '.arrivals_male + ' ~ pivoted ~ '.arrivals_female)',
+                  '(' ~ pivoted ~ '.departures_male + ' ~ pivoted ~ '.departures_female)') }} as net_migration,
 {{ turnover(pivoted ~ '.arrivals_male + ' ~ pivoted ~ '.arrivals_female',
     pivoted ~ '.departures_male + ' ~ pivoted ~ '.departures_female') }} as turnover,
 {{ migration_effectiveness_index(pivoted ~ '.arrivals_male + ' ~ pivoted ~ '.arrivals_female',

@@ -92,9 +92,9 @@ left join {{ groups_cte }} as parent_group
 {% macro structure_education_measures(levels=['higher', 'secondary_vocational']) %}
 {#- Derived columns of the wide education structure, from the base columns working_age_arrivals,
     working_age_departures and <level>_arrivals / <level>_departures (yearly counts or period sums). -#}
-working_age_arrivals - working_age_departures as working_age_net_migration,
+{{ net_migration('working_age_arrivals', 'working_age_departures') }} as working_age_net_migration,
 {%- for level in levels %}
-{{ level }}_arrivals - {{ level }}_departures as {{ level }}_net_migration,
+{{ net_migration(level ~ '_arrivals', level ~ '_departures') }} as {{ level }}_net_migration,
 {{ structure_share_of(level ~ '_arrivals', 'working_age_arrivals') }} as {{ level }}_share_of_arrivals_pct,
 {{ structure_share_of(level ~ '_departures', 'working_age_departures') }} as {{ level }}_share_of_departures_pct,
 {{ safe_ratio('(1.0 * ' ~ level ~ '_departures / nullif(working_age_departures, 0))',
@@ -108,7 +108,7 @@ working_age_arrivals - working_age_departures as working_age_net_migration,
 {% macro structure_specialty_measures(time_column) %}
 {#- Columns of one specialty within its region × time (year or period_code): net migration, shares within
     all specialists' arrivals and departures, and arrivals per departure. Expects arrivals and departures. -#}
-cast(arrivals - departures as bigint) as net_migration,
+cast({{ net_migration('arrivals', 'departures') }} as bigint) as net_migration,
 {{ structure_share_within('arrivals', ['region_code', time_column]) }} as share_of_arrivals_pct,
 {{ structure_share_within('departures', ['region_code', time_column]) }} as share_of_departures_pct,
 {{ safe_ratio('arrivals', 'departures') }} as arrivals_per_departure

@@ -24,6 +24,7 @@ ANALYSIS_MARTS = (
     "dim_countries",
     "dim_data_sources",
     "dim_build_settings",
+    "dim_study_design",
     "fct_yearly_flows",
     "fct_period_flows",
     "fct_net_migration_regimes",

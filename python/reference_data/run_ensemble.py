@@ -22,7 +22,7 @@ import pandas as pd
 
 from analysis.causal.run import run_all
 from analysis.marts import load_marts
-from analysis.replication import load_claims, replicate
+from claims.replication import load_claims, replicate
 from reference_data.ensemble import (
     BASE_SEED,
     CLAIM_COLUMNS,

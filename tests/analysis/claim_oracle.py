@@ -52,10 +52,10 @@ from typing import Any, SupportsInt, cast
 
 import pandas as pd
 
-from analysis.claim_rules import Computed
 from analysis.estimators.correlation import correlate
 from analysis.estimators.did import estimate_did, event_study
 from analysis.estimators.pre_trend import placebo_pre_trend
+from claims.rules import Computed
 
 ALMATY = "75"
 REPUBLIC = "00"

@@ -1,4 +1,4 @@
-"""Run the claim SQL of ``dbt_project/models/marts/replication`` on hand-built marts, without dbt.
+"""Run the claim SQL of ``dbt_project/models/intermediate/claims/topics`` on hand-built marts, without dbt.
 
 The models only use ``ref()``, so each becomes a view named after the model (the Python model of the DiD
 pre-trend runs with a stand-in for dbt's ``dbt`` object). Used by the known-answer tests of the SQL.
@@ -15,10 +15,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from analysis.claim_rules import values_from_rows
+from claims.values import values_from_rows
 
-MODELS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "models" / "marts" / "replication"
-CLAIMS = MODELS_DIR.parents[3] / "data" / "claims" / "paper_claims.csv"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+MODELS_DIR = REPO_ROOT / "dbt_project" / "models"
+CLAIMS = REPO_ROOT / "data" / "claims" / "paper_claims.csv"
+PERIODS = REPO_ROOT / "dbt_project" / "seeds" / "analysis_periods.csv"
 TOPICS = ("balance", "education", "countries", "specialties", "causal")
 # In dependency order.
 VALUE_MODELS = (
@@ -43,13 +45,21 @@ class _Dbt:
         return self._connection.table(name)
 
 
+def model_file(name: str, suffix: str = ".sql") -> Path:
+    """The file of model ``name`` (the claims, their topics and the mart live in different folders)."""
+    found = sorted(MODELS_DIR.rglob(f"{name}{suffix}"))
+    if not found:
+        raise FileNotFoundError(f"no model {name}{suffix} under {MODELS_DIR}")
+    return found[0]
+
+
 def model_sql(name: str) -> str:
     """A SQL model's text with every ``{{ ref('x') }}`` replaced by ``x``."""
-    return _REF.sub(r"\1", (MODELS_DIR / f"{name}.sql").read_text(encoding="utf-8"))
+    return _REF.sub(r"\1", model_file(name).read_text(encoding="utf-8"))
 
 
 def _run_python_model(connection: duckdb.DuckDBPyConnection, name: str) -> None:
-    spec = importlib.util.spec_from_file_location(f"_claim_model_{name}", MODELS_DIR / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"_claim_model_{name}", model_file(name, ".py"))
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -62,7 +72,7 @@ def topic_of(claim_id: str) -> str:
     """The topic model whose CTE defines ``claim_id`` (``cNN as (``)."""
     pattern = re.compile(rf"^{claim_id.lower()} as \($", flags=re.MULTILINE)
     for topic in TOPICS:
-        if pattern.search((MODELS_DIR / f"int_claim_values__{topic}.sql").read_text(encoding="utf-8")):
+        if pattern.search(model_file(f"int_claim_values__{topic}").read_text(encoding="utf-8")):
             return topic
     raise KeyError(f"no SQL definition of {claim_id}")
 
@@ -76,10 +86,14 @@ def _load_marts(connection: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.D
 def _create_models(connection: duckdb.DuckDBPyConnection, topics: Iterable[str]) -> None:
     """Views (and Python-model tables) up to ``int_claim_values`` for ``topics``."""
     topics = list(topics)
+    # The design and the periods the claims read: the published design (dim_study_design, one of the marts given)
+    # and the seed analysis_periods.
+    connection.execute("create view int_study_design as select * from dim_study_design")
+    connection.execute(f"create table stg_reference__analysis_periods as select * from read_csv('{PERIODS}')")
     wanted = [*(["int_claim_did_panel", "int_claim_did_pre_trend"] if "causal" in topics else [])]
     wanted += [f"int_claim_values__{topic}" for topic in topics]
     for name in wanted:
-        if (MODELS_DIR / f"{name}.py").exists():
+        if list(MODELS_DIR.rglob(f"{name}.py")):
             _run_python_model(connection, name)
         else:
             connection.execute(f"create view {name} as {model_sql(name)}")
@@ -126,7 +140,7 @@ def replication_mart(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def sql_values(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
-    """claim_id → the value the SQL computes from ``tables`` (None without a row), as analysis.claim_rules expects."""
+    """claim_id → the value the SQL computes from ``tables`` (None without a row), as claims.rules expects."""
     claims = pd.read_csv(CLAIMS, dtype=str, keep_default_na=False)["claim_id"]
     return dict.fromkeys(claims) | values_from_rows(claim_value_rows(tables))
 

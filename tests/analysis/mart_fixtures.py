@@ -114,18 +114,38 @@ def claim_marts() -> dict[str, pd.DataFrame]:
             "year": int(y),
             "is_treated": r == "75",
             "is_post": bool(y >= 2022),
+            "is_control": r in ("31", "27"),
             "net_migration_working_age": base + 5 * (y - 2000) + (4000 if r == "75" and y >= 2022 else 0),
         }
         for r, base in [("75", -1000), ("31", -300), ("27", -200), ("11", 0)]
         for y in YEARS
     ]
     return {
-        "fct_yearly_flows": pd.DataFrame(yearly),
+        "dim_study_design": study_design(),
+        "fct_yearly_flows": pd.DataFrame(yearly).assign(
+            net_migration=lambda frame: frame["arrivals"] - frame["departures"]
+        ),
         "fct_country_flows": pd.DataFrame(countries),
         "fct_education_flows": pd.DataFrame(education),
         "fct_specialty_flows": pd.DataFrame(specialty),
         "fct_region_year_panel": pd.DataFrame(panel),
     }
+
+
+def study_design(treated: str = "75", crisis_start_year: int = 2022) -> pd.DataFrame:
+    """dim_study_design as the default build publishes it (dbt_project.yml's vars), one row."""
+    return pd.DataFrame(
+        {
+            "treated_region_code": [treated],
+            "control_region_codes": ["31;27"],
+            "bordering_russia_region_codes": ["15;23;27;39;55;59;63"],
+            "crisis_start_year": [crisis_start_year],
+            "reference_year": [crisis_start_year - 1],
+            "working_age_rule_set_code": ["paper_2025"],
+            "study_first_year": [2000],
+            "study_last_year": [2023],
+        }
+    )
 
 
 PANEL_REGIONS = {"75": -1000, "31": -300, "27": -200, "11": 0, "15": 150, "19": -50, "23": 80, "35": -120}
@@ -149,6 +169,7 @@ def _panel() -> pd.DataFrame:
                     "year": int(y),
                     "is_treated": region == "75",
                     "is_post": bool(y >= 2022),
+                    "is_control": region in ("31", "27"),
                     "net_migration_working_age": float(net),
                     "net_migration_working_age_per_1000_residents": 1000.0 * net / RESIDENTS,
                     "residents_on_1_january": RESIDENTS,

@@ -2,15 +2,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.claim_rules import (
+from claims.reported import parse_number, parse_year_set
+from claims.rules import (
     NOT_COMPUTABLE,
     NOT_REPRODUCED,
     REPRODUCED,
     Computed,
     classify,
     classify_all,
-    parse_number,
-    parse_year_set,
 )
 
 

@@ -107,7 +107,7 @@ def test_every_claim_but_c63_has_one_sql_definition():
     claims = pd.read_csv(Path(__file__).resolve().parents[2] / "data" / "claims" / "paper_claims.csv", dtype=str)
     definitions = [
         f"C{number}"
-        for path in sorted(MODELS_DIR.glob("int_claim_values__*.sql"))
+        for path in sorted(MODELS_DIR.rglob("int_claim_values__*.sql"))
         for number in re.findall(r"^c(\d\d) as \($", path.read_text(encoding="utf-8"), flags=re.MULTILINE)
     ]
     assert len(definitions) == len(set(definitions))  # one CTE per claim, in one model

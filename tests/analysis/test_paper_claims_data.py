@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.claim_rules import (
+from claims.reported import (
     RULES,
     element_rules,
     parse_number,

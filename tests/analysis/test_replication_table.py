@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.claim_rules import NOT_COMPUTABLE, NOT_REPRODUCED, REPRODUCED
-from analysis.replication import REPLICATION_COLUMNS, REPLICATION_TABLE, contradiction_pairs, load_claims, replicate
+from claims.replication import REPLICATION_COLUMNS, REPLICATION_TABLE, contradiction_pairs, load_claims, replicate
+from claims.rules import NOT_COMPUTABLE, NOT_REPRODUCED, REPRODUCED
 
 from .claim_sql import replication_mart
 from .mart_fixtures import claim_marts

@@ -3,7 +3,7 @@
 * Claim by claim, the value the dbt models compute (``intermediate.int_claim_values`` of the session's
   warehouse) equals the value the independent pandas oracle (:mod:`.claim_oracle`) computes from the marts.
 * Before and after on the same marts: the replication as it was (the pandas claim functions, now the oracle,
-  classified by :func:`analysis.claim_rules.classify_all`) and ``fct_claim_replication`` give every claim the
+  classified by :func:`claims.rules.classify_all`) and ``fct_claim_replication`` give every claim the
   same computed value, status and explanation, except the named fix: C64 is not reproduced, as its parallel
   trends cannot be tested by the report's placebo test (issue 22: one verdict on pre-trends; two controls).
 * Regression guard (:mod:`.regression_baseline`): the session's warehouse, built from today's bundled tables,
@@ -23,9 +23,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from analysis.claim_rules import Computed, classify_all, values_from_rows
 from analysis.marts import load_marts
-from analysis.replication import load_claims
+from claims.replication import load_claims
+from claims.rules import Computed, classify_all
+from claims.values import values_from_rows
 from tests.conftest import default_counts_dir
 
 from . import regression_baseline as baseline

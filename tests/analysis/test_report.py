@@ -14,13 +14,13 @@ import pytest
 from scipy import stats
 
 from analysis.__main__ import main
-from analysis.replication import REPLICATION_TABLE, load_claims
 from analysis.report.content import ReportContent, almaty_regime_table, analyse
 from analysis.report.page import _rule_set_note, render_html
 from analysis.report.replication_section import replication_columns
+from claims.replication import REPLICATION_TABLE, load_claims
 
 from .claim_sql import replication_mart
-from .mart_fixtures import ARRIVALS, COUNTRIES, DEPARTURES, RUS_ARR, YEARS, write_warehouse
+from .mart_fixtures import ARRIVALS, COUNTRIES, DEPARTURES, RUS_ARR, YEARS, study_design, write_warehouse
 from .test_series_and_causal import marts_with_territories
 
 
@@ -211,7 +211,7 @@ def test_regime_table_shows_almatys_working_age_regimes_in_order() -> None:
             "avg_of_yearly_departures_per_arrival": [0.5, 2.0, 1.8, 1.8],
         }
     )
-    table = almaty_regime_table({"fct_net_migration_regimes": regimes})
+    table = almaty_regime_table({"fct_net_migration_regimes": regimes, "dim_study_design": study_design()})
     assert list(table["first year"]) == [2000, 2003]
     assert list(table["direction"]) == ["net outflow", "net inflow"]
     assert almaty_regime_table({}).empty

@@ -10,11 +10,11 @@ import pytest
 
 from analysis.causal.ensemble_spread import ensemble_pre_trend, ensemble_spread
 from analysis.causal.headline import headline_table
-from analysis.replication import load_claims
 from analysis.report.content import analyse
 from analysis.report.page import render_html
 from analysis.report.paper_figures import _other_country_shares
 from analysis.report.replication_section import CALIBRATED_STATUS_SUFFIX, displayed_replication
+from claims.replication import load_claims
 
 from .chromium import measure_report
 from .mart_fixtures import report_marts

@@ -12,12 +12,12 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.replication import load_claims
 from analysis.report.answers import STUDY_QUESTIONS
 from analysis.report.content import analyse
 from analysis.report.layout import Section, human_header
 from analysis.report.page import render_html
 from analysis.report.sections import REPORT_SECTIONS
+from claims.replication import load_claims
 
 from .chromium import measure_report
 from .test_series_and_causal import marts_with_territories

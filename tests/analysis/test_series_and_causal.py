@@ -9,7 +9,7 @@ import statsmodels.formula.api as smf
 
 from analysis.causal.details import follow_up_sentence
 from analysis.causal.headline import headline_table
-from analysis.causal.run import DESIGNS, PAPER_CONTROLS, TERRITORY_PANEL, design_panel, run_all, run_design
+from analysis.causal.run import DESIGNS, TERRITORY_PANEL, design_panel, run_all, run_design
 from analysis.causal.verdicts import estimates_table, format_p_value, pretrend_verdict
 from analysis.estimators.did import event_study
 from analysis.series import UnknownSeries, parse_series_name, yearly_series
@@ -60,6 +60,7 @@ def territory_panel() -> pd.DataFrame:
                     "net_migration_working_age_per_1000_residents": 1000.0 * net / residents,
                     "residents_on_1_january": residents,
                     "is_treated": code == "75",
+                    "is_bordering_russia": code in ("15", "23", "27", "39", "55", "59", "63"),
                     "is_post": bool(year >= 2022),
                 }
             )
@@ -129,7 +130,7 @@ def test_a_country_absent_from_the_mart_is_refused(marts):
 def test_paper_design_uses_almaty_and_its_two_controls_only(marts):
     panel = marts["fct_region_year_panel"]
     rows = design_panel(panel, "paper", "net_migration_working_age")
-    assert set(rows["region_code"]) == {"75", *PAPER_CONTROLS}
+    assert set(rows["region_code"]) == {"75", "31", "27"}
     result = run_design(panel, "paper", "net_migration_working_age")
     assert result.placebo_space is not None and result.placebo_space.n_placebos == 2
     assert result.placebo_space.min_attainable_p == pytest.approx(1 / 3)
@@ -233,7 +234,9 @@ def test_with_two_controls_placebo_in_space_gives_one_third_or_one(seed):
     # Two controls: each placebo is one control against the other, so the estimates are equal and opposite.
     panel = make_panel(seed=300 + seed, n_regions=3, effect=float(seed - 3))
     result = run_design(
-        panel.assign(region_code=panel.region_code.map({"T0": "75", "C01": "31", "C02": "27"})),
+        panel.assign(
+            region_code=panel.region_code.map({"T0": "75", "C01": "31", "C02": "27"}), is_control=~panel.is_treated
+        ),
         "paper",
         "net",
     )
@@ -247,6 +250,7 @@ def test_every_result_says_which_years_it_used():
     # Persons run to 2025; the rate has no population after 2023, as in the marts.
     panel = make_panel(2, n_regions=3, last_year=2025).rename(columns={"net": "net_migration_working_age"})
     panel["region_code"] = panel["region_code"].map({"T0": "75", "C01": "31", "C02": "27"})
+    panel["is_control"] = ~panel["is_treated"]
     panel["net_migration_working_age_per_1000_residents"] = panel["net_migration_working_age"].where(
         panel["year"] <= 2023
     )

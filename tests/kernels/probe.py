@@ -52,9 +52,9 @@ _WRITTEN_AT = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})? UTC")
 
 def report(warehouse: Path) -> dict[str, str]:
     from analysis.marts import load_marts
-    from analysis.replication import DEFAULT_CLAIMS, load_claims
     from analysis.report.content import analyse
     from analysis.report.page import write_report
+    from claims.replication import DEFAULT_CLAIMS, load_claims
 
     content = analyse(load_marts(warehouse), load_claims(DEFAULT_CLAIMS), warehouse.name)
     with tempfile.TemporaryDirectory() as folder:

@@ -4,7 +4,7 @@ Test code only. The values are derived with pandas / numpy straight from the cou
 seeds (CIS and Baltic membership from ``country_group_memberships.csv``); nothing comes from the generator or
 from the dbt marts, so this is an independent second computation of every claim, to check the SQL definitions
 that :mod:`reference_data.soft_targets` runs. The comparison with the reported value is
-:func:`analysis.claim_rules.classify`, the one claim engine.
+:func:`claims.rules.classify`, the one claim engine.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.claim_rules import REPRODUCED, _describe, classify
+from claims.rules import REPRODUCED, _describe, classify
 from reference_data.paths import REPO_ROOT, table_file
 
 ALMATY = "75"
@@ -114,7 +114,7 @@ def only_year(values: np.ndarray, extreme: Callable[[np.ndarray], float], span: 
 
 
 def claim_values(t: Tables) -> dict[str, Callable[[], Any]]:
-    """claim_id -> function returning the computed value, shaped as analysis.claim_rules expects."""
+    """claim_id -> function returning the computed value, shaped as claims.rules expects."""
     arr, dep = t.wa("arrival"), t.wa("departure")
     h_arr, h_dep = t.wa("arrival", "higher"), t.wa("departure", "higher")
     sv_arr, sv_dep = t.wa("arrival", "secondary_vocational"), t.wa("departure", "secondary_vocational")
@@ -253,7 +253,7 @@ def oracle_report(tables_dir: Path, conflicts_file: Path, claims_file: Path = DE
                   seeds_dir: Path = SEEDS_DIR) -> pd.DataFrame:
     """One row per claim: computed value, the claim engine's status, and the report status.
 
-    ``claim_status`` is :func:`analysis.claim_rules.classify`'s status; ``status`` is the same except that
+    ``claim_status`` is :func:`claims.rules.classify`'s status; ``status`` is the same except that
     a claim listed in ``conflicts_file`` that does not reproduce is ``documented_conflict``.
     """
     values = claim_values(Tables(tables_dir, seeds_dir))

@@ -47,18 +47,13 @@ from analysis.estimators.sensitivity import sensitivity
 from analysis.estimators.studentised import StudentisedPlaceboResult, studentised_placebo_in_space
 from analysis.estimators.synthetic_control import synthetic_control
 
-# The fallback when the panel marks no unit as treated (the panel's is_treated comes from the dbt var
-# treated_region_code, and the code reads it from there).
-TREATED_REGION = "75"
-PAPER_CONTROLS = ("31", "27")
+# The design (treated region, the paper's controls, crisis year, territories bordering Russia) is the warehouse's:
+# the panels mark it (is_treated, is_control, is_post, is_bordering_russia) from dim_study_design's dbt vars.
 REGION_PANEL = "fct_region_year_panel"
 TERRITORY_PANEL = "fct_territory_year_panel"
 # Regions created by a border change (2017: Turkestan 61, Shymkent 79; 2022: Abai 10, Zhetysu 33,
 # Ulytau 62). A panel holding any of them has units whose borders moved inside the window.
 REGIONS_CREATED_BY_BORDER_CHANGES = ("10", "33", "62", "61", "79")
-# The event study's reference year when a panel has no pre-period to read it from; otherwise it is the last
-# year before the crisis (is_post, from the dbt var crisis_start_year).
-REFERENCE_YEAR = 2021
 # The analysis_periods seed's crisis window (published in fct_period_flows) and the follow-up years after it.
 CRISIS_PERIOD_CODE = "CRISIS"
 OUTCOMES = {
@@ -70,10 +65,6 @@ DESIGNS = {
     "all_regions": "Almaty vs every other territory (borders held constant)",
     "no_russia_border": "Almaty vs every territory not bordering Russia (borders held constant)",
 }
-# Territories (constant borders) on the border with Russia: Aktobe, Atyrau, West Kazakhstan, Kostanay,
-# Pavlodar, North Kazakhstan, East Kazakhstan (with Abai). Controls that the 2022 arrivals from Russia
-# could reach first, so plausibly exposed to the same shock (a spillover would bias the DiD towards zero).
-BORDERING_RUSSIA = ("15", "23", "27", "39", "55", "59", "63")
 # The mart each design reads, and why (shown in the report).
 DESIGN_PANELS = {"paper": REGION_PANEL, "all_regions": TERRITORY_PANEL, "no_russia_border": TERRITORY_PANEL}
 PANEL_REASONS = {
@@ -127,15 +118,22 @@ def treated_code(panel: pd.DataFrame) -> str:
         codes = panel.loc[panel["is_treated"].astype(bool), "region_code"].astype(str).unique()
         if len(codes) == 1:
             return str(codes[0])
-    return TREATED_REGION
+    raise ValueError("the panel marks no single treated unit (is_treated)")
 
 
 def reference_year(rows: pd.DataFrame) -> int:
     """The event study's reference: the last year before the crisis (``is_post`` false)."""
-    if POST not in rows.columns:
-        return REFERENCE_YEAR
-    pre = rows.loc[~rows[POST].astype(bool), YEAR].to_numpy(dtype=int)
-    return int(pre.max()) if pre.size else REFERENCE_YEAR
+    pre = rows.loc[~rows[POST].astype(bool), YEAR] if POST in rows.columns else rows.iloc[0:0][YEAR]
+    if pre.empty:
+        raise ValueError("the panel has no year before the crisis (is_post) to take as the event study's reference")
+    return int(pre.max())
+
+
+def _marked(rows: pd.DataFrame, column: str) -> pd.Series:
+    """A design's boolean column of the panel mart (from dim_study_design's dbt vars); a clear error without it."""
+    if column not in rows.columns:
+        raise ValueError(f"the panel has no {column} column: rebuild the warehouse with `make warehouse`")
+    return rows[column].astype(bool)
 
 
 def design_panel(panel: pd.DataFrame, design: str, outcome: str, last_year: int | None = None) -> pd.DataFrame:
@@ -148,7 +146,7 @@ def design_panel(panel: pd.DataFrame, design: str, outcome: str, last_year: int 
     if last_year is not None:
         rows = rows[rows["year"] <= last_year]
     if design == "paper":
-        rows = rows[rows["region_code"].isin((treated, *PAPER_CONTROLS))]
+        rows = rows[(rows["region_code"] == treated) | _marked(rows, "is_control")]
     else:
         moved = sorted(set(rows["region_code"].astype(str)) & set(REGIONS_CREATED_BY_BORDER_CHANGES))
         if moved:
@@ -157,7 +155,7 @@ def design_panel(panel: pd.DataFrame, design: str, outcome: str, last_year: int 
                 f"change ({', '.join(moved)}): use {TERRITORY_PANEL}"
             )
         if design == "no_russia_border":
-            rows = rows[~rows["region_code"].astype(str).isin(BORDERING_RUSSIA)]
+            rows = rows[~_marked(rows, "is_bordering_russia")]
     treated_years = rows.loc[rows["region_code"] == treated, "year"]
     if treated_years.empty:
         raise ValueError(f"the panel has no {outcome} for the treated region {treated}")
@@ -206,7 +204,7 @@ def run_design(
     if rows is None or rows.empty:
         return DesignResult(design=design, outcome=outcome, unit=unit, panel_mart=mart, problems=problems, names={})
     synthetic_wanted = design == "all_regions" if with_synthetic is None else with_synthetic
-    reference = reference_year(rows)
+    reference = _attempt(problems, "reference_year", lambda: reference_year(rows))
     estimates, extras = _estimates(rows, outcome, reference, synthetic_wanted, problems)
     post = rows.loc[rows[POST].astype(bool), YEAR]
     return DesignResult(
@@ -225,13 +223,17 @@ def run_design(
 
 
 def _estimates(
-    rows: pd.DataFrame, outcome: str, reference: int, synthetic_wanted: bool, problems: dict[str, str]
+    rows: pd.DataFrame, outcome: str, reference: int | None, synthetic_wanted: bool, problems: dict[str, str]
 ) -> tuple[dict[str, EstimateResult], dict[str, Any]]:
     """Every estimator on the design's rows (by method name), and the tables that are not one estimate.
 
     One step after the other, each recording why it could not run in ``problems`` (in this order)."""
     did = _attempt(problems, "did", lambda: estimate_did(rows, outcome))
-    events = _attempt(problems, "event_study", lambda: event_study(rows, outcome, reference_year=reference))
+    events = (
+        _attempt(problems, "event_study", lambda: event_study(rows, outcome, reference_year=reference))
+        if reference is not None
+        else None
+    )
     space = _attempt(problems, "placebo_space", lambda: placebo_in_space(rows, outcome))
     studentised = _attempt(problems, "studentised", lambda: studentised_placebo_in_space(rows, outcome))
     interval = _attempt(problems, "interval", lambda: studentised_set(studentised)) if studentised else None
@@ -242,9 +244,13 @@ def _estimates(
     wild = _attempt(problems, "wild_bootstrap", lambda: wild_cluster_bootstrap(rows, outcome))
     conformal = _attempt(problems, "conformal", lambda: conformal_test(rows, outcome))
     sdid = _attempt(problems, "sdid", lambda: synthetic_did(rows, outcome))
-    placebo_events = _attempt(problems, "placebo_events", lambda: placebo_event_studies(rows, outcome, reference))
+    placebo_events = (
+        _attempt(problems, "placebo_events", lambda: placebo_event_studies(rows, outcome, reference))
+        if reference is not None
+        else None
+    )
     sens = None
-    if events is not None and placebo_events is not None:
+    if events is not None and placebo_events is not None and reference is not None:
         sens = _attempt(
             problems,
             "sensitivity",

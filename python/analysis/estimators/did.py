@@ -217,17 +217,23 @@ def linear_pretrend(frame: pd.DataFrame, outcome: str) -> tuple[float, float, fl
 def event_study(
     panel: pd.DataFrame,
     outcome: str,
-    reference_year: int = 2021,
+    reference_year: int | None = None,
     confidence: float = 0.95,
     alpha: float = 0.05,
 ) -> EventStudyResult:
     """Event study: ``y_it = a_i + b_t + sum_{k != ref} g_k * treated_i * 1[t = k] + e_it``.
 
-    ``reference_year`` must be a pre-period year present in the data. ``alpha`` is the level at
-    which the pre-trend checks flag a violation (either test below alpha).
+    ``reference_year`` must be a pre-period year present in the data (default: the last year before the
+    crisis, as the panel's ``is_post`` marks it). ``alpha`` is the level at which the pre-trend checks flag a
+    violation (either test below alpha).
     """
     frame = prepare_panel(panel, outcome)
     years = sorted(frame[YEAR].unique())
+    if reference_year is None:
+        pre_years = frame.loc[~frame[POST], YEAR]
+        if pre_years.empty:
+            raise ValueError("the panel has no pre-period year to take as the reference")
+        reference_year = int(pre_years.max())
     if reference_year not in years:
         raise ValueError(f"reference year {reference_year} is not in the panel years {years[0]}–{years[-1]}")
     post_years = set(frame.loc[frame[POST], YEAR])

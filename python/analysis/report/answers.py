@@ -6,7 +6,7 @@ import html
 
 from analysis.causal.formatting import format_p_value
 from analysis.causal.run import DESIGNS
-from analysis.replication import status_counts
+from claims.replication import status_counts
 from analysis.report.cells import format_number
 from analysis.report.content import ReportContent
 

@@ -16,6 +16,7 @@ from analysis.causal.later import LaterYear, run_later_years
 from analysis.causal.results import DesignResult
 from analysis.causal.run import run_all
 from analysis.estimators.paper_correlations import paper_correlations
+from analysis.design import design_from_tables
 from analysis.marts import (
     Tables,
     build_setting,
@@ -24,7 +25,7 @@ from analysis.marts import (
     is_reconstruction,
     working_age_rule_set,
 )
-from analysis.replication import contradiction_pairs, replicate
+from claims.replication import contradiction_pairs, replicate
 from analysis.report.causal_figures import render_causal_figures
 from analysis.report.cells import html_table
 from analysis.report.crossval_section import CROSSVAL_MARTS
@@ -32,7 +33,6 @@ from analysis.report.figures import RenderedFigure
 from analysis.report.paper_figures import render_paper_figures
 from analysis.report.partner_mirror import partner_mirror_html
 
-ALMATY = "75"
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def almaty_flow_table(tables: Tables) -> pd.DataFrame:
     flows = tables.get("fct_yearly_flows")
     if flows is None:
         return pd.DataFrame()
-    rows = flows[flows["region_code"] == ALMATY]
+    rows = flows[flows["region_code"] == design_from_tables(tables).treated_region_code]
     working = rows[rows["age_scope_code"] == "working_age"].set_index("year")
     every_age = rows[rows["age_scope_code"] == "all_ages"].set_index("year")
     table = pd.DataFrame(
@@ -88,7 +88,8 @@ def almaty_regime_table(tables: Tables) -> pd.DataFrame:
     regimes = tables.get("fct_net_migration_regimes")
     if regimes is None:
         return pd.DataFrame()
-    rows = regimes[(regimes["region_code"] == ALMATY) & (regimes["age_scope_code"] == "working_age")]
+    treated = design_from_tables(tables).treated_region_code
+    rows = regimes[(regimes["region_code"] == treated) & (regimes["age_scope_code"] == "working_age")]
     return pd.DataFrame(
         {
             "regime": rows["regime_number"],

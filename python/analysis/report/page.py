@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from analysis.marts import PAPER_RULE_SET
-from analysis.replication import write_csv_atomically
+from claims.replication import write_csv_atomically
 from analysis.report.content import ReportContent
 from analysis.report.crossval_section import banner_addition
 from analysis.report.layout import Section, render_page

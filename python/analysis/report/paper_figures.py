@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from analysis.design import MissingDesign, design_from_tables
 from analysis.marts import Tables
 from analysis.report.figures import (
     ARRIVAL_COLOUR,
@@ -29,7 +30,6 @@ from analysis.report.figures import (
     render_figure,
 )
 
-ALMATY = "75"
 CRISIS_PERIOD = "P2022_2023"
 
 
@@ -47,6 +47,14 @@ class _ReadLog(dict[str, pd.DataFrame]):
     def get(self, key: str, default: Any = None) -> Any:
         self.read[key] = None
         return super().get(key, default)
+
+
+def _treated(tables: Tables) -> str:
+    """The region the figures follow: the design's treated region (dim_study_design; Almaty city)."""
+    try:
+        return design_from_tables(tables).treated_region_code
+    except MissingDesign as error:
+        raise MissingFigureData(str(error)) from error
 
 
 def _rows(tables: Tables, mart: str, **equal: object) -> pd.DataFrame:
@@ -68,7 +76,8 @@ def _by_direction(frame: pd.DataFrame, key: str) -> pd.DataFrame:
 
 def figure_working_age_flows(tables: Tables) -> Figure:
     """Figure 1: Almaty's yearly working-age arrivals, departures and net migration."""
-    rows = _rows(tables, "fct_yearly_flows", region_code=ALMATY, age_scope_code="working_age").sort_values("year")
+    treated = _treated(tables)
+    rows = _rows(tables, "fct_yearly_flows", region_code=treated, age_scope_code="working_age").sort_values("year")
     figure, axes = new_axes("Almaty: external migration of the working-age population", "Persons per year")
     axes.plot(rows["year"], rows["arrivals"], marker="o", color=ARRIVAL_COLOUR, label="arrivals")
     axes.plot(rows["year"], rows["departures"], marker="o", color=DEPARTURE_COLOUR, label="departures")
@@ -80,7 +89,7 @@ def figure_working_age_flows(tables: Tables) -> Figure:
 
 
 def _education_structure(tables: Tables) -> pd.DataFrame:
-    return _rows(tables, "fct_education_structure", region_code=ALMATY).sort_values("year")
+    return _rows(tables, "fct_education_structure", region_code=_treated(tables)).sort_values("year")
 
 
 def figure_higher_education_shares(tables: Tables) -> Figure:
@@ -98,7 +107,7 @@ def figure_higher_education_shares(tables: Tables) -> Figure:
 
 def figure_countries_2023(tables: Tables, year: int = 2023, top: int = 15) -> Figure:
     """Figure 3: arrivals and departures by country in 2023 (largest countries)."""
-    rows = _rows(tables, "fct_country_flows", region_code=ALMATY, year=year)
+    rows = _rows(tables, "fct_country_flows", region_code=_treated(tables), year=year)
     table = _by_direction(rows, "country_name_en")
     table = table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index[:top]].iloc[::-1]
     figure, axes = plt.subplots(figsize=(8.0, 5.5), layout="constrained")
@@ -115,7 +124,7 @@ def figure_countries_2023(tables: Tables, year: int = 2023, top: int = 15) -> Fi
 
 
 def _group_series(tables: Tables, group: str) -> pd.DataFrame:
-    rows = _rows(tables, "fct_country_group_flows", region_code=ALMATY, group_code=group)
+    rows = _rows(tables, "fct_country_group_flows", region_code=_treated(tables), group_code=group)
     return _by_direction(rows, "year").sort_index()
 
 
@@ -133,7 +142,8 @@ def figure_cis_flows(tables: Tables) -> Figure:
 def figure_other_country_arrivals(tables: Tables, top: int = 5) -> Figure:
     """Figure 5: arrivals from countries outside the CIS, total and the largest countries."""
     total = _group_series(tables, "OTHER")["arrival"]
-    rows = _rows(tables, "fct_country_flows", region_code=ALMATY, direction_code="arrival", group_code="OTHER")
+    treated = _treated(tables)
+    rows = _rows(tables, "fct_country_flows", region_code=treated, direction_code="arrival", group_code="OTHER")
     rows = rows[rows["country_code"] != "_O"]
     by_country = rows.pivot_table(index="year", columns="country_name_en", values="persons", aggfunc="sum").fillna(0)
     largest = by_country.sum().sort_values(ascending=False, kind="stable").index[:top]
@@ -151,7 +161,11 @@ def _other_country_shares(
 ) -> pd.Series:
     """Largest shares in ``column``; ``group`` keeps only that country group's rows (the share's base)."""
     rows = _rows(
-        tables, "fct_country_period_flows", region_code=ALMATY, period_code=CRISIS_PERIOD, direction_code=direction
+        tables,
+        "fct_country_period_flows",
+        region_code=_treated(tables),
+        period_code=CRISIS_PERIOD,
+        direction_code=direction,
     )
     if group is not None:
         rows = rows[rows["group_code"] == group]

@@ -6,7 +6,7 @@ import html
 
 import pandas as pd
 
-from analysis.replication import official_verdict_counts, status_counts
+from claims.replication import official_verdict_counts, status_counts
 from analysis.report.cells import format_cell, html_table
 from analysis.report.content import ReportContent
 from analysis.report.layout import human_header

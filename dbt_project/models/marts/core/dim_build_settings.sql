@@ -1,14 +1,19 @@
 -- The settings the warehouse was built with, so that a report or a dashboard can say which definition of
 -- working age and which crisis year its figures rest on.
-with settings as (
+with design as (
+    select * from {{ ref('int_study_design') }}
+),
+
+settings as (
     select
-        '{{ var("working_age_rule_set") }}' as working_age_rule_set_code,
-        {{ var("crisis_start_year") }} as crisis_start_year,
-        '{{ var("treated_region_code") }}' as treated_region_code,
+        design.working_age_rule_set_code,
+        design.crisis_start_year,
+        design.treated_region_code,
         '{{ env_var("KZ_COUNTS_DIR", "data/reference/tables") }}' as counts_directory,
         cast('{{ run_started_at.isoformat() }}' as timestamp) as built_at,
         -- pyproject.toml's version, passed in by the publisher and the Makefile.
         '{{ env_var("KZ_PROJECT_VERSION", "unknown") }}' as project_version
+    from design
 ),
 
 -- The data's as-of date: the flows run to the end of their last calendar year.

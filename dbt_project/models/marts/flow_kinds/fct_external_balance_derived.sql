@@ -24,8 +24,9 @@ final as (
         derived.interregional_source_id,
         derived.interregional_months_summed,
         derived.provenance,
-        warehouse.arrivals - warehouse.departures as warehouse_external_net_persons,
-        (warehouse.arrivals - warehouse.departures) - derived.external_net_persons as difference_persons
+        {{ net_migration('warehouse.arrivals', 'warehouse.departures') }} as warehouse_external_net_persons,
+        {{ net_migration('warehouse.arrivals', 'warehouse.departures') }} - derived.external_net_persons
+            as difference_persons
     from derived
     inner join regions on derived.region_code = regions.region_code
     left join warehouse

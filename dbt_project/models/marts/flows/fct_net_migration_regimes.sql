@@ -13,7 +13,7 @@ signed as (
         year,
         arrivals,
         departures,
-        sign(arrivals - departures) as net_sign
+        sign({{ net_migration('arrivals', 'departures') }}) as net_sign
     from yearly
 ),
 

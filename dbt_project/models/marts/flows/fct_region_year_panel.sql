@@ -26,10 +26,10 @@ joined as (
         all_ages.year,
         working_age.arrivals as arrivals_working_age,
         working_age.departures as departures_working_age,
-        working_age.arrivals - working_age.departures as net_migration_working_age,
+        {{ net_migration('working_age.arrivals', 'working_age.departures') }} as net_migration_working_age,
         all_ages.arrivals as arrivals_all_ages,
         all_ages.departures as departures_all_ages,
-        all_ages.arrivals - all_ages.departures as net_migration_all_ages,
+        {{ net_migration('all_ages.arrivals', 'all_ages.departures') }} as net_migration_all_ages,
         all_ages.residents_on_1_january,
         all_ages.population_source_id,
         regions.first_year as region_first_year,
@@ -63,6 +63,7 @@ final as (
         population_source_id,
         region_code = '{{ var("treated_region_code") }}' as is_treated,
         year >= {{ var("crisis_start_year") }} as is_post,
+        list_contains({{ text_list(var("control_region_codes")) }}, region_code) as is_control,
         region_first_year,
         region_last_year
     from joined

@@ -77,15 +77,18 @@ complete_years as (
         end as departures_working_age,
         case
             when by_territory.reporting_regions_working_age = existing_members.existing_regions
-                then by_territory.arrivals_working_age - by_territory.departures_working_age
+                then {{ net_migration('by_territory.arrivals_working_age', 'by_territory.departures_working_age') }}
         end as net_migration_working_age,
         by_territory.arrivals_all_ages,
         by_territory.departures_all_ages,
-        by_territory.arrivals_all_ages - by_territory.departures_all_ages as net_migration_all_ages,
+        {{ net_migration('by_territory.arrivals_all_ages', 'by_territory.departures_all_ages') }}
+            as net_migration_all_ages,
         by_territory.residents_on_1_january,
         by_territory.population_source_id,
         by_territory.territory_code = '{{ var("treated_region_code") }}' as is_treated,
         by_territory.year >= {{ var("crisis_start_year") }} as is_post,
+        list_contains({{ text_list(var("bordering_russia_region_codes")) }}, by_territory.territory_code)
+            as is_bordering_russia,
         by_territory.reporting_regions = existing_members.existing_regions as is_complete
     from by_territory
     inner join existing_members using (territory_code, year)

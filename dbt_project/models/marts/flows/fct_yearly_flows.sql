@@ -18,7 +18,7 @@ measured as (
         flows.age_scope_code,
         flows.arrivals,
         flows.departures,
-        flows.arrivals - flows.departures as net_migration,
+        {{ net_migration('flows.arrivals', 'flows.departures') }} as net_migration,
         {{ turnover('flows.arrivals', 'flows.departures') }} as turnover,
         {{ migration_effectiveness_index('flows.arrivals', 'flows.departures') }} as migration_effectiveness_index,
         {{ safe_ratio('flows.arrivals', 'flows.departures') }} as arrivals_per_departure,
@@ -29,7 +29,9 @@ measured as (
         flows.residents_on_1_january,
         {{ safe_ratio('1000 * flows.arrivals', 'flows.residents_on_1_january') }} as arrivals_per_1000_residents,
         {{ safe_ratio('1000 * flows.departures', 'flows.residents_on_1_january') }} as departures_per_1000_residents,
-        {{ safe_ratio('1000 * (flows.arrivals - flows.departures)', 'flows.residents_on_1_january') }}
+        {{ safe_ratio(
+            '1000 * ' ~ net_migration('flows.arrivals', 'flows.departures'), 'flows.residents_on_1_january'
+        ) }}
             as net_migration_per_1000_residents,
         flows.population_source_id,
         flows.has_boundary_change,

@@ -4,6 +4,34 @@ with specialty_flows as (
     select * from {{ ref('fct_specialty_flows') }}
 ),
 
+design as (
+    select * from {{ ref('int_study_design') }}
+),
+
+periods as (
+    select * from {{ ref('stg_reference__analysis_periods') }}
+),
+
+-- Each year of each period of the seed analysis_periods: the claims' periods are read from there.
+period_years as (
+    select
+        period_code,
+        unnest(range(start_year, end_year + 1)) as year
+    from periods
+),
+
+crisis_years as (
+    select period_years.year
+    from period_years
+    where period_years.period_code = 'CRISIS'
+),
+
+pre_crisis_years as (
+    select period_years.year
+    from period_years
+    where period_years.period_code = 'PRE_CRISIS'
+),
+
 almaty as (
     select
         year,
@@ -11,7 +39,9 @@ almaty as (
         cast(sum(departures) as double) as departures,
         case specialty_code when 'it' then 'other' else specialty_code end as specialty_code
     from specialty_flows
-    where region_code = '75' and year between 2000 and 2023
+    where
+        region_code = (select design.treated_region_code from design)
+        and year between (select design.study_first_year from design) and (select design.study_last_year from design)
     group by all
 ),
 
@@ -30,7 +60,7 @@ crisis_sums as (
         sum(arrivals) as arrivals,
         sum(departures) as departures
     from almaty
-    where year between 2022 and 2023
+    where year in (select crisis_years.year from crisis_years)
     group by specialty_code
 ),
 
@@ -82,7 +112,7 @@ c58 as (
         1 as element_number,
         sum(departures) / nullif(sum(arrivals), 0) as value_number
     from almaty
-    where specialty_code = 'medical' and year between 2000 and 2021
+    where specialty_code = 'medical' and year in (select pre_crisis_years.year from pre_crisis_years)
 ),
 
 -- C59: all specialists' arrivals per departure over 2022-2023, and their arrivals over 2022-2023.

@@ -1,109 +1,41 @@
 """Compare a value computed from the data with a value the paper reports, under the claim's rule.
 
-This module is the one claim engine: the replication (:mod:`analysis.replication`, values from the
-marts) and the reference data's own check (:mod:`reference_data.soft_targets`, values from the CSVs)
-both classify through :func:`classify`.
-
-A claim row (see ``data/claims/paper_claims.csv``) carries ``claim_id``, ``reported_value`` (text as
-reported), ``comparison`` and, optionally, ``precision``.
-
-``precision`` is the rounding unit of each reported number as the paper wrote it ("9.4 thousand" →
-100, "almost 40%" → 1, "6.5 times" → 0.1), one unit per number, separated like the values
-(``'1 -> 1'``, ``'100 / 100 / 100'``, ``'- ; 1; 10'``); ``-`` stands for an element that is not a
-number (a ``flag`` element). Without a precision a decimal gets half a unit of its last digit and an
-integer ±0.5 (a written integer is not assumed to be rounded to its trailing zeros).
-
-Comparison rules:
-
-``approx``
-    The computed value rounds to the reported one: it lies in the half-open interval
-    ``[v − p/2, v + p/2)`` with p the precision (6.5 at 0.1 → [6.45, 6.55); 9400 at 100 →
-    [9350, 9450); 40 at 1 → [39.5, 40.5)).
-``at_least``
-    computed ≥ reported (no rounding allowance: "more than 5,800" means at least 5,800).
-``exact``
-    computed equals reported (to 1e-9; counts of persons).
-``range``
-    ``'400-900'``: every computed value lies in the closed interval ``[lo, hi]``; the bounds are
-    not widened by their rounding. The computed value is a number, a sequence, or a mapping /
-    Series (e.g. year → value, so the explanation names the years outside).
-``set``
-    ``'2000-2002; 2014-2021'``: the computed collection of integers (years) equals that set.
-``flag``
-    ``true`` / ``false``: the computed boolean equals it.
-``sign``
-    ``positive`` / ``negative`` / ``zero``: the sign of the computed number.
-
-A claim with several reported elements may give one rule per element, separated by ``;``
-(``at_least; approx`` for "more than 750 arrivals, 4.6 times the departures"; ``flag; exact; approx``
-for "negative every year, closest in 2006 with a gap of 90"). Element rules are ``approx``,
-``at_least``, ``exact`` and ``flag``.
-
-Multi-valued reported values are split on ``->``, ``/`` and ``;`` into elements compared one by
-one (``'39 -> 61'``, ``'964 / 831 / 472 / 290'``, ``'356; 2.0; +100'``,
-``'53 / 7 / 17 / 12; 5 persons; 11'``); the computed value is then a sequence of the same length.
-An element may carry a leading label (``'China 9400'``): its computed element is a
-``(label, number)`` pair and the label must match too (case-insensitive). Trailing words
-(``'5 persons'``) are a unit and are ignored. A computed element that is a mapping or Series
-(year → value) must satisfy the element's rule for every entry ("24 per year" → each year).
-
-A computed value may be wrapped in :class:`Computed` to carry a note (e.g. the DiD's pre-trend test)
-that is appended to the explanation without entering the comparison.
-
-Values computed in SQL (the dbt models ``int_claim_values__*``) arrive as rows of ``int_claim_values``, one per
-reported element (and per year for an element stated per year); :func:`values_from_rows` turns them into the
-shapes above and :func:`classify_all` compares them: ``dbt_project/models/marts/replication/int_claim_checks.py``
-is the one caller.
-
-Status: ``not_computable`` when the computed value is None (or an element is None and no other
-element fails); ``not_reproduced`` when any element fails; ``reproduced`` otherwise.
+The one claim engine: the dbt model ``int_claim_checks`` classifies the warehouse's values (``int_claim_values``,
+through :func:`claims.values.values_from_rows`) and the reference data's own check
+(:mod:`reference_data.soft_targets`, values from the CSVs) classifies through :func:`classify` too. The rules
+(approx, at_least, exact, range, set, flag, sign, per element) and the statuses are documented once, in
+docs/replication.md ("Comparison rules"); the reading of a reported value is :mod:`claims.reported`.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import partial
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from claims.reported import (
+    NUMERIC_RULES,
+    RULES,
+    ReportedNumber,
+    element_precisions,
+    element_rules,
+    parse_number,
+    parse_range,
+    parse_year_set,
+    split_elements,
+    validate_precision,
+)
+
 REPRODUCED = "reproduced"
 NOT_REPRODUCED = "not_reproduced"
 NOT_COMPUTABLE = "not_computable"
-RULES = ("approx", "at_least", "exact", "range", "set", "flag", "sign")
-NUMERIC_RULES = ("approx", "at_least", "exact")
-ELEMENT_RULES = (*NUMERIC_RULES, "flag")
-NOT_A_NUMBER = "-"  # precision of an element that is not a number (a flag element)
-
-_ELEMENT_SEPARATOR = re.compile(r"\s*(?:->|/|;)\s*")
-_NUMBER_TOKEN = re.compile(r"^(?P<label>[^\d+\-−]*?)\s*(?P<number>[+\-−]?\d+(?:\.\d+)?)\s*(?P<unit>[^\d]*)$")
-_RANGE = re.compile(r"^\s*(?P<lo>[+\-]?\d+(?:\.\d+)?)\s*-\s*(?P<hi>[+\-]?\d+(?:\.\d+)?)\s*$")
-_YEAR_SPAN = re.compile(r"^\s*(?P<start>\d{4})\s*(?:-\s*(?P<end>\d{4}))?\s*$")
-_UNIT = re.compile(r"^\d+(?:\.\d+)?$")
+# Float comparisons allow this much (a computed 6.45 read back as 6.4499999999 still rounds to 6.5).
 _EPS = 1e-9
-
-
-@dataclass(frozen=True)
-class ReportedNumber:
-    """One reported number with its rounding allowance ``half_unit``."""
-
-    text: str
-    value: float
-    half_unit: float
-    lower: float
-    upper: float
-    label: str | None = None
-    unit: str | None = None
-
-    @property
-    def interval(self) -> tuple[float, float]:
-        """``[lower, upper)``: the values that round to the reported one."""
-        return self.lower, self.upper
 
 
 @dataclass(frozen=True)
@@ -118,106 +50,6 @@ class Computed:
     value: Any
     note: str
     assumptions_rejected: bool = False
-
-
-def default_precision(number_text: str) -> Decimal:
-    """Rounding unit of a number without a stated precision: its last decimal digit, or 1 for an integer."""
-    digits = number_text.strip().lstrip("+-−")
-    if "." in digits:
-        return Decimal(1).scaleb(-len(digits.split(".", 1)[1]))
-    return Decimal(1)
-
-
-def _unit(number_text: str, precision: str | None) -> Decimal:
-    if precision is None or precision.strip() in ("", NOT_A_NUMBER):
-        return default_precision(number_text)
-    text = precision.strip()
-    if not _UNIT.match(text) or Decimal(text) <= 0:
-        raise ValueError(f"precision {precision!r} of {number_text!r} is not a positive number")
-    return Decimal(text)
-
-
-def parse_number(token: str, precision: str | None = None) -> ReportedNumber:
-    """Parse ``'6.5'``, ``'+100'``, ``'China 9400'`` or ``'5 persons'`` into a ReportedNumber."""
-    match = _NUMBER_TOKEN.match(token.strip())
-    if not match:
-        raise ValueError(f"cannot read a number in reported element {token!r}")
-    number = match["number"].replace("−", "-")
-    unit = _unit(number, precision)
-    # Decimal arithmetic so that 1.6 ± 0.05 gives the bounds 1.55 and 1.65 exactly as written.
-    exact, half = Decimal(number), unit / 2
-    return ReportedNumber(
-        text=token.strip(),
-        value=float(number),
-        half_unit=float(half),
-        lower=float(exact - half),
-        upper=float(exact + half),
-        label=match["label"].strip() or None,
-        unit=match["unit"].strip() or None,
-    )
-
-
-def split_elements(text: str) -> list[str]:
-    """Split a multi-valued reported value (or precision) on ``->``, ``/`` and ``;``."""
-    return [part for part in _ELEMENT_SEPARATOR.split(text.strip()) if part]
-
-
-def element_precisions(precision: str | None, element_count: int) -> list[str | None]:
-    """One precision per element (None for all when the claim has none)."""
-    if precision is None or not str(precision).strip():
-        return [None] * element_count
-    units: list[str | None] = [*split_elements(str(precision))]
-    if len(units) != element_count:
-        raise ValueError(f"precision {precision!r} gives {len(units)} units for {element_count} reported elements")
-    return units
-
-
-def parse_year_set(reported_value: str) -> set[int]:
-    """``'2000-2002; 2014-2021'`` → {2000, 2001, 2002, 2014, …, 2021}."""
-    years: set[int] = set()
-    for part in reported_value.split(";"):
-        match = _YEAR_SPAN.match(part)
-        if not match:
-            raise ValueError(f"cannot read a year or year span in {part!r}")
-        start = int(match["start"])
-        end = int(match["end"] or start)
-        if end < start:
-            raise ValueError(f"year span {part.strip()!r} ends before it starts")
-        years.update(range(start, end + 1))
-    return years
-
-
-def parse_range(reported_value: str) -> tuple[float, float]:
-    """``'400-900'`` → (400, 900): the closed interval the computed values must lie in."""
-    match = _RANGE.match(reported_value)
-    if not match:
-        raise ValueError(f"cannot read a range 'lo-hi' in {reported_value!r}")
-    lo, hi = float(match["lo"]), float(match["hi"])
-    if lo > hi:
-        raise ValueError(f"range {reported_value!r} has its lower bound above its upper bound")
-    return lo, hi
-
-
-def validate_precision(rule: str, reported_value: str, precision: str | None) -> None:
-    """Raise ValueError when a claim's precision does not fit its rule and reported value."""
-    text = "" if precision is None else str(precision).strip()
-    if rule in ("set", "flag", "sign"):
-        if text:
-            raise ValueError(f"a {rule} claim has no rounding unit, got precision {precision!r}")
-        return
-    if rule == "range":
-        if text:
-            parse_range(text)  # the units of the two bounds, as written; the bounds are not widened
-        return
-    rules = element_rules(rule, len(split_elements(reported_value)))
-    units = element_precisions(text or None, len(rules))
-    for element_rule, unit in zip(rules, units, strict=True):
-        if element_rule == "flag" and unit not in (None, NOT_A_NUMBER):
-            raise ValueError(f"a flag element has no rounding unit ({NOT_A_NUMBER!r}), got {unit!r}")
-        if element_rule != "flag" and unit == NOT_A_NUMBER:
-            raise ValueError(f"a {element_rule} element needs a rounding unit, got {NOT_A_NUMBER!r}")
-        if unit not in (None, NOT_A_NUMBER):
-            _unit("0", unit)
 
 
 def _fmt(value: float) -> str:
@@ -309,20 +141,6 @@ def _sequence(computed: Any) -> list[Any]:
     if isinstance(computed, (list, tuple)):
         return list(computed)
     return [computed]
-
-
-def element_rules(rule: str, element_count: int) -> list[str]:
-    """The rule of each reported element: one rule for all, or one per element separated by ';'."""
-    rules = [part.strip() for part in rule.split(";")]
-    if len(rules) == 1 and rules[0] not in NUMERIC_RULES:
-        raise ValueError(f"{rule!r} is not an element-wise rule ({', '.join(NUMERIC_RULES)})")
-    if any(part not in ELEMENT_RULES for part in rules):
-        raise ValueError(f"{rule!r}: per-element rules must each be one of {', '.join(ELEMENT_RULES)}")
-    if len(rules) == 1:
-        return rules * element_count
-    if len(rules) != element_count:
-        raise ValueError(f"{rule!r} gives {len(rules)} rules for {element_count} reported elements")
-    return rules
 
 
 def _check_elements(reported: str, computed: Any, rule: str, precision: str | None) -> tuple[str, str]:
@@ -518,52 +336,3 @@ def _describe(value: Any) -> str:
     if isinstance(value, (list, tuple, np.ndarray)):
         return " / ".join("" if _is_missing(v) else _describe(v) for v in value)
     return str(value)
-
-
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
-def _element_value(rows: list[dict[str, Any]]) -> Any:
-    """One reported element's computed value from its rows of ``int_claim_values``."""
-    if any(not _missing(row["entry_year"]) for row in rows):
-        if all(_missing(row["value_number"]) and not _missing(row["value_flag"]) for row in rows):
-            # A set of years: the years flagged true (an empty set is a value, not a missing one).
-            return {int(row["entry_year"]) for row in rows if row["value_flag"]}
-        if any(_missing(row["value_number"]) for row in rows):
-            return None
-        ordered = sorted(rows, key=lambda row: int(row["entry_year"]))
-        return {int(row["entry_year"]): float(row["value_number"]) for row in ordered}
-    if len(rows) != 1:
-        raise ValueError(f"claim {rows[0]['claim_id']}: element {rows[0]['element_number']} has {len(rows)} rows")
-    row = rows[0]
-    if not _missing(row.get("value_label")) and not _missing(row["value_number"]):
-        return str(row["value_label"]), float(row["value_number"])
-    if not _missing(row["value_flag"]):
-        return bool(row["value_flag"])
-    return None if _missing(row["value_number"]) else float(row["value_number"])
-
-
-def values_from_rows(rows: pd.DataFrame) -> dict[str, Any]:
-    """claim_id → computed value, from the rows of ``int_claim_values``.
-
-    Columns: claim_id, element_number, entry_year, value_label, value_number, value_flag, note,
-    is_assumption_rejected. One element gives a scalar, several a list in element order; a claim with any
-    element missing is None (not computable), as the data cannot provide the whole statement.
-    """
-    claims: dict[str, dict[int, list[dict[str, Any]]]] = {}
-    records = cast(list[dict[str, Any]], rows.astype(object).to_dict("records"))
-    for row in records:
-        claims.setdefault(str(row["claim_id"]), {}).setdefault(int(row["element_number"]), []).append(row)
-    values: dict[str, Any] = {}
-    for claim_id in sorted(claims):
-        by_element = claims[claim_id]
-        elements = [_element_value(by_element[number]) for number in sorted(by_element)]
-        value: Any = None if any(e is None for e in elements) else elements[0] if len(elements) == 1 else elements
-        claim_rows = [row for part in by_element.values() for row in part]
-        notes = list(dict.fromkeys(str(row["note"]) for row in claim_rows if not _missing(row["note"])))
-        rejected = any(row["is_assumption_rejected"] is True for row in claim_rows)
-        if notes or rejected:
-            value = Computed(value, "; ".join(notes), assumptions_rejected=rejected)
-        values[claim_id] = value
-    return values

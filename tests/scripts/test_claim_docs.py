@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
+from pathlib import Path
 
-from analysis.claim_docs import BEGIN, DOCS, END, MODELS_DIR, TOPICS, is_current, main, render, replace_section
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "claim_docs.py"
+spec = importlib.util.spec_from_file_location("claim_docs", SCRIPT)
+assert spec and spec.loader
+claim_docs = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = claim_docs
+spec.loader.exec_module(claim_docs)
+
+from claim_docs import BEGIN, DOCS, END, MODELS_DIR, TOPICS, is_current, main, render, replace_section  # noqa: E402
 
 REPO_ROOT = DOCS.parents[1]
 # `[…](../path/model.sql#L12-L20)` in a table row that starts with the claim's id.

@@ -1,7 +1,36 @@
 -- The paper's claims on Almaty's working-age balance (C01-C13): one CTE per claim.
+-- Almaty is the design's treated region and the years and periods the seed's (int_study_design, analysis_periods).
 -- Each claim yields one row per reported element (element_number), shaped for int_claim_checks.
 with yearly_flows as (
     select * from {{ ref('fct_yearly_flows') }}
+),
+
+design as (
+    select * from {{ ref('int_study_design') }}
+),
+
+periods as (
+    select * from {{ ref('stg_reference__analysis_periods') }}
+),
+
+-- Each year of each period of the seed analysis_periods: the claims' periods are read from there.
+period_years as (
+    select
+        period_code,
+        unnest(range(start_year, end_year + 1)) as year
+    from periods
+),
+
+p2003_2013_years as (
+    select period_years.year
+    from period_years
+    where period_years.period_code = 'P2003_2013'
+),
+
+p2014_2021_years as (
+    select period_years.year
+    from period_years
+    where period_years.period_code = 'P2014_2021'
 ),
 
 almaty as (
@@ -9,9 +38,12 @@ almaty as (
         year,
         cast(arrivals as double) as arrivals,
         cast(departures as double) as departures,
-        cast(arrivals - departures as double) as net_migration
+        cast(net_migration as double) as net_migration
     from yearly_flows
-    where region_code = '75' and age_scope_code = 'working_age' and year between 2000 and 2023
+    where
+        region_code = (select design.treated_region_code from design)
+        and age_scope_code = 'working_age'
+        and year between (select design.study_first_year from design) and (select design.study_last_year from design)
 ),
 
 republic as (
@@ -141,7 +173,7 @@ c12 as (
         1 as element_number,
         sum(arrivals) / nullif(sum(departures), 0) as value_number
     from almaty
-    where year between 2003 and 2013
+    where year in (select p2003_2013_years.year from p2003_2013_years)
 ),
 
 -- C13: average of the yearly departures-per-arrival ratios, 2014-2021.
@@ -151,7 +183,7 @@ c13 as (
         1 as element_number,
         avg(departures / nullif(arrivals, 0)) as value_number
     from almaty
-    where year between 2014 and 2021
+    where year in (select p2014_2021_years.year from p2014_2021_years)
 ),
 
 final as (

@@ -1,23 +1,23 @@
 """The paper's claim-by-claim replication, read from the mart ``fct_claim_replication``.
 
-dbt computes every claim (one SQL definition each, ``dbt_project/models/marts/replication/int_claim_values__*``),
-compares it under the claim's rule (:mod:`analysis.claim_rules`, run by the model ``int_claim_checks``) and
+dbt computes every claim (one SQL definition each, ``dbt_project/models/intermediate/claims/int_claim_values__*``),
+compares it under the claim's rule (:mod:`claims.rules`, run by the model ``int_claim_checks``) and
 builds ``fct_claim_replication`` in the same build and atomic publish as every other mart. This module only
 reads that mart into the frame the report shows and writes as ``report/replication.csv``; it computes nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from analysis.claim_rules import NOT_COMPUTABLE, NOT_REPRODUCED, REPRODUCED
-from analysis.marts import REPO_ROOT, Tables
+from claims.rules import NOT_COMPUTABLE, NOT_REPRODUCED, REPRODUCED
 from warehouse.atomic import write_atomically
 
-DEFAULT_CLAIMS = REPO_ROOT / "data" / "claims" / "paper_claims.csv"
+DEFAULT_CLAIMS = Path(__file__).resolve().parents[2] / "data" / "claims" / "paper_claims.csv"
 REPLICATION_TABLE = "fct_claim_replication"
 EVIDENCE_RECONSTRUCTION = "reconstruction calibrated to the paper"
 EVIDENCE_OFFICIAL = "official data"
@@ -76,7 +76,7 @@ def load_claims(path: Path = DEFAULT_CLAIMS) -> pd.DataFrame:
     return claims
 
 
-def replicate(tables: Tables, claims: pd.DataFrame, data_is_reconstruction: bool) -> pd.DataFrame:
+def replicate(tables: Mapping[str, pd.DataFrame], claims: pd.DataFrame, data_is_reconstruction: bool) -> pd.DataFrame:
     """The replication table from the mart: one row per claim of ``claims``, in the claims' order.
 
     A claim the mart does not hold (or a warehouse without the mart) is ``not_computable``;

@@ -5,9 +5,46 @@ with country_flows as (
     select * from {{ ref('fct_country_flows') }}
 ),
 
+design as (
+    select * from {{ ref('int_study_design') }}
+),
+
+periods as (
+    select * from {{ ref('stg_reference__analysis_periods') }}
+),
+
+-- Each year of each period of the seed analysis_periods: the claims' periods are read from there.
+period_years as (
+    select
+        period_code,
+        unnest(range(start_year, end_year + 1)) as year
+    from periods
+),
+
+pre_crisis_years as (
+    select period_years.year
+    from period_years
+    where period_years.period_code = 'PRE_CRISIS'
+),
+
+crisis_years as (
+    select period_years.year
+    from period_years
+    where period_years.period_code = 'CRISIS'
+),
+
+p2014_2021_years as (
+    select period_years.year
+    from period_years
+    where period_years.period_code = 'P2014_2021'
+),
+
 almaty as (
     select * from country_flows
-    where region_code = '75' and country_code <> '_T' and year between 2000 and 2023
+    where
+        region_code = (select design.treated_region_code from design)
+        and country_code <> '_T'
+        and year between (select design.study_first_year from design) and (select design.study_last_year from design)
 ),
 
 -- One row per direction and year: the totals the shares are taken of.
@@ -222,7 +259,7 @@ c29 as (
 c30 as (
     select
         'C30' as claim_id,
-        case when year <= 2021 then 1 else 2 end as element_number,
+        case when year in (select pre_crisis_years.year from pre_crisis_years) then 1 else 2 end as element_number,
         avg(100.0 * persons / nullif(all_persons, 0)) as value_number
     from country_arrivals
     where country_code = 'RUS'
@@ -236,14 +273,14 @@ c31 as (
         1 as element_number,
         sum(persons) as value_number
     from country_arrivals
-    where country_code = 'RUS' and year between 2022 and 2023
+    where country_code = 'RUS' and year in (select crisis_years.year from crisis_years)
 ),
 
 -- C32: Uzbekistan's share of all arrivals (of the period sums), 2000-2021 then 2022-2023, percent.
 c32 as (
     select
         'C32' as claim_id,
-        case when year <= 2021 then 1 else 2 end as element_number,
+        case when year in (select pre_crisis_years.year from pre_crisis_years) then 1 else 2 end as element_number,
         100.0 * sum(persons) / nullif(sum(all_persons), 0) as value_number
     from country_arrivals
     where country_code = 'UZB'
@@ -257,7 +294,7 @@ c33 as (
         case country_code when 'UZB' then 1 when 'KGZ' then 2 when 'TJK' then 3 else 4 end as element_number,
         sum(persons) as value_number
     from country_arrivals
-    where country_code in ('UZB', 'KGZ', 'TJK', 'UKR') and year between 2022 and 2023
+    where country_code in ('UZB', 'KGZ', 'TJK', 'UKR') and year in (select crisis_years.year from crisis_years)
     group by country_code
 ),
 
@@ -269,7 +306,7 @@ c34 as (
         year as entry_year,
         non_cis_persons as value_number
     from arrivals
-    where year between 2014 and 2021
+    where year in (select p2014_2021_years.year from p2014_2021_years)
 ),
 
 -- C35: arrivals from China in 2019; 2019 over 2018; the change from 2019 to 2020.
@@ -305,7 +342,7 @@ c36 as (
         1 as element_number,
         corr(persons, non_cis_persons) as value_number
     from country_arrivals
-    where country_code = 'CHN' and year between 2000 and 2021
+    where country_code = 'CHN' and year in (select pre_crisis_years.year from pre_crisis_years)
 ),
 
 -- C37: arrivals from China over 2000-2021, and their share of arrivals from other countries, percent.
@@ -315,14 +352,14 @@ c37 as (
         1 as element_number,
         sum(persons) as value_number
     from country_arrivals
-    where country_code = 'CHN' and year between 2000 and 2021
+    where country_code = 'CHN' and year in (select pre_crisis_years.year from pre_crisis_years)
     union all by name
     select
         'C37' as claim_id,
         2 as element_number,
         100.0 * sum(persons) / nullif(sum(non_cis_persons), 0) as value_number
     from country_arrivals
-    where country_code = 'CHN' and year between 2000 and 2021
+    where country_code = 'CHN' and year in (select pre_crisis_years.year from pre_crisis_years)
 ),
 
 -- C38: arrivals from Turkey, Mongolia and Germany over 2000-2021.
@@ -332,7 +369,7 @@ c38 as (
         case country_code when 'TUR' then 1 when 'MNG' then 2 else 3 end as element_number,
         sum(persons) as value_number
     from country_arrivals
-    where country_code in ('TUR', 'MNG', 'DEU') and year between 2000 and 2021
+    where country_code in ('TUR', 'MNG', 'DEU') and year in (select pre_crisis_years.year from pre_crisis_years)
     group by country_code
 ),
 
@@ -343,7 +380,7 @@ c39 as (
         1 as element_number,
         sum(persons) as value_number
     from country_arrivals
-    where country_code = 'TUR' and year between 2022 and 2023
+    where country_code = 'TUR' and year in (select crisis_years.year from crisis_years)
     union all by name
     select
         'C39' as claim_id,
@@ -351,7 +388,7 @@ c39 as (
         year as entry_year,
         persons as value_number
     from country_arrivals
-    where country_code = 'CHN' and year between 2022 and 2023
+    where country_code = 'CHN' and year in (select crisis_years.year from crisis_years)
 ),
 
 -- C40: the Baltic states' share of arrivals from other countries (of the period sums), 2022-2023, percent.
@@ -361,7 +398,7 @@ c40 as (
         1 as element_number,
         100.0 * sum(baltic_persons) / nullif(sum(non_cis_persons), 0) as value_number
     from arrivals
-    where year between 2022 and 2023
+    where year in (select crisis_years.year from crisis_years)
 ),
 
 -- C41: the Baltic states' average yearly share of arrivals from other countries, 2014-2021, percent.
@@ -371,7 +408,7 @@ c41 as (
         1 as element_number,
         avg(100.0 * baltic_persons / nullif(non_cis_persons, 0)) as value_number
     from arrivals
-    where year between 2014 and 2021
+    where year in (select p2014_2021_years.year from p2014_2021_years)
 ),
 
 -- C42: arrivals from Lithuania, Latvia and Estonia over 2022-2023.
@@ -381,7 +418,7 @@ c42 as (
         case country_code when 'LTU' then 1 when 'LVA' then 2 else 3 end as element_number,
         sum(persons) as value_number
     from country_arrivals
-    where country_code in ('LTU', 'LVA', 'EST') and year between 2022 and 2023
+    where country_code in ('LTU', 'LVA', 'EST') and year in (select crisis_years.year from crisis_years)
     group by country_code
 ),
 
@@ -392,7 +429,7 @@ c43 as (
         case country_code when 'USA' then 1 when 'TUR' then 2 else 3 end as element_number,
         100.0 * sum(persons) / nullif(sum(non_cis_persons), 0) as value_number
     from country_departures
-    where country_code in ('USA', 'TUR', '_U') and year between 2022 and 2023
+    where country_code in ('USA', 'TUR', '_U') and year in (select crisis_years.year from crisis_years)
     group by country_code
 ),
 
@@ -400,7 +437,7 @@ c43 as (
 c44 as (
     select
         'C44' as claim_id,
-        case when year <= 2021 then 1 else 2 end as element_number,
+        case when year in (select pre_crisis_years.year from pre_crisis_years) then 1 else 2 end as element_number,
         100.0 * sum(persons) / nullif(sum(non_cis_persons), 0) as value_number
     from country_departures
     where country_code = 'GRC'

@@ -1,11 +1,11 @@
 """Each numeric element of each claim with the interval its rule allows, for the official-evidence verdicts.
 
-The reading of a reported value (elements, rounding units, per-element rules) is analysis.claim_rules', applied
+The reading of a reported value (elements, rounding units, per-element rules) is claims.rules', applied
 here once more so that the SQL judging claims on official figures (int_claim_official_verdicts) uses the same
 intervals as the replication: approx [lower, upper), exact [value, value], at_least [value, no upper end].
 """
 
-from analysis.claim_rules import NUMERIC_RULES, element_precisions, element_rules, parse_number, split_elements
+from claims.reported import NUMERIC_RULES, element_precisions, element_rules, parse_number, split_elements
 
 
 def model(dbt, session):

@@ -1,10 +1,11 @@
 """Each claim's computed value compared with the paper's, under the claim's rule and precision.
 
 The values are SQL (int_claim_values, from the topic models int_claim_values__*); the comparison rules are
-applied here, once, by analysis.claim_rules (approx, at_least, exact, range, set, flag, sign, per element).
+applied here, once, by claims.rules (approx, at_least, exact, range, set, flag, sign, per element).
 """
 
-from analysis.claim_rules import classify_all, values_from_rows
+from claims.rules import classify_all
+from claims.values import values_from_rows
 
 
 def model(dbt, session):

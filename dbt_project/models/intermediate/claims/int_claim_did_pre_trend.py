@@ -44,6 +44,7 @@ def pre_trend_row(check, placebo) -> dict:
 def model(dbt, session):
     dbt.config(materialized="table")
     panel = dbt.ref("int_claim_did_panel").df()
+    design = dbt.ref("int_study_design").df().iloc[0]
     row = {
         "joint_p": None,
         "slope_difference": None,
@@ -56,9 +57,11 @@ def model(dbt, session):
         "is_conventional_rejected": None,
         "note": None,
     }
-    if set(panel["region_code"]) == {"75", "31", "27"}:
+    # The test needs every region of the design (the treated one and the paper's controls) in the panel.
+    if set(panel["region_code"]) == {design["treated_region_code"], *design["control_region_codes"]}:
         try:
-            check = event_study(panel, "net_migration_working_age").pre_trend
+            reference = int(design["reference_year"])
+            check = event_study(panel, "net_migration_working_age", reference_year=reference).pre_trend
             placebo = placebo_pre_trend(panel, "net_migration_working_age")
         except ValueError as error:
             row["note"] = f"pre-trend test not available: {error}"

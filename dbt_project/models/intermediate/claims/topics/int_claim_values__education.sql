@@ -3,6 +3,34 @@ with education_flows as (
     select * from {{ ref('fct_education_flows') }}
 ),
 
+design as (
+    select * from {{ ref('int_study_design') }}
+),
+
+periods as (
+    select * from {{ ref('stg_reference__analysis_periods') }}
+),
+
+-- Each year of each period of the seed analysis_periods: the claims' periods are read from there.
+period_years as (
+    select
+        period_code,
+        unnest(range(start_year, end_year + 1)) as year
+    from periods
+),
+
+pre_crisis_years as (
+    select period_years.year
+    from period_years
+    where period_years.period_code = 'PRE_CRISIS'
+),
+
+crisis_years as (
+    select period_years.year
+    from period_years
+    where period_years.period_code = 'CRISIS'
+),
+
 -- One row per region and year: the working-age flows with higher and with secondary vocational education.
 by_year as (
     select
@@ -23,7 +51,7 @@ by_year as (
             where direction_code = 'departure' and education_code = 'secondary_vocational'
         ) as double) as vocational_departures
     from education_flows
-    where year between 2000 and 2023
+    where year between (select design.study_first_year from design) and (select design.study_last_year from design)
     group by region_code, year
 ),
 
@@ -34,7 +62,7 @@ almaty as (
         vocational_departures - vocational_arrivals as vocational_gap,
         100.0 * vocational_arrivals / nullif(working_age_arrivals, 0) as vocational_share_of_arrivals_pct
     from by_year
-    where region_code = '75'
+    where region_code = (select design.treated_region_code from design)
 ),
 
 -- Share of higher education among departures over its share among arrivals, of the period sums.
@@ -45,10 +73,9 @@ higher_share_ratios as (
         / nullif(100.0 * sum(almaty.higher_arrivals) / nullif(sum(almaty.working_age_arrivals), 0), 0)
             as share_ratio
     from almaty
-    inner join (
-        values ('P2022_2023', 2022, 2023), ('P2003_2013', 2003, 2013), ('P2014_2021', 2014, 2021)
-    ) as periods (period_code, start_year, end_year)
+    inner join periods
         on almaty.year between periods.start_year and periods.end_year
+    where periods.period_code in ('P2022_2023', 'P2003_2013', 'P2014_2021')
     group by periods.period_code
 ),
 
@@ -107,7 +134,7 @@ c46 as (
 -- C47: net outflow of the higher-educated every year 2000-2021; the year of the smallest gap; the 2006 gap.
 c47_gaps as (
     select * from almaty
-    where year between 2000 and 2021
+    where year in (select pre_crisis_years.year from pre_crisis_years)
 ),
 
 c47 as (
@@ -231,7 +258,7 @@ c62 as (
         100.0 * (sum(higher_arrivals) + sum(vocational_arrivals)) / nullif(sum(working_age_arrivals), 0)
             as value_number
     from almaty
-    where year between 2022 and 2023
+    where year in (select crisis_years.year from crisis_years)
 ),
 
 final as (

@@ -11,6 +11,10 @@ pre_trend as (
     select * from {{ ref('int_claim_did_pre_trend') }}
 ),
 
+design as (
+    select * from {{ ref('int_study_design') }}
+),
+
 changes as (
     select
         region_code,
@@ -33,7 +37,8 @@ c64 as (
         ) as is_assumption_rejected
     from changes
     cross join pre_trend
-    having count(distinct changes.region_code) = 3
+    -- Every region of the design: the treated one and each control.
+    having count(distinct changes.region_code) = 1 + (select len(design.control_region_codes) from design)
 ),
 
 final as (

@@ -1,0 +1,111 @@
+"""A build with another design moves the marts, the claims and the analysis together.
+
+One extra build, into a throwaway folder, with the crisis a year earlier (2021) and Astana (71) as the treated
+region, both given as dbt vars on the command line (the design's one home is dbt_project.yml's vars). Every check
+compares the warehouse with what that setting implies, computed here from the same warehouse's flows and panel.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+import yaml
+from analysis.figures import _treated
+
+from analysis.causal import design_input, run_design
+from analysis.design import read_design
+from analysis.marts import load_marts
+from analysis.report import almaty_flow_table
+from tests.conftest import REPO_ROOT, default_counts_dir
+from warehouse.publish import build_and_publish
+
+CRISIS, TREATED = 2021, "71"
+DEFAULTS = yaml.safe_load((REPO_ROOT / "dbt_project" / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+
+
+@pytest.fixture(scope="module")
+def other_setting(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    assert (DEFAULTS["crisis_start_year"], DEFAULTS["treated_region_code"]) != (CRISIS, TREATED)
+    folder = tmp_path_factory.mktemp("other_design")
+    return build_and_publish(
+        folder / "kz_migration.duckdb",
+        dbt_args=[
+            "--vars",
+            f"{{crisis_start_year: {CRISIS}, treated_region_code: '{TREATED}'}}",
+            "--exclude-resource-type",
+            "unit_test",
+        ],
+        env={"KZ_COUNTS_DIR": str(default_counts_dir()), "KZ_DBT_EXECUTABLE": ""},
+    )
+
+
+def _query(path: Path, sql: str) -> pd.DataFrame:
+    with duckdb.connect(str(path), read_only=True) as connection:
+        return connection.execute(sql).df()
+
+
+def test_the_design_and_the_settings_say_the_setting(other_setting):
+    with duckdb.connect(str(other_setting), read_only=True) as connection:
+        design = read_design(connection)
+        settings = connection.execute("select crisis_start_year, treated_region_code from dim_build_settings").df()
+    assert (design.crisis_start_year, design.reference_year) == (CRISIS, CRISIS - 1)
+    assert design.treated_region_code == TREATED
+    assert design.control_region_codes == tuple(DEFAULTS["control_region_codes"])
+    assert settings.iloc[0].tolist() == [CRISIS, TREATED]
+
+
+def test_the_panels_and_the_regions_mark_the_setting(other_setting):
+    panel = _query(
+        other_setting, "select region_code, year, is_treated, is_post, is_control from fct_region_year_panel"
+    )
+    assert set(panel.loc[panel.is_treated, "region_code"]) == {TREATED}
+    assert (panel["is_post"] == (panel["year"] >= CRISIS)).all()
+    assert set(panel.loc[panel.is_control, "region_code"]) == set(DEFAULTS["control_region_codes"])
+    regions = _query(other_setting, "select region_code from dim_regions where is_treated_region")
+    assert regions["region_code"].tolist() == [TREATED]
+
+
+def test_the_claims_follow_the_treated_region_and_the_crisis_year(other_setting):
+    values = _query(other_setting, "select claim_id, value_number from intermediate.int_claim_values").set_index(
+        "claim_id"
+    )["value_number"]
+    flows = _query(
+        other_setting,
+        f"select year, arrivals, departures from fct_yearly_flows "
+        f"where region_code = '{TREATED}' and age_scope_code = 'working_age'",
+    ).set_index("year")
+    # C01: arrivals per departure in 2023; C12: ratio of the sums over the seed's period P2003_2013.
+    assert values["C01"] == pytest.approx(flows.at[2023, "arrivals"] / flows.at[2023, "departures"], rel=1e-12)
+    regime = flows.loc[2003:2013]
+    assert values["C12"] == pytest.approx(regime["arrivals"].sum() / regime["departures"].sum(), rel=1e-12)
+    # C64: the DiD of the treated region against the controls, post from the new crisis year.
+    panel = _query(other_setting, "select * from intermediate.int_claim_did_panel")
+    assert set(panel["region_code"]) == {TREATED, *DEFAULTS["control_region_codes"]}
+    panel["post"] = panel["year"] >= CRISIS
+    change = panel.groupby("region_code").apply(
+        lambda rows: rows.loc[rows.post, "net_migration_working_age"].mean()
+        - rows.loc[~rows.post, "net_migration_working_age"].mean(),
+        include_groups=False,
+    )
+    controls = change.drop(TREATED).mean()
+    assert values["C64"] == pytest.approx(change[TREATED] - controls, rel=1e-9)
+
+
+def test_the_analysis_reads_the_setting(other_setting):
+    tables = load_marts(other_setting)
+    assert _treated(tables) == TREATED
+    table = almaty_flow_table(tables)
+    flows = tables["fct_yearly_flows"]
+    expected = flows[(flows.region_code == TREATED) & (flows.age_scope_code == "working_age")].sort_values("year")
+    shown = table.set_index("year")["working-age arrivals"].dropna().astype(float)
+    assert shown.to_dict() == expected.set_index("year")["arrivals"].astype(float).to_dict()
+    result = run_design(design_input(tables, "paper"), "paper", "net_migration_working_age", with_synthetic=False)
+    assert set(result.regions) == {TREATED, *DEFAULTS["control_region_codes"]}
+    assert result.post_years[0] == CRISIS
+    assert result.event_study is not None
+    coefficients = result.event_study.coefficients
+    # The reference year (relative year 0) is the year before the crisis.
+    assert ((coefficients["year"] - coefficients["relative_year"]) == CRISIS - 1).all()
