@@ -6,9 +6,9 @@ import html
 
 from analysis.causal.formatting import format_p_value
 from analysis.causal.run import DESIGNS
-from claims.replication import status_counts
 from analysis.report.cells import format_number
 from analysis.report.content import ReportContent
+from claims.replication import status_counts
 
 # The questions the study asks, each answered in one line from the evidence and linked to its section.
 # (question, how it is answered, anchor of the evidence)

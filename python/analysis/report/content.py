@@ -15,8 +15,8 @@ from analysis.causal.ensemble_spread import PreTrendSpread, ensemble_pre_trend, 
 from analysis.causal.later import LaterYear, run_later_years
 from analysis.causal.results import DesignResult
 from analysis.causal.run import run_all
-from analysis.estimators.paper_correlations import paper_correlations
 from analysis.design import design_from_tables
+from analysis.estimators.paper_correlations import paper_correlations
 from analysis.marts import (
     Tables,
     build_setting,
@@ -25,14 +25,13 @@ from analysis.marts import (
     is_reconstruction,
     working_age_rule_set,
 )
-from claims.replication import contradiction_pairs, replicate
 from analysis.report.causal_figures import render_causal_figures
 from analysis.report.cells import html_table
 from analysis.report.crossval_section import CROSSVAL_MARTS
 from analysis.report.figures import RenderedFigure
 from analysis.report.paper_figures import render_paper_figures
 from analysis.report.partner_mirror import partner_mirror_html
-
+from claims.replication import contradiction_pairs, replicate
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from analysis.marts import PAPER_RULE_SET
-from claims.replication import write_csv_atomically
 from analysis.report.content import ReportContent
 from analysis.report.crossval_section import banner_addition
 from analysis.report.layout import Section, render_page
 from analysis.report.sections import REPORT_SECTIONS
+from claims.replication import write_csv_atomically
 
 
 def _rule_set_note(content: ReportContent) -> str:

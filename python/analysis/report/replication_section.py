@@ -6,10 +6,10 @@ import html
 
 import pandas as pd
 
-from claims.replication import official_verdict_counts, status_counts
 from analysis.report.cells import format_cell, html_table
 from analysis.report.content import ReportContent
 from analysis.report.layout import human_header
+from claims.replication import official_verdict_counts, status_counts
 
 CALIBRATED_STATUS_SUFFIX = " — on data calibrated to the claims"
 
