@@ -127,7 +127,7 @@ analysis: venv $(KZ_WAREHOUSE_PATH)
 # The report as a file: written again only when the warehouse, the analysis code or the claims changed.
 REPORT_INDEX := $(REPORT_DIR)/index.html
 REPORT_INPUTS := $(shell find python/analysis -name '*.py' -not -path '*/__pycache__/*' 2>/dev/null) \
-  $(wildcard data/claims/*.csv)
+  $(wildcard python/claims/*.py) $(wildcard data/claims/*.csv)
 
 $(REPORT_INDEX): $(KZ_WAREHOUSE_PATH) $(REPORT_INPUTS) | $(STAMP)
 	@echo "==> [analysis] the report is older than the warehouse or the analysis: correlations, causal designs, claim replication, figures, report"
