@@ -25,6 +25,9 @@ export KZ_OFFICIAL_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/*.csv $(OFFICIAL_DIR)/
 # The population an ingested BNS population workbook gave (used for rates over the bundled seed), else none.
 export KZ_OFFICIAL_POPULATION_DIR ?= $(if $(wildcard $(OFFICIAL_DIR)/population/*.csv),$(OFFICIAL_DIR)/population,dbt_project/sources_empty/population)
 export KZ_WAREHOUSE_PATH ?= $(CURDIR)/warehouse/kz_migration.duckdb
+# dbt-project-evaluator is loaded only by the recipes that set KZ_EVALUATE=1 themselves (evaluate,
+# dbt-test-statutory): one set in the caller's environment must not put its tables into a published warehouse.
+unexport KZ_EVALUATE
 # The project's version (pyproject.toml), recorded in dim_build_settings by every dbt build.
 export KZ_PROJECT_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 
