@@ -34,8 +34,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT = REPO_ROOT / "dbt_project"
 DEFAULT_CACHE = Path(sys.prefix) / ".cache" / "lint-sql"
 TOOLS = ("sqlfluff", "sqlfluff-templater-dbt", "dbt-core", "dbt-duckdb", "duckdb")
-# dbt's own output folders: nothing in them is an input of the lint.
-SKIPPED_DIRS = {"target", "logs", "dbt_packages", "__pycache__"}
+# dbt's own output folders, and the vendored packages (loaded only where KZ_EVALUATE=1, never by the lint's
+# templater): nothing in them is an input of the lint.
+SKIPPED_DIRS = {"target", "logs", "dbt_packages", "vendor", "__pycache__"}
 BUILD_NAME = "lint.duckdb"
 
 

@@ -1,14 +1,7 @@
 -- Each held-out published figure and the reconstruction's prediction of it from a refit without its fold
 -- (python -m reference_data.crossval).
 with source as (
-    select * from {{ read_crossval_csv('predictions.csv', {
-        'model_variant': 'VARCHAR', 'constraint_id': 'VARCHAR', 'source_id': 'VARCHAR', 'fold': 'VARCHAR',
-        'kind': 'VARCHAR', 'region_code': 'VARCHAR', 'year': 'INTEGER', 'months': 'VARCHAR',
-        'population': 'VARCHAR', 'direction_code': 'VARCHAR', 'country_code': 'VARCHAR',
-        'education_code': 'VARCHAR', 'specialty_code': 'VARCHAR', 'use': 'VARCHAR', 'comparison': 'VARCHAR',
-        'published': 'INTEGER', 'tolerance': 'INTEGER', 'predicted': 'INTEGER', 'is_bound': 'BOOLEAN',
-        'abs_pct_error': 'DOUBLE', 'is_within_rounding': 'BOOLEAN', 'is_bound_respected': 'BOOLEAN',
-        'interval_low': 'INTEGER', 'interval_high': 'INTEGER', 'is_in_interval': 'BOOLEAN'}) }}
+    select * from {{ source('crossval', 'predictions') }}
 ),
 
 renamed as (

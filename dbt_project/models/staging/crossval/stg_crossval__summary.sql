@@ -1,10 +1,6 @@
 -- The cross-validation by kind of figure (python -m reference_data.crossval, summary.csv).
 with source as (
-    select * from {{ read_crossval_csv('summary.csv', {
-        'model_variant': 'VARCHAR', 'kind': 'VARCHAR', 'figures': 'INTEGER', 'annual_figures': 'INTEGER',
-        'median_abs_pct_error': 'DOUBLE', 'share_within_10_pct': 'DOUBLE', 'share_within_rounding': 'DOUBLE',
-        'bounds': 'INTEGER', 'share_bounds_respected': 'DOUBLE', 'interval_coverage': 'DOUBLE',
-        'interval_coverage_uncalibrated': 'DOUBLE', 'interval_widening': 'DOUBLE'}) }}
+    select * from {{ source('crossval', 'summary') }}
 ),
 
 renamed as (

@@ -2,8 +2,7 @@
 {{ config(materialized="table") }}
 
 with source as (
-    select * from {{ read_ensemble_csv('claims.csv', {
-        'member_id': 'INTEGER', 'claim_id': 'VARCHAR', 'computed_value': 'DOUBLE', 'status': 'VARCHAR'}) }}
+    select * from {{ source('ensemble', 'claims') }}
 ),
 
 renamed as (

@@ -2,9 +2,7 @@
 {{ config(materialized="table") }}
 
 with source as (
-    select * from {{ read_ensemble_csv('estimates.csv', {
-        'member_id': 'INTEGER', 'design_code': 'VARCHAR', 'outcome_code': 'VARCHAR', 'estimator_code': 'VARCHAR',
-        'estimate': 'DOUBLE', 'p_value': 'DOUBLE'}) }}
+    select * from {{ source('ensemble', 'estimates') }}
 ),
 
 renamed as (

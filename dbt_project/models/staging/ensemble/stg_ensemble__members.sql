@@ -4,7 +4,7 @@
 {{ config(materialized="table") }}
 
 with source as (
-    select * from {{ read_ensemble_csv('members.csv', {'member_id': 'INTEGER', 'seed': 'BIGINT', 'note': 'VARCHAR'}) }}
+    select * from {{ source('ensemble', 'members') }}
 ),
 
 renamed as (
