@@ -1,6 +1,6 @@
 """Each numeric element of each claim with the interval its rule allows, for the official-evidence verdicts.
 
-The reading of a reported value (elements, rounding units, per-element rules) is claims.rules', applied
+The reading of a reported value (elements, rounding units, per-element rules) is claims.reported', applied
 here once more so that the SQL judging claims on official figures (int_claim_official_verdicts) uses the same
 intervals as the replication: approx [lower, upper), exact [value, value], at_least [value, no upper end].
 """
