@@ -13,7 +13,7 @@ export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DBT_PROFILES_DIR := $(CURDIR)
 export PYTHONPATH := $(CURDIR)/python
-# Small least-squares problems run 10-30x slower on OpenBLAS's thread pool than on one thread (analysis/__init__.py).
+# Small least-squares problems run 10-30x slower on OpenBLAS's thread pool than on one thread (python/estimators/__init__.py).
 export OPENBLAS_NUM_THREADS ?= 1
 
 # Two layers of counts: official downloads (make ingest) laid cell by cell over the bundled reconstruction.
@@ -91,8 +91,7 @@ PUBLISH_DBT_ARGS := --exclude-resource-type unit_test
 WAREHOUSE_INPUTS := $(shell find dbt_project -type f -not -path 'dbt_project/target/*' -not -path 'dbt_project/logs/*' \
   -not -path 'dbt_project/vendor/*' -not -path 'dbt_project/evaluator/*' -not -path '*/__pycache__/*' 2>/dev/null) $(shell find -L data/claims data/partner data/reference/ensemble data/reference/crossval $(KZ_COUNTS_DIR) -type f 2>/dev/null) \
   data/reference/constraints.csv data/reference/SOURCES.md \
-  profiles.yml $(wildcard python/claims/*.py) python/analysis/__init__.py \
-  $(wildcard python/analysis/estimators/*.py)
+  profiles.yml $(wildcard python/claims/*.py) $(wildcard python/estimators/*.py)
 # The settings beside the files (counts folders, dbt arguments); rewritten only when they change, so that
 # its modification time says when they last changed.
 WAREHOUSE_SETTINGS := $(KZ_WAREHOUSE_PATH).settings
@@ -130,7 +129,7 @@ analysis: venv $(KZ_WAREHOUSE_PATH)
 # The report as a file: written again only when the warehouse, the analysis code or the claims changed.
 REPORT_INDEX := $(REPORT_DIR)/index.html
 REPORT_INPUTS := $(shell find python/analysis -name '*.py' -not -path '*/__pycache__/*' 2>/dev/null) \
-  $(wildcard python/claims/*.py) $(wildcard data/claims/*.csv)
+  $(wildcard python/claims/*.py) $(wildcard python/estimators/*.py) $(wildcard data/claims/*.csv)
 
 $(REPORT_INDEX): $(KZ_WAREHOUSE_PATH) $(REPORT_INPUTS) | $(STAMP)
 	@echo "==> [analysis] the report is older than the warehouse or the analysis: correlations, causal designs, claim replication, figures, report"

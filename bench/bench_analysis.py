@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from analysis.causal.run import run_all
-from analysis.estimators.paper_correlations import paper_correlations
 from analysis.marts import data_provenance, default_warehouse_path, is_reconstruction, load_marts
 from analysis.report.causal_figures import render_causal_figures
 from analysis.report.content import ReportContent, almaty_flow_table
 from analysis.report.page import write_report
 from analysis.report.paper_figures import render_paper_figures
 from claims.replication import contradiction_pairs, load_claims, replicate
+from estimators.paper_correlations import paper_correlations
 
 
 def timed(label: str, timings: list[tuple[str, float]], step: Callable[[], Any]) -> Any:

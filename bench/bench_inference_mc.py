@@ -1,4 +1,4 @@
-"""Size and power of every inference method, by Monte Carlo (the design is in analysis/estimators/monte_carlo.py).
+"""Size and power of every inference method, by Monte Carlo (the design is in estimators/monte_carlo.py).
 
 Usage: PYTHONPATH=python python bench/bench_inference_mc.py [--draws 400] [--measured]
        [--controls 2 15] [--noise-ratio 1 2] [--post-years 2 4] [--jobs 2] [--out data/benchmarks/inference_mc.csv]
@@ -28,7 +28,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import pandas as pd
 
-from analysis.estimators.monte_carlo import METHODS, Design, run_monte_carlo, wide_table
+from estimators.monte_carlo import METHODS, Design, run_monte_carlo, wide_table
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "data" / "benchmarks" / "inference_mc.csv"
 SEED = 20220105

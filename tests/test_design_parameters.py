@@ -57,7 +57,7 @@ ALLOWED: dict[str, dict[str, str]] = {
         YEAR: "a claim's own calendar years, as the paper states them",
     },
     # The paper's correlation claims with the years each states (C36: 2000-2021).
-    "python/analysis/estimators/paper_correlations.py": {
+    "python/estimators/paper_correlations.py": {
         PERIOD: "a claim's own years, as the paper states them",
         YEAR: "a claim's own years, as the paper states them",
     },

@@ -6,7 +6,8 @@ A newcomer's map (each function takes a connection or DataFrames and returns a s
 * :mod:`analysis.design` – the study's design (treated region, controls, crisis and reference years,
   periods) as the warehouse publishes it; nothing here restates it.
 * :mod:`analysis.series` – named yearly series (``almaty.arrivals.RUS``) for correlations on demand.
-* :mod:`analysis.estimators` – one module per estimator, all returning the shared result type: DiD, placebo
+* :mod:`estimators` (``python/estimators``, beside this package: the dbt build imports it too, never ``analysis``)
+  – one module per estimator, all returning the shared result type: DiD, placebo
   (permutation) inference, synthetic control, synthetic DiD, conformal and wild-bootstrap inference,
   sensitivity, correlations (the paper's pairs and any named pair), the Monte Carlo of their size.
 * :mod:`analysis.causal` – the study's designs (the paper's and all regions) run through the estimators, and
@@ -22,9 +23,5 @@ CLI: ``python -m analysis report [--warehouse PATH] [--out report/]``, ``python 
 ``python -m analysis correlate SERIES_A SERIES_B``.
 """
 
-import os
-
-# The estimators run thousands of small least-squares problems; OpenBLAS's thread pool makes each one
-# 10-30x slower than a single thread on this size (measured: 20 ms against 2 ms for 360 × 60).
-# Only a default: takes effect when numpy has not been imported yet and the caller set nothing.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# Before anything loads numpy: the estimators' single-threaded BLAS default (estimators/__init__.py).
+import estimators as _estimators  # noqa: F401

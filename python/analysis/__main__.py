@@ -8,12 +8,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from analysis.estimators.paper_correlations import correlate_named
 from analysis.marts import default_warehouse_path, load_marts
 from analysis.report.content import analyse
 from analysis.report.page import write_report
 from analysis.series import EXAMPLES, UnknownSeries
 from claims.replication import DEFAULT_CLAIMS, load_claims, status_counts
+from estimators.paper_correlations import correlate_named
 from warehouse.progress import Steps
 
 

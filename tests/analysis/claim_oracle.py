@@ -20,7 +20,7 @@ yml files under ``dbt_project/models/marts/``):
 ``fct_specialty_flows`` (working-age specialists; directions side by side, no ``_T`` row)
     region_code, year, specialty_code (``technical``, …, ``it``, ``other``), arrivals, departures.
 ``fct_region_year_panel``
-    the DiD panel documented in :mod:`analysis.estimators.did`, with net_migration_working_age.
+    the DiD panel documented in :mod:`estimators.did`, with net_migration_working_age.
 
 Readings chosen where the paper is loose (each also stated at the function, and in
 ``docs/replication.md``). The same readings are computed independently from the reference CSVs by
@@ -52,10 +52,10 @@ from typing import Any, SupportsInt, cast
 
 import pandas as pd
 
-from analysis.estimators.correlation import correlate
-from analysis.estimators.did import estimate_did, event_study
-from analysis.estimators.pre_trend import placebo_pre_trend
 from claims.rules import Computed
+from estimators.correlation import correlate
+from estimators.did import estimate_did, event_study
+from estimators.pre_trend import placebo_pre_trend
 
 ALMATY = "75"
 REPUBLIC = "00"

@@ -13,7 +13,7 @@ from analysis.causal.formatting import HEADLINE_CONFIDENCE
 from analysis.causal.headline import answer_in_words, headline_table, later_years_table
 from analysis.causal.later import run_later_years
 from analysis.causal.run import REGION_PANEL, TERRITORY_PANEL, run_all
-from analysis.estimators.inversion import invert_test
+from estimators.inversion import invert_test
 
 CODES = ["75", "31", "27", "11", "15", "19", "23", "35", "39", "43", "47", "51", "55", "59", "63", "71"]
 

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.estimators.correlation import correlate
+from estimators.correlation import correlate
 
 X = np.array([3.0, 7.0, 1.0, 9.0, 4.0, 6.0, 2.0, 8.0, 5.0, 10.0])
 Y = np.array([2.5, 6.0, 2.0, 9.5, 3.0, 7.5, 1.0, 6.5, 5.5, 9.0])

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.estimators.correlation import correlate
-from analysis.estimators.paper_correlations import part_whole
+from estimators.correlation import correlate
+from estimators.paper_correlations import part_whole
 
 
 def test_two_independent_trends_correlate_in_levels_but_not_in_changes():

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.estimators.did import estimate_did, event_study
+from estimators.did import estimate_did, event_study
 
 
 def _two_by_two(panel: pd.DataFrame, outcome: str) -> float:

@@ -9,16 +9,16 @@ import pytest
 
 from analysis.causal.run import run_design
 from analysis.causal.verdicts import estimates_table
-from analysis.estimators.correlation import correlate
-from analysis.estimators.did import estimate_did, event_study
-from analysis.estimators.inference import conformal_test, wild_cluster_bootstrap
-from analysis.estimators.permutation import placebo_event_studies, placebo_in_space, placebo_in_time
-from analysis.estimators.pre_trend import placebo_pre_trend
-from analysis.estimators.result import EstimateResult, Interval
-from analysis.estimators.sdid import synthetic_did
-from analysis.estimators.sensitivity import sensitivity
-from analysis.estimators.studentised import studentised_placebo_in_space
-from analysis.estimators.synthetic_control import synthetic_control
+from estimators.correlation import correlate
+from estimators.did import estimate_did, event_study
+from estimators.inference import conformal_test, wild_cluster_bootstrap
+from estimators.permutation import placebo_event_studies, placebo_in_space, placebo_in_time
+from estimators.pre_trend import placebo_pre_trend
+from estimators.result import EstimateResult, Interval
+from estimators.sdid import synthetic_did
+from estimators.sensitivity import sensitivity
+from estimators.studentised import studentised_placebo_in_space
+from estimators.synthetic_control import synthetic_control
 
 from .conftest import make_panel
 

@@ -11,7 +11,7 @@ import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
 
-from analysis.estimators.inference import WEBB_WEIGHTS, conformal_p_value, conformal_test, wild_cluster_bootstrap
+from estimators.inference import WEBB_WEIGHTS, conformal_p_value, conformal_test, wild_cluster_bootstrap
 
 from .conftest import make_panel
 

@@ -1,4 +1,4 @@
-"""Confidence sets by root-finding (analysis.estimators.inversion) against brute-force inversions on a fine grid."""
+"""Confidence sets by root-finding (estimators.inversion) against brute-force inversions on a fine grid."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from analysis.causal.run import studentised_set
-from analysis.estimators.inversion import ConfidenceSet, describe, invert_test
-from analysis.estimators.studentised import studentised_placebo_in_space
+from estimators.inversion import ConfidenceSet, describe, invert_test
+from estimators.studentised import studentised_placebo_in_space
 
 from .conftest import make_panel
 

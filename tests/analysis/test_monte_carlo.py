@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from analysis.estimators.monte_carlo import (
+from estimators.monte_carlo import (
     METHODS,
     Design,
     holds_size,
@@ -16,7 +16,7 @@ from analysis.estimators.monte_carlo import (
     simulate_panel,
     wide_table,
 )
-from analysis.estimators.monte_carlo_fast import FastMethods
+from estimators.monte_carlo_fast import FastMethods
 
 
 def test_simulated_errors_have_the_requested_autocorrelation():

@@ -1,4 +1,4 @@
-"""analysis.estimators.ols against statsmodels (the oracle): coefficients, both covariances, p-values, intervals,
+"""estimators.ols against statsmodels (the oracle): coefficients, both covariances, p-values, intervals,
 F test."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import statsmodels.api as sm
 
-from analysis.estimators.ols import ols
+from estimators.ols import ols
 
 
 def _panel_design(rng: np.random.Generator, units: int, years: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from analysis.estimators.did import estimate_did
-from analysis.estimators.permutation import placebo_in_space, placebo_in_time, rank_p_value
+from estimators.did import estimate_did
+from estimators.permutation import placebo_in_space, placebo_in_time, rank_p_value
 
 
 def test_rank_p_value_counts_ties_and_larger_in_absolute_value():

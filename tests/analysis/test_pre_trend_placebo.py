@@ -9,8 +9,8 @@ import pytest
 from scipy import stats
 
 from analysis.causal.verdicts import placebo_pretrend_verdict
-from analysis.estimators.monte_carlo import Design, simulate_panel
-from analysis.estimators.pre_trend import PRE_TREND_ALPHA, placebo_pre_trend, pre_period_gaps
+from estimators.monte_carlo import Design, simulate_panel
+from estimators.pre_trend import PRE_TREND_ALPHA, placebo_pre_trend, pre_period_gaps
 
 from .conftest import make_panel
 

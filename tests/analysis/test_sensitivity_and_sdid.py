@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.estimators.did import estimate_did, event_study
-from analysis.estimators.permutation import placebo_event_studies
-from analysis.estimators.sdid import synthetic_did
-from analysis.estimators.sensitivity import sensitivity
-from analysis.estimators.studentised import studentised_placebo_in_space
+from estimators.did import estimate_did, event_study
+from estimators.permutation import placebo_event_studies
+from estimators.sdid import synthetic_did
+from estimators.sensitivity import sensitivity
+from estimators.studentised import studentised_placebo_in_space
 
 from .conftest import make_panel
 

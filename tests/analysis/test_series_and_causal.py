@@ -11,8 +11,8 @@ from analysis.causal.details import follow_up_sentence
 from analysis.causal.headline import headline_table
 from analysis.causal.run import DESIGNS, TERRITORY_PANEL, design_panel, run_all, run_design
 from analysis.causal.verdicts import estimates_table, format_p_value, pretrend_verdict
-from analysis.estimators.did import event_study
 from analysis.series import UnknownSeries, parse_series_name, yearly_series
+from estimators.did import event_study
 
 from .conftest import make_panel
 from .mart_fixtures import ARRIVALS, COUNTRIES, DEPARTURES, RESIDENTS, TREATMENT_EFFECT, YEARS, report_marts

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.estimators.synthetic_control import simplex_weights, synthetic_control
+from estimators.synthetic_control import simplex_weights, synthetic_control
 
 TRUE_WEIGHTS = {"C01": 0.5, "C02": 0.3, "C03": 0.2}
 

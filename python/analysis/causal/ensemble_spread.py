@@ -10,8 +10,8 @@ import pandas as pd
 
 from analysis.causal.formatting import value_text
 from analysis.causal.run import DESIGNS
-from analysis.estimators.pre_trend import PRE_TREND_ALPHA
 from analysis.marts import Tables
+from estimators.pre_trend import PRE_TREND_ALPHA
 
 ENSEMBLE_MART = "fct_reconstruction_ensemble_estimates"
 # The ensemble's outcome codes (reference_data.ensemble.OUTCOME_CODES) for each panel column.
@@ -78,7 +78,7 @@ def ensemble_pre_trend(tables: Tables, alpha: float = PRE_TREND_ALPHA) -> dict[t
     """(design, outcome) → the design-based pre-trend test across the reconstructions: on how many of them it
     rejects at ``alpha``, and the range of its p.
 
-    Reads the ensemble's ``pretrend_placebo`` rows (p of :func:`analysis.estimators.pre_trend.placebo_pre_trend` on
+    Reads the ensemble's ``pretrend_placebo`` rows (p of :func:`estimators.pre_trend.placebo_pre_trend` on
     each member); empty when the mart is absent or holds none, and the headline then shows the bundled
     tables' verdict alone.
     """

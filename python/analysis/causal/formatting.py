@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from analysis.causal.results import DesignResult
-from analysis.estimators.inversion import ConfidenceSet, describe, invert_test
+from estimators.inversion import ConfidenceSet, describe, invert_test
 
 SHORT_DESIGNS = {
     "paper": "Paper: Almaty vs Zhambyl, West Kazakhstan",

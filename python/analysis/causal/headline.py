@@ -37,7 +37,7 @@ from analysis.causal.later import LaterYear
 from analysis.causal.method_note import headline_size_verdict
 from analysis.causal.results import DesignResult
 from analysis.causal.verdicts import sensitivity_verdict, short_sensitivity, short_verdict
-from analysis.estimators.inversion import invert_test
+from estimators.inversion import invert_test
 
 
 def _pre_trend_cell(result: DesignResult, spread: PreTrendSpread | None) -> str:

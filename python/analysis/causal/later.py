@@ -18,10 +18,10 @@ from analysis.causal.run import (
     studentised_set,
     treated_code,
 )
-from analysis.estimators.did import POST, YEAR
-from analysis.estimators.inference import conformal_test
-from analysis.estimators.inversion import ConfidenceSet
-from analysis.estimators.studentised import StudentisedPlaceboResult, studentised_contrast, studentised_placebo_in_space
+from estimators.did import POST, YEAR
+from estimators.inference import conformal_test
+from estimators.inversion import ConfidenceSet
+from estimators.studentised import StudentisedPlaceboResult, studentised_contrast, studentised_placebo_in_space
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def later_years(
     panel: pd.DataFrame, design: str, outcome: str, crisis: tuple[int, int], years: list[int]
 ) -> list[LaterYear]:
     """Each year after the crisis window on its own (pre-period + that year), and the test of whether the
-    effect changed from the crisis years (:func:`analysis.estimators.studentised.studentised_contrast`)."""
+    effect changed from the crisis years (:func:`estimators.studentised.studentised_contrast`)."""
     out = []
     rows_all = design_panel(panel, design, outcome)
     for year in years:

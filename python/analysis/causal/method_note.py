@@ -12,8 +12,8 @@ import pandas as pd
 
 from analysis.causal.formatting import SHORT_DESIGNS, SHORT_OUTCOMES, TableRenderer
 from analysis.causal.results import DesignResult
-from analysis.estimators.monte_carlo import METHODS, wide_table
 from analysis.marts import REPO_ROOT
+from estimators.monte_carlo import METHODS, wide_table
 
 MONTE_CARLO_CSV = REPO_ROOT / "data" / "benchmarks" / "inference_mc.csv"
 HEADLINE_METHODS = ("placebo_space_studentised", "conformal", "synthetic_control", "pretrend_placebo")

@@ -9,16 +9,16 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from analysis.estimators.did import DidResult, EventStudyResult
-from analysis.estimators.inference import ConformalResult, WildBootstrapResult
-from analysis.estimators.inversion import ConfidenceSet
-from analysis.estimators.permutation import PlaceboInSpaceResult, PlaceboInTimeResult
-from analysis.estimators.pre_trend import PlaceboPreTrendResult
-from analysis.estimators.result import EstimateResult
-from analysis.estimators.sdid import SdidResult
-from analysis.estimators.sensitivity import SensitivityResult
-from analysis.estimators.studentised import StudentisedPlaceboResult
-from analysis.estimators.synthetic_control import SyntheticControlResult
+from estimators.did import DidResult, EventStudyResult
+from estimators.inference import ConformalResult, WildBootstrapResult
+from estimators.inversion import ConfidenceSet
+from estimators.permutation import PlaceboInSpaceResult, PlaceboInTimeResult
+from estimators.pre_trend import PlaceboPreTrendResult
+from estimators.result import EstimateResult
+from estimators.sdid import SdidResult
+from estimators.sensitivity import SensitivityResult
+from estimators.studentised import StudentisedPlaceboResult
+from estimators.synthetic_control import SyntheticControlResult
 
 R = TypeVar("R", bound=EstimateResult)
 

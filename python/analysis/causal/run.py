@@ -36,16 +36,16 @@ from typing import Any
 import pandas as pd
 
 from analysis.causal.results import DesignResult
-from analysis.estimators.did import POST, YEAR, estimate_did, event_study
-from analysis.estimators.inference import ConformalResult, conformal_test, wild_cluster_bootstrap
-from analysis.estimators.inversion import ConfidenceSet, invert_test
-from analysis.estimators.permutation import placebo_event_studies, placebo_in_space, placebo_in_time
-from analysis.estimators.pre_trend import placebo_pre_trend, pre_period_gaps
-from analysis.estimators.result import EstimateResult, Interval
-from analysis.estimators.sdid import synthetic_did
-from analysis.estimators.sensitivity import sensitivity
-from analysis.estimators.studentised import StudentisedPlaceboResult, studentised_placebo_in_space
-from analysis.estimators.synthetic_control import synthetic_control
+from estimators.did import POST, YEAR, estimate_did, event_study
+from estimators.inference import ConformalResult, conformal_test, wild_cluster_bootstrap
+from estimators.inversion import ConfidenceSet, invert_test
+from estimators.permutation import placebo_event_studies, placebo_in_space, placebo_in_time
+from estimators.pre_trend import placebo_pre_trend, pre_period_gaps
+from estimators.result import EstimateResult, Interval
+from estimators.sdid import synthetic_did
+from estimators.sensitivity import sensitivity
+from estimators.studentised import StudentisedPlaceboResult, studentised_placebo_in_space
+from estimators.synthetic_control import synthetic_control
 
 # The design (treated region, the paper's controls, crisis year, territories bordering Russia) is the warehouse's:
 # the panels mark it (is_treated, is_control, is_post, is_bordering_russia) from dim_study_design's dbt vars.

@@ -7,8 +7,8 @@ import pandas as pd
 
 from analysis.causal.formatting import format_p_value, is_per_1000, p_phrase, p_with_min, value_text
 from analysis.causal.results import DesignResult
-from analysis.estimators.did import PreTrendCheck
-from analysis.estimators.pre_trend import PlaceboPreTrendResult
+from estimators.did import PreTrendCheck
+from estimators.pre_trend import PlaceboPreTrendResult
 
 
 def pretrend_verdict(check: PreTrendCheck | None) -> str:

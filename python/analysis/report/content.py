@@ -16,7 +16,7 @@ from analysis.causal.later import LaterYear, run_later_years
 from analysis.causal.results import DesignResult
 from analysis.causal.run import run_all
 from analysis.design import design_from_tables
-from analysis.estimators.paper_correlations import paper_correlations
+from estimators.paper_correlations import paper_correlations
 from analysis.marts import (
     Tables,
     build_setting,

@@ -1,18 +1,18 @@
 """Pre-trend verdict of the paper's DiD design (C64): the report's design-based test, with the paper's own.
 
 The verdict (``is_parallel_trends_rejected``) is the placebo-in-space pre-trend test of the report's headline
-(analysis.estimators.pre_trend.placebo_pre_trend, at its level): one verdict on pre-trends across the report and the
+(estimators.pre_trend.placebo_pre_trend, at its level): one verdict on pre-trends across the report and the
 replication. With the paper's two controls its smallest p is 1/3, so it cannot reject at 10%: the design is
 ``not testable`` there, which is not a rejection. The paper's conventional test (event-study joint F test of
-the pre-period coefficients and linear slope difference, regression variance; analysis.estimators.did) is kept beside it,
+the pre-period coefficients and linear slope difference, regression variance; estimators.did) is kept beside it,
 for the appendix, not as the verdict: with one treated unit its variance is not valid. A Python model because
 both tests need scipy; the estimate itself is SQL (int_claim_values__causal).
 """
 
 import pandas as pd
 
-from analysis.estimators.did import event_study
-from analysis.estimators.pre_trend import placebo_pre_trend
+from estimators.did import event_study
+from estimators.pre_trend import placebo_pre_trend
 
 
 def pre_trend_row(check, placebo) -> dict:

@@ -1,6 +1,6 @@
 """Synthetic difference-in-differences (Arkhangelsky, Athey, Hirshberg, Imbens & Wager 2021, AER).
 
-Input: the long panel of :mod:`analysis.estimators.did`, exactly one treated region, every unit observed in every
+Input: the long panel of :mod:`estimators.did`, exactly one treated region, every unit observed in every
 year of the window (the estimator needs a balanced matrix; incomplete controls are dropped and listed).
 
 Algorithm 1 of the paper, with one treated unit:
@@ -34,8 +34,8 @@ import pandas as pd
 from scipy import stats
 from scipy.optimize import minimize
 
-from analysis.estimators.did import POST, REGION, TREATED, YEAR, prepare_panel
-from analysis.estimators.result import EstimateResult, Interval
+from estimators.did import POST, REGION, TREATED, YEAR, prepare_panel
+from estimators.result import EstimateResult, Interval
 
 
 def _simplex_ridge(targets: np.ndarray, columns: np.ndarray, ridge: float) -> np.ndarray:

@@ -16,7 +16,7 @@ region, cluster-robust standard errors by region are unreliable (the treated clu
 observation of the effect, and the sandwich estimator is known to under-cover badly with one
 treated cluster — Conley & Taber 2011, MacKinnon & Webb 2017); both the conventional and the
 clustered standard errors are reported, with a warning, and inference that does not rely on them
-is in :mod:`analysis.estimators.permutation` and :mod:`analysis.estimators.synthetic_control`.
+is in :mod:`estimators.permutation` and :mod:`estimators.synthetic_control`.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.estimators.ols import OlsFit, ols
-from analysis.estimators.result import EstimateResult, Interval
+from estimators.ols import OlsFit, ols
+from estimators.result import EstimateResult, Interval
 
 REGION = "region_code"
 YEAR = "year"

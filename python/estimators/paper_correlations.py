@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.estimators.correlation import CorrelationResult, correlate
 from analysis.marts import Tables
 from analysis.series import UnknownSeries, parse_series_name, yearly_series
+from estimators.correlation import CorrelationResult, correlate
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.estimators.result import EstimateResult, Interval
+from estimators.result import EstimateResult, Interval
 
 SeriesLike = pd.Series | Sequence[float] | np.ndarray
 

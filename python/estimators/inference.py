@@ -14,7 +14,7 @@
   ``S = sqrt(1/T*) * sum_post |u_t|`` is ranked among its values under the T cyclic shifts of the
   residuals in time (moving-block permutations, valid under stationary weakly dependent errors).
   The smallest attainable p is 1/T. Intervals are the sets of theta not rejected, with endpoints found
-  by root-finding (:mod:`analysis.estimators.inversion`); per year, the null is the effect of that one year.
+  by root-finding (:mod:`estimators.inversion`); per year, the null is the effect of that one year.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.estimators.did import POST, REGION, TREATED, YEAR, fixed_effects_design, prepare_panel
-from analysis.estimators.inversion import ConfidenceSet, invert_test
-from analysis.estimators.result import EstimateResult, Interval
+from estimators.did import POST, REGION, TREATED, YEAR, fixed_effects_design, prepare_panel
+from estimators.inversion import ConfidenceSet, invert_test
+from estimators.result import EstimateResult, Interval
 
 WEBB_WEIGHTS = np.array([-math.sqrt(1.5), -1.0, -math.sqrt(0.5), math.sqrt(0.5), 1.0, math.sqrt(1.5)])
 RADEMACHER_WEIGHTS = np.array([-1.0, 1.0])
@@ -183,7 +183,7 @@ def conformal_test(panel: pd.DataFrame, outcome: str, confidence: float = 0.95) 
     of "the effect is theta in every post year": a set for a constant effect, not for the average of effects
     that differ by year (with heterogeneous year effects it can exclude the average), so the report shows the
     per-year sets instead, where the null "the effect in that year is theta" is exactly what the row
-    estimates. Endpoints by root-finding (:mod:`analysis.estimators.inversion`).
+    estimates. Endpoints by root-finding (:mod:`estimators.inversion`).
     """
     frame = prepare_panel(panel, outcome)
     treated = frame.loc[frame[TREATED], REGION].unique()

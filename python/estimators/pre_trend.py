@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.estimators.did import POST, REGION, YEAR, fixed_effects_design, prepare_panel
-from analysis.estimators.permutation import TIE_TOLERANCE, single_treated
-from analysis.estimators.result import EstimateResult
+from estimators.did import POST, REGION, YEAR, fixed_effects_design, prepare_panel
+from estimators.permutation import TIE_TOLERANCE, single_treated
+from estimators.result import EstimateResult
 
 # The level of the design-based pre-trend verdict. 10%, not 5%: with 15 controls a rank test's smallest
 # attainable p is 1/16 = 0.0625, so at 5% it could never reject, whatever the data.
@@ -64,7 +64,7 @@ def pre_period_gaps(panel: pd.DataFrame, outcome: str) -> pd.DataFrame:
 
 
 def pre_period_gaps_of(frame: pd.DataFrame, outcome: str) -> pd.DataFrame:
-    """:func:`pre_period_gaps` of a panel already prepared (:func:`analysis.estimators.did.prepare_panel`)."""
+    """:func:`pre_period_gaps` of a panel already prepared (:func:`estimators.did.prepare_panel`)."""
     first_post = int(frame.loc[frame[POST], YEAR].min()) if frame[POST].any() else int(frame[YEAR].max()) + 1
     pre = frame.loc[frame[YEAR] < first_post].reset_index(drop=True)
     effects, _ = fixed_effects_design(pre)
@@ -144,7 +144,7 @@ def placebo_pre_trend(panel: pd.DataFrame, outcome: str, alpha: float = PRE_TREN
     ties so often at the smallest rank that it under-rejects: 4% at a nominal 12.5% in simulations).
     Under the null that the units are exchangeable before the crisis, P(p <= k/(N+1)) <= k/(N+1) (equal
     but for ties); the smallest attainable p is 1/(N+1) (1/3 with the paper's two controls). It relies on
-    no regression variance, unlike the event study's F test (:func:`analysis.estimators.did.event_study`).
+    no regression variance, unlike the event study's F test (:func:`estimators.did.event_study`).
     """
     frame = prepare_panel(panel, outcome)
     treated_region = single_treated(frame)

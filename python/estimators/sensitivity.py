@@ -20,7 +20,7 @@ authors' package centres on ``mean(beta_post)``, relative to one reference year,
 
 Intervals are fixed-length: set ± z * se. The se is design-based and on the treated unit's own noise scale:
 the treated unit's pre-period noise SD times the root mean square of the controls' placebo statistics each
-divided by its own noise SD (the studentised placebo of :mod:`analysis.estimators.studentised`), so a treated
+divided by its own noise SD (the studentised placebo of :mod:`estimators.studentised`), so a treated
 unit noisier than its controls gets a wider interval. The breakdown value is the smallest parameter at which the
 interval first includes zero; 0 means it includes zero under exact parallel trends.
 """
@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.estimators.result import EstimateResult, Interval
-from analysis.estimators.studentised import StudentisedPlaceboResult
+from estimators.result import EstimateResult, Interval
+from estimators.studentised import StudentisedPlaceboResult
 
 
 @dataclass(frozen=True, kw_only=True)

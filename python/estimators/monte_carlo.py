@@ -16,7 +16,7 @@ linear pre-trend planted in the treated unit instead, rising by that many SDs ov
 last pre-period year (0: parallel trends hold, the size; 1 and 2: their power).
 
 Speed: thousands of draws through the report's functions (pandas frames, a QR per regression, SLSQP per
-synthetic control) would take hours on a shared machine, so :class:`~analysis.estimators.monte_carlo_fast.FastMethods`
+synthetic control) would take hours on a shared machine, so :class:`~estimators.monte_carlo_fast.FastMethods`
 recomputes every method
 on the balanced matrix with closed forms (a balanced TWFE DiD is a double difference of means; its
 residuals are the two-way demeaned outcome), one QR of the fixed design per run, and the simplex weights
@@ -37,14 +37,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.estimators.did import estimate_did, event_study
-from analysis.estimators.inference import conformal_p_value, wild_cluster_bootstrap
-from analysis.estimators.monte_carlo_fast import FastMethods, pre_trend_path
-from analysis.estimators.permutation import placebo_in_space, placebo_in_time
-from analysis.estimators.pre_trend import placebo_pre_trend
-from analysis.estimators.sdid import synthetic_did
-from analysis.estimators.studentised import studentised_placebo_in_space
-from analysis.estimators.synthetic_control import _rmspe, ratio_p_value, synthetic_control
+from estimators.did import estimate_did, event_study
+from estimators.inference import conformal_p_value, wild_cluster_bootstrap
+from estimators.monte_carlo_fast import FastMethods, pre_trend_path
+from estimators.permutation import placebo_in_space, placebo_in_time
+from estimators.pre_trend import placebo_pre_trend
+from estimators.sdid import synthetic_did
+from estimators.studentised import studentised_placebo_in_space
+from estimators.synthetic_control import _rmspe, ratio_p_value, synthetic_control
 
 OUTCOME = "y"
 FIRST_YEAR = 2000

@@ -1,6 +1,6 @@
 """Synthetic control for one treated region, with all other regions as donors.
 
-Input: the long panel documented in :mod:`analysis.estimators.did` (``region_code``, ``year``, ``is_treated``,
+Input: the long panel documented in :mod:`estimators.did` (``region_code``, ``year``, ``is_treated``,
 ``is_post`` and the outcome column), exactly one treated region.
 
 Method (Abadie, Diamond & Hainmueller 2010): choose donor weights ``w >= 0, sum(w) = 1`` that
@@ -38,8 +38,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from analysis.estimators.did import POST, REGION, TREATED, YEAR, prepare_panel
-from analysis.estimators.result import EstimateResult
+from estimators.did import POST, REGION, TREATED, YEAR, prepare_panel
+from estimators.result import EstimateResult
 
 # Weights below this are numerical noise of the optimiser and are reported as exactly zero.
 _WEIGHT_FLOOR = 1e-8

@@ -18,7 +18,7 @@ regression cannot separate it) is not a draw from the null distribution. It is d
 count of extreme placebos and the number of placebos, and listed in ``undefined_placebos`` so the
 report can say which ones were lost; counting it in the denominator would make p look smaller.
 
-Input: the long panel documented in :mod:`analysis.estimators.did` (region_code, year, is_treated, is_post and
+Input: the long panel documented in :mod:`estimators.did` (region_code, year, is_treated, is_post and
 the outcome column), with exactly one treated region.
 """
 
@@ -29,8 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.estimators.did import POST, REGION, TREATED, YEAR, fixed_effects_design, prepare_panel
-from analysis.estimators.result import EstimateResult
+from estimators.did import POST, REGION, TREATED, YEAR, fixed_effects_design, prepare_panel
+from estimators.result import EstimateResult
 
 # Placebo effects this close to the actual one (relative) count as ties, i.e. as extreme as it.
 TIE_TOLERANCE = 1e-10
@@ -232,7 +232,7 @@ def placebo_event_studies(panel: pd.DataFrame, outcome: str, reference_year: int
     One row per placebo region (index region_code), one column per year (the reference year is 0).
     These are draws of the event-study vector where nothing happened: their spread is the
     design-based variance of any linear combination of the real coefficients (used by
-    :mod:`analysis.estimators.sensitivity` and the event-study band).
+    :mod:`estimators.sensitivity` and the event-study band).
     """
     frame = prepare_panel(panel, outcome)
     treated_region = single_treated(frame)

@@ -4,7 +4,7 @@ A balanced TWFE DiD is a double difference of means and its residuals are the tw
 design is factored once per run, and the simplex weights are solved by non-negative least squares with the
 adding-up constraint as a heavily weighted extra row. These are copies of the report's estimators for speed
 only: ``tests/analysis/test_monte_carlo.py`` checks on random panels that they give the p-values of the report's
-own functions (:func:`analysis.estimators.monte_carlo.library_p_values`).
+own functions (:func:`estimators.monte_carlo.library_p_values`).
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ import pandas as pd
 from scipy import stats
 from scipy.optimize import nnls
 
-from analysis.estimators.did import fixed_effects_design
-from analysis.estimators.inference import WEBB_WEIGHTS
+from estimators.did import fixed_effects_design
+from estimators.inference import WEBB_WEIGHTS
 
 if TYPE_CHECKING:
-    from analysis.estimators.monte_carlo import Design
+    from estimators.monte_carlo import Design
 
 
 def pre_trend_path(pre_years: int, rise: float) -> np.ndarray:
@@ -58,7 +58,7 @@ def _rank_p(actual: float, placebos: np.ndarray) -> float:
 def _gap_sds(matrix: np.ndarray, controls: np.ndarray, post: np.ndarray) -> np.ndarray:
     """Pre-period noise (SD, ddof 1, of the gap to the others' mean) of the treated row against the controls,
     then of each control against the other controls (as
-    analysis.estimators.permutation.studentised_placebo_in_space)."""
+    estimators.permutation.studentised_placebo_in_space)."""
     pre = ~post
     treated_gap = matrix[0, pre] - controls[:, pre].mean(axis=0)
     totals = controls[:, pre].sum(axis=0, keepdims=True)
@@ -87,7 +87,7 @@ def _sc_fit(matrix: np.ndarray, treated: int, post: np.ndarray) -> tuple[float, 
 
 
 def _sdid_estimate(matrix: np.ndarray, treated: int, post: np.ndarray) -> float:
-    """SDID of row ``treated`` against the other rows (the weights of analysis.estimators.sdid, solved by NNLS)."""
+    """SDID of row ``treated`` against the other rows (the weights of estimators.sdid, solved by NNLS)."""
     controls = np.delete(matrix, treated, axis=0)
     pre, t_pre, n_co = ~post, int((~post).sum()), controls.shape[0]
     sigma = float(np.std(np.diff(controls[:, pre], axis=1), ddof=1))
@@ -172,7 +172,7 @@ class FastMethods:
         return min(joint_p, slope_p)
 
     def _pre_trend_placebo(self, matrix: np.ndarray) -> float:
-        """analysis.estimators.permutation.placebo_pre_trend on a balanced pre-period: gap = own minus the
+        """estimators.permutation.placebo_pre_trend on a balanced pre-period: gap = own minus the
         others' mean."""
         pre = matrix[:, ~self.post]
         gaps = pre - (pre.sum(axis=0, keepdims=True) - pre) / (self.n_units - 1)

@@ -1,6 +1,6 @@
 """The report's headline test: placebo in space on each unit's DiD over its own pre-period noise.
 
-The raw rank test (:func:`analysis.estimators.permutation.placebo_in_space`) compares the treated unit's DiD with
+The raw rank test (:func:`estimators.permutation.placebo_in_space`) compares the treated unit's DiD with
 the controls' and so over-rejects when the treated unit is noisier than they are; dividing each unit's DiD by the
 SD of its own pre-period gap puts every unit on its own noise scale. The smallest attainable p is
 1/(1 + controls). :func:`studentised_contrast` asks the same of a change in the effect between years.
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.estimators.did import POST, REGION, YEAR, prepare_panel
-from analysis.estimators.permutation import TIE_TOLERANCE, placebo_in_space, rank_p_value, single_treated
-from analysis.estimators.pre_trend import pre_period_gaps_of
-from analysis.estimators.result import EstimateResult
+from estimators.did import POST, REGION, YEAR, prepare_panel
+from estimators.permutation import TIE_TOLERANCE, placebo_in_space, rank_p_value, single_treated
+from estimators.pre_trend import pre_period_gaps_of
+from estimators.result import EstimateResult
 
 
 @dataclass(frozen=True, kw_only=True)
