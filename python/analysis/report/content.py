@@ -16,7 +16,6 @@ from analysis.causal.later import LaterYear, run_later_years
 from analysis.causal.results import DesignResult
 from analysis.causal.run import run_all
 from analysis.design import design_from_tables
-from estimators.paper_correlations import paper_correlations
 from analysis.marts import (
     Tables,
     build_setting,
@@ -32,6 +31,7 @@ from analysis.report.figures import RenderedFigure
 from analysis.report.paper_figures import render_paper_figures
 from analysis.report.partner_mirror import partner_mirror_html
 from claims.replication import contradiction_pairs, replicate
+from estimators.paper_correlations import paper_correlations
 
 
 @dataclass(frozen=True)
