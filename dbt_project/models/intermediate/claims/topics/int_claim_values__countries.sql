@@ -9,16 +9,9 @@ design as (
     select * from {{ ref('int_study_design') }}
 ),
 
-periods as (
-    select * from {{ ref('stg_reference__analysis_periods') }}
-),
-
--- Each year of each period of the seed analysis_periods: the claims' periods are read from there.
+-- The claims' periods are read from the seed analysis_periods, year by year.
 period_years as (
-    select
-        period_code,
-        unnest(range(start_year, end_year + 1)) as year
-    from periods
+    select * from {{ ref('int_analysis_period_years') }}
 ),
 
 pre_crisis_years as (

@@ -7,16 +7,9 @@ design as (
     select * from {{ ref('int_study_design') }}
 ),
 
-periods as (
-    select * from {{ ref('stg_reference__analysis_periods') }}
-),
-
--- Each year of each period of the seed analysis_periods: the claims' periods are read from there.
+-- The claims' periods are read from the seed analysis_periods, year by year.
 period_years as (
-    select
-        period_code,
-        unnest(range(start_year, end_year + 1)) as year
-    from periods
+    select * from {{ ref('int_analysis_period_years') }}
 ),
 
 pre_crisis_years as (
@@ -68,15 +61,15 @@ almaty as (
 -- Share of higher education among departures over its share among arrivals, of the period sums.
 higher_share_ratios as (
     select
-        periods.period_code,
+        period_years.period_code,
         (100.0 * sum(almaty.higher_departures) / nullif(sum(almaty.working_age_departures), 0))
         / nullif(100.0 * sum(almaty.higher_arrivals) / nullif(sum(almaty.working_age_arrivals), 0), 0)
             as share_ratio
     from almaty
-    inner join periods
-        on almaty.year between periods.start_year and periods.end_year
-    where periods.period_code in ('P2022_2023', 'P2003_2013', 'P2014_2021')
-    group by periods.period_code
+    inner join period_years
+        on almaty.year = period_years.year
+    where period_years.period_code in ('P2022_2023', 'P2003_2013', 'P2014_2021')
+    group by period_years.period_code
 ),
 
 -- C11: higher-education share ratio (departures over arrivals), 2022-2023.
