@@ -53,6 +53,11 @@ export PYTHONPYCACHEPREFIX := $(BYTECODE_CACHE)
 export PYTHONDONTWRITEBYTECODE :=
 endif
 
+# Runs a command with its output passed through and a line whenever it falls silent for 8 s (e.g. while a
+# Python program imports pandas and matplotlib before its first step): no step of `make build` is silent for
+# 10 s. Standard library only, so it runs before the packages are installed.
+QUIETLESS = $(BIN)/python -m warehouse.progress
+
 $(STAMP): requirements.lock pyproject.toml
 	@test -n "$(PYTHON)" && $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "error: Python 3.11 or newer is required (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -60,7 +65,7 @@ $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "==> [setup] installing the pinned packages"
 	@if [ "$(INSTALLER)" = uv ] && { test -x $(BIN)/uv || \
-	      $(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"; } && \
+	      $(QUIETLESS) setup -- $(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"; } && \
 	    $(BIN)/uv pip install --python $(BIN)/python -c requirements.lock -r requirements.in && \
 	    $(BIN)/uv pip install --python $(BIN)/python --no-deps -e .; then \
 	  echo "==> [setup] installed with uv $(UV_VERSION)"; \
@@ -146,7 +151,7 @@ REPORT_INPUTS := $(shell find python/analysis -name '*.py' -not -path '*/__pycac
 
 $(REPORT_INDEX): $(KZ_WAREHOUSE_PATH) $(REPORT_INPUTS) | $(STAMP)
 	@echo "==> [analysis] the report is older than the warehouse or the analysis: correlations, causal designs, claim replication, figures, report"
-	$(BIN)/python -m analysis report --out "$(REPORT_DIR)"
+	$(QUIETLESS) analysis -- $(BIN)/python -m analysis report --out "$(REPORT_DIR)"
 
 # Beside the report, so that its links to the data behind each figure and table resolve.
 EXPORT_DIR ?= report/data
@@ -160,7 +165,7 @@ EXPORT_DICTIONARY := $(EXPORT_DIR)/data_dictionary.csv
 
 $(EXPORT_DICTIONARY): $(KZ_WAREHOUSE_PATH) python/warehouse/export.py | $(STAMP)
 	@echo "==> [export] every mart as CSV and Parquet, with data_dictionary.csv, into $(EXPORT_DIR)"
-	$(BIN)/python -m warehouse.export --warehouse $(KZ_WAREHOUSE_PATH) --out $(EXPORT_DIR)
+	$(QUIETLESS) export -- $(BIN)/python -m warehouse.export --warehouse $(KZ_WAREHOUSE_PATH) --out $(EXPORT_DIR)
 
 FORCE:
 
