@@ -72,7 +72,7 @@ $(STAMP): requirements.lock pyproject.toml
 	else \
 	  [ "$(INSTALLER)" = pip ] || echo "==> [setup] uv unavailable or failed: installing with pip"; \
 	  $(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip && \
-	  $(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -c requirements.lock -r requirements.in && \
+	  $(QUIETLESS) setup -- $(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -c requirements.lock -r requirements.in && \
 	  $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .; \
 	fi
 	touch $(STAMP)
