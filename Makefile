@@ -55,14 +55,14 @@ endif
 
 # Runs a command with its output passed through and a line whenever it falls silent for 8 s (e.g. while a
 # Python program imports pandas and matplotlib before its first step): no step of `make build` is silent for
-# 10 s. Standard library only, so it runs before the packages are installed.
-QUIETLESS = $(BIN)/python -m warehouse.progress
+# 10 s. Standard library only, so it runs on the system's Python, before the venv exists.
+QUIETLESS = $(PYTHON) -m warehouse.progress
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -n "$(PYTHON)" && $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "error: Python 3.11 or newer is required (set PYTHON=/path/to/python3.11)"; exit 1; }
 	@echo "==> [setup] virtual environment $(VENV) (installer: $(INSTALLER))"
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(QUIETLESS) setup -- $(PYTHON) -m venv $(VENV)
 	@echo "==> [setup] installing the pinned packages"
 	@if [ "$(INSTALLER)" = uv ] && { test -x $(BIN)/uv || \
 	      $(QUIETLESS) setup -- $(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"; } && \
