@@ -303,11 +303,6 @@ def run_dbt_build(
         "--profiles-dir", str(REPO_ROOT),
         "--target-path", str(build.target),
         "--log-path", str(build.logs),
-        # dbt's file log at debug level writes every statement's SQL and renders an event for each: about 7% of
-        # the build's CPU here. At info it keeps each node's start and result; a failed build keeps its
-        # compiled SQL in target/ (its folder is kept for inspection), and DBT_ARGS="--log-level-file debug"
-        # (later on the line) restores the rest.
-        "--log-level-file", "info",
         *dbt_args,
     ]
     # dbt is silent while it parses (a full parse takes 10-20 s): its output passes through, and a line says
