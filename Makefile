@@ -40,27 +40,42 @@ venv: $(STAMP)
 # Installer: uv (pinned here) when it installs from the package index, else pip; both install exactly
 # requirements.lock. uv resolves and downloads in parallel (about 8x faster than pip here) and prints what
 # it does; INSTALLER=pip forces the plain pip path, which stays tested and prints its progress too.
-# --compile-bytecode: pip compiles every module at install, uv only on first import; where
-# PYTHONDONTWRITEBYTECODE is set (as on this machine) nothing is ever compiled then, and every dbt, mf or
-# Python start compiles its imports again (dbt --version: 3.7 CPU-s instead of 2.1).
 UV_VERSION := 0.13.8
 INSTALLER ?= uv
+
+# Bytecode is compiled on first import, of what is imported, and kept under $(VENV)/pycache. Compiling every
+# installed module at install (uv's --compile-bytecode) took 15.7 s on a quiet machine: ~11,000 modules of mypy,
+# sqlfluff, numba and the rest, of which `make build` imports ~2,700 (bench/bench_bytecode.py: 37 CPU-s to
+# compile all, 7.5 CPU-s saved at first import). Where PYTHONDONTWRITEBYTECODE is set (as on this machine)
+# Python would never write what it compiles, and every dbt or Python start would compile its imports again
+# (dbt's: 5.0 CPU-s instead of 2.1): so make's commands may write bytecode, only into that one folder, which
+# `rm -rf $(VENV)` removes with the rest. BYTECODE_CACHE= (empty) leaves Python's own settings as they are.
+BYTECODE_CACHE ?= $(CURDIR)/$(VENV)/pycache
+ifneq ($(BYTECODE_CACHE),)
+export PYTHONPYCACHEPREFIX := $(BYTECODE_CACHE)
+export PYTHONDONTWRITEBYTECODE :=
+endif
+
+# Runs a command with its output passed through and a line whenever it falls silent for 8 s (e.g. while a
+# Python program imports pandas and matplotlib before its first step): no step of `make build` is silent for
+# 10 s. Standard library only, so it runs on the system's Python, before the venv exists.
+QUIETLESS = $(PYTHON) -m warehouse.progress
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -n "$(PYTHON)" && $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "error: Python 3.11 or newer is required (set PYTHON=/path/to/python3.11)"; exit 1; }
 	@echo "==> [setup] virtual environment $(VENV) (installer: $(INSTALLER))"
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@echo "==> [setup] installing the pinned packages, then compiling their bytecode (no output for up to a minute on a loaded machine)"
+	test -x $(BIN)/python || $(QUIETLESS) setup -- $(PYTHON) -m venv $(VENV)
+	@echo "==> [setup] installing the pinned packages"
 	@if [ "$(INSTALLER)" = uv ] && { test -x $(BIN)/uv || \
-	      $(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"; } && \
-	    $(BIN)/uv pip install --python $(BIN)/python --compile-bytecode -c requirements.lock -r requirements.in && \
+	      $(QUIETLESS) setup -- $(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"; } && \
+	    $(BIN)/uv pip install --python $(BIN)/python -c requirements.lock -r requirements.in && \
 	    $(BIN)/uv pip install --python $(BIN)/python --no-deps -e .; then \
 	  echo "==> [setup] installed with uv $(UV_VERSION)"; \
 	else \
 	  [ "$(INSTALLER)" = pip ] || echo "==> [setup] uv unavailable or failed: installing with pip"; \
 	  $(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip && \
-	  $(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -c requirements.lock -r requirements.in && \
+	  $(QUIETLESS) setup -- $(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -c requirements.lock -r requirements.in && \
 	  $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .; \
 	fi
 	touch $(STAMP)
@@ -70,10 +85,15 @@ $(STAMP): requirements.lock pyproject.toml
 # Two passes: the second looks at the official set again, so that an ingest during the first pass's build is
 # built too before the report is written (the report always shows the published warehouse); each pass does
 # only what is out of date, so a build with nothing changed costs a few make checks, not a dbt build.
+# When neither pass rebuilt anything (the three files keep their times), it says so in one line.
+BUILD_PRODUCTS = stat -c '%n %.9Y' $(KZ_WAREHOUSE_PATH) $(REPORT_INDEX) $(EXPORT_DICTIONARY) 2>/dev/null || true
 build: venv
-	@$(MAKE) --no-print-directory $(KZ_WAREHOUSE_PATH)
-	@$(MAKE) --no-print-directory $(REPORT_INDEX) $(EXPORT_DICTIONARY)
-	@echo "Warehouse published at $(KZ_WAREHOUSE_PATH); report at $(REPORT_INDEX)"
+	@before="$$($(BUILD_PRODUCTS))" && \
+	  $(MAKE) --no-print-directory $(KZ_WAREHOUSE_PATH) && \
+	  $(MAKE) --no-print-directory $(REPORT_INDEX) $(EXPORT_DICTIONARY) && \
+	  if [ "$$before" = "$$($(BUILD_PRODUCTS))" ]; then \
+	    echo "Up to date: nothing changed since the last build (warehouse $(KZ_WAREHOUSE_PATH), report $(REPORT_INDEX))"; \
+	  else echo "Warehouse published at $(KZ_WAREHOUSE_PATH); report at $(REPORT_INDEX)"; fi
 
 # DBT_ARGS passes options to dbt build, e.g. DBT_ARGS="--vars '{working_age_rule_set: statutory}'".
 export DBT_ARGS
@@ -133,7 +153,7 @@ REPORT_INPUTS := $(shell find python/analysis -name '*.py' -not -path '*/__pycac
 
 $(REPORT_INDEX): $(KZ_WAREHOUSE_PATH) $(REPORT_INPUTS) | $(STAMP)
 	@echo "==> [analysis] the report is older than the warehouse or the analysis: correlations, causal designs, claim replication, figures, report"
-	$(BIN)/python -m analysis report --out "$(REPORT_DIR)"
+	$(QUIETLESS) analysis -- $(BIN)/python -m analysis report --out "$(REPORT_DIR)"
 
 # Beside the report, so that its links to the data behind each figure and table resolve.
 EXPORT_DIR ?= report/data
@@ -147,7 +167,7 @@ EXPORT_DICTIONARY := $(EXPORT_DIR)/data_dictionary.csv
 
 $(EXPORT_DICTIONARY): $(KZ_WAREHOUSE_PATH) python/warehouse/export.py | $(STAMP)
 	@echo "==> [export] every mart as CSV and Parquet, with data_dictionary.csv, into $(EXPORT_DIR)"
-	$(BIN)/python -m warehouse.export --warehouse $(KZ_WAREHOUSE_PATH) --out $(EXPORT_DIR)
+	$(QUIETLESS) export -- $(BIN)/python -m warehouse.export --warehouse $(KZ_WAREHOUSE_PATH) --out $(EXPORT_DIR)
 
 FORCE:
 

@@ -113,3 +113,47 @@ def print_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None
         )
         if index == 0:
             print("  ".join("-" * width for width in widths))
+
+
+@dataclass(frozen=True)
+class TimedOutput:
+    """A child's sample and its output, each line with the seconds since the start at which it arrived."""
+
+    sample: Sample
+    lines: list[tuple[float, str]]
+
+    def longest_silence(self) -> tuple[float, str]:
+        """The longest time without a line (start and end included), and the line that ended it."""
+        longest, after, last = 0.0, "(start)", 0.0
+        for seconds, line in [*self.lines, (self.sample.wall_s, "(end)")]:
+            if seconds - last > longest:
+                longest, after = seconds - last, line
+            last = seconds
+        return longest, after
+
+    def first(self, marker: str) -> float | None:
+        """Seconds at which the first line containing ``marker`` arrived."""
+        return next((seconds for seconds, line in self.lines if marker in line), None)
+
+    def has(self, marker: str) -> bool:
+        return self.first(marker) is not None
+
+
+def run_timed_lines(
+    command: Sequence[str], env: Mapping[str, str] | None = None, cwd: Path | None = None
+) -> TimedOutput:
+    """Runs the command to completion, timing each line of its output (stdout and stderr together) as it
+    arrives; raises with its output when it fails."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        list(command), env=dict(env) if env else None, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    assert process.stdout is not None
+    lines = [(time.perf_counter() - started, raw.decode(errors="replace").rstrip("\n")) for raw in process.stdout]
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        tail = "\n".join(line for _, line in lines[-60:])
+        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{tail}")
+    return TimedOutput(Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024), lines)

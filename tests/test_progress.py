@@ -45,3 +45,20 @@ def test_steps_announce_each_stage_and_repeat_a_silent_one() -> None:
         step("figures")
     assert lines[0] == "==> [analysis] causal designs\n" and lines[-1] == "==> [analysis] figures\n"
     assert any(line.startswith("==> [analysis] still causal designs (") for line in lines[1:-1]), lines
+
+
+def test_the_command_line_wraps_a_command_and_keeps_its_exit_code() -> None:
+    import subprocess
+
+    script = "import time; time.sleep(1.6); print('done', flush=True); raise SystemExit(3)"
+    env_python = [sys.executable, "-c", script]
+    probe = (
+        "import sys; from warehouse import progress; progress.QUIET_SECONDS = 0.5; "
+        f"sys.exit(progress.main(['analysis', '--', *{env_python!r}]))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert result.returncode == 3, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "done" and any(line.startswith("==> [analysis] still working (") for line in lines), lines
+    usage = subprocess.run([sys.executable, "-m", "warehouse.progress", "x"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "usage" in usage.stderr

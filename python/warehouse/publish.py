@@ -306,7 +306,7 @@ def run_dbt_build(
         *dbt_args,
     ]
     # dbt is silent while it parses (a full parse takes 10-20 s): its output passes through, and a line says
-    # what it is doing whenever it has printed nothing for 10 s.
+    # what it is doing whenever it has printed nothing for 8 s (progress.QUIET_SECONDS).
     returncode = run_with_heartbeat(command, "build", cwd=REPO_ROOT, env=run_env, preexec_fn=_die_with_parent)
     if returncode != 0:
         # dbt says only «Got 1 result» for a failed data test: say what the test found.
@@ -437,6 +437,7 @@ def build_and_publish(
                 run_dbt_build(build, dbt_args, build_env, project_dir, database_path)
             finally:
                 keep_parse(paths, build)
+            print("==> [build] every node passed: checking the build file, then publishing it", flush=True)
             verify_build(build, expected_relations(build.target))
             with publish_lock(paths.published):
                 finalize_and_swap(build.database, paths.published)
