@@ -1,12 +1,13 @@
 """Benchmark: the marts built by dbt at 10^5, 10^6 and 10^7 canonical rows, against their peers.
 
-For each size, expand_counts.py makes the canonical tables (and the regions seed with its districts, in a
-copy of the dbt project); the seeds are loaded once, untimed. Then, per mart layer, three sides alternate
-(dbt, DuckDB SQL by hand, pandas by hand; see peers.py), each in its own process on its own copy of the
-seeded database, each starting from the CSV files:
+For each size, expand_counts.py makes the canonical tables as Parquet files (typed, columnar: how a large
+set of counts is stored; and the regions seed with its districts, in a copy of the dbt project); the seeds
+are loaded once, untimed. dbt reads the files with KZ_COUNTS_FORMAT=parquet, its staging model a view of
+them. Then, per mart layer, three sides alternate (dbt, DuckDB SQL by hand, pandas by hand; see peers.py),
+each in its own process on its own copy of the seeded database, each starting from the same Parquet files:
 
-* dbt:    `dbt run --select +<mart>` (staging load with DuckDB's CSV reader, views, the mart with its
-          enforced contract); the parse is warm (partial parsing), as on a user's second run;
+* dbt:    `dbt run --select +<mart>` (views over the files, the mart with its enforced contract); the parse
+          is warm (partial parsing), as on a user's second run;
 * sql:    the same mart in one hand-written DuckDB statement (bench/peers.py);
 * sql+key: the same statement, then the mart's grain declared as the primary key dbt's contract declares
           (DuckDB builds and checks the index): the hand-written mart with the key guarantee of dbt's;
@@ -15,20 +16,22 @@ Beside each process's wall time, "dbt nodes s" is dbt's own time in its nodes (r
 without dbt's start-up and parse.
 
 Prints, per size and layer: seconds (median), the ratios dbt / SQL and pandas / dbt, dbt's cost per input
-row, and the peak memory of each process (kernel ru_maxrss); and whether the three results hold the same
-rows (dbt and SQL within 1e-9 relative, pandas within 1e-4 absolute: its own float rounding).
+row, and the peak memory of each process (GNU time's %M); and whether the three results hold the same
+rows (dbt and SQL within 1e-9 relative, pandas within 1e-4 absolute: its own float rounding; every column
+but the 80% intervals, which neither peer computes).
 
-Then the whole build at each size, one process per side from the CSV files to both marts, so that dbt's
-start-up is paid once as a user pays it: `dbt run --select +fct_yearly_flows +fct_country_flows` against
-the same by hand in DuckDB SQL (the raw rows loaded into a table first, as dbt's staging does, without and
-with the marts' primary keys; and each mart straight from the CSV files, keeping no raw copy) and in
-pandas (`--no-whole` leaves it out). Beside them, in the same rounds, dbt's floor: `dbt run` of a one-model
-project (bench_build_floor.py's), what any dbt build pays before its own work. That floor plus the fastest
-hand-written SQL is the best case for any dbt build of the marts (dbt adding nothing to DuckDB's work), and
-pandas / best case the most that pandas / dbt could reach.
-Goals at 10^7 rows: dbt <= 1.3x SQL, pandas >= 5x dbt, peak memory < 4 GB, cost per row not growing.
+Then the whole build at each size, one process per side from the Parquet files to both marts, so that
+dbt's start-up is paid once as a user pays it: `dbt run --select +fct_yearly_flows +fct_country_flows`
+against the same by hand in DuckDB SQL (each mart straight from the files, without and with the marts'
+primary keys; and the raw rows copied into a table first) and in pandas (`--no-whole` leaves it out). Beside
+them, in the same rounds, dbt's floor: `dbt run` of a one-model project (bench_build_floor.py's), what any
+dbt build pays before its own work. That floor plus the fastest hand-written SQL is the best case for any
+dbt build of the marts (dbt adding nothing to DuckDB's work): the least dbt / SQL and the most pandas / dbt
+any dbt build could reach, printed beside the goals.
+Goals at 10^7 rows: dbt <= 1.2x the fastest hand SQL, pandas >= 2x dbt, peak memory < 2 GB, cost per row
+not growing.
 
-    .venv/bin/python bench/bench_scale.py [--sizes 1e5 1e6 1e7] [--pairs 1] [--layers flows structure] [--no-whole]
+    .venv/bin/python bench/bench_scale.py [--sizes 1e5 1e6 1e7] [--pairs 1] [--layers [flows structure]] [--no-whole]
 """
 
 from __future__ import annotations
@@ -64,11 +67,11 @@ from peers import MART_KEYS
 
 PEERS = Path(__file__).with_name("peers.py")
 NUMERIC_TYPES = ("DOUBLE", "FLOAT", "BIGINT", "INTEGER", "HUGEINT", "SMALLINT")
-STAGED = "stg_bns__reconstructed_counts"  # the one model that reads the CSV files
+STAGED = "stg_bns__reconstructed_counts"  # the one model that reads the count files (a view of the Parquet files)
 # Goals of the whole build at 10^7 rows.
-SQL_GOAL = 1.3  # dbt at most this many times the hand-written SQL
-PANDAS_GOAL = 5.0  # pandas at least this many times slower than dbt
-MEMORY_GOAL_MB = 4096  # peak memory of the dbt process
+SQL_GOAL = 1.2  # dbt at most this many times the fastest hand-written SQL
+PANDAS_GOAL = 2.0  # pandas at least this many times slower than dbt
+MEMORY_GOAL_MB = 2048  # peak memory of the dbt process
 RELATIVE = "1e-9 * greatest(1, abs(l.{col}::double))"  # dbt against hand SQL: equal but for float order
 
 
@@ -87,10 +90,16 @@ def node_seconds(work: Path) -> float:
     return float(sum(result["execution_time"] for result in results))
 
 
+def counts_env(database: Path, counts: Path) -> dict[str, str]:
+    """dbt's environment: the build file, and the expanded counts as the Parquet files they are."""
+    return dbt_env({"KZ_BUILD_PATH": str(database), "KZ_COUNTS_DIR": str(counts), "KZ_COUNTS_FORMAT": "parquet"})
+
+
 def copy_project(destination: Path) -> Path:
     shutil.copytree(REPO_ROOT / "dbt_project", destination, ignore=shutil.ignore_patterns("target", "logs"))
-    # the claims seed sits outside the project (seed-paths: ../data/claims)
-    shutil.copytree(REPO_ROOT / "data" / "claims", destination.parent / "data" / "claims")
+    # seeds outside the project (seed-paths: ../data/claims, ../data/partner)
+    for folder in ("claims", "partner"):
+        shutil.copytree(REPO_ROOT / "data" / folder, destination.parent / "data" / folder)
     return destination
 
 
@@ -124,9 +133,10 @@ def compare(
         else:
             connection.register("pandas_result", frame)
         columns = connection.execute(f"select * from {left} limit 0").description
+        theirs = {column[0] for column in connection.execute(f"select * from {right} limit 0").description}
         conditions = []
         for name, type_code, *_ in columns:
-            if name in key:
+            if name in key or name not in theirs:  # the 80% intervals: not computed by hand (bench/README.md)
                 continue
             if str(type_code) in NUMERIC_TYPES or str(type_code).startswith("DECIMAL"):
                 # numeric on both sides (pandas may hold an integer column as float, with NaN for null)
@@ -141,8 +151,10 @@ def compare(
             f"select (select count(*) from {left}), (select count(*) from {right}), "
             f"(select count(*) from {left} as l join {right} as r on {on} where {' and '.join(conditions)})"
         ).fetchone()
+    skipped = sum(1 for name, *_ in columns if name not in theirs)
+    left_out = f"; {skipped} column(s) the peer does not compute" if skipped else ""
     if left_rows == right_rows == matched:
-        return f"equal ({left_rows:,} rows)"
+        return f"equal ({left_rows:,} rows{left_out})"
     return f"DIFFER: {left_rows:,} vs {right_rows:,} rows, {matched:,} equal"
 
 
@@ -153,7 +165,7 @@ def measure_load(work: Path, project: Path, counts: Path, seeded: Path, pairs: i
 
     def run_dbt() -> Sample:
         shutil.copyfile(seeded, loaded)
-        env = dbt_env({"KZ_BUILD_PATH": str(loaded), "KZ_COUNTS_DIR": str(counts)})
+        env = counts_env(loaded, counts)
         sample = run_child(dbt_command(project, work, "run", "--select", STAGED), env=env)
         ENGINE.setdefault(("load", str(work)), []).append(node_seconds(work))
         return sample
@@ -182,7 +194,7 @@ def measure_layer(
 
     def run_dbt() -> Sample:
         shutil.copyfile(loaded, dbt_db)
-        env = dbt_env({"KZ_BUILD_PATH": str(dbt_db), "KZ_COUNTS_DIR": str(counts)})
+        env = counts_env(dbt_db, counts)
         command = dbt_command(project, work, "run", "--select", f"+{mart}", "--exclude", STAGED)
         sample = run_child(command, env=env)
         ENGINE.setdefault((layer, str(work)), []).append(node_seconds(work))
@@ -219,7 +231,7 @@ def measure_whole(work: Path, project: Path, counts: Path, seeded: Path, pairs: 
 
     def run_dbt() -> Sample:
         shutil.copyfile(seeded, dbt_db)
-        env = dbt_env({"KZ_BUILD_PATH": str(dbt_db), "KZ_COUNTS_DIR": str(counts)})
+        env = counts_env(dbt_db, counts)
         select = [f"+{mart}" for mart in marts]
         sample = run_child(dbt_command(project, work, "run", "--select", *select), env=env)
         ENGINE.setdefault(("whole", str(work)), []).append(node_seconds(work))
@@ -256,9 +268,14 @@ def measure_whole(work: Path, project: Path, counts: Path, seeded: Path, pairs: 
     return medians, "; ".join(checks)
 
 
-# The hand-written whole build, three ways: raw rows loaded into a table first, as dbt's staging does, with
-# and without the marts' primary keys; and each mart straight from the CSV files, with no raw copy kept.
-WHOLE_SQL_SIDES = {"sql": ("table", "plain"), "sql+key": ("table", "keyed"), "sql from csv": ("csv", "plain")}
+# The hand-written whole build, three ways: each mart straight from the Parquet files (no raw copy kept),
+# without and with the marts' primary keys (the guarantee dbt's contracts give); and the raw rows copied into
+# a table first, then the keyed marts from it. The goal is judged against the fastest of them.
+WHOLE_SQL_SIDES = {"sql": ("parquet", "plain"), "sql+key": ("parquet", "keyed"), "sql via table": ("table", "keyed")}
+
+
+def fastest_sql(m: dict[str, Sample]) -> str:
+    return min(WHOLE_SQL_SIDES, key=lambda side: m[side].wall_s)
 
 
 def micros_per_row(seconds: float, rows: int) -> float:
@@ -283,6 +300,7 @@ def whole_row(rows: int, m: dict[str, Sample], equal: str, engine: list[float]) 
         *(f"{ratio(dbt, m[side].wall_s):.2f}x" for side in WHOLE_SQL_SIDES),
         f"{ratio(m['pandas'].wall_s, dbt):.2f}x",
         f"{m['dbt floor'].wall_s:.2f}",
+        f"{ratio(best_case_dbt(m), m[fastest_sql(m)].wall_s):.2f}x",
         f"{ratio(m['pandas'].wall_s, best_case_dbt(m)):.2f}x",
         f"{micros_per_row(dbt, rows):.2f}",
         f"{m['dbt'].peak_rss_mb:.0f} / {m['sql+key'].peak_rss_mb:.0f} / {m['pandas'].peak_rss_mb:.0f}",
@@ -294,7 +312,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", type=float, default=[1e5, 1e6, 1e7])
     parser.add_argument("--pairs", type=int, default=1, help="measured rounds per size after a warm-up (default 1)")
-    parser.add_argument("--layers", nargs="+", default=["flows", "structure"], choices=sorted(MART_KEYS))
+    parser.add_argument(
+        "--layers", nargs="*", default=["flows", "structure"], choices=sorted(MART_KEYS), help="none: whole build only"
+    )
     parser.add_argument("--keep", type=Path, default=None, help="work folder to keep (default: a temporary one)")
     parser.add_argument("--no-whole", action="store_true", help="leave out the whole build (load and both marts)")
     args = parser.parse_args()
@@ -311,10 +331,11 @@ def main() -> int:
         years = f", years from {plan.first_year}" if plan.first_year else ""
         print(f"{rows:,} canonical rows: {plan.districts} district(s) per region{years}", file=sys.stderr)
         seeded = work / "seeded.duckdb"
-        env = dbt_env({"KZ_BUILD_PATH": str(seeded), "KZ_COUNTS_DIR": str(counts)})
+        env = counts_env(seeded, counts)
         run_child(dbt_command(project, work, "seed"), env=env)  # also warms dbt's partial parse
-        load = measure_load(work, project, counts, seeded, args.pairs)
-        table.append(row(rows, f"load ({STAGED})", load, "-", ENGINE[("load", str(work))]))
+        if args.layers:
+            load = measure_load(work, project, counts, seeded, args.pairs)
+            table.append(row(rows, f"load ({STAGED})", load, "-", ENGINE[("load", str(work))]))
         for layer in args.layers:
             mart, medians, sql_equal, pandas_equal = measure_layer(layer, work, project, counts, args.pairs)
             engine = ENGINE[(layer, str(work))]
@@ -353,7 +374,7 @@ def main() -> int:
     if whole:
         print()
         print(
-            "the whole build, CSV files to both marts, one process per side (dbt's start-up paid once): "
+            "the whole build, Parquet files to both marts, one process per side (dbt's start-up paid once): "
             "dbt run --select +fct_yearly_flows +fct_country_flows against the same by hand"
         )
         print_table(
@@ -361,15 +382,12 @@ def main() -> int:
                 "input rows",
                 "dbt s",
                 "dbt nodes s",
-                "SQL s",
-                "SQL+key s",
-                "SQL from CSV s",
+                *(f"{side} s" for side in WHOLE_SQL_SIDES),
                 "pandas s",
-                "dbt/SQL",
-                "dbt/SQL+key",
-                "dbt/SQL from CSV",
+                *(f"dbt/{side}" for side in WHOLE_SQL_SIDES),
                 "pandas/dbt",
                 "dbt floor s",
+                "best-case dbt/fastest SQL",
                 "pandas/best-case dbt",
                 "dbt us/row",
                 "peak MB dbt/SQL+key/pandas",
@@ -380,8 +398,8 @@ def main() -> int:
         print(
             "dbt floor: `dbt run` of a one-model project by the same dbt, in the same rounds: what any dbt build "
             "costs before its own work. best-case dbt: that floor plus the fastest hand-written SQL, as if dbt "
-            "added nothing to DuckDB's work; pandas/best-case dbt is the most pandas/dbt could reach "
-            f"(goal: >= {PANDAS_GOAL:.0f}x)"
+            "added nothing to DuckDB's work; best-case dbt/fastest SQL is the least dbt/SQL any dbt build could "
+            "reach, pandas/best-case dbt the most pandas/dbt could reach"
         )
         print()
         print("\n".join(verdicts(whole_medians)))
@@ -394,9 +412,14 @@ def verdicts(whole_medians: dict[int, dict[str, Sample]]) -> list[str]:
     m = whole_medians[rows]
     dbt = m["dbt"].wall_s
     lines = [f"goals, whole build at {rows:,} rows:"]
-    for side in WHOLE_SQL_SIDES:
-        r = ratio(dbt, m[side].wall_s)
-        lines.append(f"  dbt / {side}: {r:.2f}x (goal <= {SQL_GOAL}x: {verdict(r <= SQL_GOAL)})")
+    fastest = fastest_sql(m)
+    r = ratio(dbt, m[fastest].wall_s)
+    others = ", ".join(f"{side} {ratio(dbt, m[side].wall_s):.2f}x" for side in WHOLE_SQL_SIDES if side != fastest)
+    lines.append(
+        f"  dbt / fastest hand SQL ({fastest}): {r:.2f}x (goal <= {SQL_GOAL}x: {verdict(r <= SQL_GOAL)}; "
+        f"least any dbt build could reach, dbt's floor + that SQL: "
+        f"{ratio(best_case_dbt(m), m[fastest].wall_s):.2f}x; against the others: {others})"
+    )
     best = ratio(m["pandas"].wall_s, best_case_dbt(m))
     r = ratio(m["pandas"].wall_s, dbt)
     lines.append(

@@ -40,11 +40,14 @@ class Plan:
     first_year: int | None  # keep years >= first_year (None = all)
 
 
+def _columns() -> str:
+    return "{" + ", ".join(f"'{c}': '{t}'" for c, t in CANONICAL_COLUMN_TYPES.items()) + "}"
+
+
 def read_bundled(connection: duckdb.DuckDBPyConnection, tables_dir: Path = BUNDLED) -> None:
-    columns = "{" + ", ".join(f"'{c}': '{t}'" for c, t in CANONICAL_COLUMN_TYPES.items()) + "}"
     connection.execute(
         f"create or replace table bundled as select * from read_csv('{tables_dir}/*.csv*', header = true, "
-        f"auto_detect = false, columns = {columns}, nullstr = '')"
+        f"auto_detect = false, columns = {_columns()}, nullstr = '')"
     )
 
 
@@ -67,8 +70,15 @@ def plan_for(connection: duckdb.DuckDBPyConnection, rows: int) -> Plan:
     return Plan(max(1, round((rows - republic) / (total - republic))), None)
 
 
-def expand(connection: duckdb.DuckDBPyConnection, plan: Plan, out: Path) -> int:
-    """Writes the expanded canonical tables (one CSV per table_code) into out; returns the row count."""
+# Parquet: what a large input is stored as (typed, columnar, each code column dictionary-encoded by the
+# writer); rows ordered by table, region and year, so that a reader's filter on a table skips the row groups
+# of the others. CSV: the bundled tables' own format, to measure a build that reads text.
+FORMATS = {"parquet": "(format parquet, compression zstd)", "csv": "(header, delimiter ',')"}
+
+
+def expand(connection: duckdb.DuckDBPyConnection, plan: Plan, out: Path, file_format: str = "parquet") -> int:
+    """Writes the expanded canonical tables (one file per table_code, in file_format) into out; returns the
+    row count."""
     out.mkdir(parents=True, exist_ok=True)
     year_filter = f"where year >= {plan.first_year}" if plan.first_year else ""
     if plan.districts == 1:
@@ -95,15 +105,15 @@ def expand(connection: duckdb.DuckDBPyConnection, plan: Plan, out: Path) -> int:
     for (table_code,) in connection.execute("select distinct table_code from expanded order by 1").fetchall():
         connection.execute(
             f"copy (select * from expanded where table_code = '{table_code}' "
-            f"order by region_code, year) to '{out / (table_code + '.csv')}' (header, delimiter ',')"
+            f"order by region_code, year) to '{out / (table_code + '.' + file_format)}' {FORMATS[file_format]}"
         )
     if plan.districts > 1:
         scale = sum(multiplier(k) for k in range(1, plan.districts + 1))
         connection.execute(
-            f"copy (select * replace (cast(persons as bigint) * {scale} as persons, 'bench_expansion' as source_id, "
+            f"copy (select * replace (persons * {scale} as persons, 'bench_expansion' as source_id, "
             f"'modeled' as provenance) from read_csv('{SEEDS / 'bns_national_external_flows.csv'}', "
-            f"header = true, all_varchar = true, nullstr = '') {year_filter}) "
-            f"to '{out / 'national_total.csv'}' (header, delimiter ',')"
+            f"header = true, auto_detect = false, columns = {_columns()}, nullstr = '') {year_filter}) "
+            f"to '{out / ('national_total.' + file_format)}' {FORMATS[file_format]}"
         )
     return connection.execute("select count(*) from expanded").fetchone()[0]
 
@@ -139,11 +149,11 @@ def write_regions_seed(plan: Plan, seeds_out: Path) -> None:
         writer.writerows(rows)
 
 
-def make(rows: int, out: Path, seeds_out: Path | None = None) -> tuple[Plan, int]:
+def make(rows: int, out: Path, seeds_out: Path | None = None, file_format: str = "parquet") -> tuple[Plan, int]:
     with duckdb.connect() as connection:
         read_bundled(connection)
         plan = plan_for(connection, rows)
-        count = expand(connection, plan, out)
+        count = expand(connection, plan, out, file_format)
     if seeds_out is not None:
         write_regions_seed(plan, seeds_out)
     return plan, count
@@ -152,10 +162,11 @@ def make(rows: int, out: Path, seeds_out: Path | None = None) -> tuple[Plan, int
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=float, required=True, help="target number of canonical rows, e.g. 1e6")
-    parser.add_argument("--out", type=Path, required=True, help="folder for the canonical CSV files")
+    parser.add_argument("--out", type=Path, required=True, help="folder for the canonical files")
+    parser.add_argument("--format", choices=sorted(FORMATS), default="parquet", help="file format (default parquet)")
     parser.add_argument("--seeds-out", type=Path, default=None, help="folder for the extended regions seed")
     args = parser.parse_args()
-    plan, count = make(int(args.rows), args.out, args.seeds_out)
+    plan, count = make(int(args.rows), args.out, args.seeds_out, args.format)
     print(
         f"{count:,} canonical rows ({plan.districts} district(s) per region, "
         f"years from {plan.first_year or 'the first'}) in {args.out}"

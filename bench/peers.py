@@ -2,8 +2,14 @@
 
 One mart per layer: `fct_yearly_flows` (flows: all-ages totals and the working-age split of the tables by
 sex and age, rates, growth) and `fct_country_flows` (structure: countries with their groups, shares and
-ranks). Both start from the canonical CSV files and the seeds, as the dbt models do, and must produce the
-same rows as the dbt marts (bench_scale.py checks it). Run as a child process by bench_scale.py:
+ranks). Both start from the canonical Parquet files (bench/expand_counts.py) and the seeds, as the dbt
+models do, and must produce the same rows as the dbt marts (bench_scale.py checks every column but the
+80% intervals, a join of the cross-validation's error bands that neither peer computes). The SQL is the best
+we could write: one statement per mart, shares from aggregates joined back, growth from the previous year
+joined, no raw copy. pandas has no Parquet reader here (pandas needs pyarrow or fastparquet for one, and the
+project installs neither: pyarrow would also change pandas' string dtype for every analysis); its side
+reads the Parquet files with DuckDB into a DataFrame whose code columns are categorical, then computes in
+pandas. Run as a child process by bench_scale.py:
 
     python bench/peers.py sql-load    -          COUNTS_DIR  DATABASE     -
     python bench/peers.py sql         {flows,structure} table|COUNTS_DIR DATABASE -
@@ -12,7 +18,7 @@ same rows as the dbt marts (bench_scale.py checks it). Run as a child process by
 
 The whole build (the raw load and both marts in one process, as one `dbt run` does them):
 
-    python bench/peers.py sql-all     {table,csv} COUNTS_DIR DATABASE {keyed,plain}
+    python bench/peers.py sql-all     {table,parquet} COUNTS_DIR DATABASE {keyed,plain}
     python bench/peers.py pandas-all  -          COUNTS_DIR  SEEDS_DIR    OUT_PREFIX
 """
 
@@ -34,8 +40,7 @@ MART_KEYS = {
 # ---------------------------------------------------------------------------------------------------------
 # DuckDB SQL, written by hand in one statement per mart
 
-READ_CSV = """read_csv('{counts}/*.csv*', header = true, auto_detect = false, strict_mode = true,
-                       columns = {columns})"""
+READ_PARQUET = "read_parquet('{counts}/*.parquet')"
 
 CELL_KEY = ", ".join(CANONICAL_CELL_KEY)
 
@@ -52,13 +57,20 @@ counts as (
 )
 """
 
+# The measures as the marts define them (dbt_project/macros/flow_measures.sql), so that both sides round alike.
+RATIO = "case when ({d}) <> 0 then round(1.0 * ({n}) / ({d}), {digits}) end"
+GROWTH = (
+    "case when not flows.has_boundary_change and previous.{c} <> 0 "
+    "then round(100.0 * (flows.{c} - previous.{c}) / previous.{c}, 4) end"
+)
+
 SQL_FLOWS = (
     SQL_COUNTS
     + """,
 totals as (
     select region_code, year,
-           cast(min(persons) filter (where direction_code = 'arrival') as double) as arrivals,
-           cast(min(persons) filter (where direction_code = 'departure') as double) as departures,
+           min(persons) filter (where direction_code = 'arrival') as arrivals,
+           min(persons) filter (where direction_code = 'departure') as departures,
            bool_and(provenance like 'published:%') as is_published
     from counts
     where flow_code = 'external' and direction_code in ('arrival', 'departure') and country_code = '_T'
@@ -66,24 +78,31 @@ totals as (
       and specialty_code = '_T'
     group by region_code, year
 ),
-working_age as (
-    select c.region_code, c.year,
-           sum(w) filter (where c.direction_code = 'arrival') as arrivals,
-           sum(w) filter (where c.direction_code = 'departure') as departures
+per_table as (
+    -- working-age persons of each table by sex and age, in exact decimals (the sum of band x share equals the
+    -- marts' share x band sum); the first table by name of each region-year is kept below
+    select counts.table_code, counts.region_code, counts.year,
+           sum(counts.persons * w) filter (where counts.direction_code = 'arrival') as arrivals,
+           sum(counts.persons * w) filter (where counts.direction_code = 'departure') as departures
     from (
-        select counts.table_code, counts.region_code, counts.year, counts.direction_code,
-               counts.persons * greatest(0.0,
-                   least(coalesce(age_to, age_from + {width}), upper_age) - greatest(age_from, lower_age))
-                   / (coalesce(age_to, age_from + {width}) - age_from) as w
+        select counts.*, cast(greatest(0.0, least(coalesce(age_to, age_from + {width}), upper_age)
+                                         - greatest(age_from, lower_age))
+                              / (coalesce(age_to, age_from + {width}) - age_from) as decimal(18, 9)) as w
         from counts
         join raw.working_age_rules as rules
           on rules.rule_set_code = '{rule_set}' and counts.year = rules.year and counts.sex_code = rules.sex_code
         where flow_code = 'external' and direction_code in ('arrival', 'departure') and counts.sex_code in ('M', 'F')
           and age_band_code not in ('_T', 'WA') and country_code = '_T' and settlement_code = '_T'
           and education_code = '_T' and specialty_code = '_T'
-    ) as c
-    group by c.table_code, c.region_code, c.year
-    qualify row_number() over (partition by c.region_code, c.year order by c.table_code) = 1
+    ) as counts
+    group by all
+),
+working_age as (
+    select region_code, year,
+           cast(round(arg_min(arrivals, table_code)) as bigint) as arrivals,
+           cast(round(arg_min(departures, table_code)) as bigint) as departures
+    from per_table
+    group by region_code, year
 ),
 flows as (
     select region_code, year, 'all_ages' as age_scope_code, arrivals, departures, is_published from totals
@@ -92,7 +111,7 @@ flows as (
 ),
 joined as (
     select flows.*, regions.region_name_en, population.population as residents_on_1_january,
-           changes.region_code is not null as has_boundary_change
+           population.source_id as population_source_id, changes.region_code is not null as has_boundary_change
     from flows
     join raw.regions as regions using (region_code)
     left join raw.bns_population_by_region as population
@@ -101,27 +120,40 @@ joined as (
     left join (select distinct region_code, change_year from raw.region_boundary_changes) as changes
       on changes.region_code = flows.region_code and changes.change_year = flows.year
 )
-select region_code, region_name_en, year, age_scope_code, arrivals, departures,
-       arrivals - departures as net_migration,
-       case when departures <> 0 then round(arrivals / departures, 6) end as arrivals_per_departure,
-       case when not has_boundary_change and lag(year) over w = year - 1 and lag(arrivals) over w <> 0
-            then round(100.0 * (arrivals - lag(arrivals) over w) / lag(arrivals) over w, 4) end
-            as arrivals_yoy_growth_pct,
-       case when not has_boundary_change and lag(year) over w = year - 1 and lag(departures) over w <> 0
-            then round(100.0 * (departures - lag(departures) over w) / lag(departures) over w, 4) end
-            as departures_yoy_growth_pct,
-       residents_on_1_january,
-       case when residents_on_1_january <> 0 then round(1000 * arrivals / residents_on_1_january, 6) end
-            as arrivals_per_1000_residents,
-       case when residents_on_1_january <> 0 then round(1000 * departures / residents_on_1_january, 6) end
-            as departures_per_1000_residents,
-       case when residents_on_1_january <> 0 then round(1000 * (arrivals - departures) / residents_on_1_january, 6) end
-            as net_migration_per_1000_residents,
-       has_boundary_change, is_published
-from joined
-window w as (partition by region_code, age_scope_code order by year)
+select flows.region_code, flows.region_name_en, flows.year, flows.age_scope_code, flows.arrivals, flows.departures,
+       flows.arrivals - flows.departures as net_migration,
+       flows.arrivals + flows.departures as turnover,
+       """
+    + RATIO.format(n="100 * (flows.arrivals - flows.departures)", d="flows.arrivals + flows.departures", digits=4)
+    + """ as migration_effectiveness_index,
+       """
+    + RATIO.format(n="flows.arrivals", d="flows.departures", digits=6)
+    + """ as arrivals_per_departure,
+       """
+    + GROWTH.format(c="arrivals")
+    + """ as arrivals_yoy_growth_pct,
+       """
+    + GROWTH.format(c="departures")
+    + """ as departures_yoy_growth_pct,
+       flows.residents_on_1_january,
+       """
+    + RATIO.format(n="1000 * flows.arrivals", d="flows.residents_on_1_january", digits=6)
+    + """ as arrivals_per_1000_residents,
+       """
+    + RATIO.format(n="1000 * flows.departures", d="flows.residents_on_1_january", digits=6)
+    + """ as departures_per_1000_residents,
+       """
+    + RATIO.format(n="1000 * (flows.arrivals - flows.departures)", d="flows.residents_on_1_january", digits=6)
+    + """ as net_migration_per_1000_residents,
+       flows.population_source_id, flows.has_boundary_change, flows.is_published
+from joined as flows
+left join joined as previous
+  on previous.region_code = flows.region_code and previous.age_scope_code = flows.age_scope_code
+ and previous.year = flows.year - 1
 """
 )
+
+SHARE = "case when ({total}) > 0 then cast(round(100.0 * persons / ({total}), 4) as double) end"
 
 SQL_STRUCTURE = (
     SQL_COUNTS
@@ -146,35 +178,46 @@ grouped as (
       on top.country_code = rows.country_code and rows.year between top.valid_from_year and top.valid_to_year
     left join (select * from raw.country_group_memberships where group_code = 'BALTIC') as baltic
       on baltic.country_code = rows.country_code and rows.year between baltic.valid_from_year and baltic.valid_to_year
+),
+scope as (
+    select region_code, year, direction_code, sum(persons) as all_persons,
+           sum(persons) filter (where group_code <> 'CIS') as non_cis_persons
+    from grouped group by all
+),
+in_group as (
+    select region_code, year, direction_code, group_code, sum(persons) as group_persons from grouped group by all
 )
-select *,
-       case when sum(persons) over scope > 0
-            then cast(round(100.0 * persons / sum(persons) over scope, 4) as double) end as share_of_all_pct,
-       case when sum(persons) over in_group > 0
-            then cast(round(100.0 * persons / sum(persons) over in_group, 4) as double) end as share_of_group_pct,
-       case when group_code <> 'CIS' and sum(persons) over non_cis > 0
-            then cast(round(100.0 * persons / sum(persons) over non_cis, 4) as double) end as share_of_non_cis_pct,
+select grouped.*,
+       """
+    + SHARE.format(total="all_persons")
+    + """ as share_of_all_pct,
+       """
+    + SHARE.format(total="group_persons")
+    + """ as share_of_group_pct,
+       case when grouped.group_code <> 'CIS' then """
+    + SHARE.format(total="non_cis_persons")
+    + """ end as share_of_non_cis_pct,
        case when not is_aggregate then cast(rank() over ranked as integer) end as rank_in_year,
        case when not is_aggregate then cast(rank() over ranked_in_group as integer) end as rank_in_group_in_year
 from grouped
-window scope as (partition by region_code, year, direction_code),
-       in_group as (partition by region_code, year, direction_code, group_code),
-       non_cis as (partition by region_code, year, direction_code, group_code <> 'CIS'),
-       ranked as (partition by region_code, year, direction_code, not is_aggregate order by persons desc),
-       ranked_in_group as (partition by region_code, year, direction_code, group_code, not is_aggregate
-                           order by persons desc)
+join scope using (region_code, year, direction_code)
+join in_group on in_group.region_code = grouped.region_code and in_group.year = grouped.year
+ and in_group.direction_code = grouped.direction_code and in_group.group_code is not distinct from grouped.group_code
+window ranked as (partition by grouped.region_code, grouped.year, grouped.direction_code, not is_aggregate
+                  order by persons desc),
+       ranked_in_group as (partition by grouped.region_code, grouped.year, grouped.direction_code, grouped.group_code,
+                           not is_aggregate order by persons desc)
 """
 )
 
 
-def _read_csv_sql(counts: Path) -> str:
-    columns = "{" + ", ".join(f"'{c}': '{t}'" for c, t in COLUMN_TYPES.items()) + "}"
-    return READ_CSV.format(counts=counts, columns=columns)
+def _read_parquet_sql(counts: Path) -> str:
+    return READ_PARQUET.format(counts=counts)
 
 
 def _load_raw(connection, counts: Path) -> str:  # type: ignore[no-untyped-def]
-    """The raw rows into a table with DuckDB's CSV reader, as a user would write it; returns a select of them."""
-    connection.execute(f"create or replace table main.raw_counts as select * from {_read_csv_sql(counts)}")
+    """The raw rows copied into a table, as a user would write it; returns a select of them."""
+    connection.execute(f"create or replace table main.raw_counts as select * from {_read_parquet_sql(counts)}")
     return f"(select {', '.join(COLUMN_TYPES)} from main.raw_counts)"
 
 
@@ -191,7 +234,7 @@ def _create_mart(connection, layer: str, rows: str, keyed: bool) -> None:  # typ
 
 
 def run_sql_load(counts: Path, database: Path) -> None:
-    """The raw load alone: DuckDB's CSV reader into a table."""
+    """The raw load alone: the Parquet files copied into a table."""
     import duckdb
 
     with duckdb.connect(str(database)) as connection:
@@ -199,26 +242,26 @@ def run_sql_load(counts: Path, database: Path) -> None:
 
 
 def run_sql_all(via: str, counts: Path, database: Path, keyed: bool) -> None:
-    """The whole build by hand in one process: both marts from the CSV files. `via` "table" loads the raw
-    rows into a table first and builds the marts from it (what dbt's staging table does); "csv" builds each
-    mart straight from the files, reading them once per mart and keeping no raw copy."""
+    """The whole build by hand in one process: both marts from the Parquet files. `via` "table" copies the
+    raw rows into a table first and builds the marts from it; "parquet" builds each mart straight from the
+    files, reading them once per mart (only the columns and row groups it needs) and keeping no raw copy."""
     import duckdb
 
     with duckdb.connect(str(database)) as connection:
-        rows = _load_raw(connection, counts) if via == "table" else f"(select * from {_read_csv_sql(counts)})"
+        rows = _load_raw(connection, counts) if via == "table" else f"(select * from {_read_parquet_sql(counts)})"
         for layer in MART_KEYS:
             _create_mart(connection, layer, rows, keyed)
 
 
 def run_sql(layer: str, source: str, database: Path, keyed: bool = False) -> None:
-    """The mart by hand, from the loaded raw table (source 'table': dbt's staging table, so that both sides
-    start from the same loaded rows) or straight from the CSV files (source 'csv')."""
+    """The mart by hand, from dbt's staging relation (source 'table': a view of the Parquet files, so that both
+    sides start from the same rows) or straight from the Parquet files (source: their folder)."""
     import duckdb
 
     if source == "table":
         rows = f"(select {', '.join(COLUMN_TYPES)} from staging.stg_bns__reconstructed_counts)"
     else:
-        rows = f"(select * from {_read_csv_sql(Path(source))})"
+        rows = f"(select * from {_read_parquet_sql(Path(source))})"
     with duckdb.connect(str(database)) as connection:
         _create_mart(connection, layer, rows, keyed)
 
@@ -228,41 +271,38 @@ def run_sql(layer: str, source: str, database: Path, keyed: bool = False) -> Non
 
 
 def _read_counts(counts: Path, seeds: Path):  # type: ignore[no-untyped-def]
+    import duckdb
     import pandas as pd
-    from pandas.api.types import union_categoricals
 
-    codes = [c for c, t in COLUMN_TYPES.items() if t == "VARCHAR" and c not in ("source_id", "provenance")]
-    # region_code is read as text first: a categorical read would turn "00" into the number 0.
-    dtypes = (
-        {c: "category" for c in codes}
-        | {"region_code": str}
-        | {
-            "year": "int32",
-            "age_from": "Int32",
-            "age_to": "Int32",
-            "persons": "int64",
-            "provenance": "string",
-        }
+    codes = [c for c, t in COLUMN_TYPES.items() if t == "VARCHAR" and c != "source_id"]
+    columns = [c for c in COLUMN_TYPES if c != "source_id"]
+    seed = pd.read_csv(
+        seeds / "bns_national_external_flows.csv",
+        usecols=columns,
+        dtype={c: str for c in codes} | {"year": "int32", "age_from": float, "age_to": float, "persons": "int64"},
+        keep_default_na=False,
+        na_values=[""],
     )
-    usecols = [c for c in COLUMN_TYPES if c != "source_id"]
-    read = lambda path: pd.read_csv(path, usecols=usecols, dtype=dtypes, keep_default_na=False, na_values=[""])  # noqa: E731
-    frames = [read(p) for p in sorted(counts.glob("*.csv*"))]
-    seed = read(seeds / "bns_national_external_flows.csv").astype({c: str for c in codes})
-    # the layering of int_migration_counts_unioned: the published national seed wins over a folder cell
+    # The Parquet files into a DataFrame with DuckDB's reader (no pandas reader without pyarrow), each code
+    # column as a categorical: an ENUM of the values of the files and the seed becomes a pandas Categorical.
+    with duckdb.connect() as connection:
+        connection.register("seed", seed)
+        files = f"read_parquet('{counts}/*.parquet')"
+        for c in codes:
+            connection.execute(
+                f"create type {c}_values as enum (select distinct {c} from "
+                f"(select {c} from {files} union select {c} from seed) where {c} is not null order by 1)"
+            )
+        select = ", ".join(f"{c}::{c}_values as {c}" if c in codes else c for c in columns)
+        frame = connection.execute(f"select {select} from {files}").df()
+    seed = seed.astype({c: pd.CategoricalDtype(frame[c].cat.categories) for c in codes})
+    # the layering of int_migration_counts_unioned: the published national seed wins over a folder cell,
+    # looked for only among the rows of the tables the seed has
     key = list(CANONICAL_CELL_KEY)
-    seed_keys = seed[key].astype({c: str for c in key if c != "year"}).assign(_in_seed=True)
-    for index, frame in enumerate(frames):
-        keyed = frame[key].astype({c: str for c in key if c != "year"}).merge(seed_keys, on=key, how="left")
-        frames[index] = frame[keyed["_in_seed"].isna().to_numpy()].reset_index(drop=True)
-    frames.append(seed)
-    for column in codes:  # one set of categories for every file, so that the concatenation stays categorical
-        for frame in frames:
-            values = frame[column].astype("category")
-            frame[column] = values.cat.rename_categories(values.cat.categories.astype(str))
-        categories = union_categoricals([f[column] for f in frames]).categories
-        for frame in frames:
-            frame[column] = pd.Categorical(frame[column], categories=categories)
-    return pd.concat(frames, ignore_index=True)
+    candidates = frame.index[frame.table_code.isin(seed.table_code.unique())]
+    covered = frame.loc[candidates, key].reset_index().merge(seed[key], on=key)["index"]
+    frame = frame.drop(index=covered)
+    return pd.concat([frame, seed], ignore_index=True)
 
 
 def _round(series, digits):  # type: ignore[no-untyped-def]
@@ -316,6 +356,8 @@ def pandas_flows(rows, seeds: Path):  # type: ignore[no-untyped-def]
         .drop(columns="table_code")
         .rename(columns={"arrival": "arrivals", "departure": "departures"})
     )
+    # persons of working age are whole persons, rounded once per region-year (halves away from zero)
+    working[["arrivals", "departures"]] = _round(working[["arrivals", "departures"]], 0)
     working["is_published"] = False
     working["age_scope_code"] = "working_age"
 
@@ -328,7 +370,9 @@ def pandas_flows(rows, seeds: Path):  # type: ignore[no-untyped-def]
     flows = (
         flows.merge(regions, on="region_code")
         .merge(
-            population[["region_code", "year", "population"]].rename(columns={"population": "residents_on_1_january"}),
+            population[["region_code", "year", "population", "source_id"]].rename(
+                columns={"population": "residents_on_1_january", "source_id": "population_source_id"}
+            ),
             on=["region_code", "year"],
             how="left",
         )
@@ -337,6 +381,10 @@ def pandas_flows(rows, seeds: Path):  # type: ignore[no-untyped-def]
     flows["has_boundary_change"] = flows.has_boundary_change.fillna(False).astype(bool)
     flows = flows.sort_values(["region_code", "age_scope_code", "year"]).reset_index(drop=True)
     flows["net_migration"] = flows.arrivals - flows.departures
+    flows["turnover"] = flows.arrivals + flows.departures
+    flows["migration_effectiveness_index"] = _round(
+        100 * flows.net_migration / flows.turnover.where(flows.turnover != 0), 4
+    )
     flows["arrivals_per_departure"] = _round(flows.arrivals / flows.departures.where(flows.departures != 0), 6)
     previous = flows.groupby(["region_code", "age_scope_code"])[["year", "arrivals", "departures"]].shift()
     for column in ("arrivals", "departures"):

@@ -1,15 +1,11 @@
-{% macro yoy_growth_pct(column, partition_by, order_by='year', comparable='true') %}
-{#- Percent change on the previous year within the partition; null when the previous year is missing
-    (not merely the previous row), was zero, or when `comparable` is false (e.g. the region's borders
-    changed that year, so the two years measure different territories). -#}
+{% macro yoy_growth_pct(column, previous_column, comparable='true') %}
+{#- Percent change on the previous year: previous_column is the same column of the row of the previous
+    calendar year, joined on year - 1 (an equality join, not a window ordering every row), so null when that
+    year is missing (not merely the previous row), was zero, or when `comparable` is false (e.g. the region's
+    borders changed that year, so the two years measure different territories). -#}
 case
-    when ({{ comparable }})
-     and lag({{ order_by }}) over (partition by {{ partition_by }} order by {{ order_by }}) = {{ order_by }} - 1
-     and lag({{ column }}) over (partition by {{ partition_by }} order by {{ order_by }}) <> 0
-    then round(
-        100.0 * ({{ column }} - lag({{ column }}) over (partition by {{ partition_by }} order by {{ order_by }}))
-        / lag({{ column }}) over (partition by {{ partition_by }} order by {{ order_by }}),
-        4)
+    when ({{ comparable }}) and {{ previous_column }} <> 0
+    then round(100.0 * ({{ column }} - {{ previous_column }}) / {{ previous_column }}, 4)
 end
 {% endmacro %}
 

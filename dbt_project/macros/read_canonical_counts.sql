@@ -17,15 +17,16 @@
 
 {% macro staged_canonical_counts(source_name, table_name) %}
 {#- A staging model of canonical counts: the canonical columns in file order (the layers are unioned by
-    position), plus the file each row was read from. -#}
+    position) with their canonical types (a no-op for CSV read with fixed types; a Parquet file written
+    elsewhere may hold wider or narrower ones), plus the file each row was read from. -#}
 with source as (
     select * from {{ source(source_name, table_name) }}
 ),
 
 renamed as (
     select
-        {%- for column in canonical_column_types() %}
-        {{ column }},
+        {%- for column, data_type in canonical_column_types().items() %}
+        cast({{ column }} as {{ data_type | lower }}) as {{ column }},
         {%- endfor %}
         parse_filename(filename) as source_file_name
     from source

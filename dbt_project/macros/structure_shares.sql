@@ -46,17 +46,51 @@ cast(round({{ exact_avg(column) }}, {{ digits }}) as double) as avg_of_yearly_{{
 {%- endfor %}
 {%- endmacro %}
 
-{% macro structure_country_shares(time_column) %}
-{#- Share and rank columns of one country within its region × time × direction, where time is `year` or
-    `period_code`. Expects columns persons, group_code and is_aggregate. -#}
+{% macro structure_country_shares(rows_cte, time_column) %}
+{#- A full select adding share and rank columns to every row of rows_cte (one row per region × time ×
+    direction × country, with persons, group_code and is_aggregate), where time is `year` or `period_code`:
+    the country's share of all migrants of its region, time and direction, of its group's and of everyone's
+    outside the CIS. The totals are one aggregate per scope joined back to the rows, not a window each (a
+    window partitions and buffers every row; 10^7 canonical rows in bench/bench_scale.py). The ranks stay
+    windows: an order within each scope is what a window computes. -#}
 {%- set scope = ['region_code', time_column, 'direction_code'] -%}
-{{ structure_share_within('persons', scope) }} as share_of_all_pct,
-{{ structure_share_within('persons', scope + ['group_code']) }} as share_of_group_pct,
-case when group_code <> 'CIS'
-    then {{ structure_share_within('persons', scope + ["group_code <> 'CIS'"]) }}
-end as share_of_non_cis_pct,
-{{ structure_rank_within('persons', scope, 'not is_aggregate') }} as rank_in_{{ 'year' if time_column == 'year' else 'period' }},
-{{ structure_rank_within('persons', scope + ['group_code'], 'not is_aggregate') }} as rank_in_group_in_{{ 'year' if time_column == 'year' else 'period' }}
+with scope_totals as (
+    select
+        {{ scope | join(', ') }},
+        sum(persons) as all_persons,
+        sum(persons) filter (where group_code <> 'CIS') as non_cis_persons
+    from {{ rows_cte }}
+    group by {{ scope | join(', ') }}
+),
+
+group_totals as (
+    select
+        {{ scope | join(', ') }},
+        group_code,
+        sum(persons) as group_persons
+    from {{ rows_cte }}
+    group by {{ scope | join(', ') }}, group_code
+)
+
+select
+    this_row.*,
+    {{ structure_share_of('this_row.persons', 'scope_totals.all_persons') }} as share_of_all_pct,
+    {{ structure_share_of('this_row.persons', 'group_totals.group_persons') }} as share_of_group_pct,
+    case when this_row.group_code <> 'CIS'
+        then {{ structure_share_of('this_row.persons', 'scope_totals.non_cis_persons') }}
+    end as share_of_non_cis_pct,
+    {%- set ranked_scope = [] %}
+    {%- for key in scope %}{% do ranked_scope.append('this_row.' ~ key) %}{% endfor %}
+    {{ structure_rank_within('this_row.persons', ranked_scope, 'not this_row.is_aggregate') }}
+        as rank_in_{{ 'year' if time_column == 'year' else 'period' }},
+    {{ structure_rank_within('this_row.persons', ranked_scope + ['this_row.group_code'], 'not this_row.is_aggregate') }}
+        as rank_in_group_in_{{ 'year' if time_column == 'year' else 'period' }}
+from {{ rows_cte }} as this_row
+inner join scope_totals
+    on {% for key in scope %}this_row.{{ key }} = scope_totals.{{ key }}{{ ' and ' if not loop.last }}{% endfor %}
+inner join group_totals
+    on {% for key in scope %}this_row.{{ key }} = group_totals.{{ key }} and {% endfor -%}
+    this_row.group_code is not distinct from group_totals.group_code
 {% endmacro %}
 
 {% macro structure_group_shares(groups_cte, time_column) %}

@@ -22,9 +22,9 @@ measured as (
         {{ turnover('flows.arrivals', 'flows.departures') }} as turnover,
         {{ migration_effectiveness_index('flows.arrivals', 'flows.departures') }} as migration_effectiveness_index,
         {{ safe_ratio('flows.arrivals', 'flows.departures') }} as arrivals_per_departure,
-        {{ yoy_growth_pct('flows.arrivals', 'flows.region_code, flows.age_scope_code',
+        {{ yoy_growth_pct('flows.arrivals', 'previous_year.arrivals',
             comparable='not flows.has_boundary_change') }} as arrivals_yoy_growth_pct,
-        {{ yoy_growth_pct('flows.departures', 'flows.region_code, flows.age_scope_code',
+        {{ yoy_growth_pct('flows.departures', 'previous_year.departures',
             comparable='not flows.has_boundary_change') }} as departures_yoy_growth_pct,
         flows.residents_on_1_january,
         {{ safe_ratio('1000 * flows.arrivals', 'flows.residents_on_1_january') }} as arrivals_per_1000_residents,
@@ -40,6 +40,10 @@ measured as (
         {{ yearly_flow_figure_kind('flows', is_balance=true) }} as net_migration_interval_figure_kind_code
     from flows
     inner join regions on flows.region_code = regions.region_code
+    left join flows as previous_year
+        on flows.region_code = previous_year.region_code
+        and flows.age_scope_code = previous_year.age_scope_code
+        and flows.year = previous_year.year + 1
 ),
 
 with_intervals as (

@@ -7,15 +7,12 @@ error_bands as (
 ),
 
 countries as (
-    select * from country_counts
+    select * exclude (display_order) from country_counts
     where country_code <> '_T'
 ),
 
 measured as (
-    select
-        * exclude (display_order),
-        {{ structure_country_shares('year') }}
-    from countries
+    {{ structure_country_shares('countries', 'year') }}
 ),
 
 -- Only the Republic's modeled cells: the cross-validation measured national figures by country

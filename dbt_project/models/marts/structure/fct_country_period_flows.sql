@@ -13,10 +13,7 @@ countries as (
 
 -- Yearly shares, computed exactly as in fct_country_flows, for the averages of yearly shares.
 yearly as (
-    select
-        *,
-        {{ structure_country_shares('year') }}
-    from countries
+    {{ structure_country_shares('countries', 'year') }}
 ),
 
 yearly_in_periods as (
@@ -53,10 +50,7 @@ period_sums as (
 ),
 
 measured as (
-    select
-        period_sums.*,
-        {{ structure_country_shares('period_code') }}
-    from period_sums
+    {{ structure_country_shares('period_sums', 'period_code') }}
 ),
 
 final as (
