@@ -187,11 +187,13 @@ dbt-test-default dbt-test-statutory: dbt-test-%: venv
 
 # -n: pytest-xdist workers (TEST_WORKERS=0 runs in this one process); the session's warehouse is built once for all.
 # --dist loadfile keeps each test file on one worker, so a module's fixtures (a report, the MetricFlow answers,
-# spoilt copies of the warehouse) are computed once, not once per worker.
+# spoilt copies of the warehouse) are computed once, not once per worker. --no-loadscope-reorder: the files go
+# out longest first as tests/conftest.py orders them (by their time in the last run), not by how many tests they
+# hold, so no slow file of few tests is left to run alone at the end.
 ## pytest: the Python tests on TEST_WORKERS processes (they build and publish a warehouse of their own)
 pytest: venv
 	@echo "==> [test] pytest"
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(if $(filter 0,$(TEST_WORKERS)),,--dist loadfile)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(if $(filter 0,$(TEST_WORKERS)),,--dist loadfile --no-loadscope-reorder)
 
 ## lint: ruff, mypy (settings in pyproject.toml) and sqlfluff on every model (.sqlfluff), each with zero findings
 lint: lint-ruff lint-mypy lint-sql
