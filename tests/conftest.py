@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import traceback
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,3 +95,43 @@ def stand_in_dbt(stand_in_dbt_executable: Path, monkeypatch: pytest.MonkeyPatch)
     """Builds started by this test (in this process or in a child) run tests/stand_in_dbt.py instead of dbt."""
     monkeypatch.setenv("KZ_DBT_EXECUTABLE", str(stand_in_dbt_executable))
     return stand_in_dbt_executable
+
+
+# Longest files first. `make test` runs pytest-xdist with --dist loadfile --no-loadscope-reorder: each test file
+# goes whole to the next free worker, in the order collected here. Left to itself xdist sends the files with the
+# most tests first, so a file of a few slow tests (the forced-kernel reports, the build on the real samples)
+# started last and one worker ran it alone at the end. The order is the time each file took in the last run
+# (pytest's cache, .pytest_cache); a file never timed keeps its place after the timed ones. It changes the
+# order only, never which tests run.
+FILE_SECONDS_KEY = "kz_migration/file_seconds"
+_file_seconds: defaultdict[str, float] = defaultdict(float)
+
+
+def _test_file(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    cache = getattr(config, "cache", None)
+    seconds = cache.get(FILE_SECONDS_KEY, {}) if cache is not None else {}
+    if not seconds:
+        return
+    first_seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        first_seen.setdefault(_test_file(item.nodeid), index)
+    # Stable: the tests of one file keep their order.
+    items.sort(key=lambda item: (-seconds.get(_test_file(item.nodeid), 0.0), first_seen[_test_file(item.nodeid)]))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _file_seconds[_test_file(report.nodeid)] += report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # The controller (or a run without xdist) records; with xdist it receives every worker's reports.
+    cache = getattr(session.config, "cache", None)
+    if cache is None or hasattr(session.config, "workerinput") or not _file_seconds:
+        return
+    seconds = cache.get(FILE_SECONDS_KEY, {})
+    seconds.update({name: round(value, 2) for name, value in _file_seconds.items()})
+    cache.set(FILE_SECONDS_KEY, seconds)

@@ -77,7 +77,7 @@ def test_an_ingest_during_make_build_neither_breaks_make_nor_leaves_a_stale_repo
     make = subprocess.Popen(
         # -o: the virtual environment is taken as it is (never reinstalled inside a test).
         ["make", "--no-print-directory", "-o", ".venv/.installed", "build", f"KZ_WAREHOUSE_PATH={published}",
-         f"OFFICIAL_DIR={official}", f"REPORT_DIR={report}"],
+         f"OFFICIAL_DIR={official}", f"REPORT_DIR={report}", f"EXPORT_DIR={report / 'data'}"],
         cwd=REPO_ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         env=_make_env(KZ_DBT_EXECUTABLE=str(stand_in_dbt_executable), KZ_STAND_IN_PAUSE=str(pause),
                       KZ_STAND_IN_WAREHOUSE=str(session_build.published)),

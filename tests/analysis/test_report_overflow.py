@@ -7,6 +7,7 @@ sections, so a section appended to it is linked and laid out like the others.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 
 import pandas as pd
@@ -24,14 +25,25 @@ from .test_series_and_causal import marts_with_territories
 
 
 @pytest.fixture(scope="module")
-def page() -> str:
-    content = analyse(marts_with_territories(), load_claims(), "test.duckdb", with_figures=True)
-    return render_html(content)
+def report_content():
+    """The whole analysis of the constructed marts, once for the module (the tests below only render it)."""
+    return analyse(marts_with_territories(), load_claims(), "test.duckdb", with_figures=True)
+
+
+@pytest.fixture(scope="module")
+def page(report_content) -> str:
+    return render_html(report_content)
 
 
 def _measure(page: str, open_all: bool) -> dict:
     if measure_report.chromium() is None:
         pytest.skip("no chromium binary on PATH (Debian: apt-get install -y chromium): layout not measured")
+    return _measured(page, open_all)
+
+
+@functools.lru_cache(maxsize=4)
+def _measured(page: str, open_all: bool) -> dict:
+    # One Chromium run per page and state for the module: the measurement of a page does not change.
     return measure_report.measure(page, 1280, open_all=open_all)
 
 
@@ -73,8 +85,8 @@ def test_no_header_a_reader_sees_is_snake_case(page: str):
     assert human_header("outcome, years") == "outcome, years"
 
 
-def test_a_section_added_to_the_list_is_linked_and_folded(page: str):
-    content = analyse(marts_with_territories(), load_claims(), "test.duckdb", with_figures=False)
+def test_a_section_added_to_the_list_is_linked_and_folded(report_content):
+    content = report_content
     extra = Section("cv", "Cross-validation", lambda _: "<p>cross-validated</p>", folded=True, marts=("fct_x",))
     shown = render_html(content, sections=[*REPORT_SECTIONS, extra])
     assert "href='#cv'>Cross-validation</a>" in shown
@@ -93,7 +105,7 @@ def test_every_figure_links_the_marts_it_was_drawn_from(page: str):
     assert "data/fct_yearly_flows.csv" in blocks[0]  # figure 1 draws the yearly flows
 
 
-def test_the_page_states_the_version_and_the_as_of_date_and_how_to_cite() -> None:
+def test_the_page_states_the_version_and_the_as_of_date_and_how_to_cite(report_content) -> None:
     settings = pd.DataFrame(
         {"working_age_rule_set_code": ["paper_2025"], "project_version": ["9.9.9"],
          "data_as_of_date": [pd.Timestamp("2025-12-31")]}
@@ -106,5 +118,6 @@ def test_the_page_states_the_version_and_the_as_of_date_and_how_to_cite() -> Non
     assert "kz-migration 9.9.9" in header and "data as of 2025-12-31" in header and "href='#cite'" in header
     cite = page[page.index("<section id='cite'>") :]
     assert "version 9.9.9; data as of 2025-12-31" in cite and "CC BY 4.0" in cite and "MIT" in cite
-    missing = analyse(marts_with_territories(), load_claims(), "test.duckdb", with_figures=False)
+    # The marts without dim_build_settings: the module's analysis of them.
+    missing = report_content
     assert missing.project_version is None and "version not recorded" in render_html(missing)

@@ -2,8 +2,10 @@
 
 ``python tests/kernels/probe.py member`` hashes ensemble member 1's regenerated tables;
 ``python tests/kernels/probe.py report WAREHOUSE`` hashes what the report publishes from a warehouse
-(its HTML without the time it was written, its CSVs and its figures). ``kernels`` is printed with each, so the
-parent can check that the forced kernels were really in force.
+(its HTML without the time it was written, its CSVs and its figures); ``python tests/kernels/probe.py both
+WAREHOUSE`` does the two in one process (one start and one import of the libraries instead of two) and prints
+``{"member": …, "report": …}``. ``kernels`` is printed with each, so the parent can check that the forced kernels
+were really in force.
 """
 
 from __future__ import annotations
@@ -71,5 +73,8 @@ def report(warehouse: Path) -> dict[str, str]:
 
 if __name__ == "__main__":
     job = sys.argv[1]
-    result = member() if job == "member" else report(Path(sys.argv[2]))
+    if job == "both":
+        result: dict = {"member": member(), "report": report(Path(sys.argv[2]))}
+    else:
+        result = member() if job == "member" else report(Path(sys.argv[2]))
     print(json.dumps({"kernels": kernels(), "result": result}))
