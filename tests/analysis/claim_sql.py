@@ -88,8 +88,14 @@ def _create_models(connection: duckdb.DuckDBPyConnection, topics: Iterable[str])
     topics = list(topics)
     # The design and the periods the claims read: the published design (dim_study_design, one of the marts given)
     # and the seed analysis_periods.
-    connection.execute("create view int_study_design as select * from dim_study_design")
+    # (The mart publishes its region lists as ;-separated text; int_study_design keeps them as lists.)
+    connection.execute(
+        "create view int_study_design as select * replace ("
+        "string_split(control_region_codes, ';') as control_region_codes, "
+        "string_split(bordering_russia_region_codes, ';') as bordering_russia_region_codes) from dim_study_design"
+    )
     connection.execute(f"create table stg_reference__analysis_periods as select * from read_csv('{PERIODS}')")
+    connection.execute(f"create view int_analysis_period_years as {model_sql('int_analysis_period_years')}")
     wanted = [*(["int_claim_did_panel", "int_claim_did_pre_trend"] if "causal" in topics else [])]
     wanted += [f"int_claim_values__{topic}" for topic in topics]
     for name in wanted:

@@ -36,6 +36,7 @@ def _tables(seed: int = 7) -> dict[str, pd.DataFrame]:
                     "territory_name_en": f"region {code}",
                     "year": int(year),
                     "is_treated": code == "75",
+                    "is_control": code in ("31", "27"),
                     "is_bordering_russia": code in ("15", "23", "27", "39", "55", "59", "63"),
                     "is_post": bool(year >= 2022),
                     "net_migration_working_age": net,

@@ -13,12 +13,12 @@ import duckdb
 import pandas as pd
 import pytest
 import yaml
-from analysis.figures import _treated
 
-from analysis.causal import design_input, run_design
+from analysis.causal.run import design_input, run_design
 from analysis.design import read_design
 from analysis.marts import load_marts
-from analysis.report import almaty_flow_table
+from analysis.report.content import almaty_flow_table
+from analysis.report.paper_figures import _treated
 from tests.conftest import REPO_ROOT, default_counts_dir
 from warehouse.publish import build_and_publish
 
