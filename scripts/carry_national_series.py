@@ -13,15 +13,13 @@ import csv
 import sys
 from pathlib import Path
 
+from bns_ingest.cells import CANONICAL_COLUMNS
+
 SERIES = {
     "arrival": ("taldau_national_external_arrivals_1991_2025.csv", "taldau_2929752"),
     "departure": ("taldau_national_external_departures_1991_2025.csv", "taldau_2929753"),
 }
-COLUMNS = [
-    "table_code", "year", "region_code", "flow_code", "direction_code", "country_code",
-    "sex_code", "settlement_code", "age_band_code", "age_from", "age_to", "education_code",
-    "specialty_code", "persons", "source_id", "provenance",
-]
+COLUMNS = list(CANONICAL_COLUMNS)  # the canonical long format, in file order (docs/canonical_format.md)
 
 
 def main(samples_dir: Path, out_path: Path) -> None:

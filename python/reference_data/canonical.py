@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from bns_ingest.cells import CANONICAL_COLUMNS
 from reference_data.inputs import REPUBLIC
 from warehouse.atomic import write_atomically
 
-COLUMNS = ["table_code", "year", "region_code", "flow_code", "direction_code", "country_code", "sex_code",
-           "settlement_code", "age_band_code", "age_from", "age_to", "education_code", "specialty_code",
-           "persons", "source_id", "provenance"]
+# The canonical long format's columns in file order, defined once with their types (docs/canonical_format.md).
+COLUMNS = list(CANONICAL_COLUMNS)
 MODEL_SOURCE = "kzmig_reconstruction"
 
 
