@@ -7,8 +7,8 @@ relies on dbt for, in about 0.2 s instead of dbt's 5-10 s of start-up:
 * writes the tiny project's relations into KZ_BUILD_PATH: the table `main.fct_yearly_flows` (Almaty's arrivals
   and departures per year from the count files in KZ_COUNTS_DIR) and the view `main.stg_almaty_counts`;
 * fails as dbt does (exit code 1) when a count is negative, the tiny project's one test;
-* writes `manifest.json` and `run_results.json` into --target-path, shaped as dbt 1.11 writes them for that
-  project (the fields `expected_relations` reads).
+* writes `build_results.json` into --target-path, as warehouse/dbt_build.py writes it for that project (the
+  fields `expected_relations` reads).
 
 Two settings serve the tests of builds that run through make (tests/test_ingest_during_build.py):
 
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import shutil
 import sys
@@ -37,6 +36,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+
+from warehouse.dbt_build import write_results
 
 PROJECT = "tiny_publish"
 MODELS = {"fct_yearly_flows": "table", "stg_almaty_counts": "view"}
@@ -52,25 +53,22 @@ def write_executable(folder: Path) -> Path:
     return executable
 
 
-def _node(name: str, resource_type: str, schema: str, materialized: str) -> dict[str, object]:
+def _record(name: str, resource_type: str, schema: str, materialized: str, status: str) -> dict[str, object]:
     return {
         "unique_id": f"{resource_type}.{PROJECT}.{name}", "resource_type": resource_type, "name": name,
-        "database": "", "schema": schema, "alias": name, "config": {"materialized": materialized},
+        "status": status, "message": None, "failures": None, "schema": schema, "alias": name,
+        "materialized": materialized, "attached_node": None, "compiled_code": None,
     }
 
 
-def _write_artifacts(target: Path, database: str, test_status: str) -> None:
-    nodes = {f"model.{PROJECT}.{name}": _node(name, "model", "main", kind) for name, kind in MODELS.items()}
-    nodes[f"test.{PROJECT}.{TEST}"] = _node(TEST, "test", "main_dbt_test__audit", "test")
-    for node in nodes.values():
-        node["database"] = database
-    statuses = {f"model.{PROJECT}.fct_yearly_flows": "success", f"test.{PROJECT}.{TEST}": test_status,
-                f"model.{PROJECT}.stg_almaty_counts": "success" if test_status == "pass" else "skipped"}
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "manifest.json").write_text(json.dumps({"nodes": nodes}))
-    (target / "run_results.json").write_text(json.dumps(
-        {"results": [{"unique_id": unique_id, "status": status} for unique_id, status in statuses.items()]}
-    ))
+def _write_artifacts(target: Path, test_status: str) -> None:
+    passed = test_status == "pass"
+    records = [
+        _record("fct_yearly_flows", "model", "main", MODELS["fct_yearly_flows"], "success"),
+        _record(TEST, "test", "main_dbt_test__audit", "test", test_status),
+        _record("stg_almaty_counts", "model", "main", MODELS["stg_almaty_counts"], "success" if passed else "skipped"),
+    ]
+    write_results(target, records)
 
 
 def _pause() -> None:
@@ -97,13 +95,8 @@ def _copy_whole_warehouse(source: Path, database: Path, target: Path) -> int:
         connection.execute("create table stand_in.official_tables (file_name varchar, sha256 varchar)")
         connection.executemany("insert into stand_in.official_tables values (?, ?)",
                                [(path.name, hashlib.sha256(path.read_bytes()).hexdigest()) for path in official])
-        catalog = connection.execute("select current_database()").fetchone()[0]
-    nodes = {"model.kz_migration.dim_build_settings": _node("dim_build_settings", "model", "main", "table")}
-    nodes["model.kz_migration.dim_build_settings"]["database"] = catalog
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "manifest.json").write_text(json.dumps({"nodes": nodes}))
-    (target / "run_results.json").write_text(json.dumps(
-        {"results": [{"unique_id": "model.kz_migration.dim_build_settings", "status": "success"}]}))
+    record = _record("dim_build_settings", "model", "main", "table", "success")
+    write_results(target, [record | {"unique_id": "model.kz_migration.dim_build_settings"}])
     return 0
 
 
@@ -138,7 +131,7 @@ def main(argv: list[str]) -> int:
         negative = connection.execute(
             "select count(*) from main.fct_yearly_flows where arrivals < 0 or departures < 0"
         ).fetchone()[0]
-    _write_artifacts(args.target_path, catalog, "fail" if negative else "pass")
+    _write_artifacts(args.target_path, "fail" if negative else "pass")
     if negative:
         print(f"Failure in test {TEST}: got {negative} result(s)", file=sys.stderr)
         return 1

@@ -160,7 +160,7 @@ def test_second_build_killed_between_dbt_and_the_swap_leaves_first_published(tmp
 
             def checked_and_waiting() -> bool:
                 # dbt has exited (no child left) and its build file is complete, not yet swapped.
-                build_file[:] = [f / published.name for f in root.iterdir() if (f / "target" / "run_results.json")
+                build_file[:] = [f / published.name for f in root.iterdir() if (f / "target" / "build_results.json")
                                  .exists()] if root.is_dir() else []
                 return bool(build_file) and not _children(rival.pid) and rival.poll() is None
 
@@ -205,13 +205,10 @@ def test_relations_read_from_the_real_dbt_artifacts_are_those_it_published(sessi
             "select schema_name, table_name from duckdb_tables() "
             "union all select schema_name, view_name from duckdb_views() where not internal"
         ).fetchall())
-    manifest = json.loads((session_build.target / "manifest.json").read_text())
-    results = json.loads((session_build.target / "run_results.json").read_text())["results"]
+    results = json.loads((session_build.target / "build_results.json").read_text())["results"]
     built = {
-        (manifest["nodes"][r["unique_id"]]["schema"], manifest["nodes"][r["unique_id"]]["alias"])
-        for r in results
-        if r["unique_id"].split(".")[0] in ("model", "seed")
-        and manifest["nodes"][r["unique_id"]]["config"]["materialized"] != "ephemeral"
+        (r["schema"], r["alias"]) for r in results
+        if r["unique_id"].split(".")[0] in ("model", "seed") and r["materialized"] != "ephemeral"
     }
     assert len(expected) > 30 and ("main", "fct_claim_replication") in expected
     assert expected == built == present, (sorted(expected ^ built), sorted(expected ^ present))

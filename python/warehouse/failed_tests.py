@@ -2,38 +2,30 @@
 
 dbt reports a failed test as «Failure in test row_rules_int_migration_counts_unioned_… Got 1 result» and a
 path to its compiled SQL. After a failed build the publisher runs each failed test's compiled query again
-(dbt keeps it in run_results.json) on the build's private file, which a failed build keeps, and prints what the
-rows say: the project's rule tests (tests/generic/row_rules.sql) return the rule, how many rows or groups break
-it and one offending group with its numbers; a test whose rows carry a description (the layer conflicts) is
-given by that; any other by its first rows, column by column.
+(warehouse/dbt_build.py keeps it in build_results.json) on the build's private file, which a failed build
+keeps, and prints what the rows say: the project's rule tests (tests/generic/row_rules.sql) return the rule,
+how many rows or groups break it and one offending group with its numbers; a test whose rows carry a
+description (the layer conflicts) is given by that; any other by its first rows, column by column.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from warehouse import dbt_build
 
 # Rows of one failed test shown at most (a test may return thousands).
 SHOWN_ROWS = 3
 _FAILED = ("fail", "error")
 
 
-def _load(path: Path) -> dict[str, Any]:
-    try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
-
-
-def _names(unique_id: str, manifest: dict[str, Any]) -> tuple[str, str]:
+def _names(result: dict[str, Any]) -> tuple[str, str]:
     """(test name, the model or source it tests) as the project's YAML names them."""
-    node = manifest.get("nodes", {}).get(unique_id, {})
-    name = str(node.get("name") or unique_id.split(".")[2])
-    attached = node.get("attached_node") or next(iter(node.get("depends_on", {}).get("nodes", [])), "")
+    name = str(result.get("name") or str(result.get("unique_id", "")).split(".")[2])
+    attached = result.get("attached_node")
     return name, str(attached).split(".")[-1] if attached else ""
 
 
@@ -77,21 +69,20 @@ def _row_lines(
 def describe(target: Path, database: Path) -> list[str]:
     """One line per finding of every test that failed in the dbt run whose artifacts are in `target`, found
     by running its compiled query on `database` (read-only). Empty when no test failed or nothing is there."""
-    results = _load(target / "run_results.json").get("results", [])
+    results = dbt_build.read_results(target)
     failed = [r for r in results if str(r.get("unique_id", "")).startswith("test.") and r.get("status") in _FAILED]
     if not failed:
         return []
-    manifest = _load(target / "manifest.json")
     lines: list[str] = []
     try:
         connection = duckdb.connect(str(database), read_only=True)
     except duckdb.Error as error:
-        return [f"{_names(r['unique_id'], manifest)[0]}: {r.get('message')} (the build file cannot be read: {error})"
+        return [f"{_names(r)[0]}: {r.get('message')} (the build file cannot be read: {error})"
                 for r in failed]
     with connection:
         connection.execute("set enable_progress_bar = false")  # the lines go to a log, not a terminal
         for result in failed:
-            name, model = _names(result["unique_id"], manifest)
+            name, model = _names(result)
             code = result.get("compiled_code")
             if result.get("status") == "error" or not code:
                 message = str(result.get("message") or "no message").strip().splitlines()[0]

@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock, Timeout
 
-from warehouse import failed_tests, official_set
+from warehouse import dbt_build, failed_tests, official_set
 from warehouse.progress import run_with_heartbeat
 from warehouse.version import project_version
 
@@ -295,10 +295,11 @@ def run_dbt_build(
     # dim_build_settings records the version of the project that built the warehouse (pyproject.toml).
     run_env.setdefault("KZ_PROJECT_VERSION", project_version())
     run_env["KZ_OFFICIAL_DIR"] = _official_dir(run_env)
-    # The venv's dbt; KZ_DBT_EXECUTABLE names another (the publishing tests' stand-in, tests/stand_in_dbt.py).
-    dbt = run_env.get("KZ_DBT_EXECUTABLE") or str(Path(sys.executable).with_name("dbt"))
+    # dbt in a process of its own that keeps only the artifacts read after it (warehouse/dbt_build.py);
+    # KZ_DBT_EXECUTABLE names another `dbt build` (the publishing tests' stand-in, tests/stand_in_dbt.py).
+    stand_in = run_env.get("KZ_DBT_EXECUTABLE")
     command = [
-        dbt, "build",
+        *([stand_in, "build"] if stand_in else [sys.executable, "-m", "warehouse.dbt_build"]),
         "--project-dir", str(project_dir),
         "--profiles-dir", str(REPO_ROOT),
         "--target-path", str(build.target),
@@ -343,31 +344,24 @@ def publish_semantic_manifest(build: PrivateBuild, project_dir: Path) -> None:
 
 
 def expected_relations(target: Path) -> set[tuple[str, str]]:
-    """(schema, name) of every model and seed dbt built, from this build's own manifest and results."""
-    try:
-        results = json.loads((target / "run_results.json").read_text())
-        manifest = json.loads((target / "manifest.json").read_text())
-    except (OSError, ValueError) as error:
-        raise BuildFailed(f"cannot read dbt's results in {target}: {error}") from None
+    """(schema, name) of every model and seed dbt built, from this build's own results (dbt_build.RESULTS_FILE)."""
+    results = dbt_build.read_results(target)
+    if not results:
+        raise BuildFailed(f"cannot read dbt's results in {target / dbt_build.RESULTS_FILE}") from None
     # Exposures and saved queries (lineage and the semantic layer) are "no-op" in a build; every model, seed,
     # snapshot and test must have passed.
     built_kinds = ("model.", "seed.", "snapshot.", "test.", "unit_test.")
     failed = [
-        r["unique_id"] for r in results["results"]
+        r["unique_id"] for r in results
         if r["status"] not in ("success", "pass", "warn")
         and not (r["status"] == "no-op" and not r["unique_id"].startswith(built_kinds))
     ]
     if failed:
         raise BuildFailed(f"dbt reported {len(failed)} node(s) not passed: {', '.join(sorted(failed)[:5])}")
-    relations = set()
-    for result in results["results"]:
-        node = manifest["nodes"].get(result["unique_id"])
-        if node is None or node["resource_type"] not in ("model", "seed"):
-            continue
-        if node["config"].get("materialized") == "ephemeral":
-            continue
-        relations.add((node["schema"], node["alias"]))
-    return relations
+    return {
+        (result["schema"], result["alias"]) for result in results
+        if result["resource_type"] in ("model", "seed") and result["materialized"] != "ephemeral"
+    }
 
 
 def verify_build(build: PrivateBuild, expected: set[tuple[str, str]]) -> None:

@@ -252,13 +252,13 @@ def consolidated_tests() -> set[str]:
 
 
 def compiled_tests(session_build: SessionBuild) -> dict[str, str]:
-    """The consolidated tests' SQL as dbt compiled and ran it in the session's build (its manifest.json)."""
-    manifest = json.loads((session_build.target / "manifest.json").read_text())
+    """The consolidated tests' SQL as dbt compiled and ran it in the session's build (build_results.json)."""
+    results = json.loads((session_build.target / "build_results.json").read_text())["results"]
     tests = consolidated_tests()
     return {
-        node["name"]: node["compiled_code"]
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "test" and node["name"] in tests and node.get("compiled_code")
+        result["name"]: result["compiled_code"]
+        for result in results
+        if result["resource_type"] == "test" and result["name"] in tests and result.get("compiled_code")
     }
 
 

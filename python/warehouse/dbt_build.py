@@ -1,0 +1,144 @@
+"""`dbt build` run in this process, keeping only the artifacts the publisher and `mf` read.
+
+dbt writes `manifest.json` (2.5 MB here) and `semantic_manifest.json` once after its parse and again at the end,
+`run_results.json` (0.5 MB), `graph.gpickle` and every node's compiled SQL: about 2 s of a 12 s build on this
+machine, for files nobody reads in a private build folder that the next build deletes (bench/README.md). Here
+dbt parses (`dbt parse`, reusing the last parse as usual) and builds from that manifest in one process with
+`--no-write-json`, and this module writes what is read afterwards:
+
+* ``build_results.json``: per node its unique_id, kind, status, message, failures, relation (schema, alias,
+  materialization), the node a test is attached to and a test's compiled SQL. The publisher checks the build
+  with it (`warehouse.publish.expected_relations`) and says what a failed test found (`warehouse.failed_tests`);
+* ``semantic_manifest.json``, for MetricFlow's `mf` (the publisher leaves it where `mf` looks).
+
+KZ_DBT_FULL_ARTIFACTS=1 lets dbt write all of its own artifacts as well (for a reader of them).
+
+    python -m warehouse.dbt_build [dbt build arguments]
+
+Exit codes as dbt's: 0 every node passed, 1 a node failed, 2 dbt could not run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+RESULTS_FILE = "build_results.json"
+
+
+def _option_arity(command: Any) -> dict[str, bool]:
+    """Option string -> whether it takes a value, for one of dbt's click commands."""
+    arity = {}
+    for param in command.params:
+        takes_value = not getattr(param, "is_flag", False) and getattr(param, "nargs", 1) != 0
+        for option in (*param.opts, *param.secondary_opts):
+            arity[option] = takes_value
+    return arity
+
+
+def parse_arguments(build_args: Sequence[str]) -> list[str]:
+    """The part of a `dbt build` command line that `dbt parse` accepts (project, profile, target, vars, paths):
+    the parse must see the same project and vars as the build it is for."""
+    from dbt.cli.main import cli
+
+    parse_options = _option_arity(cli.commands["parse"])
+    build_options = _option_arity(cli.commands["build"])
+    kept: list[str] = []
+    arguments = list(build_args)
+    index = 0
+    while index < len(arguments):
+        argument = arguments[index]
+        option, has_inline_value = argument.split("=", 1)[0], "=" in argument
+        takes_value = build_options.get(option, parse_options.get(option, False)) and not has_inline_value
+        span = arguments[index : index + (2 if takes_value else 1)]
+        if option in parse_options:
+            kept += span
+        index += len(span)
+    return kept
+
+
+def _target_path(build_args: Sequence[str]) -> Path:
+    arguments = list(build_args)
+    for index, argument in enumerate(arguments):
+        if argument == "--target-path" and index + 1 < len(arguments):
+            return Path(arguments[index + 1])
+        if argument.startswith("--target-path="):
+            return Path(argument.split("=", 1)[1])
+    return Path(os.environ.get("DBT_TARGET_PATH", "target"))
+
+
+def result_records(results: Sequence[Any]) -> list[dict[str, Any]]:
+    """One record per node result of a dbt run (dbt's RunResult objects)."""
+    records = []
+    for result in results:
+        node = result.node
+        resource_type = str(getattr(node, "resource_type", "")).split(".")[-1].lower()
+        config = getattr(node, "config", None)
+        attached = getattr(node, "attached_node", None) or next(iter(getattr(node, "depends_on_nodes", []) or []), None)
+        records.append({
+            "unique_id": node.unique_id,
+            "resource_type": resource_type,
+            "name": node.name,
+            "status": str(getattr(result.status, "value", result.status)),
+            "message": result.message,
+            "failures": result.failures,
+            "schema": getattr(node, "schema", None),
+            "alias": getattr(node, "alias", None),
+            "materialized": getattr(config, "materialized", None),
+            "attached_node": attached,
+            "compiled_code": getattr(node, "compiled_code", None) if resource_type == "test" else None,
+        })
+    return records
+
+
+def write_results(target: Path, records: list[dict[str, Any]]) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    staged = target / f".{RESULTS_FILE}.{os.getpid()}"
+    staged.write_text(json.dumps({"results": records}, default=str), encoding="utf-8")
+    os.replace(staged, target / RESULTS_FILE)
+
+
+def read_results(target: Path) -> list[dict[str, Any]]:
+    """The records `write_results` wrote into `target` (empty when there are none)."""
+    try:
+        loaded = json.loads((target / RESULTS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return loaded.get("results", []) if isinstance(loaded, dict) else []
+
+
+def build(build_args: Sequence[str]) -> int:
+    from dbt.cli.main import dbtRunner
+    from dbt.parser.manifest import write_semantic_manifest
+
+    full = os.environ.get("KZ_DBT_FULL_ARTIFACTS") == "1"
+    lean = [] if full else ["--no-write-json"]
+    target = _target_path(build_args)
+    # Warnings and errors of the parse still show; its start-up lines would repeat the build's.
+    parsed = dbtRunner().invoke(["parse", *parse_arguments(build_args), *lean, "--log-level", "warn"])
+    if parsed.exception is not None or not parsed.success:
+        print(f"dbt parse failed: {parsed.exception or 'see the lines above'}", file=sys.stderr, flush=True)
+        return 2
+    manifest = parsed.result
+    if not full:
+        target.mkdir(parents=True, exist_ok=True)
+        write_semantic_manifest(manifest, str(target))
+    built = dbtRunner(manifest=manifest).invoke(["build", *build_args, *lean])
+    if built.result is not None and hasattr(built.result, "results"):
+        write_results(target, result_records(built.result.results))
+    if built.exception is not None:
+        print(f"dbt build could not run: {built.exception}", file=sys.stderr, flush=True)
+        return 2
+    return 0 if built.success else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return build(list(sys.argv[1:] if argv is None else argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
