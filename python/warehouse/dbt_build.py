@@ -113,6 +113,7 @@ def read_results(target: Path) -> list[dict[str, Any]]:
 
 def build(build_args: Sequence[str]) -> int:
     from dbt.cli.main import dbtRunner
+    from dbt.contracts.graph.manifest import Manifest
     from dbt.parser.manifest import write_semantic_manifest
 
     full = os.environ.get("KZ_DBT_FULL_ARTIFACTS") == "1"
@@ -120,10 +121,10 @@ def build(build_args: Sequence[str]) -> int:
     target = _target_path(build_args)
     # Warnings and errors of the parse still show; its start-up lines would repeat the build's.
     parsed = dbtRunner().invoke(["parse", *parse_arguments(build_args), *lean, "--log-level", "warn"])
-    if parsed.exception is not None or not parsed.success:
+    manifest = parsed.result
+    if parsed.exception is not None or not parsed.success or not isinstance(manifest, Manifest):
         print(f"dbt parse failed: {parsed.exception or 'see the lines above'}", file=sys.stderr, flush=True)
         return 2
-    manifest = parsed.result
     if not full:
         target.mkdir(parents=True, exist_ok=True)
         write_semantic_manifest(manifest, str(target))
