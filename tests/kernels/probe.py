@@ -4,8 +4,9 @@
 ``python tests/kernels/probe.py report WAREHOUSE`` hashes what the report publishes from a warehouse
 (its HTML without the time it was written, its CSVs and its figures); ``python tests/kernels/probe.py both
 WAREHOUSE`` does the two in one process (one start and one import of the libraries instead of two) and prints
-``{"member": …, "report": …}``. ``kernels`` is printed with each, so the parent can check that the forced kernels
-were really in force.
+``{"member": …, "report": …}``; ``python tests/kernels/probe.py all WAREHOUSE TEST_FILE…`` also runs those test
+files with pytest in the same process (``"cross_checks"``: their exit code and output). ``kernels`` is printed
+with each, so the parent can check that the forced kernels were really in force.
 """
 
 from __future__ import annotations
@@ -71,10 +72,27 @@ def report(warehouse: Path) -> dict[str, str]:
         return hashes
 
 
+def cross_checks(paths: list[str]) -> dict[str, object]:
+    """Run test files with pytest in this process (its kernels); their exit code and the tail of their output."""
+    import contextlib
+    import io
+
+    import pytest
+
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        code = pytest.main(["-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:randomly", *paths])
+    return {"exit_code": int(code), "output": output.getvalue()[-4000:]}
+
+
 if __name__ == "__main__":
     job = sys.argv[1]
-    if job == "both":
-        result: dict = {"member": member(), "report": report(Path(sys.argv[2]))}
+    if job == "all":
+        # One start and one import of the libraries for the three checks of one setting.
+        result: dict = {"member": member(), "report": report(Path(sys.argv[2])),
+                        "cross_checks": cross_checks(sys.argv[3:])}
+    elif job == "both":
+        result = {"member": member(), "report": report(Path(sys.argv[2]))}
     else:
         result = member() if job == "member" else report(Path(sys.argv[2]))
     print(json.dumps({"kernels": kernels(), "result": result}))

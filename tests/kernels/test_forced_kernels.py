@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,14 +73,14 @@ def default_report(built_warehouse: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def forced_probes() -> dict[str, dict]:
-    """Per forced setting, the member's hashes and the report's, from one child process (started once, when the
-    first test below needs that setting)."""
+    """Per forced setting, the member's hashes, the report's and the cross-checks' outcome, from one child process
+    (started once, when the first test below needs that setting)."""
     return {}
 
 
 def _forced(probes: dict[str, dict], setting: str, warehouse: Path) -> dict:
     if setting not in probes:
-        probes[setting] = _probe(setting, "both", str(warehouse))
+        probes[setting] = _probe(setting, "all", str(warehouse), *CROSS_CHECKS)
     return probes[setting]
 
 
@@ -103,8 +104,7 @@ CROSS_CHECKS = ["tests/analysis/test_inference.py", "tests/analysis/test_permuta
 
 
 @pytest.mark.parametrize("setting", FORCED)
-def test_estimator_cross_checks_pass_under_forced_kernels(setting):
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-                           *CROSS_CHECKS], env=_env(setting), cwd=ROOT, capture_output=True, text=True,
-                          check=False, timeout=900)
-    assert done.returncode == 0, done.stdout[-4000:]
+def test_estimator_cross_checks_pass_under_forced_kernels(setting, built_warehouse, forced_probes):
+    checks = _forced(forced_probes, setting, built_warehouse)["cross_checks"]
+    assert checks["exit_code"] == 0, checks["output"]
+    assert re.search(r"\b\d+ passed\b", checks["output"]) and " skipped" not in checks["output"], checks["output"]
