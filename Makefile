@@ -199,7 +199,8 @@ dbt-test: dbt-test-default dbt-test-statutory
 
 ## dbt-test-default / dbt-test-statutory: the same for one rule set, with MetricFlow's config check
 
-# The statutory build also loads dbt-project-evaluator (KZ_EVALUATE=1): its models read dbt's graph only, so
+# dbt runs as the publisher runs it (warehouse/dbt_build.py: without dbt's JSON artifacts; build_results.json
+# holds each node's outcome). The statutory build also loads dbt-project-evaluator (KZ_EVALUATE=1): its models read dbt's graph only, so
 # they ride on that build's parse (about 8 CPU-s more) instead of a parse of their own (`make evaluate`).
 # Each rule set builds in a folder of its own under the virtual environment (as lint-sql keeps its record there),
 # always the same path: dbt's partial parsing then reuses the last run's parse (target/partial_parse.msgpack;
@@ -213,9 +214,10 @@ dbt-test-default dbt-test-statutory: dbt-test-%: venv
 	work=$(CURDIR)/$(DBT_TEST_DIR)/$* && mkdir -p "$$work" && exec 9>"$$work.lock" && flock 9 && \
 	  trap 'rm -rf "$$work"/test.duckdb "$$work"/test.duckdb.wal "$$work"/logs' EXIT && \
 	  rm -rf "$$work"/test.duckdb "$$work"/test.duckdb.wal "$$work"/logs && \
-	  $(if $(filter statutory,$*),KZ_EVALUATE=1) KZ_BUILD_PATH=$$work/test.duckdb $(BIN)/dbt build --project-dir dbt_project \
-	    --target-path $$work/target --log-path $$work/logs $(if $(filter default,$*),,--vars '{working_age_rule_set: $*}') && \
-	  $(if $(filter statutory,$*),$(BIN)/python scripts/evaluator_findings.py $$work/target/run_results.json &&) \
+	  $(if $(filter statutory,$*),KZ_EVALUATE=1) KZ_BUILD_PATH=$$work/test.duckdb $(BIN)/python -m warehouse.dbt_build \
+	    --project-dir dbt_project --target-path $$work/target --log-path $$work/logs \
+	    $(if $(filter default,$*),,--vars '{working_age_rule_set: $*}') && \
+	  $(if $(filter statutory,$*),$(BIN)/python scripts/evaluator_findings.py $$work/target/build_results.json &&) \
 	  echo "==> [test] mf validate-configs" && \
 	  $(call mf_in,$$work,$$work/target) KZ_BUILD_PATH=$$work/test.duckdb $(CURDIR)/$(BIN)/mf validate-configs --skip-dw)
 
@@ -224,9 +226,10 @@ dbt-test-default dbt-test-statutory: dbt-test-%: venv
 # (docs/dbt_hygiene.md).
 evaluate: venv
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	  KZ_EVALUATE=1 KZ_BUILD_PATH=$$tmp/evaluate.duckdb $(BIN)/dbt build --project-dir dbt_project --target-path $$tmp/target \
-	    --log-path $$tmp/logs --select package:dbt_project_evaluator dbt_project_evaluator_exceptions && \
-	  $(BIN)/python scripts/evaluator_findings.py $$tmp/target/run_results.json
+	  KZ_EVALUATE=1 KZ_BUILD_PATH=$$tmp/evaluate.duckdb $(BIN)/python -m warehouse.dbt_build --project-dir dbt_project \
+	    --target-path $$tmp/target --log-path $$tmp/logs --select package:dbt_project_evaluator \
+	    dbt_project_evaluator_exceptions && \
+	  $(BIN)/python scripts/evaluator_findings.py $$tmp/target/build_results.json
 
 # -n: pytest-xdist workers (TEST_WORKERS=0 runs in this one process); the session's warehouse is built once for all.
 # --dist loadfile keeps each test file on one worker, so a module's fixtures (a report, the MetricFlow answers,

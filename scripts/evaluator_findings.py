@@ -1,10 +1,12 @@
-"""dbt-project-evaluator's findings of a dbt run, by rule, from its run_results.json (`make evaluate`, `make test`).
+"""dbt-project-evaluator's findings of a dbt run, by rule, from its results (`make evaluate`, `make test`).
 
 The evaluator's tests warn (they do not fail dbt's run); this fails when any of them found something that the
 exceptions seed (dbt_project/evaluator/dbt_project_evaluator_exceptions.csv) does not keep on purpose, or did
 not run at all.
 
-    python scripts/evaluator_findings.py path/to/target/run_results.json
+    python scripts/evaluator_findings.py path/to/target/build_results.json
+
+The results file is the one warehouse/dbt_build.py writes, or dbt's own run_results.json (the same fields).
 """
 
 from __future__ import annotations

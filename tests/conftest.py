@@ -28,8 +28,8 @@ def default_counts_dir() -> Path:
 class SessionBuild:
     """The session's warehouse and what dbt wrote while building it.
 
-    ``target`` is a copy of that build's dbt target folder (manifest.json with every node's compiled SQL,
-    run_results.json, semantic_manifest.json), taken before the publisher removed its private folder: tests that
+    ``target`` is a copy of that build's dbt target folder (build_results.json with each node's outcome, relation
+    and a test's compiled SQL, written by warehouse/dbt_build.py; semantic_manifest.json), taken before the publisher removed its private folder: tests that
     need dbt's view of the project read it there instead of parsing the project again."""
 
     published: Path
