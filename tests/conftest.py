@@ -29,8 +29,9 @@ class SessionBuild:
     """The session's warehouse and what dbt wrote while building it.
 
     ``target`` is a copy of that build's dbt target folder (build_results.json with each node's outcome, relation
-    and a test's compiled SQL, written by warehouse/dbt_build.py; semantic_manifest.json), taken before the publisher removed its private folder: tests that
-    need dbt's view of the project read it there instead of parsing the project again."""
+    and a test's compiled SQL, written by warehouse/dbt_build.py; semantic_manifest.json), taken before the
+    publisher removed its private folder: tests that need dbt's view of the project read it there instead of
+    parsing the project again."""
 
     published: Path
     target: Path

@@ -41,6 +41,8 @@ GENERATED_NAMES = {
     "kz_migration.duckdb",
     "semantic_manifest.json",
     "manifest.json",
+    "run_results.json",
+    "build_results.json",  # written by python/warehouse/dbt_build.py into a build's target folder
     "catalog.json",
     "static_index.html",
     "population_by_region.csv",  # an ingested population workbook's table, under data/official/tables/population
