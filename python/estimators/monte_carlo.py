@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -238,25 +238,18 @@ def holds_size(table: pd.DataFrame) -> pd.Series:
 
 def wide_table(table: pd.DataFrame) -> pd.DataFrame:
     """One row per design × level × method: size ± MC error, power at 1 and 2 SDs, holds size."""
-    verdicts = holds_size(table)
-    rows = []
-    for key, group in table.groupby(list(DESIGN_KEYS), sort=False):
-        controls, post_years, ratio, alpha, method = key
-        # pandas-stubs refuses a float label in .loc; the index is the effect size in SDs (0, 1, 2).
-        by_effect = cast(Any, group.set_index("effect_sd"))
-        rows.append(
-            {
-                "controls": controls,
-                "post_years": post_years,
-                "noise_ratio": ratio,
-                "alpha": alpha,
-                "method": method,
-                "draws": int(by_effect.loc[0.0, "draws"]),
-                "size": by_effect.loc[0.0, "rejection_rate"],
-                "size_mc_se": by_effect.loc[0.0, "mc_se"],
-                "power_1sd": by_effect.loc[1.0, "rejection_rate"],
-                "power_2sd": by_effect.loc[2.0, "rejection_rate"],
-                "holds_size": bool(cast(Any, verdicts).loc[key]),
-            }
-        )
-    return pd.DataFrame(rows)
+    keys = list(DESIGN_KEYS)
+    designs = pd.MultiIndex.from_frame(table[keys].drop_duplicates())  # in the order they first appear
+
+    def at(effect_sd: float) -> pd.DataFrame:
+        return table[table["effect_sd"] == effect_sd].set_index(keys).reindex(designs)
+
+    null, one_sd, two_sd = at(0.0), at(1.0), at(2.0)
+    wide = designs.to_frame(index=False).rename(columns={"n_controls": "controls", "method_code": "method"})
+    wide["draws"] = null["draws"].to_numpy().astype(int)
+    wide["size"] = null["rejection_rate"].to_numpy()
+    wide["size_mc_se"] = null["mc_se"].to_numpy()
+    wide["power_1sd"] = one_sd["rejection_rate"].to_numpy()
+    wide["power_2sd"] = two_sd["rejection_rate"].to_numpy()
+    wide["holds_size"] = holds_size(table).reindex(designs).to_numpy().astype(bool)
+    return wide
