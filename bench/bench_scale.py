@@ -12,7 +12,7 @@ each in its own process on its own copy of the seeded database, each starting fr
 * sql+key: the same statement, then the mart's grain declared as the primary key dbt's contract declares
           (DuckDB builds and checks the index): the hand-written mart with the key guarantee of dbt's;
 * pandas: the same mart in pandas (bench/peers.py).
-Beside each process's wall time, "dbt nodes s" is dbt's own time in its nodes (run_results.json): the build
+Beside each process's wall time, "dbt nodes s" is dbt's own time in its nodes (build_results.json): the build
 without dbt's start-up and parse.
 
 Prints, per size and layer: seconds (median), the ratios dbt / SQL and pandas / dbt, dbt's cost per input
@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import shutil
 import statistics
 import sys
@@ -64,6 +63,7 @@ from measure import (
     verdict,
 )
 from peers import MART_KEYS
+from warehouse.dbt_build import read_results
 
 PEERS = Path(__file__).with_name("peers.py")
 NUMERIC_TYPES = ("DOUBLE", "FLOAT", "BIGINT", "INTEGER", "HUGEINT", "SMALLINT")
@@ -75,7 +75,7 @@ MEMORY_GOAL_MB = 2048  # peak memory of the dbt process
 RELATIVE = "1e-9 * greatest(1, abs(l.{col}::double))"  # dbt against hand SQL: equal but for float order
 
 
-# dbt's own time in its nodes (run_results.json), per (step, work folder): the build without dbt's start-up
+# dbt's own time in its nodes (build_results.json), per (step, work folder): the build without dbt's start-up
 # and parse, to set beside the hand-written statement's process.
 ENGINE: dict[tuple[str, str], list[float]] = {}
 
@@ -86,8 +86,7 @@ def measured_nodes(engine: list[float]) -> float:
 
 
 def node_seconds(work: Path) -> float:
-    results = json.loads((work / "target" / "run_results.json").read_text())["results"]
-    return float(sum(result["execution_time"] for result in results))
+    return float(sum(result["execution_time"] for result in read_results(work / "target")))
 
 
 def counts_env(database: Path, counts: Path) -> dict[str, str]:
@@ -104,8 +103,9 @@ def copy_project(destination: Path) -> Path:
 
 
 def dbt_command(project: Path, work: Path, *args: str) -> list[str]:
+    """dbt as the project runs it (python -m warehouse.dbt_build: one process, without dbt's JSON artifacts)."""
     return [
-        str(VENV_BIN / "dbt"),
+        str(VENV_BIN / "python"), "-m", "warehouse.dbt_build",
         *args,
         "--project-dir",
         str(project),

@@ -13,7 +13,7 @@ dbt parses (`dbt parse`, reusing the last parse as usual) and builds from that m
 
 KZ_DBT_FULL_ARTIFACTS=1 lets dbt write all of its own artifacts as well (for a reader of them).
 
-    python -m warehouse.dbt_build [dbt build arguments]
+    python -m warehouse.dbt_build [run|seed|test|build] [dbt arguments]   (build when no command is given)
 
 Exit codes as dbt's: 0 every node passed, 1 a node failed, 2 dbt could not run.
 """
@@ -91,6 +91,7 @@ def result_records(results: Sequence[Any]) -> list[dict[str, Any]]:
             "materialized": getattr(config, "materialized", None),
             "attached_node": attached,
             "compiled_code": getattr(node, "compiled_code", None) if resource_type == "test" else None,
+            "execution_time": result.execution_time,
         })
     return records
 
@@ -111,7 +112,10 @@ def read_results(target: Path) -> list[dict[str, Any]]:
     return loaded.get("results", []) if isinstance(loaded, dict) else []
 
 
-def build(build_args: Sequence[str]) -> int:
+COMMANDS = ("build", "run", "seed", "test")
+
+
+def build(build_args: Sequence[str], command: str = "build") -> int:
     from dbt.cli.main import dbtRunner
     from dbt.contracts.graph.manifest import Manifest
     from dbt.parser.manifest import write_semantic_manifest
@@ -128,17 +132,20 @@ def build(build_args: Sequence[str]) -> int:
     if not full:
         target.mkdir(parents=True, exist_ok=True)
         write_semantic_manifest(manifest, str(target))
-    built = dbtRunner(manifest=manifest).invoke(["build", *build_args, *lean])
+    built = dbtRunner(manifest=manifest).invoke([command, *build_args, *lean])
     if built.result is not None and hasattr(built.result, "results"):
         write_results(target, result_records(built.result.results))
     if built.exception is not None:
-        print(f"dbt build could not run: {built.exception}", file=sys.stderr, flush=True)
+        print(f"dbt {command} could not run: {built.exception}", file=sys.stderr, flush=True)
         return 2
     return 0 if built.success else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return build(list(sys.argv[1:] if argv is None else argv))
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] in COMMANDS:
+        return build(arguments[1:], arguments[0])
+    return build(arguments)
 
 
 if __name__ == "__main__":
