@@ -338,12 +338,12 @@ def test_ingested_official_cells_are_figures_with_the_warehouses_value(tmp_path:
     ingested = [row for path in official.glob("*.csv") for row in _rows(path)]
     assert ingested
     database = tmp_path / "official.duckdb"
-    dbt = Path(sys.executable).with_name("dbt")
     env = {**os.environ, "KZ_BUILD_PATH": str(database), "KZ_OFFICIAL_DIR": str(official), "DO_NOT_TRACK": "1",
            "DBT_PROFILES_DIR": str(REPO_ROOT), "KZ_COUNTS_DIR": str(default_counts_dir())}
-    subprocess.run([str(dbt), "build", "--project-dir", "dbt_project", "--select", "+fct_published_figures",
-                    "--exclude-resource-type", "test", "unit_test", "--target-path", str(tmp_path / "target"),
-                    "--log-path", str(tmp_path / "logs")], check=True, capture_output=True, cwd=REPO_ROOT, env=env)
+    subprocess.run([sys.executable, "-m", "warehouse.dbt_build", "--project-dir", "dbt_project",
+                    "--select", "+fct_published_figures", "--exclude-resource-type", "test", "unit_test",
+                    "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+                   check=True, capture_output=True, cwd=REPO_ROOT, env=env)
     with duckdb.connect(str(database), read_only=True) as connection:
         cells = connection.execute("select * from fct_published_figures where role_code = 'official_cell'").df()
     assert len(cells) == len(ingested)
