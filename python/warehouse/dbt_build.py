@@ -123,7 +123,9 @@ def build(build_args: Sequence[str], command: str = "build") -> int:
     full = os.environ.get("KZ_DBT_FULL_ARTIFACTS") == "1"
     lean = [] if full else ["--no-write-json"]
     target = _target_path(build_args)
-    # Warnings and errors of the parse still show; its start-up lines would repeat the build's.
+    # Warnings and errors of the parse still show; its start-up lines would repeat the build's, so one line says
+    # what runs (a full parse, after a change of dbt, the vars or the profile, takes several seconds).
+    print(f"dbt {command}: parsing the project (reusing the last parse where nothing changed)", flush=True)
     parsed = dbtRunner().invoke(["parse", *parse_arguments(build_args), *lean, "--log-level", "warn"])
     manifest = parsed.result
     if parsed.exception is not None or not parsed.success or not isinstance(manifest, Manifest):
