@@ -4,7 +4,7 @@ The floor is a minimal dbt project (one model, two tests) built by the same dbt,
 machine, the same way: each side is built and published by `python -m warehouse.publish` (its private
 build folder, dbt, the checks before the swap, the checkpoint and rename) onto a published path of its own.
 That is what `make warehouse` runs, so the floor is whatever dbt and publishing cost to build anything at
-all. By default both sides run as a user's second build does, reusing the last build's parse (the publisher
+all. By default both sides run as a user's second build does, reusing the last build's parse (warehouse/dbt_build.py
 keeps it); `--cold` removes it before every build. After one warm-up build of each, the sides alternate
 (A B A B ...) so that they see the same machine load.
 
@@ -44,7 +44,6 @@ from measure import (
     run_child,
     verdict,
 )
-from warehouse.publish import Paths
 
 GOAL = 2.0
 # Issue 25: what the project adds on top of dbt's own cost per node, against the floor at the project's size.
@@ -97,13 +96,12 @@ def write_sized_floor(root: Path, models: int, seeds: int, tests: int) -> Path:
 
 def publish(project_dir: Path, published: Path, env_extra: dict[str, str], dbt_args: list[str], cold: bool) -> Sample:
     """One build and publish of project_dir onto `published`, as `make warehouse` runs it."""
-    if cold:
-        Paths.for_published(published).parse_cache.unlink(missing_ok=True)
     command = [
         str(VENV_BIN / "python"), "-m", "warehouse.publish", "--published-path", str(published),
         "--project-dir", str(project_dir), "--", *dbt_args,
     ]
-    return run_child(command, env=dbt_env(env_extra))
+    # warehouse/dbt_build.py keeps the last parse per project and settings; "0" turns that off
+    return run_child(command, env=dbt_env(env_extra | ({"KZ_DBT_PARSE_CACHE": "0"} if cold else {})))
 
 
 def count_nodes(

@@ -79,8 +79,8 @@ def test_second_build_during_first_publish_waits_and_never_empties(tmp_path: Pat
     real_run = publish.run_dbt_build
     second: list[subprocess.Popen[str]] = []
 
-    def run_then_start_rival(build, dbt_args=(), env=None, project_dir=TINY_PROJECT, database_path=None):
-        real_run(build, dbt_args, env, project_dir, database_path)
+    def run_then_start_rival(build, dbt_args=(), env=None, project_dir=TINY_PROJECT):
+        real_run(build, dbt_args, env, project_dir)
         # The first build's dbt has exited; its file is not yet published: the old code's fatal window.
         rival = _start_second_build(published, second_counts, env=REAL_DBT)
         second.append(rival)
@@ -184,8 +184,8 @@ def test_build_missing_a_relation_is_not_published(tmp_path: Path, monkeypatch) 
     before = published.read_bytes()
     real_run = publish.run_dbt_build
 
-    def run_then_drop_a_mart(build, dbt_args=(), env=None, project_dir=TINY_PROJECT, database_path=None):
-        real_run(build, dbt_args, env, project_dir, database_path)
+    def run_then_drop_a_mart(build, dbt_args=(), env=None, project_dir=TINY_PROJECT):
+        real_run(build, dbt_args, env, project_dir)
         with duckdb.connect(str(build.database)) as connection:
             connection.execute("drop table main.fct_yearly_flows")
 

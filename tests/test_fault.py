@@ -37,7 +37,7 @@ FAKE_DBT = """
 import duckdb
 from warehouse import publish
 
-def fake_run(build, dbt_args=(), env=None, project_dir=None, database_path=None):
+def fake_run(build, dbt_args=(), env=None, project_dir=None):
     with duckdb.connect(str(build.database)) as connection:
         connection.execute(
             "create table fct_yearly_flows as select '75' as region_code, 2023 as year, "
@@ -66,7 +66,7 @@ moment, ready = sys.argv[2], Path(sys.argv[3])
 real_replace = os.replace
 
 def replace_then_wait(source, target):
-    if Path(target) != Path(sys.argv[1]):  # the build's other renames (its link, its kept parse)
+    if Path(target) != Path(sys.argv[1]):  # the build's other renames (its link)
         return real_replace(source, target)
     if moment == "after_rename":
         real_replace(source, target)

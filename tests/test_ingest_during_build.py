@@ -128,10 +128,10 @@ def test_a_build_reads_the_official_set_as_it_was_when_it_started(tmp_path: Path
 
     real_run = publish.run_dbt_build
 
-    def ingest_while_dbt_runs(build, dbt_args=(), env=None, project_dir=TINY_PROJECT, database_path=None):  # type: ignore[no-untyped-def]
+    def ingest_while_dbt_runs(build, dbt_args=(), env=None, project_dir=TINY_PROJECT):  # type: ignore[no-untyped-def]
         ingest(_arrivals(tmp_path / "regions"), official, name="taldau")
         seen.append(_digests(Path(env["KZ_OFFICIAL_DIR"])))
-        real_run(build, dbt_args, env, project_dir, database_path)
+        real_run(build, dbt_args, env, project_dir)
 
     monkeypatch.setattr(publish, "run_dbt_build", ingest_while_dbt_runs)
     build_and_publish(published, env={"KZ_COUNTS_DIR": str(counts), "KZ_OFFICIAL_DIR": str(official)},

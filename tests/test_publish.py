@@ -62,7 +62,7 @@ def _sha256(path: Path) -> str:
 
 
 def _private_folders(published: Path) -> list[Path]:
-    """Build folders left under the build root (the parse kept for the next build is a file, not a build)."""
+    """Build folders left under the build root (the link to the current build is not one)."""
     root = Paths.for_published(published).build_root
     return [p for p in root.iterdir() if p.is_dir() and not p.is_symlink()] if root.is_dir() else []
 

@@ -13,6 +13,14 @@ dbt parses (`dbt parse`, reusing the last parse as usual) and builds from that m
 
 KZ_DBT_FULL_ARTIFACTS=1 lets dbt write all of its own artifacts as well (for a reader of them).
 
+Each build (the publisher's, a test's) goes into a private folder of its own, so dbt would find no earlier parse
+there and parse the whole project again (3.5 s against 0.8 s here, bench/README.md). Its last parse is kept per
+project and settings in the virtual environment (``<venv>/.cache/dbt-parse``, ``parse_slot``) and copied into
+the build's target folder first; dbt then decides, as always, what it must parse again (a changed file, vars,
+profile or dbt version: everything). The parse is given a build path in that slot instead of the build's own:
+the path is part of dbt's profile check but of nothing a model sees, and the file name (the catalog's name) is
+the build's. KZ_DBT_PARSE_CACHE=0 turns this off.
+
     python -m warehouse.dbt_build [run|seed|test|build] [dbt arguments]   (build when no command is given)
 
 Exit codes as dbt's: 0 every node passed, 1 a node failed, 2 dbt could not run.
@@ -20,10 +28,13 @@ Exit codes as dbt's: 0 every node passed, 1 a node failed, 2 dbt could not run.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +80,92 @@ def _target_path(build_args: Sequence[str]) -> Path:
         if argument.startswith("--target-path="):
             return Path(argument.split("=", 1)[1])
     return Path(os.environ.get("DBT_TARGET_PATH", "target"))
+
+
+PARTIAL_PARSE = "partial_parse.msgpack"
+DEFAULT_BUILD_PATH = "warehouse/.build/kz_migration.duckdb"  # profiles.yml's default for KZ_BUILD_PATH
+
+
+def _without_paths(arguments: Sequence[str]) -> list[str]:
+    """Arguments without --target-path/--log-path and their values: where a build writes, not what it parses."""
+    kept: list[str] = []
+    skip = False
+    for argument in arguments:
+        if skip:
+            skip = False
+        elif argument in ("--target-path", "--log-path"):
+            skip = True
+        elif not argument.startswith(("--target-path=", "--log-path=")):
+            kept.append(argument)
+    return kept
+
+
+def parse_slot(parse_args: Sequence[str], cache: Path | None = None) -> Path | None:
+    """The folder that keeps the last parse of this project with these settings (None: no cache).
+
+    One slot per project folder, parse arguments (vars, profile, target), profiles folder, KZ_EVALUATE (which
+    packages load) and database file name, so that builds of other settings do not take each other's parse."""
+    if cache is None:
+        setting = os.environ.get("KZ_DBT_PARSE_CACHE", "")
+        if setting == "0" or (not setting and sys.prefix == sys.base_prefix):
+            return None  # off, or no virtual environment to keep it in
+        cache = Path(setting) if setting else Path(sys.prefix) / ".cache" / "dbt-parse"
+    arguments = _without_paths(parse_args)
+    project = next((arguments[i + 1] for i, a in enumerate(arguments[:-1]) if a == "--project-dir"),
+                   os.environ.get("DBT_PROJECT_DIR", "."))
+    key = json.dumps([
+        str(Path(project).resolve()), arguments, os.environ.get("DBT_PROFILES_DIR", ""),
+        os.environ.get("KZ_EVALUATE", ""), Path(os.environ.get("KZ_BUILD_PATH", DEFAULT_BUILD_PATH)).name,
+    ])
+    return cache / hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+@contextmanager
+def _cached_parse(slot: Path | None, target: Path) -> Iterator[None]:
+    """Start the parse from the slot's last parse, with the slot's build path; keep the new parse in the slot."""
+    if slot is None:
+        yield
+        return
+    kept = slot / PARTIAL_PARSE
+    target.mkdir(parents=True, exist_ok=True)
+    with suppress(OSError):  # none kept yet (or pruned meanwhile): dbt parses everything
+        shutil.copyfile(kept, target / PARTIAL_PARSE)
+    build_path = os.environ.get("KZ_BUILD_PATH")
+    os.environ["KZ_BUILD_PATH"] = str(slot / Path(build_path or DEFAULT_BUILD_PATH).name)
+    try:
+        yield
+    finally:
+        if build_path is None:
+            del os.environ["KZ_BUILD_PATH"]
+        else:
+            os.environ["KZ_BUILD_PATH"] = build_path
+    parsed = target / PARTIAL_PARSE
+    if parsed.is_file():
+        try:
+            slot.mkdir(parents=True, exist_ok=True)
+            # Copied whole, then renamed: a build parsing at the same time reads the old parse or the new one.
+            staged = slot / f".{PARTIAL_PARSE}.{os.getpid()}"
+            shutil.copyfile(parsed, staged)
+            os.replace(staged, kept)
+            _prune(slot.parent)
+        except OSError:
+            pass  # a cache that cannot be written costs the next build a full parse, nothing more
+
+
+KEPT_SLOTS = 12  # projects x settings whose parse is kept (each about 2.6 MB for this project)
+
+
+def _prune(cache: Path) -> None:
+    """Keep the parses written last: the tests and benchmarks parse copies of the project that never come back."""
+    def written(slot: Path) -> float:
+        try:
+            return (slot / PARTIAL_PARSE).stat().st_mtime
+        except OSError:
+            return 0.0
+
+    slots = sorted((path for path in cache.iterdir() if path.is_dir()), key=written, reverse=True)
+    for slot in slots[KEPT_SLOTS:]:
+        shutil.rmtree(slot, ignore_errors=True)
 
 
 def result_records(results: Sequence[Any]) -> list[dict[str, Any]]:
@@ -126,7 +223,9 @@ def build(build_args: Sequence[str], command: str = "build") -> int:
     # Warnings and errors of the parse still show; its start-up lines would repeat the build's, so one line says
     # what runs (a full parse, after a change of dbt, the vars or the profile, takes several seconds).
     print(f"dbt {command}: parsing the project (reusing the last parse where nothing changed)", flush=True)
-    parsed = dbtRunner().invoke(["parse", *parse_arguments(build_args), *lean, "--log-level", "warn"])
+    parse_args = parse_arguments(build_args)
+    with _cached_parse(parse_slot(parse_args), target):
+        parsed = dbtRunner().invoke(["parse", *parse_args, *lean, "--log-level", "warn"])
     manifest = parsed.result
     if parsed.exception is not None or not parsed.success or not isinstance(manifest, Manifest):
         print(f"dbt parse failed: {parsed.exception or 'see the lines above'}", file=sys.stderr, flush=True)

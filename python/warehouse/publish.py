@@ -78,18 +78,15 @@ class Paths:
 
     @property
     def current_build(self) -> Path:
-        """A link to the private folder of the build that holds the build lock. dbt is given the database
-        through it, so the path in its profile is the same for every build: dbt reparses the whole project
-        (about 4 s) whenever that path changes, and reuses the last build's parse when it does not."""
+        """A link to the private folder of the build that holds the build lock. dbt is given the build's copy of
+        the official set through it, so the folder its sources read is the same for every build: dbt parses a
+        file again whenever an environment variable it reads changes (the parse itself is kept by
+        warehouse/dbt_build.py)."""
         return self.build_root / "current"
 
     @property
     def official_state(self) -> Path:
         return official_set.state_file(self.published)
-
-    @property
-    def parse_cache(self) -> Path:
-        return self.build_root / "partial_parse.msgpack"
 
 
 @dataclass(frozen=True)
@@ -249,35 +246,14 @@ def take_official_set(paths: Paths, build: PrivateBuild, env: dict[str, str] | N
     return {**(env or {}), **taken}
 
 
-def point_current_build(paths: Paths, build: PrivateBuild) -> Path:
-    """Point ``paths.current_build`` at ``build``'s folder (one rename, under the build lock) and return the
-    database path through it. Each build still writes only into its own folder."""
+def point_current_build(paths: Paths, build: PrivateBuild) -> None:
+    """Point ``paths.current_build`` at ``build``'s folder (one rename, under the build lock). Each build still
+    writes only into its own folder."""
     link = paths.current_build
     staged = link.with_name(f".{link.name}.{os.getpid()}")
     staged.unlink(missing_ok=True)
     staged.symlink_to(build.folder, target_is_directory=True)
     os.replace(staged, link)
-    return link / build.database_name
-
-
-def restore_parse(paths: Paths, build: PrivateBuild) -> None:
-    """Give the build the parse of the last build of this warehouse (dbt checks that nothing changed since:
-    files, vars, profile, dbt version; otherwise it reparses what did)."""
-    if paths.parse_cache.is_file():
-        build.target.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(paths.parse_cache, build.target / "partial_parse.msgpack")
-
-
-def keep_parse(paths: Paths, build: PrivateBuild) -> None:
-    """Keep this build's parse for the next one. Only a cache: a failure to write it is no build failure."""
-    produced = build.target / "partial_parse.msgpack"
-    staged = paths.parse_cache.with_name(f".{paths.parse_cache.name}.{os.getpid()}")
-    try:
-        if produced.is_file():
-            shutil.copyfile(produced, staged)
-            os.replace(staged, paths.parse_cache)
-    except OSError:
-        staged.unlink(missing_ok=True)
 
 
 def run_dbt_build(
@@ -285,13 +261,9 @@ def run_dbt_build(
     dbt_args: Sequence[str] = (),
     env: dict[str, str] | None = None,
     project_dir: Path = DEFAULT_PROJECT_DIR,
-    database_path: Path | None = None,
 ) -> None:
-    """Run `dbt build` of `project_dir` into the private build; raise BuildFailed if any model or test fails.
-
-    `database_path` is the path dbt is given for the build's database (default: the file itself)."""
-    database = database_path or build.database
-    run_env = {**os.environ, **(env or {}), "KZ_BUILD_PATH": str(database), "DO_NOT_TRACK": "1"}
+    """Run `dbt build` of `project_dir` into the private build; raise BuildFailed if any model or test fails."""
+    run_env = {**os.environ, **(env or {}), "KZ_BUILD_PATH": str(build.database), "DO_NOT_TRACK": "1"}
     # dim_build_settings records the version of the project that built the warehouse (pyproject.toml).
     run_env.setdefault("KZ_PROJECT_VERSION", project_version())
     run_env["KZ_OFFICIAL_DIR"] = _official_dir(run_env)
@@ -423,14 +395,10 @@ def build_and_publish(
     with build_lock(paths, wait=wait, timeout=wait_timeout):
         remove_abandoned_builds(paths.build_root)
         build = new_private_build(paths.build_root, paths.published.name)
-        database_path = point_current_build(paths, build)
-        restore_parse(paths, build)
+        point_current_build(paths, build)
         try:
             build_env = take_official_set(paths, build, env)
-            try:
-                run_dbt_build(build, dbt_args, build_env, project_dir, database_path)
-            finally:
-                keep_parse(paths, build)
+            run_dbt_build(build, dbt_args, build_env, project_dir)
             print("==> [build] every node passed: checking the build file, then publishing it", flush=True)
             verify_build(build, expected_relations(build.target))
             with publish_lock(paths.published):
