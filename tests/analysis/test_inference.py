@@ -109,19 +109,27 @@ def test_wild_bootstrap_agrees_with_the_wildboottest_package():
     assert abs(webb.p_value - theirs_webb) < 4 * mc_se
 
 
-def _brute_force_conformal(panel: pd.DataFrame, theta: float) -> float:
-    """Null-adjusted TWFE fit by statsmodels, treated residuals, every cyclic shift by hand."""
-    data = panel.copy()
-    data.loc[data["is_treated"] & data["is_post"], "net"] -= theta
-    fitted = smf.ols("net ~ C(region_code) + C(year)", data=data).fit()
+def _treated_residuals(panel: pd.DataFrame, outcome: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A TWFE fit of `outcome` by statsmodels: the treated region's residuals in year order, and its post flags."""
+    data = panel.assign(outcome=outcome.to_numpy())
+    fitted = smf.ols("outcome ~ C(region_code) + C(year)", data=data).fit()
     treated = data["is_treated"].to_numpy()
     order = np.argsort(data.loc[treated, "year"].to_numpy())
-    residuals = fitted.resid.to_numpy()[treated][order]
-    post = data.loc[treated, "is_post"].to_numpy()[order]
+    return fitted.resid.to_numpy()[treated][order], data.loc[treated, "is_post"].to_numpy()[order]
+
+
+def _shift_p_value(residuals: np.ndarray, post: np.ndarray) -> float:
+    """Every cyclic shift of the treated residuals by hand: the share at least as extreme as the actual one."""
     statistic = lambda u: np.abs(u[post]).sum() / np.sqrt(post.sum())  # noqa: E731
     actual = statistic(residuals)
     shifted = [statistic(np.roll(residuals, -k)) for k in range(len(residuals))]
     return float(np.mean(np.array(shifted) >= actual * (1 - 1e-10)))
+
+
+def _brute_force_conformal(panel: pd.DataFrame, theta: float) -> float:
+    """Null-adjusted TWFE fit by statsmodels, treated residuals, every cyclic shift by hand."""
+    adjusted = panel["net"] - theta * (panel["is_treated"] & panel["is_post"])
+    return _shift_p_value(*_treated_residuals(panel, adjusted))
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -153,7 +161,14 @@ def test_conformal_interval_covers_a_large_effect_and_excludes_zero():
 def _brute_force_one_year_set(panel: pd.DataFrame, year: int, grid: np.ndarray) -> tuple[float, float]:
     """The conformal set of one year's effect on a fine grid, by statsmodels fits (no code under test)."""
     keep = panel[~panel["is_post"] | (panel["year"] == year)]
-    accepted = [theta for theta in grid if _brute_force_conformal(keep, float(theta)) > 0.05]
+    # Least squares residuals are linear in the outcome: the residuals of net - theta * D are those of net minus
+    # theta times those of D, so two statsmodels fits give the null-adjusted fit at every grid point exactly.
+    residuals, post = _treated_residuals(keep, keep["net"])
+    of_treatment, _ = _treated_residuals(keep, (keep["is_treated"] & keep["is_post"]).astype(float))
+    accepted = [theta for theta in grid if _shift_p_value(residuals - theta * of_treatment, post) > 0.05]
+    # The identity, checked against a full refit at the two ends found.
+    for theta in (min(accepted), max(accepted)):
+        assert _shift_p_value(residuals - theta * of_treatment, post) == _brute_force_conformal(keep, theta)
     return min(accepted), max(accepted)
 
 
