@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 
 from bns_ingest import ingest
+from warehouse import official_set
 from warehouse.publish import build_and_publish
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -40,13 +41,19 @@ SETTLEMENTS = {"Всего": "_T", "городская местность": "urb
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+def official(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The official set the four downloads make."""
     src = tmp_path_factory.mktemp("bns_downloads")
     for name in DOWNLOADS:
         shutil.copy(SAMPLES / name, src / name)
     official = tmp_path_factory.mktemp("official") / "tables"
     # As `make ingest SRC=… ARGS=--allow-partial-regions`: the iblock file lists the Republic and five regions.
     ingest(src, official, partial_regions=True)
+    return official
+
+
+@pytest.fixture(scope="module")
+def warehouse(official: Path, tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
     published = tmp_path_factory.mktemp("published") / "kz_migration.duckdb"
     build_and_publish(
         published,
@@ -153,3 +160,27 @@ def test_the_taldau_pair_gives_its_official_national_cells(warehouse: duckdb.Duc
         "select cast(year as varchar), arrivals from fct_yearly_flows where region_code = '00' "
         "and age_scope_code = 'all_ages'").fetchall())
     assert {year: arrivals[year] for year in values} == values
+
+
+def test_every_ingested_cell_is_an_official_figure_with_the_warehouses_value(
+    warehouse: duckdb.DuckDBPyConnection, official: Path
+) -> None:
+    """fct_published_figures holds each cell of the official set once, as an `official_cell` figure that the
+    warehouse matches exactly (the official layer wins over the reconstruction); the Taldau cells carry the
+    download's own values (read here from its JSON) and its address."""
+    ingested = []
+    for path in official_set.tables(official):
+        with path.open(encoding="utf-8", newline="") as handle:
+            ingested += [(int(r["year"]), r["direction_code"], int(r["persons"])) for r in csv.DictReader(handle)]
+    cells = warehouse.execute(
+        "select year, direction_code, figure_value, warehouse_value, is_within_rounding, source_kind, source_url "
+        "from fct_published_figures where role_code = 'official_cell'").df()
+    figures = zip(cells.year, cells.direction_code, cells.figure_value, strict=True)
+    assert ingested and sorted(figures) == sorted(ingested)
+    assert (cells.warehouse_value == cells.figure_value).all() and cells.is_within_rounding.all()
+    assert (cells.source_kind == "official_table").all()
+    nodes = json.loads((SAMPLES / "taldau_index_2929752_external_arrivals.json").read_text(encoding="utf-8"))
+    values = {int(key[-4:]): int(value) for key, value in nodes[0].items() if key.startswith("y") and value}
+    taldau = cells[cells.source_url == "https://taldau.stat.gov.kz"]
+    assert set(taldau.direction_code) == {"arrival"}
+    assert dict(zip(taldau.year, taldau.figure_value, strict=True)) == values

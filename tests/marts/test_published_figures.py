@@ -320,37 +320,3 @@ def test_carry_script_reproduces_the_committed_file(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "carry_destatis_mirror.py"), str(out)], check=True,
                    capture_output=True)
     assert out.read_bytes() == DESTATIS.read_bytes()
-
-
-TALDAU_JSON = SHARED_DIR / "bns-samples" / "taldau_index_2929752_external_arrivals.json"
-
-
-@pytest.mark.skipif(not TALDAU_JSON.is_file(), reason="the shared BNS samples are not on this machine")
-def test_ingested_official_cells_are_figures_with_the_warehouses_value(tmp_path: Path) -> None:
-    """The Taldau download, ingested as the official layer, appears cell by cell as `official_cell` figures."""
-    source = tmp_path / "download"
-    source.mkdir()
-    for path in TALDAU_JSON.parent.glob("taldau_index_2929752_*.json"):
-        (source / path.name).write_bytes(path.read_bytes())
-    official = tmp_path / "official"
-    subprocess.run([sys.executable, "-m", "bns_ingest", str(source), "--out", str(official)], check=True,
-                   capture_output=True, cwd=REPO_ROOT)
-    ingested = [row for path in official.glob("*.csv") for row in _rows(path)]
-    assert ingested
-    database = tmp_path / "official.duckdb"
-    env = {**os.environ, "KZ_BUILD_PATH": str(database), "KZ_OFFICIAL_DIR": str(official), "DO_NOT_TRACK": "1",
-           "DBT_PROFILES_DIR": str(REPO_ROOT), "KZ_COUNTS_DIR": str(default_counts_dir())}
-    subprocess.run([sys.executable, "-m", "warehouse.dbt_build", "--project-dir", "dbt_project",
-                    "--select", "+fct_published_figures", "--exclude-resource-type", "test", "unit_test",
-                    "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
-                   check=True, capture_output=True, cwd=REPO_ROOT, env=env)
-    with duckdb.connect(str(database), read_only=True) as connection:
-        cells = connection.execute("select * from fct_published_figures where role_code = 'official_cell'").df()
-    assert len(cells) == len(ingested)
-    published = {(int(r["year"]), r["direction_code"]): int(r["persons"]) for r in ingested}
-    for cell in cells.itertuples():
-        assert cell.figure_value == published[(cell.year, cell.direction_code)]
-        # The official cell wins over the reconstruction, so the warehouse holds it exactly.
-        assert cell.warehouse_value == cell.figure_value and cell.is_within_rounding
-    assert (cells.source_kind == "official_table").all()
-    assert (cells.source_url == "https://taldau.stat.gov.kz").all()
