@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-
-import yaml
 
 from ..conftest import REPO_ROOT
+from ..yaml_files import load_yaml
 
 MODELS_DIR = REPO_ROOT / "dbt_project" / "models"
 # Layers whose relations a BI tool is meant to read: the marts (schema main) and the semantic layer's time spine.
@@ -28,7 +26,7 @@ def documented_relations() -> dict[tuple[str, str], DocumentedRelation]:
     relations = {}
     for layer, schema in PUBLISHED_LAYERS.items():
         for path in sorted((MODELS_DIR / layer).rglob("*.yml")):
-            for model in (yaml.safe_load(Path(path).read_text()) or {}).get("models", []):
+            for model in (load_yaml(path) or {}).get("models", []):
                 columns = {column["name"]: column.get("description", "") for column in model.get("columns", [])}
                 key = tuple(
                     column["name"] for column in model.get("columns", [])

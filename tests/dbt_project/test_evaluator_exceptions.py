@@ -9,9 +9,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import yaml
-
 from ..conftest import REPO_ROOT
+from ..yaml_files import load_yaml
 
 DBT_PROJECT = REPO_ROOT / "dbt_project"
 EVALUATOR_RULES = DBT_PROJECT / "vendor" / "dbt_project_evaluator" / "models" / "marts"
@@ -20,7 +19,7 @@ EVALUATOR_RULES = DBT_PROJECT / "vendor" / "dbt_project_evaluator" / "models" / 
 def _models() -> dict[str, tuple[Path, dict]]:
     models = {}
     for path in sorted((DBT_PROJECT / "models").rglob("*.yml")):
-        for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models") or []:
+        for model in (load_yaml(path) or {}).get("models") or []:
             models[model["name"]] = (path, model)
     return models
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import yaml
 
 from ..conftest import REPO_ROOT
+from ..yaml_files import load_yaml
 
 MARTS_DIR = REPO_ROOT / "dbt_project" / "models" / "marts"
 DECIMAL_NAME = re.compile(
@@ -38,7 +38,7 @@ def contract_columns() -> list[tuple[str, str, str, str]]:
     """(model, column, data type, description) of every numeric column of every mart's contract."""
     found = []
     for path in sorted(MARTS_DIR.rglob("_*.yml")):
-        for model in (yaml.safe_load(path.read_text()) or {}).get("models", []):
+        for model in (load_yaml(path) or {}).get("models", []):
             for column in model.get("columns", []):
                 data_type = str(column.get("data_type", "")).lower()
                 if data_type in INTEGER_TYPES | DECIMAL_TYPES or data_type.startswith("decimal"):

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 
 from ..conftest import REPO_ROOT, SessionBuild
+from ..yaml_files import load_yaml
 
 DBT_PROJECT = REPO_ROOT / "dbt_project"
 SEMANTIC_DIR = DBT_PROJECT / "models" / "semantic"
@@ -26,7 +26,7 @@ def semantic_yaml() -> dict[str, list[dict]]:
     """metrics / saved_queries / semantic_models of every YAML file of the semantic layer."""
     found: dict[str, list[dict]] = {"metrics": [], "saved_queries": [], "semantic_models": []}
     for path in sorted(SEMANTIC_DIR.glob("*.yml")):
-        content = yaml.safe_load(path.read_text()) or {}
+        content = load_yaml(path) or {}
         for key, items in found.items():
             items += content.get(key, [])
     return found
