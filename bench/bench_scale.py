@@ -347,30 +347,31 @@ def main() -> int:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
 
-    print(
-        f"dbt against the same work by hand, median of {args.pairs} alternating round(s) after a warm-up; "
-        "seconds wall, us per input row, peak memory of each process"
-    )
-    print_table(
-        [
-            "input rows",
-            "step",
-            "dbt s",
-            "dbt nodes s",
-            "SQL s",
-            "SQL+key s",
-            "pandas s",
-            "dbt/SQL",
-            "dbt/SQL+key",
-            "dbt nodes/SQL",
-            "pandas/dbt",
-            "dbt us/row",
-            "SQL us/row",
-            "peak MB dbt/SQL/pandas",
-            "same rows",
-        ],
-        table,
-    )
+    if table:  # per layer only with --layers LAYER…
+        print(
+            f"dbt against the same work by hand, median of {args.pairs} alternating round(s) after a warm-up; "
+            "seconds wall, us per input row, peak memory of each process"
+        )
+        print_table(
+            [
+                "input rows",
+                "step",
+                "dbt s",
+                "dbt nodes s",
+                "SQL s",
+                "SQL+key s",
+                "pandas s",
+                "dbt/SQL",
+                "dbt/SQL+key",
+                "dbt nodes/SQL",
+                "pandas/dbt",
+                "dbt us/row",
+                "SQL us/row",
+                "peak MB dbt/SQL/pandas",
+                "same rows",
+            ],
+            table,
+        )
     if whole:
         print()
         print(

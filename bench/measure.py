@@ -19,6 +19,13 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 
+# Every child runs as make runs it (Makefile, BYTECODE_CACHE): compiled imports kept in the environment's
+# pycache even where PYTHONDONTWRITEBYTECODE is set, as on this machine. A benchmark started from such a shell
+# otherwise measured each dbt start compiling its imports again (the build floor: 16.1 s instead of 11.5 s).
+if "PYTHONPYCACHEPREFIX" not in os.environ:
+    os.environ["PYTHONPYCACHEPREFIX"] = str(VENV_BIN.parent / "pycache")
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 
 @dataclass(frozen=True)
 class Sample:
