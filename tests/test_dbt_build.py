@@ -103,3 +103,17 @@ def test_other_settings_keep_their_parse_apart_and_the_output_folders_do_not_mat
     assert len({slot, *others}) == 5
     monkeypatch.setenv("KZ_DBT_PARSE_CACHE", "0")
     assert parse_slot(base) is None
+
+
+def test_the_target_folder_is_where_dbt_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Relative to the project folder, as dbt resolves it (build_results.json and the kept parse go there)."""
+    from warehouse.dbt_build import _target_path
+
+    monkeypatch.delenv("DBT_TARGET_PATH", raising=False)
+    monkeypatch.delenv("DBT_PROJECT_DIR", raising=False)
+    assert _target_path(["--project-dir", "dbt_project"]) == Path("dbt_project/target")
+    assert _target_path(["--project-dir=p", "--target-path", "t"]) == Path("p/t")
+    assert _target_path(["--project-dir", "p", "--target-path=/abs/t"]) == Path("/abs/t")
+    assert _target_path([]) == Path("target")
+    monkeypatch.setenv("DBT_TARGET_PATH", "elsewhere")
+    assert _target_path(["--project-dir", "p"]) == Path("p/elsewhere")

@@ -72,14 +72,27 @@ def parse_arguments(build_args: Sequence[str]) -> list[str]:
     return kept
 
 
-def _target_path(build_args: Sequence[str]) -> Path:
-    arguments = list(build_args)
+def _option_value(arguments: Sequence[str], option: str) -> str | None:
+    """The value given to `option` (``--option value`` or ``--option=value``), the last one if repeated."""
+    found = None
     for index, argument in enumerate(arguments):
-        if argument == "--target-path" and index + 1 < len(arguments):
-            return Path(arguments[index + 1])
-        if argument.startswith("--target-path="):
-            return Path(argument.split("=", 1)[1])
-    return Path(os.environ.get("DBT_TARGET_PATH", "target"))
+        if argument == option and index + 1 < len(arguments):
+            found = arguments[index + 1]
+        elif argument.startswith(option + "="):
+            found = argument.split("=", 1)[1]
+    return found
+
+
+def _project_dir(arguments: Sequence[str]) -> Path:
+    return Path(_option_value(arguments, "--project-dir") or os.environ.get("DBT_PROJECT_DIR", "."))
+
+
+def _target_path(build_args: Sequence[str]) -> Path:
+    """Where dbt writes: --target-path (or DBT_TARGET_PATH, else "target") under the project folder, as dbt
+    resolves it (an absolute path stays as it is)."""
+    arguments = list(build_args)
+    given = _option_value(arguments, "--target-path") or os.environ.get("DBT_TARGET_PATH", "target")
+    return _project_dir(arguments) / given
 
 
 PARTIAL_PARSE = "partial_parse.msgpack"
@@ -111,10 +124,8 @@ def parse_slot(parse_args: Sequence[str], cache: Path | None = None) -> Path | N
             return None  # off, or no virtual environment to keep it in
         cache = Path(setting) if setting else Path(sys.prefix) / ".cache" / "dbt-parse"
     arguments = _without_paths(parse_args)
-    project = next((arguments[i + 1] for i, a in enumerate(arguments[:-1]) if a == "--project-dir"),
-                   os.environ.get("DBT_PROJECT_DIR", "."))
     key = json.dumps([
-        str(Path(project).resolve()), arguments, os.environ.get("DBT_PROFILES_DIR", ""),
+        str(_project_dir(arguments).resolve()), arguments, os.environ.get("DBT_PROFILES_DIR", ""),
         os.environ.get("KZ_EVALUATE", ""), Path(os.environ.get("KZ_BUILD_PATH", DEFAULT_BUILD_PATH)).name,
     ])
     return cache / hashlib.sha256(key.encode()).hexdigest()[:16]
