@@ -96,7 +96,6 @@ def _target_path(build_args: Sequence[str]) -> Path:
 
 
 PARTIAL_PARSE = "partial_parse.msgpack"
-DEFAULT_BUILD_PATH = "warehouse/.build/kz_migration.duckdb"  # profiles.yml's default for KZ_BUILD_PATH
 
 
 def _without_paths(arguments: Sequence[str]) -> list[str]:
@@ -126,7 +125,7 @@ def parse_slot(parse_args: Sequence[str], cache: Path | None = None) -> Path | N
     arguments = _without_paths(parse_args)
     key = json.dumps([
         str(_project_dir(arguments).resolve()), arguments, os.environ.get("DBT_PROFILES_DIR", ""),
-        os.environ.get("KZ_EVALUATE", ""), Path(os.environ.get("KZ_BUILD_PATH", DEFAULT_BUILD_PATH)).name,
+        os.environ.get("KZ_EVALUATE", ""), Path(os.environ.get("KZ_BUILD_PATH", "")).name,
     ])
     return cache / hashlib.sha256(key.encode()).hexdigest()[:16]
 
@@ -141,14 +140,14 @@ def _cached_parse(slot: Path | None, target: Path) -> Iterator[None]:
     target.mkdir(parents=True, exist_ok=True)
     with suppress(OSError):  # none kept yet (or pruned meanwhile): dbt parses everything
         shutil.copyfile(kept, target / PARTIAL_PARSE)
+    # Without KZ_BUILD_PATH the profile's own default path is the same for every build already.
     build_path = os.environ.get("KZ_BUILD_PATH")
-    os.environ["KZ_BUILD_PATH"] = str(slot / Path(build_path or DEFAULT_BUILD_PATH).name)
+    if build_path:
+        os.environ["KZ_BUILD_PATH"] = str(slot / Path(build_path).name)
     try:
         yield
     finally:
-        if build_path is None:
-            del os.environ["KZ_BUILD_PATH"]
-        else:
+        if build_path:
             os.environ["KZ_BUILD_PATH"] = build_path
     parsed = target / PARTIAL_PARSE
     if parsed.is_file():
