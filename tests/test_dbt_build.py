@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from warehouse.dbt_build import PARTIAL_PARSE, parse_arguments, parse_slot, read_results, write_results
+from tests.conftest import REPO_ROOT
+from warehouse.dbt_build import (
+    PARTIAL_PARSE,
+    _target_path,
+    parse_arguments,
+    parse_slot,
+    read_results,
+    write_results,
+)
 
 
 def test_the_parse_gets_the_project_and_vars_but_not_the_selection() -> None:
@@ -47,14 +59,6 @@ for name, select in (("first", "1"), ("second", "1"), ("third", "2")):
 
 
 def test_a_build_in_a_new_folder_reuses_the_last_parse_and_parses_what_changed(tmp_path: Path) -> None:
-    import os
-    import subprocess
-    import sys
-
-    import duckdb
-
-    from tests.conftest import REPO_ROOT
-
     project = tmp_path / "project"
     (project / "models").mkdir(parents=True)
     (project / "dbt_project.yml").write_text(
@@ -107,8 +111,6 @@ def test_other_settings_keep_their_parse_apart_and_the_output_folders_do_not_mat
 
 def test_the_target_folder_is_where_dbt_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Relative to the project folder, as dbt resolves it (build_results.json and the kept parse go there)."""
-    from warehouse.dbt_build import _target_path
-
     monkeypatch.delenv("DBT_TARGET_PATH", raising=False)
     monkeypatch.delenv("DBT_PROJECT_DIR", raising=False)
     assert _target_path(["--project-dir", "dbt_project"]) == Path("dbt_project/target")

@@ -77,6 +77,12 @@ def iblock_balances() -> dict[tuple[int, str, str], int]:
     }
 
 
+def taldau_arrivals() -> dict[int, int]:
+    """The Taldau download's national external arrivals by year, read from its JSON."""
+    nodes = json.loads((SAMPLES / "taldau_index_2929752_external_arrivals.json").read_text(encoding="utf-8"))
+    return {int(key[-4:]): int(value) for key, value in nodes[0].items() if key.startswith("y") and value}
+
+
 def interregional_balance(year: int, region: str) -> int:
     with open(INTERREGIONAL / f"internal_migration_{year}.csv", newline="", encoding="utf-8") as handle:
         return sum(int(r["net"]) for r in csv.DictReader(handle) if r["region"] == INTERREGIONAL_NAMES[region])
@@ -150,8 +156,7 @@ def test_rates_use_the_ingested_population(warehouse: duckdb.DuckDBPyConnection)
 
 
 def test_the_taldau_pair_gives_its_official_national_cells(warehouse: duckdb.DuckDBPyConnection) -> None:
-    nodes = json.loads((SAMPLES / "taldau_index_2929752_external_arrivals.json").read_text(encoding="utf-8"))
-    values = {key[-4:]: int(value) for key, value in nodes[0].items() if key.startswith("y") and value}
+    values = {str(year): value for year, value in taldau_arrivals().items()}
     cells = warehouse.execute(
         "select sum(cell_count) from dim_data_sources where table_code = 'national_total' and layer_code = 'official'"
     ).fetchone()
@@ -179,8 +184,7 @@ def test_every_ingested_cell_is_an_official_figure_with_the_warehouses_value(
     assert ingested and sorted(figures) == sorted(ingested)
     assert (cells.warehouse_value == cells.figure_value).all() and cells.is_within_rounding.all()
     assert (cells.source_kind == "official_table").all()
-    nodes = json.loads((SAMPLES / "taldau_index_2929752_external_arrivals.json").read_text(encoding="utf-8"))
-    values = {int(key[-4:]): int(value) for key, value in nodes[0].items() if key.startswith("y") and value}
+    values = taldau_arrivals()
     taldau = cells[cells.source_url == "https://taldau.stat.gov.kz"]
     assert set(taldau.direction_code) == {"arrival"}
     assert dict(zip(taldau.year, taldau.figure_value, strict=True)) == values
