@@ -34,11 +34,25 @@ class StudyDesign:
     working_age_rule_set_code: str
     study_first_year: int
     study_last_year: int
+    # Short English names (dim_regions.region_short_name_en), for the report's titles and prose.
+    treated_region_name: str = ""
+    control_region_names: tuple[str, ...] = ()
 
     @property
     def paper_regions(self) -> tuple[str, ...]:
         """The treated region and the paper's controls, the units of the paper's DiD."""
         return (self.treated_region_code, *self.control_region_codes)
+
+    @property
+    def controls_phrase(self) -> str:
+        """The paper's controls in words: ``Zhambyl and West Kazakhstan``."""
+        return and_join(self.control_region_names)
+
+
+def and_join(names: tuple[str, ...] | list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    items = [str(name) for name in names]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}" if items else ""
 
 
 def _codes(text: Any) -> tuple[str, ...]:
@@ -57,6 +71,10 @@ def design_from_row(row: Mapping[str, Any]) -> StudyDesign:
         working_age_rule_set_code=str(row["working_age_rule_set_code"]),
         study_first_year=int(row["study_first_year"]),
         study_last_year=int(row["study_last_year"]),
+        # A warehouse built before the names were published: the codes stand in for them.
+        treated_region_name=str(row.get("treated_region_short_name_en") or f"region {row['treated_region_code']}"),
+        control_region_names=_codes(row.get("control_region_short_names_en") or "")
+        or tuple(f"region {code}" for code in _codes(row["control_region_codes"])),
     )
 
 
@@ -71,6 +89,14 @@ def design_from_frame(frame: pd.DataFrame | None) -> StudyDesign:
 def design_from_tables(tables: Mapping[str, pd.DataFrame]) -> StudyDesign:
     """The design from the marts the analysis read (``analysis.marts.read_marts``)."""
     return design_from_frame(tables.get(DESIGN_MART))
+
+
+def optional_design(tables: Mapping[str, pd.DataFrame]) -> StudyDesign | None:
+    """The design when the warehouse publishes it, None otherwise (a report of an older warehouse still renders)."""
+    try:
+        return design_from_tables(tables)
+    except MissingDesign:
+        return None
 
 
 def read_design(connection: duckdb.DuckDBPyConnection) -> StudyDesign:

@@ -137,7 +137,9 @@ def study_design(treated: str = "75", crisis_start_year: int = 2022) -> pd.DataF
     return pd.DataFrame(
         {
             "treated_region_code": [treated],
+            "treated_region_short_name_en": [{"75": "Almaty", "71": "Astana"}.get(treated, f"Region {treated}")],
             "control_region_codes": ["31;27"],
+            "control_region_short_names_en": ["Zhambyl;West Kazakhstan"],
             "bordering_russia_region_codes": ["15;23;27;39;55;59;63"],
             "crisis_start_year": [crisis_start_year],
             "reference_year": [crisis_start_year - 1],
@@ -214,7 +216,7 @@ def report_marts() -> dict[str, pd.DataFrame]:
     non_cis_total = period[non_cis].groupby("direction_code")["persons"].transform("sum")
     period["share_of_group_pct"] = 100.0 * period["persons"] / group_total
     period["share_of_non_cis_pct"] = (100.0 * period.loc[non_cis, "persons"] / non_cis_total).reindex(period.index)
-    marts["fct_country_period_flows"] = period.assign(period_code="P2022_2023")
+    marts["fct_country_period_flows"] = period.assign(period_code="P2022_2023", start_year=2022, end_year=2023)
 
     education = marts["fct_education_flows"]
     wide = education.pivot_table(

@@ -15,6 +15,8 @@ from analysis.causal.later import run_later_years
 from analysis.causal.run import REGION_PANEL, TERRITORY_PANEL, run_all
 from estimators.inversion import invert_test
 
+from .mart_fixtures import study_design
+
 CODES = ["75", "31", "27", "11", "15", "19", "23", "35", "39", "43", "47", "51", "55", "59", "63", "71"]
 
 
@@ -52,6 +54,7 @@ def _tables(seed: int = 7) -> dict[str, pd.DataFrame]:
         REGION_PANEL: panel[panel["region_code"].isin(["75", "31", "27"])].drop(columns=["territory_code"]),
         TERRITORY_PANEL: panel,
         "fct_period_flows": periods,
+        "dim_study_design": study_design(),
     }
 
 
@@ -151,4 +154,5 @@ def test_the_answer_says_whether_almatys_later_figures_are_published():
     assert {i.year: i.treated_published for i in later if i.design == "all_regions"} == {2024: True, 2025: False}
     assert "published for 2024 only" in answer_in_words(results, later)
     table = later_years_table(later)
+    # The column is named from dim_study_design's short name of the treated region.
     assert set(table["Almaty's figures"]) == {"published", "modeled"}

@@ -7,6 +7,7 @@ compares the warehouse with what that setting implies, computed here from the sa
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import duckdb
@@ -14,11 +15,16 @@ import pandas as pd
 import pytest
 import yaml
 
+from analysis.causal.headline import causal_headline_html
 from analysis.causal.run import design_input, run_design
 from analysis.design import read_design
 from analysis.marts import load_marts
-from analysis.report.content import almaty_flow_table
+from analysis.report.causal_section import causal_section_html
+from analysis.report.cells import html_table
+from analysis.report.content import almaty_flow_table, analyse
+from analysis.report.page import render_html
 from analysis.report.paper_figures import _treated
+from claims.replication import DEFAULT_CLAIMS, load_claims
 from tests.conftest import REPO_ROOT, default_counts_dir
 from warehouse.publish import build_and_publish
 
@@ -109,3 +115,24 @@ def test_the_analysis_reads_the_setting(other_setting):
     coefficients = result.event_study.coefficients
     # The reference year (relative year 0) is the year before the crisis.
     assert ((coefficients["year"] - coefficients["relative_year"]) == CRISIS - 1).all()
+
+
+def test_the_report_names_the_setting(other_setting):
+    """Titles and prose name the build's treated region and crisis year, read from the seed, not Almaty or 2022."""
+    regions = pd.read_csv(REPO_ROOT / "dbt_project" / "seeds" / "regions.csv", dtype=str).set_index("region_code")
+    treated = regions.at[TREATED, "region_short_name_en"]
+    controls = [regions.at[code, "region_short_name_en"] for code in DEFAULTS["control_region_codes"]]
+    content = analyse(load_marts(other_setting), load_claims(DEFAULT_CLAIMS), "other", with_figures=False)
+    page = render_html(content)
+    assert f"<h1>External migration of {treated}'s working-age population" in page
+    assert f"<h2>{html.escape(treated)}&#x27;s working-age flows</h2>" in page
+    assert f"{treated} vs {controls[0]} and {controls[1]}" in page
+    assert f"Causal estimate of the {CRISIS} shock" in page
+    assert f"Did {treated} turn from a net sender" in page
+    causal = causal_section_html(content) + causal_headline_html(
+        content.causal, {}, html_table, later=content.later_years, reconstruction=content.reconstruction
+    )
+    assert f"{treated}'s net working-age migration" in causal
+    # The default design's names and years are nowhere in the causal sections (Almaty city is only a control).
+    for stale in ("Almaty's", "Almaty vs", "post = 2022", "relative to 2021", "pre-2022", "post-2021"):
+        assert stale not in causal, stale

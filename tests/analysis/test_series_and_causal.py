@@ -9,7 +9,8 @@ import statsmodels.formula.api as smf
 
 from analysis.causal.details import follow_up_sentence
 from analysis.causal.headline import headline_table
-from analysis.causal.run import DESIGNS, TERRITORY_PANEL, design_panel, run_all, run_design
+from analysis.causal.labels import DesignNames
+from analysis.causal.run import TERRITORY_PANEL, design_panel, run_all, run_design
 from analysis.causal.verdicts import estimates_table, format_p_value, pretrend_verdict
 from analysis.series import UnknownSeries, parse_series_name, yearly_series
 from estimators.did import event_study
@@ -254,8 +255,8 @@ def test_every_result_says_which_years_it_used():
     panel["net_migration_working_age_per_1000_residents"] = panel["net_migration_working_age"].where(
         panel["year"] <= 2023
     )
-    persons = run_design(panel, "paper", "net_migration_working_age")
-    rate = run_design(panel, "paper", "net_migration_working_age_per_1000_residents")
+    persons = run_design(panel, "paper", "net_migration_working_age", study_last_year=2023)
+    rate = run_design(panel, "paper", "net_migration_working_age_per_1000_residents", study_last_year=2023)
     assert persons.window == "2000–2025, post 2022–2025" and rate.window == "2000–2023, post 2022–2023"
     table = estimates_table([persons, rate])
     assert table.groupby("outcome", sort=False)["years"].unique().map(list).tolist() == [
@@ -268,4 +269,5 @@ def test_every_result_says_which_years_it_used():
     ]
     assert "2024–2025 are the follow-up" in follow_up_sentence([persons, rate])
     assert "per 1,000 residents: to 2023 only" in follow_up_sentence([persons, rate])
-    assert "2000–2023" not in DESIGNS["all_regions"]  # the territory panel's borders are constant, every year
+    # the territory panel's borders are constant, every year
+    assert "2000–2023" not in DesignNames("all_regions", "Almaty").title

@@ -3,13 +3,13 @@ year by year and the sensitivity grid."""
 
 from __future__ import annotations
 
+import html
 from typing import Any, cast
 
 import pandas as pd
 
 from analysis.causal.formatting import (
     ROBUSTNESS_DESIGNS,
-    SHORT_DESIGNS,
     SHORT_OUTCOMES,
     TableRenderer,
     estimate_cell,
@@ -23,17 +23,20 @@ from analysis.causal.formatting import (
     set_text,
     value_text,
 )
+from analysis.causal.labels import DESIGN_CODES, crisis_year, design_short, treated_name
 from analysis.causal.results import DesignResult
-from analysis.causal.run import DESIGNS
 from analysis.causal.verdicts import pre_trend_detail, short_verdict, verdict_implication
 
 
 def outcome_verdicts(results: list[DesignResult]) -> pd.DataFrame:
     """Both outcomes side by side per design: pre-trend verdict and what it implies."""
     rows = []
-    for design in DESIGNS:
-        row = {"design": SHORT_DESIGNS[design]}
-        for result in (r for r in results if r.design == design):
+    for design in DESIGN_CODES:
+        found = [r for r in results if r.design == design]
+        if not found:
+            continue
+        row = {"design": design_short(found[0])}
+        for result in found:
             label = SHORT_OUTCOMES.get(result.outcome, result.outcome)
             row[f"{label}: pre-trend"] = short_verdict(result)
             row[f"{label}: what it implies"] = verdict_implication(result)
@@ -63,7 +66,7 @@ def design_based_table(results: list[DesignResult]) -> pd.DataFrame:
             )
         rows.append(
             {
-                "design": SHORT_DESIGNS.get(result.design, result.design),
+                "design": design_short(result),
                 "outcome": SHORT_OUTCOMES.get(result.outcome, result.outcome),
                 "placebo in time": window,
                 "pre-trend, placebo in space (slope and persistence)": pre_trend_detail(result),
@@ -90,7 +93,7 @@ def per_year_table(results: list[DesignResult]) -> pd.DataFrame:
         for row in result.per_year.itertuples():
             rows.append(
                 {
-                    "design": SHORT_DESIGNS.get(result.design, result.design),
+                    "design": design_short(result),
                     "outcome": SHORT_OUTCOMES.get(result.outcome, result.outcome),
                     "year": int(row.year),
                     "DiD of that year": value_text(row.estimate, per_1000),
@@ -124,8 +127,8 @@ def sensitivity_table(results: list[DesignResult]) -> pd.DataFrame:
             (
                 "smoothness",
                 "pre-period linear trend continued; slope may change by M × "
-                f"{value_text(sens.second_difference_sd, per_1000)} a year (SD of Almaty's pre-period second "
-                "differences)",
+                f"{value_text(sens.second_difference_sd, per_1000)} a year (SD of {result.treated_name}'s "
+                "pre-period second differences)",
                 sens.trend_estimate,
                 f"{sens.sd_breakdown_relative:.2f}",
             ),
@@ -137,7 +140,7 @@ def sensitivity_table(results: list[DesignResult]) -> pd.DataFrame:
             )
             rows.append(
                 {
-                    "design": SHORT_DESIGNS.get(result.design, result.design),
+                    "design": design_short(result),
                     "outcome": SHORT_OUTCOMES.get(result.outcome, result.outcome),
                     "restriction": label,
                     "estimate it targets": value_text(estimate, per_1000),
@@ -155,7 +158,7 @@ def robustness_table(results: list[DesignResult]) -> pd.DataFrame:
         tidy, test = result.tidy_rows(), result.studentised
         rows.append(
             {
-                "design": SHORT_DESIGNS.get(result.design, result.design),
+                "design": design_short(result),
                 "outcome, years": outcome_label(result),
                 "controls": len(result.regions) - 1,
                 "DiD, crisis years": estimate_cell(tidy, "twfe_did", is_per_1000(result)),
@@ -182,7 +185,7 @@ def leave_one_out_table(results: list[DesignResult]) -> pd.DataFrame:
         most = loo[tied].sort_values("region_code", kind="stable").iloc[0]
         rows.append(
             {
-                "design": SHORT_DESIGNS.get(result.design, result.design),
+                "design": design_short(result),
                 "outcome": SHORT_OUTCOMES.get(result.outcome, result.outcome),
                 "DiD, all controls": value_text(result.did.estimate, per_1000),
                 "leave one control out: range": interval_text(
@@ -198,12 +201,17 @@ def leave_one_out_table(results: list[DesignResult]) -> pd.DataFrame:
 def follow_up_sentence(results: list[DesignResult]) -> str:
     """Which post years are the paper's crisis years and which the follow-up, from the years the code used."""
     last = max((r.post_years[1] for r in results if r.post_years[0]), default=0)
-    if last <= 2023:
-        return "2022 and 2023 are the crisis years the paper studies."
+    first = crisis_year(results) or last
+    # The study's window ends at dim_study_design.study_last_year; without it, at the last post year.
+    study_last = min((r.study_last_year for r in results if r.study_last_year), default=last)
+    studied = f"{first}–{study_last} are" if study_last > first else f"{first} is"
+    if last <= study_last:
+        return f"{studied} the crisis years the paper studies."
     shorter = sorted({SHORT_OUTCOMES.get(r.outcome, r.outcome) for r in results if 0 < r.post_years[1] < last})
-    stops = f" ({', '.join(shorter)}: to 2023 only, the last year with a published population)" if shorter else ""
+    ends = sorted({r.post_years[1] for r in results if 0 < r.post_years[1] < last})
+    stops = f" ({', '.join(shorter)}: to {ends[-1]} only, the last year with a published population)" if shorter else ""
     return (
-        f"2022 and 2023 are the crisis years the paper studies; 2024–{last} are the follow-up the study leaves "
+        f"{studied} the crisis years the paper studies; {study_last + 1}–{last} are the follow-up the study leaves "
         f"open: did the reversal last?{stops}"
     )
 
@@ -216,19 +224,20 @@ def causal_details_html(results: list[DesignResult], table: TableRenderer) -> st
     sens = sensitivity_table(results)
     loo = leave_one_out_table(results)
     robust = robustness_table(results)
+    treated = html.escape(treated_name(results))
     return "\n".join(
         [
             "<h3>Both outcomes, side by side</h3>",
             "<p>The pre-trend test (the design-based placebo test of the headline) is run on each outcome, "
-            "and the two can disagree: Almaty's population grew much faster than its controls', so a level "
-            "trend in persons can be flat per resident (or the other way round). Each verdict applies to its "
+            f"and the two can disagree: {treated}'s population and its controls' grow at different paces, so a "
+            "level trend in persons can be flat per resident (or the other way round). Each verdict applies to its "
             "own outcome only.</p>",
             table(verdicts, text_columns=verdicts.columns),
             "<h3>Design-based inference, every method</h3>",
             "<p>Placebo in time uses fake crisis years inside the pre-period, each with fewer pre-years than the "
             "real estimate (the window lengths are stated); it also assumes no pre-trend, so it is not a "
             "headline test. The synthetic-control p is recomputed leaving out placebos whose pre-period MSPE is "
-            "more than 20, 5 and 2 times Almaty's (Abadie, Diamond &amp; Hainmueller 2010). The wild cluster "
+            f"more than 20, 5 and 2 times {treated}'s (Abadie, Diamond &amp; Hainmueller 2010). The wild cluster "
             "restricted bootstrap is known to under-reject with one treated cluster (MacKinnon &amp; Webb "
             "2018). The synthetic DiD's placebo variance and the event-study band come from the controls alone "
             "(two of them in the paper design), not a variance valid for one treated unit: they are in the "
@@ -237,7 +246,7 @@ def causal_details_html(results: list[DesignResult], table: TableRenderer) -> st
             "<h3>Robustness: controls left out</h3>",
             "<p>The shock was national and the arrivals from Russia could reach the regions on its border "
             "first, so a control there may have been exposed too (a spillover would pull the DiD towards zero, "
-            "or push it up if the border regions lost migrants to Almaty). The design “territories not "
+            f"or push it up if the border regions lost migrants to {treated}). The design “territories not "
             "bordering Russia” drops them; and the DiD is recomputed leaving out each control in turn.</p>",
             table(robust, text_columns=robust.columns),
             table(loo, text_columns=loo.columns),
@@ -248,11 +257,11 @@ def causal_details_html(results: list[DesignResult], table: TableRenderer) -> st
             table(per_year, text_columns=[c for c in per_year.columns if c != "year"]),
             "<h3>Sensitivity to violations of parallel trends (after Rambachan &amp; Roth 2023)</h3>",
             "<p>Each restriction targets exactly the estimate in its row. Relative magnitudes: the post-period "
-            "departure of Almaty's gap from its pre-period mean may be up to M̄ times the largest departure of a "
+            f"departure of {treated}'s gap from its pre-period mean may be up to M̄ times the largest departure of a "
             "pre-period window of the same length, benchmarked without the single most influential year (the "
             "range leaving out each pre-year shows how much one year matters). Smoothness: the pre-period linear "
             "trend of the gap (fitted on every pre-year) continues and its slope may change by up to M SDs of "
-            "Almaty's pre-period second differences a year. The standard error is Almaty's pre-period noise "
+            f"{treated}'s pre-period second differences a year. The standard error is {treated}'s pre-period noise "
             "times the spread of the controls' studentised placebo estimates. Breakdown: the smallest parameter "
             "at which the 95% interval includes zero.</p>",
             table(sens, text_columns=sens.columns),

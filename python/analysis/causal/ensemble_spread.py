@@ -9,7 +9,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from analysis.causal.formatting import value_text
-from analysis.causal.run import DESIGNS
+from analysis.causal.labels import DESIGN_CODES
 from analysis.marts import Tables
 from estimators.pre_trend import PRE_TREND_ALPHA
 
@@ -41,7 +41,7 @@ def _ensemble_groups(tables: Tables, keep: Callable[[pd.Series], pd.Series]) -> 
         return
     frame = frame[keep(frame["estimator_code"].astype(str))]
     for outcome, codes in ENSEMBLE_OUTCOMES.items():
-        for design in DESIGNS:
+        for design in DESIGN_CODES:
             rows = frame[(frame["design_code"] == design) & frame["outcome_code"].isin(codes)]
             if not rows.empty:
                 yield design, outcome, rows

@@ -9,11 +9,6 @@ from typing import Any
 from analysis.causal.results import DesignResult
 from estimators.inversion import ConfidenceSet, describe, invert_test
 
-SHORT_DESIGNS = {
-    "paper": "Paper: Almaty vs Zhambyl, West Kazakhstan",
-    "all_regions": "All 15 other territories",
-    "no_russia_border": "Territories not bordering Russia",
-}
 SHORT_OUTCOMES = {
     "net_migration_working_age": "persons",
     "net_migration_working_age_per_1000_residents": "per 1,000 residents",

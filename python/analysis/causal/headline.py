@@ -18,7 +18,6 @@ from analysis.causal.ensemble_spread import PreTrendSpread
 from analysis.causal.formatting import (
     HEADLINE_CONFIDENCE,
     ROBUSTNESS_DESIGNS,
-    SHORT_DESIGNS,
     SHORT_OUTCOMES,
     TableRenderer,
     estimate_cell,
@@ -33,6 +32,7 @@ from analysis.causal.formatting import (
     share_text,
     value_text,
 )
+from analysis.causal.labels import crisis_year, design_short, treated_name
 from analysis.causal.later import LaterYear
 from analysis.causal.method_note import headline_size_verdict
 from analysis.causal.results import DesignResult
@@ -60,9 +60,7 @@ def sensitivity_block_html(results: list[DesignResult]) -> str:
     for result in results:
         if result.sensitivity is None or result.design in ROBUSTNESS_DESIGNS:
             continue
-        label = (
-            f"{SHORT_DESIGNS.get(result.design, result.design)}, {SHORT_OUTCOMES.get(result.outcome, result.outcome)}"
-        )
+        label = f"{design_short(result)}, {SHORT_OUTCOMES.get(result.outcome, result.outcome)}"
         items.append(
             "<div style='display:flex;gap:.8rem;align-items:center;margin:.3rem 0'>"
             f"{pre_gap_svg(result)}<p><strong>{html.escape(label)}</strong>: the DiD "
@@ -70,9 +68,11 @@ def sensitivity_block_html(results: list[DesignResult]) -> str:
         )
     if not items:
         return ""
+    crisis = crisis_year(results)
+    after = f"a post-{crisis - 1}" if crisis else "a post-crisis"
     return (
-        "<div><p class='note'>Sensitivity beside Almaty's pre-period gap to its "
-        "controls (centred on its pre-period mean; grey line: 0). M̄ = 1: a post-2021 departure from "
+        f"<div><p class='note'>Sensitivity beside {html.escape(treated_name(results))}'s pre-period gap to its "
+        f"controls (centred on its pre-period mean; grey line: 0). M̄ = 1: {after} departure from "
         "parallel trends as large as the largest of a pre-period window of the same length.</p>"
         + "".join(items)
         + "</div>"
@@ -96,7 +96,7 @@ def headline_table(
         tidy, test = result.tidy_rows(), result.studentised
         rows.append(
             {
-                "design": SHORT_DESIGNS.get(result.design, result.design),
+                "design": design_short(result),
                 "outcome, years": outcome_label(result),
                 "DiD, crisis years": estimate_cell(tidy, "twfe_did", per_1000),
                 "studentised placebo p; noise ratio": (
@@ -150,10 +150,10 @@ def later_years_table(later: list[LaterYear]) -> pd.DataFrame:
     for item in (i for i in later if i.design not in ROBUSTNESS_DESIGNS):
         per_1000 = "per_1000" in item.outcome
         base = {
-            "design": SHORT_DESIGNS.get(item.design, item.design),
+            "design": item.design_label or item.design,
             "outcome": SHORT_OUTCOMES.get(item.outcome, item.outcome),
             "year": item.year,
-            "Almaty's figures": {True: "published", False: "modeled"}.get(item.treated_published, "–")
+            f"{item.treated_name}'s figures": {True: "published", False: "modeled"}.get(item.treated_published, "–")
             if item.treated_published is not None
             else "–",
         }
@@ -194,16 +194,16 @@ def answer_in_words(results: list[DesignResult], later: list[LaterYear], reconst
     years = f"{main.post_years[0]}–{main.post_years[1]}"
     at_min = " (the smallest its placebos allow)" if test.p_value <= test.min_attainable_p * (1 + 1e-9) else ""
     first = (
-        f"{data}, Almaty's working-age net migration rose by about {round_text(main.did.estimate)} persons a year more "
-        f"than in the other {test.n_placebos} territories in {years}; the studentised placebo test gives "
-        f"p = {format_p_value(test.p_value)}{at_min}, valid if Almaty's post-crisis path, scaled by its own "
-        "pre-period noise, would have been as ordinary as a control's."
+        f"{data}, {main.treated_name}'s working-age net migration rose by about {round_text(main.did.estimate)} "
+        f"persons a year more than in the other {test.n_placebos} territories in {years}; the studentised placebo "
+        f"test gives p = {format_p_value(test.p_value)}{at_min}, valid if {main.treated_name}'s post-crisis path, "
+        "scaled by its own pre-period noise, would have been as ordinary as a control's."
     )
     pre = main.placebo_pre_trend
     second = ""
     if pre is not None and pre.can_reject:
         second = (
-            f" Its pre-2022 gap to the controls is {'not ' if not pre.parallel_trends_rejected else ''}"
+            f" Its pre-{main.post_years[0]} gap to the controls is {'not ' if not pre.parallel_trends_rejected else ''}"
             f"unusual among them (pre-trend placebo p = {format_p_value(pre.p_value)})."
         )
     mine = [item for item in later if item.design == main.design and item.outcome == main.outcome and item.effect]
@@ -220,12 +220,12 @@ def answer_in_words(results: list[DesignResult], later: list[LaterYear], reconst
         third = " Afterwards, year by year against the same controls: " + "; ".join(parts) + "."
         kinds = {item.treated_published for item in mine}
         if kinds == {False}:
-            third += " Almaty's figures for those years are modeled, not published."
+            third += f" {main.treated_name}'s figures for those years are modeled, not published."
         elif kinds == {True}:
-            third += " Almaty's figures for those years are published."
+            third += f" {main.treated_name}'s figures for those years are published."
         elif True in kinds:
             shown = ", ".join(str(i.year) for i in mine if i.treated_published)
-            third += f" Of those years, Almaty's figures are published for {shown} only."
+            third += f" Of those years, {main.treated_name}'s figures are published for {shown} only."
     return first + second + third
 
 
@@ -240,24 +240,26 @@ def causal_headline_html(
     """The section right after the banner: the answer in words, the headline table, the later years."""
     frame = headline_table(results, spreads, pre_trends)
     later_frame = later_years_table(later or [])
+    treated, crisis = html.escape(treated_name(results)), crisis_year(results)
     parts = [
         "<h2 id='headline'>Causal evidence at a glance</h2>",
         f"<p class='answer'><strong>{html.escape(answer_in_words(results, later or [], reconstruction))}</strong></p>",
-        "<p>Did the 2022 crisis raise Almaty's net working-age migration relative to comparable regions? "
+        f"<p>Did the {crisis or ''} crisis raise {treated}'s net working-age migration relative to comparable "
+        "regions? "
         "Each row is one design and one outcome on the same crisis window (persons and per 1,000 residents "
         "over the same years). The headline test is the <em>studentised</em> placebo in space: each unit's DiD "
         "divided by its own pre-period noise, ranked among the controls' (the raw rank test over-rejects when "
-        "Almaty is noisier than its controls; it is in the appendix with its measured size). Every p is shown "
+        f"{treated} is noisier than its controls; it is in the appendix with its measured size). Every p is shown "
         "with the smallest value its placebos allow. The interval is the set of effects that test does not "
         "reject at 10% (at 5% a rank among 16 is never extreme enough), endpoints found by root-finding; "
         "“unbounded” when the test cannot reject anything. The conformal p (Chernozhukov, Wüthrich &amp; Zhu "
         "2021) tests no effect in any crisis year. Sensitivity: how large a departure from parallel trends the "
-        "DiD shown survives, relative to Almaty's own pre-period variation (the sparkline: Almaty's pre-period "
+        f"DiD shown survives, relative to {treated}'s own pre-period variation (the sparkline: {treated}'s pre-period "
         "gap to its controls, centred). Conventional and cluster-robust results, the raw placebo test and the "
         "paper's pre-trend F test are only in the <a href='#appendix'>appendix</a>.</p>",
         table(frame, text_columns=frame.columns, css_class="headline"),
         sensitivity_block_html(results),
-        "<p class='note'>“min” = smallest attainable p. Years: from the first year Almaty has the outcome to the "
+        f"<p class='note'>“min” = smallest attainable p. Years: from the first year {treated} has the outcome to the "
         "end of the crisis window of the analysis_periods seed; later years are below, each on its own. "
         f"{headline_size_verdict()} Details and the Monte Carlo are in <a href='#method-note'>the method "
         "note</a>.</p>",

@@ -8,13 +8,14 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from analysis.causal.labels import DESIGN_CODES, DesignNames
 from analysis.causal.run import (
-    DESIGNS,
     OUTCOMES,
     MissingPanel,
     crisis_window,
     design_input,
     design_panel,
+    design_titles,
     studentised_set,
     treated_code,
 )
@@ -39,8 +40,12 @@ class LaterYear:
     change: StudentisedPlaceboResult | None
     crisis: tuple[int, int]
     missing: str = ""
-    # Are Almaty's working-age flows of that year published figures (fct_yearly_flows.is_published)? None: unknown.
+    # Are the treated region's working-age flows of that year published figures (fct_yearly_flows.is_published)?
+    # None: unknown.
     treated_published: bool | None = None
+    # The design's label in a table cell and the treated region's name (dim_study_design).
+    design_label: str = ""
+    treated_name: str = "the treated region"
 
 
 def later_years(
@@ -53,7 +58,9 @@ def later_years(
     for year in years:
         if not (rows_all[YEAR] == year).any():
             reason = (
-                f"no population is published for {year}" if "per_1000" in outcome else f"no {year} value for Almaty"
+                f"no population is published for {year}"
+                if "per_1000" in outcome
+                else f"no {year} value for the treated region"
             )
             out.append(LaterYear(design, outcome, year, None, None, None, None, None, None, crisis, reason))
             continue
@@ -87,7 +94,8 @@ def run_later_years(tables: Mapping[str, pd.DataFrame]) -> list[LaterYear]:
     if crisis is None:
         return []
     out: list[LaterYear] = []
-    for design in DESIGNS:
+    titles = design_titles(tables)
+    for design in DESIGN_CODES:
         try:
             panel = design_input(tables, design)
         except MissingPanel:
@@ -100,7 +108,22 @@ def run_later_years(tables: Mapping[str, pd.DataFrame]) -> list[LaterYear]:
                 found = later_years(panel, design, outcome, crisis, years)
             except ValueError:
                 continue
-            out.extend(replace(item, treated_published=published.get(item.year)) for item in found)
+            units = design_panel(panel, design, outcome)["region_code"].nunique()
+            names = DesignNames(
+                design,
+                titles.get("treated_name", "the treated region"),
+                tuple(titles.get("control_names", ())),
+                units - 1,
+            )
+            out.extend(
+                replace(
+                    item,
+                    treated_published=published.get(item.year),
+                    design_label=names.short,
+                    treated_name=names.treated_name,
+                )
+                for item in found
+            )
     return out
 
 

@@ -10,7 +10,8 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from analysis.causal.formatting import SHORT_DESIGNS, SHORT_OUTCOMES, TableRenderer
+from analysis.causal.formatting import SHORT_OUTCOMES, TableRenderer
+from analysis.causal.labels import design_short, treated_name
 from analysis.causal.results import DesignResult
 from analysis.marts import REPO_ROOT
 from estimators.monte_carlo import METHODS, wide_table
@@ -124,16 +125,15 @@ def measured_size_table(results: list[DesignResult], path: Path = MONTE_CARLO_CS
 def noise_ratio_sentence(results: list[DesignResult]) -> str:
     """Almaty's measured noise ratio in each design and outcome (printed in the method note)."""
     parts = [
-        f"{SHORT_DESIGNS.get(r.design, r.design)}, {SHORT_OUTCOMES.get(r.outcome, r.outcome)}: "
-        f"{r.studentised.noise_ratio:.2f}"
+        f"{design_short(r)}, {SHORT_OUTCOMES.get(r.outcome, r.outcome)}: {r.studentised.noise_ratio:.2f}"
         for r in results
         if r.studentised is not None
     ]
     if not parts:
         return ""
     return (
-        "Almaty's noise ratio (the SD of its pre-period gap to the controls over the median control's SD of "
-        "its gap to the other controls), measured on these marts: " + "; ".join(parts) + "."
+        f"{treated_name(results)}'s noise ratio (the SD of its pre-period gap to the controls over the median "
+        "control's SD of its gap to the other controls), measured on these marts: " + "; ".join(parts) + "."
     )
 
 
@@ -142,12 +142,13 @@ def method_note_html(
 ) -> str:
     """Almaty's measured noise ratios, the size of every method at them, and the whole Monte Carlo table."""
     mc = monte_carlo_table(path)
+    treated = html.escape(treated_name(results or []))
     parts = [
         "<h3 id='method-note'>Method note: size and power, measured</h3>",
         "<p>Monte Carlo with panels shaped like this one: one treated unit and each design's number of controls "
         "(2, 8 or 15), 22 pre-period years and 2 or 4 post-period years, AR(1) errors with rho 0.5, the "
         "controls' noise unequal in every draw (SDs uniform on 0.5–2) and the treated unit's SD the noise ratio "
-        "times the median control's: Almaty's measured ratio in each design and outcome, and 1 and 2. Size is "
+        f"times the median control's: {treated}'s measured ratio in each design and outcome, and 1 and 2. Size is "
         "the rejection rate with no effect (with its Monte Carlo standard error); power with an effect of 1 or "
         "2 of the treated unit's pre-period SDs (for the two pre-trend tests: a linear pre-trend in the treated "
         "unit rising by 1 or 2 SDs over the pre-period). A test “holds size” when its size is at most the "
@@ -166,7 +167,7 @@ def method_note_html(
         measured = measured_size_table(results or [], path)
         if not measured.empty:
             parts.append(
-                "<p>Size at 10% at Almaty's measured noise ratios (2 post years / 4 post years; NO: does not hold "
+                f"<p>Size at 10% at {treated}'s measured noise ratios (2 post years / 4 post years; NO: does not hold "
                 "its size):</p>"
             )
             parts.append(table(measured, text_columns=measured.columns))

@@ -49,6 +49,11 @@ class DesignResult:
     leave_one_out: pd.DataFrame | None = None
     pre_gap: pd.Series | None = None
     names: dict[str, str] | None = None
+    # Short names of the treated region and the paper's controls (dim_study_design), for titles and prose.
+    treated_name: str = "the treated region"
+    control_names: tuple[str, ...] = ()
+    # Last year of the study's window (dim_study_design.study_last_year; 0: unknown): later post years are follow-up.
+    study_last_year: int = 0
 
     def _get(self, method: str, kind: type[R]) -> R | None:
         found = self.estimates.get(method)

@@ -35,7 +35,9 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.causal.labels import DESIGN_CODES
 from analysis.causal.results import DesignResult
+from analysis.design import MissingDesign, design_from_tables
 from estimators.did import POST, YEAR, estimate_did, event_study
 from estimators.inference import ConformalResult, conformal_test, wild_cluster_bootstrap
 from estimators.inversion import ConfidenceSet, invert_test
@@ -60,20 +62,8 @@ OUTCOMES = {
     "net_migration_working_age": "persons per year",
     "net_migration_working_age_per_1000_residents": "per 1,000 residents",
 }
-DESIGNS = {
-    "paper": "Almaty vs Zhambyl (Taraz) and West Kazakhstan (Oral)",
-    "all_regions": "Almaty vs every other territory (borders held constant)",
-    "no_russia_border": "Almaty vs every territory not bordering Russia (borders held constant)",
-}
-# The mart each design reads, and why (shown in the report).
+# The mart each design reads (the report says why: analysis.causal.labels.panel_reason).
 DESIGN_PANELS = {"paper": REGION_PANEL, "all_regions": TERRITORY_PANEL, "no_russia_border": TERRITORY_PANEL}
-PANEL_REASONS = {
-    "paper": "Almaty, Zhambyl and West Kazakhstan kept their borders in 2017 and 2022, so the regions are "
-    "used as published.",
-    "all_regions": "regions split off in 2017 (Turkestan, Shymkent) and 2022 (Abai, Zhetysu, Ulytau) are "
-    "added back to their parents, so no control jumps when a border moves (2022 is the first post year).",
-    "no_russia_border": "the all-territories panel without the territories bordering Russia.",
-}
 
 
 class MissingPanel(LookupError):
@@ -91,9 +81,10 @@ def design_input(tables: Mapping[str, pd.DataFrame], design: str) -> pd.DataFram
     mart = DESIGN_PANELS[design]
     frame = tables.get(mart)
     if frame is None:
+        why = " (its territories keep their borders over the 2017 and 2022 changes)" if mart == TERRITORY_PANEL else ""
         raise MissingPanel(
-            f"{mart} is not in the warehouse: the {design} design needs it ({PANEL_REASONS[design]}) — "
-            "rebuild the warehouse with `make warehouse`"
+            f"{mart} is not in the warehouse: the {design} design needs it{why} — rebuild the warehouse with "
+            "`make warehouse`"
         )
     if mart == TERRITORY_PANEL:
         if "territory_code" not in frame.columns:
@@ -110,6 +101,14 @@ def unit_names(panel: pd.DataFrame) -> dict[str, str]:
         return {}
     pairs = panel[["region_code", "region_name_en"]].dropna().drop_duplicates("region_code")
     return {str(code): str(name) for code, name in zip(pairs["region_code"], pairs["region_name_en"], strict=True)}
+
+
+def _panel_name(panel: pd.DataFrame) -> str:
+    """The treated unit's name as the panel spells it (when no design names are given)."""
+    try:
+        return unit_names(panel).get(treated_code(panel), "the treated region")
+    except ValueError:
+        return "the treated region"
 
 
 def treated_code(panel: pd.DataFrame) -> str:
@@ -139,8 +138,8 @@ def _marked(rows: pd.DataFrame, column: str) -> pd.Series:
 def design_panel(panel: pd.DataFrame, design: str, outcome: str, last_year: int | None = None) -> pd.DataFrame:
     """The rows of the panel mart a design uses, restricted to the treated region's years with data (and to
     years up to ``last_year``: the crisis window's end, so that later years are not pooled with it)."""
-    if design not in DESIGNS:
-        raise ValueError(f"unknown design {design!r} (known: {', '.join(DESIGNS)})")
+    if design not in DESIGN_CODES:
+        raise ValueError(f"unknown design {design!r} (known: {', '.join(DESIGN_CODES)})")
     treated = treated_code(panel)
     rows = panel.dropna(subset=[outcome])
     if last_year is not None:
@@ -195,14 +194,23 @@ def run_design(
     outcome: str,
     with_synthetic: bool | None = None,
     last_year: int | None = None,
+    treated_name: str | None = None,
+    control_names: tuple[str, ...] = (),
+    study_last_year: int = 0,
 ) -> DesignResult:
     """Every estimate of one design for one outcome on the years up to ``last_year`` (the crisis window's end;
-    None: every year), synthetic control by default only for all regions."""
+    None: every year), synthetic control by default only for all regions. ``treated_name`` and
+    ``control_names`` title the result (dim_study_design's short names; default: the panel's names)."""
     problems: dict[str, str] = {}
+    if treated_name is None:
+        treated_name = _panel_name(panel)
+    titles = {"treated_name": treated_name, "control_names": tuple(control_names), "study_last_year": study_last_year}
     unit, mart = OUTCOMES.get(outcome, ""), DESIGN_PANELS.get(design, "")
     rows = _attempt(problems, "panel", lambda: design_panel(panel, design, outcome, last_year))
     if rows is None or rows.empty:
-        return DesignResult(design=design, outcome=outcome, unit=unit, panel_mart=mart, problems=problems, names={})
+        return DesignResult(
+            design=design, outcome=outcome, unit=unit, panel_mart=mart, problems=problems, names={}, **titles
+        )
     synthetic_wanted = design == "all_regions" if with_synthetic is None else with_synthetic
     reference = _attempt(problems, "reference_year", lambda: reference_year(rows))
     estimates, extras = _estimates(rows, outcome, reference, synthetic_wanted, problems)
@@ -218,6 +226,7 @@ def run_design(
         post_years=(int(post.min()), int(post.max())) if not post.empty else (0, 0),
         estimates={method: replace(result, design=design) for method, result in estimates.items()},
         names=unit_names(rows),
+        **titles,
         **extras,
     )
 
@@ -322,14 +331,29 @@ def crisis_window(tables: Mapping[str, pd.DataFrame]) -> tuple[int, int] | None:
     return int(rows["start_year"].min()), int(rows["end_year"].max())
 
 
-def _not_run(design: str, outcome: str, problem: str) -> DesignResult:
+def _not_run(design: str, outcome: str, problem: str, titles: Mapping[str, Any]) -> DesignResult:
     return DesignResult(
         design=design,
         outcome=outcome,
         unit=OUTCOMES.get(outcome, ""),
         panel_mart=DESIGN_PANELS[design],
         problems={"panel": problem},
+        **titles,
     )
+
+
+def design_titles(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
+    """The treated region's and the controls' short names as dim_study_design publishes them (none: the
+    panels' own names stand in)."""
+    try:
+        study = design_from_tables(tables)
+    except MissingDesign:
+        return {}
+    return {
+        "treated_name": study.treated_region_name,
+        "control_names": study.control_region_names,
+        "study_last_year": study.study_last_year,
+    }
 
 
 def run_all(tables: Mapping[str, pd.DataFrame]) -> list[DesignResult]:
@@ -340,14 +364,16 @@ def run_all(tables: Mapping[str, pd.DataFrame]) -> list[DesignResult]:
     A design whose mart is missing is returned with the reason in ``problems["panel"]``.
     """
     crisis = crisis_window(tables)
+    titles = design_titles(tables)
     results: list[DesignResult] = []
-    for design in DESIGNS:
+    for design in DESIGN_CODES:
         try:
             panel = design_input(tables, design)
         except MissingPanel as error:
-            results.extend(_not_run(design, outcome, str(error)) for outcome in OUTCOMES)
+            results.extend(_not_run(design, outcome, str(error), titles) for outcome in OUTCOMES)
             continue
         results.extend(
-            run_design(panel, design, outcome, last_year=crisis[1] if crisis else None) for outcome in OUTCOMES
+            run_design(panel, design, outcome, last_year=crisis[1] if crisis else None, **titles)
+            for outcome in OUTCOMES
         )
     return results

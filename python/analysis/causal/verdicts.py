@@ -76,7 +76,8 @@ def verdict_implication(result: DesignResult) -> str:
         )
     if test.parallel_trends_rejected:
         return (
-            "Almaty's pre-2022 path departs from its controls' more than nearly every control's does, so the DiD "
+            f"{result.treated_name}'s pre-{result.post_years[0] or 'crisis'} path departs from its controls' more "
+            "than nearly every control's does, so the DiD "
             "is not a credible causal effect on its own; only the sensitivity intervals (which allow for the "
             "trend to continue) can carry a claim."
         )
@@ -115,15 +116,16 @@ def sensitivity_verdict(result: DesignResult) -> str:
         return "–"
     per_1000 = is_per_1000(result)
     low, high = sens.breakdown_range
+    after = f"post-{result.post_years[0] - 1}" if result.post_years[0] else "post-crisis"
     rm = (
-        f"survives a post-2021 departure up to {sens.rm_breakdown:.2f}× the largest pre-period one "
+        f"survives a {after} departure up to {sens.rm_breakdown:.2f}× the largest pre-period one "
         f"({value_text(sens.benchmark, per_1000)}, robust to one year; leaving out one pre-year: {low:.2f}–{high:.2f}×)"
         if sens.rm_breakdown > 0
         else "does not survive any departure from parallel trends (breakdown 0)"
     )
     trend = (
         f"trend-adjusted {value_text(sens.trend_estimate, per_1000)} survives slope changes up to "
-        f"{sens.sd_breakdown_relative:.2f} SD of Almaty's pre-period second differences per year"
+        f"{sens.sd_breakdown_relative:.2f} SD of {result.treated_name}'s pre-period second differences per year"
         if sens.sd_breakdown > 0
         else f"trend-adjusted {value_text(sens.trend_estimate, per_1000)}: breakdown 0"
     )

@@ -5,16 +5,20 @@ from __future__ import annotations
 import html
 
 from analysis.causal.formatting import format_p_value
-from analysis.causal.run import DESIGNS
+from analysis.causal.labels import design_title
 from analysis.report.cells import format_number
 from analysis.report.content import ReportContent
 from claims.replication import status_counts
 
 # The questions the study asks, each answered in one line from the evidence and linked to its section.
-# (question, how it is answered, anchor of the evidence)
+# (question, how it is answered, anchor of the evidence); {treated} and {crisis} are the build's design.
 STUDY_QUESTIONS: tuple[tuple[str, str, str], ...] = (
-    ("Did Almaty turn from a net sender into a net receiver of working-age migrants?", "regimes", "flows"),
-    ("Was the turn an effect of the 2022 crisis, compared with regions that kept their course?", "causal", "headline"),
+    ("Did {treated} turn from a net sender into a net receiver of working-age migrants?", "regimes", "flows"),
+    (
+        "Was the turn an effect of the {crisis} crisis, compared with regions that kept their course?",
+        "causal",
+        "headline",
+    ),
     ("Did the arrivals come from Russia and the countries around the crisis?", "country", "replication"),
     ("Were the arrivals more educated (higher and secondary vocational education)?", "education", "replication"),
     ("In which specialties did arrivals grow?", "specialty", "replication"),
@@ -61,7 +65,7 @@ def _causal_answer(content: ReportContent) -> str:
         p = result.studentised
         rejected.append(p.p_value <= ANSWER_ALPHA)
         rows.append(
-            f"{html.escape(DESIGNS.get(result.design, result.design))}, {html.escape(result.unit)}: DiD "
+            f"{html.escape(design_title(result))}, {html.escape(result.unit)}: DiD "
             f"{format_number(result.did.estimate, 2)}, studentised placebo-in-space p "
             f"{html.escape(format_p_value(p.p_value))} "
             f"(smallest attainable {html.escape(format_p_value(p.min_attainable_p))})"
@@ -99,7 +103,9 @@ def _claims_answer(content: ReportContent, topic: str) -> str:
 def answers_html(content: ReportContent) -> str:
     """One line per question of the study, each linked to the section holding its evidence."""
     lines = []
-    for question, answer, anchor in STUDY_QUESTIONS:
+    crisis = content.crisis_label
+    for template, answer, anchor in STUDY_QUESTIONS:
+        question = template.replace("{treated}", content.treated_name).replace("{crisis}", crisis)
         if answer == "regimes":
             text = _regime_answer(content)
         elif answer == "causal":

@@ -16,6 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.causal.formatting import format_p_value
+from analysis.causal.labels import DesignNames
 from analysis.causal.results import DesignResult
 from analysis.report.figures import (
     ARRIVAL_COLOUR,
@@ -27,11 +28,6 @@ from analysis.report.figures import (
     new_axes,
     render_figure,
 )
-
-
-def _design_label(result: DesignResult) -> str:
-    return "Zhambyl and West Kazakhstan" if result.design == "paper" else "all other territories"
-
 
 # Fewer placebos than this cannot estimate a spread: the event study is then drawn without a band (the paper
 # design's two controls give two placebo coefficients a year).
@@ -81,7 +77,7 @@ def figure_event_study(result: DesignResult) -> Figure:
         raise MissingFigureData(f"no event study for {result.design} / {result.outcome}")
     band = event_study_band(result)
     figure, axes = new_axes(
-        f"Event study: Almaty vs {_design_label(result)}",
+        f"Event study: {result.treated_name} vs {DesignNames.of(result).versus}",
         f"Effect on net working-age migration ({result.unit})",
     )
     if result.placebo_events is not None:
@@ -102,9 +98,14 @@ def figure_event_study(result: DesignResult) -> Figure:
             alpha=0.2,
             label="design-based 95% band (studentised placebo spread)",
         )
-    axes.plot(band["year"], band["estimate"], marker="o", color=NET_COLOUR, label="Almaty coefficient")
+    axes.plot(band["year"], band["estimate"], marker="o", color=NET_COLOUR, label=f"{result.treated_name} coefficient")
     axes.axhline(0, color="black", linewidth=0.8)
-    axes.axvline(result.event_study.reference_year, color="grey", linestyle=":", label="reference year 2021")
+    axes.axvline(
+        result.event_study.reference_year,
+        color="grey",
+        linestyle=":",
+        label=f"reference year {result.event_study.reference_year}",
+    )
     mark_crisis(axes, int(band["year"].max()))
     axes.legend(fontsize="small")
     return figure
@@ -119,9 +120,11 @@ def figure_synthetic_control(result: DesignResult, demeaned: bool = False) -> Fi
     last = int(gap["year"].max())
     figure, (top, bottom) = plt.subplots(2, 1, figsize=(8.0, 6.5), sharex=True, layout="constrained")
     kind = "demeaned synthetic control" if demeaned else "synthetic control"
-    top.set_title(f"Almaty and its {kind} ({result.unit})")
-    top.plot(gap["year"], gap["treated"], marker="o", color="black", label="Almaty")
-    top.plot(gap["year"], gap["synthetic"], linestyle="--", color=ARRIVAL_COLOUR, label="synthetic Almaty")
+    top.set_title(f"{result.treated_name} and its {kind} ({result.unit})")
+    top.plot(gap["year"], gap["treated"], marker="o", color="black", label=result.treated_name)
+    top.plot(
+        gap["year"], gap["synthetic"], linestyle="--", color=ARRIVAL_COLOUR, label=f"synthetic {result.treated_name}"
+    )
     top.set_ylabel(f"Net migration\n({result.unit})")
     top.grid(True, alpha=0.3)
     mark_crisis(top, last)
@@ -135,7 +138,14 @@ def figure_synthetic_control(result: DesignResult, demeaned: bool = False) -> Fi
                 linewidth=0.8,
                 label="placebo gaps (each donor as if treated)" if k == 0 else None,
             )
-    bottom.plot(gap["year"], gap["gap"], color=DEPARTURE_COLOUR, linewidth=2, marker="o", label="Almaty − synthetic")
+    bottom.plot(
+        gap["year"],
+        gap["gap"],
+        color=DEPARTURE_COLOUR,
+        linewidth=2,
+        marker="o",
+        label=f"{result.treated_name} − synthetic",
+    )
     bottom.axhline(0, color="black", linewidth=0.8)
     mark_crisis(bottom, last)
     bottom.set_ylabel(f"Gap\n({result.unit})")
@@ -163,7 +173,10 @@ def figure_placebo_space(result: DesignResult) -> Figure:
     ordered = placebo.placebo_estimates.dropna(subset=["estimate"]).sort_values("estimate", kind="stable")
     labels = [result.name(code) for code in ordered["region_code"]]
     axes.barh(labels, ordered["estimate"], color="#7f7f7f", label="placebo (control treated)")
-    axes.barh(["Almaty city (treated)"], [placebo.estimate], color=DEPARTURE_COLOUR, label="Almaty")
+    # The treated unit by its full name, as the placebo bars are named (the one region that is no placebo).
+    placebos = set(placebo.placebo_estimates["region_code"].astype(str))
+    treated = next((result.name(code) for code in result.regions if code not in placebos), result.treated_name)
+    axes.barh([f"{treated} (treated)"], [placebo.estimate], color=DEPARTURE_COLOUR, label=result.treated_name)
     axes.axvline(0, color="black", linewidth=0.8)
     axes.legend(fontsize="small")
     return figure

@@ -8,9 +8,10 @@ from typing import Any, cast
 from analysis.causal.appendix import appendix_html
 from analysis.causal.details import causal_details_html
 from analysis.causal.formatting import format_p_value, p_phrase
+from analysis.causal.labels import DesignNames, design_title
 from analysis.causal.method_note import method_note_html
 from analysis.causal.results import DesignResult
-from analysis.causal.run import DESIGN_PANELS, DESIGNS, PANEL_REASONS
+from analysis.causal.run import DESIGN_PANELS
 from analysis.causal.verdicts import placebo_pretrend_verdict, pre_trend_components
 from analysis.report.cells import figure_html, html_table
 from analysis.report.content import ReportContent
@@ -81,7 +82,7 @@ def _synthetic_paragraphs(result: DesignResult) -> list[str]:
 def _design_paragraphs(result: DesignResult) -> list[str]:
     """One design and outcome: its panel, years, pre-trend checks, placebo notes and synthetic controls."""
     parts = [
-        f"<h3>{html.escape(DESIGNS[result.design])} — {html.escape(result.unit)}</h3>",
+        f"<h3>{html.escape(design_title(result))} — {html.escape(result.unit)}</h3>",
         f'<p class="note">Panel: <code>{html.escape(result.panel_mart)}</code>.</p>',
         f'<p class="note">Years: {html.escape(result.window)}.</p>',
     ]
@@ -101,9 +102,7 @@ def _design_paragraphs(result: DesignResult) -> list[str]:
             f"{'rejected' if pre.parallel_trends_rejected else 'not rejected'} at {pre.alpha:.2f}.</p>"
         )
         coefficients = result.event_study.coefficients[["year", "estimate"]]
-        parts.append(
-            "<details><summary>Event-study coefficients</summary>" + html_table(coefficients) + "</details>"
-        )
+        parts.append("<details><summary>Event-study coefficients</summary>" + html_table(coefficients) + "</details>")
     parts.extend(_placebo_notes(result))
     parts.extend(_synthetic_paragraphs(result))
     for step, problem in result.problems.items():
@@ -112,25 +111,35 @@ def _design_paragraphs(result: DesignResult) -> list[str]:
 
 
 def causal_section_html(content: ReportContent) -> str:
-    parts = ["<h2 id='causal'>Causal estimate of the 2022 shock: details</h2>"]
+    design = content.design
+    crisis, reference = (
+        (str(design.crisis_start_year), str(design.reference_year))
+        if design is not None
+        else ("the crisis year", "the year before it")
+    )
+    treated = html.escape(content.treated_name)
+    parts = [f"<h2 id='causal'>Causal estimate of the {content.crisis_label} shock: details</h2>"]
     parts.append(
-        "<p>Outcome: Almaty's net working-age migration (arrivals − departures), in persons and per 1,000 "
+        f"<p>Outcome: {treated}'s net working-age migration (arrivals − departures), in persons and per 1,000 "
         "residents. Estimators: two-way fixed-effects difference-in-differences (region and year effects; post = "
-        "2022 onwards, to the last year the outcome has), its event study relative to 2021, synthetic control "
-        "(plain and demeaned) and synthetic difference-in-differences. With a single treated region, inference "
+        f"{crisis} onwards, to the last year the outcome has), its event study relative to {reference}, synthetic "
+        "control (plain and demeaned) and synthetic difference-in-differences. With a single treated region, inference "
         "is design-based (see the summary at the top); where parallel pre-trends are rejected the DiD estimate "
         "is not a credible causal effect, whatever its p-value.</p>"
     )
+    designs: dict[str, DesignNames] = {}
+    for result in content.causal:
+        designs.setdefault(result.design, DesignNames.of(result))
     panels = "".join(
-        f"<li><strong>{html.escape(DESIGNS[design])}</strong>: <code>{html.escape(DESIGN_PANELS[design])}</code> — "
-        f"{html.escape(PANEL_REASONS[design])}</li>"
-        for design in DESIGNS
+        f"<li><strong>{html.escape(names.title)}</strong>: <code>{html.escape(DESIGN_PANELS[design])}</code> — "
+        f"{html.escape(names.panel_reason)}</li>"
+        for design, names in designs.items()
     )
     parts.append(f"<p>Panels:</p><ul>{panels}</ul>")
     parts.append(
-        '<p class="note">Almaty city itself gained parts of the Karasai and Ili districts of Almaty region in '
-        "2014; no panel can undo that without district data, so that border change stays in the pre-period of "
-        "both designs.</p>"
+        '<p class="note">Almaty city gained parts of the Karasai and Ili districts of Almaty region in 2014; no '
+        "panel can undo that without district data, so that border change stays in the pre-period of every "
+        "design.</p>"
     )
     if any(result.design == "paper" for result in content.causal):
         parts.append(f'<p class="note">Paper design: {html.escape(PAPER_DESIGN_NOTE)}</p>')

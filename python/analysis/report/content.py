@@ -15,7 +15,7 @@ from analysis.causal.ensemble_spread import PreTrendSpread, ensemble_pre_trend, 
 from analysis.causal.later import LaterYear, run_later_years
 from analysis.causal.results import DesignResult
 from analysis.causal.run import run_all
-from analysis.design import design_from_tables
+from analysis.design import StudyDesign, design_from_tables, optional_design
 from analysis.marts import (
     Tables,
     build_setting,
@@ -59,6 +59,17 @@ class ReportContent:
     data_as_of: str | None = None
     # The cross-validation marts (analysis.report.crossval_section): the banner's accuracy sentence and its section.
     crossval: Tables | None = None
+    # dim_study_design: the treated region's and controls' names and the crisis year the prose uses.
+    design: StudyDesign | None = None
+
+    @property
+    def treated_name(self) -> str:
+        return self.design.treated_region_name if self.design is not None else "the treated region"
+
+    @property
+    def crisis_label(self) -> str:
+        """The crisis year in a title (``2022``); ``crisis`` when the warehouse does not say."""
+        return str(self.design.crisis_start_year) if self.design is not None else "crisis"
 
 
 def almaty_flow_table(tables: Tables) -> pd.DataFrame:
@@ -141,4 +152,5 @@ def analyse(
         project_version=build_setting(tables, "project_version"),
         data_as_of=build_setting(tables, "data_as_of_date"),
         crossval={name: tables[name] for name in CROSSVAL_MARTS if name in tables},
+        design=optional_design(tables),
     )

@@ -33,6 +33,12 @@ class Section:
     # Other files beside index.html behind the section (e.g. replication.csv).
     files: tuple[str, ...] = ()
 
+    def heading(self, content: Any) -> str:
+        """The title, ``{treated}`` and ``{crisis}`` replaced by the build's design (treated region, crisis year)."""
+        text = self.title.replace("{treated}", getattr(content, "treated_name", "the treated region"))
+        text = text.replace("{crisis}", getattr(content, "crisis_label", "crisis"))
+        return text[:1].upper() + text[1:]
+
 
 # Words a snake_case column name is made of, as a reader says them.
 HEADER_WORDS = {
@@ -169,7 +175,7 @@ def download_links(marts: Iterable[str], files: Iterable[str] = ()) -> str:
 
 def render_section(section: Section, content: Any) -> str:
     body = section.render(content) + download_links(section.marts, section.files)
-    title = html.escape(section.title)
+    title = html.escape(section.heading(content))
     anchor = html.escape(section.anchor)
     if section.folded:
         return (

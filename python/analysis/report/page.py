@@ -73,7 +73,8 @@ def render_html(content: ReportContent, sections: list[Section] | None = None) -
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     header = "\n".join(
         [
-            "<h1>External migration of Almaty's working-age population: replication and causal analysis</h1>",
+            f"<h1>External migration of {html.escape(content.treated_name)}'s working-age population: replication "
+            "and causal analysis</h1>",
             f'<p class="note">kz-migration {html.escape(content.project_version or "(version not recorded)")} · '
             f"data as of {html.escape(content.data_as_of or '(not recorded)')} · generated {generated} from "
             f"<code>{html.escape(content.warehouse)}</code>{_build_note(content)}. Reproduces and tests "
@@ -84,7 +85,7 @@ def render_html(content: ReportContent, sections: list[Section] | None = None) -
         ]
     )
     return render_page(
-        "kz-migration: Almaty external migration report",
+        f"kz-migration: {content.treated_name} external migration report",
         header,
         REPORT_SECTIONS if sections is None else sections,
         content,

@@ -57,6 +57,23 @@ def _treated(tables: Tables) -> str:
         raise MissingFigureData(str(error)) from error
 
 
+def _name(tables: Tables) -> str:
+    """The treated region's short name, as the figures' titles give it (dim_study_design)."""
+    try:
+        return design_from_tables(tables).treated_region_name
+    except MissingDesign as error:
+        raise MissingFigureData(str(error)) from error
+
+
+def _period_years(tables: Tables) -> str:
+    """The crisis period's years as the seed analysis_periods sets them (``2022–2023``)."""
+    periods = _rows(tables, "fct_country_period_flows", period_code=CRISIS_PERIOD)
+    if not {"start_year", "end_year"} <= set(periods.columns):
+        raise MissingFigureData("fct_country_period_flows has no start_year and end_year columns")
+    first, last = int(periods["start_year"].min()), int(periods["end_year"].max())
+    return f"{first}–{last}" if last > first else str(first)
+
+
 def _rows(tables: Tables, mart: str, **equal: object) -> pd.DataFrame:
     if mart not in tables:
         raise MissingFigureData(f"mart {mart} is not in the warehouse")
@@ -78,7 +95,7 @@ def figure_working_age_flows(tables: Tables) -> Figure:
     """Figure 1: Almaty's yearly working-age arrivals, departures and net migration."""
     treated = _treated(tables)
     rows = _rows(tables, "fct_yearly_flows", region_code=treated, age_scope_code="working_age").sort_values("year")
-    figure, axes = new_axes("Almaty: external migration of the working-age population", "Persons per year")
+    figure, axes = new_axes(f"{_name(tables)}: external migration of the working-age population", "Persons per year")
     axes.plot(rows["year"], rows["arrivals"], marker="o", color=ARRIVAL_COLOUR, label="arrivals")
     axes.plot(rows["year"], rows["departures"], marker="o", color=DEPARTURE_COLOUR, label="departures")
     axes.bar(rows["year"], rows["net_migration"], color=NET_COLOUR, alpha=0.35, label="net migration")
@@ -95,7 +112,9 @@ def _education_structure(tables: Tables) -> pd.DataFrame:
 def figure_higher_education_shares(tables: Tables) -> Figure:
     """Figure 2: share of migrants with higher education among working-age arrivals and departures."""
     rows = _education_structure(tables)
-    figure, axes = new_axes("Almaty: share with higher education among working-age migrants", "Percent of migrants")
+    figure, axes = new_axes(
+        f"{_name(tables)}: share with higher education among working-age migrants", "Percent of migrants"
+    )
     axes.plot(rows["year"], rows["higher_share_of_arrivals_pct"], marker="o", color=ARRIVAL_COLOUR, label="arrivals")
     axes.plot(
         rows["year"], rows["higher_share_of_departures_pct"], marker="o", color=DEPARTURE_COLOUR, label="departures"
@@ -117,7 +136,7 @@ def figure_countries_2023(tables: Tables, year: int = 2023, top: int = 15) -> Fi
     axes.set_yticks(positions, table.index)
     axes.set_xlabel("Persons (all ages)")
     axes.set_ylabel("Country of origin / destination")
-    axes.set_title(f"Almaty: external migration by country, {year}")
+    axes.set_title(f"{_name(tables)}: external migration by country, {year}")
     axes.grid(True, axis="x", alpha=0.3)
     axes.legend()
     return figure
@@ -131,7 +150,7 @@ def _group_series(tables: Tables, group: str) -> pd.DataFrame:
 def figure_cis_flows(tables: Tables) -> Figure:
     """Figure 4: arrivals from and departures to the CIS countries."""
     table = _group_series(tables, "CIS")
-    figure, axes = new_axes("Almaty: migration with CIS countries", "Persons per year (all ages)")
+    figure, axes = new_axes(f"{_name(tables)}: migration with CIS countries", "Persons per year (all ages)")
     axes.plot(table.index, table["arrival"], marker="o", color=ARRIVAL_COLOUR, label="arrivals from the CIS")
     axes.plot(table.index, table["departure"], marker="o", color=DEPARTURE_COLOUR, label="departures to the CIS")
     mark_crisis(axes, int(table.index.max()))
@@ -147,7 +166,7 @@ def figure_other_country_arrivals(tables: Tables, top: int = 5) -> Figure:
     rows = rows[rows["country_code"] != "_O"]
     by_country = rows.pivot_table(index="year", columns="country_name_en", values="persons", aggfunc="sum").fillna(0)
     largest = by_country.sum().sort_values(ascending=False, kind="stable").index[:top]
-    figure, axes = new_axes("Almaty: arrivals from other (non-CIS) countries", "Persons per year (all ages)")
+    figure, axes = new_axes(f"{_name(tables)}: arrivals from other (non-CIS) countries", "Persons per year (all ages)")
     axes.plot(total.index, total, marker="o", color="black", label="all other countries")
     for country in largest:
         axes.plot(by_country.index, by_country[country], marker=".", label=country)
@@ -204,7 +223,7 @@ def figure_other_country_arrival_shares(tables: Tables) -> Figure:
     shares = _other_country_shares(tables, "arrival", "share_of_group_pct", group="OTHER")
     return _share_bar(
         shares,
-        "Almaty: shares in arrivals from other countries, 2022–2023",
+        f"{_name(tables)}: shares in arrivals from other countries, {_period_years(tables)}",
         "Percent of arrivals from non-CIS countries",
     )
 
@@ -214,14 +233,14 @@ def figure_other_country_departure_shares(tables: Tables) -> Figure:
     shares = _other_country_shares(tables, "departure", "share_of_non_cis_pct")
     return _share_bar(
         shares,
-        "Almaty: shares in departures outside the CIS, 2022–2023",
+        f"{_name(tables)}: shares in departures outside the CIS, {_period_years(tables)}",
         "Percent of departures to non-CIS or unstated countries",
     )
 
 
 def _education_flow_figure(tables: Tables, level: str, label: str) -> Figure:
     rows = _education_structure(tables)
-    figure, axes = new_axes(f"Almaty: working-age migrants with {label}", "Persons per year")
+    figure, axes = new_axes(f"{_name(tables)}: working-age migrants with {label}", "Persons per year")
     axes.plot(rows["year"], rows[f"{level}_arrivals"], marker="o", color=ARRIVAL_COLOUR, label="arrivals")
     axes.plot(rows["year"], rows[f"{level}_departures"], marker="o", color=DEPARTURE_COLOUR, label="departures")
     axes.bar(rows["year"], rows[f"{level}_net_migration"], color=NET_COLOUR, alpha=0.35, label="net migration")

@@ -26,7 +26,8 @@ def _flows_section(content: ReportContent) -> str:
             "<p>Persons per year; per 1,000 residents (all ages) on 1 January.</p>",
             html_table(content.almaty_flows),
             "<h3 id='regimes'>Regimes detected from the data</h3>",
-            "<p>Maximal runs of consecutive years in which Almaty's working-age net migration keeps one sign "
+            f"<p>Maximal runs of consecutive years in which {html.escape(content.treated_name)}'s working-age net "
+            "migration keeps one sign "
             "(<code>fct_net_migration_regimes</code>); the study describes 2000–2002, 2003–2013, 2014–2021 and "
             "2022–2023.</p>",
             html_table(content.almaty_regimes, text_columns=("direction",)),
@@ -135,7 +136,7 @@ REPORT_SECTIONS: list[Section] = [
     ),
     Section(
         "flows",
-        "Almaty's working-age flows",
+        "{treated}'s working-age flows",
         _flows_section,
         nav_label="Flows",
         marts=("fct_yearly_flows", "fct_net_migration_regimes"),
@@ -152,7 +153,7 @@ REPORT_SECTIONS: list[Section] = [
     ),
     Section(
         "causal",
-        "Causal estimate of the 2022 shock: details",
+        "Causal estimate of the {crisis} shock: details",
         lambda content: without_heading(causal_section_html(content)),
         folded=True,
         nav_label="Causal details",

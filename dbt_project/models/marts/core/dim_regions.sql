@@ -6,6 +6,7 @@ final as (
     select
         region_code,
         region_name_en,
+        region_short_name_en,
         region_name_ru,
         region_name_kk,
         admin_centre_en,

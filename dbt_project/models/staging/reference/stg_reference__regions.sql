@@ -8,6 +8,7 @@ renamed as (
         region_name_ru,
         region_name_kk,
         region_name_en,
+        region_short_name_en,
         admin_centre_en,
         region_kind,
         bns_order,
