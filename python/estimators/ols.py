@@ -26,7 +26,12 @@ class OlsFit:
 
     @property
     def bse(self) -> np.ndarray:
-        return np.sqrt(np.diag(self.cov))
+        """Standard errors; NaN where the variance is negative. A cluster-robust variance with as few clusters as
+        parameters is singular, and rounding can leave its diagonal a hair below zero (leave-one-control-out of
+        the paper design keeps two regions): no standard error exists there, so NaN, quietly."""
+        variance = np.diag(self.cov)
+        with np.errstate(invalid="ignore"):
+            return np.where(variance >= 0, np.sqrt(variance), np.nan)
 
     @property
     def tvalues(self) -> np.ndarray:

@@ -55,3 +55,16 @@ def test_joint_f_test_equals_statsmodels_and_a_rank_deficient_design_fits_like_i
     ours, theirs = ols(y, doubled), sm.OLS(y, doubled).fit()
     np.testing.assert_allclose(doubled @ ours.params, doubled @ theirs.params, rtol=1e-9)
     assert ours.df_resid == theirs.df_resid == len(y) - np.linalg.matrix_rank(design)
+
+
+def test_a_negative_variance_gives_no_standard_error_and_no_warning() -> None:
+    import warnings
+
+    from estimators.ols import OlsFit
+
+    fit = OlsFit(np.array([1.0, 2.0]), np.diag([4.0, -1e-18]), df_resid=10.0, df_inference=1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bse = fit.bse
+        low, high = fit.conf_int(0.05)[1]
+    assert bse[0] == 2.0 and np.isnan(bse[1]) and np.isnan(low) and np.isnan(high)
