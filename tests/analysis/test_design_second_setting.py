@@ -23,7 +23,7 @@ from analysis.report.causal_section import causal_section_html
 from analysis.report.cells import html_table
 from analysis.report.content import almaty_flow_table, analyse
 from analysis.report.page import render_html
-from analysis.report.paper_figures import _treated
+from analysis.report.paper_figures import _treated, figure_working_age_flows
 from claims.replication import DEFAULT_CLAIMS, load_claims
 from tests.conftest import REPO_ROOT, default_counts_dir
 from warehouse.publish import build_and_publish
@@ -122,7 +122,8 @@ def test_the_report_names_the_setting(other_setting):
     regions = pd.read_csv(REPO_ROOT / "dbt_project" / "seeds" / "regions.csv", dtype=str).set_index("region_code")
     treated = regions.at[TREATED, "region_short_name_en"]
     controls = [regions.at[code, "region_short_name_en"] for code in DEFAULTS["control_region_codes"]]
-    content = analyse(load_marts(other_setting), load_claims(DEFAULT_CLAIMS), "other", with_figures=False)
+    tables = load_marts(other_setting)
+    content = analyse(tables, load_claims(DEFAULT_CLAIMS), "other", with_figures=False)
     page = render_html(content)
     assert f"<h1>External migration of {treated}'s working-age population" in page
     assert f"<h2>{html.escape(treated)}&#x27;s working-age flows</h2>" in page
@@ -136,3 +137,8 @@ def test_the_report_names_the_setting(other_setting):
     # The default design's names and years are nowhere in the causal sections (Almaty city is only a control).
     for stale in ("Almaty's", "Almaty vs", "post = 2022", "relative to 2021", "pre-2022", "post-2021"):
         assert stale not in causal, stale
+    # The figures shade the crisis from the setting's year and title the treated region.
+    figure = figure_working_age_flows(tables)
+    legend = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
+    assert figure.axes[0].get_title().startswith(f"{treated}: ")
+    assert any(label.startswith(f"crisis and after, {CRISIS}–") for label in legend), legend

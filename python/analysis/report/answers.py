@@ -103,9 +103,8 @@ def _claims_answer(content: ReportContent, topic: str) -> str:
 def answers_html(content: ReportContent) -> str:
     """One line per question of the study, each linked to the section holding its evidence."""
     lines = []
-    crisis = content.crisis_label
     for template, answer, anchor in STUDY_QUESTIONS:
-        question = template.replace("{treated}", content.treated_name).replace("{crisis}", crisis)
+        question = content.fill(template)
         if answer == "regimes":
             text = _regime_answer(content)
         elif answer == "causal":

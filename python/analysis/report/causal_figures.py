@@ -106,7 +106,7 @@ def figure_event_study(result: DesignResult) -> Figure:
         linestyle=":",
         label=f"reference year {result.event_study.reference_year}",
     )
-    mark_crisis(axes, int(band["year"].max()))
+    mark_crisis(axes, result.post_years[0], int(band["year"].max()))
     axes.legend(fontsize="small")
     return figure
 
@@ -127,7 +127,7 @@ def figure_synthetic_control(result: DesignResult, demeaned: bool = False) -> Fi
     )
     top.set_ylabel(f"Net migration\n({result.unit})")
     top.grid(True, alpha=0.3)
-    mark_crisis(top, last)
+    mark_crisis(top, result.post_years[0], last)
     top.legend(fontsize="small")
     if synthetic.placebo_gaps is not None:
         for k, code in enumerate(synthetic.placebo_gaps.columns):
@@ -147,7 +147,7 @@ def figure_synthetic_control(result: DesignResult, demeaned: bool = False) -> Fi
         label=f"{result.treated_name} − synthetic",
     )
     bottom.axhline(0, color="black", linewidth=0.8)
-    mark_crisis(bottom, last)
+    mark_crisis(bottom, result.post_years[0], last)
     bottom.set_ylabel(f"Gap\n({result.unit})")
     bottom.set_xlabel("Year")
     bottom.set_title(

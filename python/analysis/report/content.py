@@ -71,6 +71,10 @@ class ReportContent:
         """The crisis year in a title (``2022``); ``crisis`` when the warehouse does not say."""
         return str(self.design.crisis_start_year) if self.design is not None else "crisis"
 
+    def fill(self, template: str) -> str:
+        """A fixed text with the build's design in it: ``{treated}`` (the treated region's name), ``{crisis}``."""
+        return template.replace("{treated}", self.treated_name).replace("{crisis}", self.crisis_label)
+
 
 def almaty_flow_table(tables: Tables) -> pd.DataFrame:
     """Almaty's yearly working-age flows, with the all-ages net migration per 1,000 residents."""

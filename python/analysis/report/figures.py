@@ -45,9 +45,11 @@ def new_axes(title: str, ylabel: str, xlabel: str = "Year") -> tuple[Figure, plt
     return figure, axes
 
 
-def mark_crisis(axes: plt.Axes, last_year: int = 2023) -> None:
-    """Shade the post-crisis years (2022 to the last year shown)."""
-    axes.axvspan(2021.5, last_year + 0.5, color="grey", alpha=0.12, label=f"crisis and after, 2022–{last_year}")
+def mark_crisis(axes: plt.Axes, first_year: int, last_year: int) -> None:
+    """Shade the crisis year (the design's crisis_start_year) and every year after it to the last one shown."""
+    axes.axvspan(
+        first_year - 0.5, last_year + 0.5, color="grey", alpha=0.12, label=f"crisis and after, {first_year}–{last_year}"
+    )
 
 
 def to_png(figure: Figure) -> bytes:

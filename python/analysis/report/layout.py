@@ -34,9 +34,8 @@ class Section:
     files: tuple[str, ...] = ()
 
     def heading(self, content: Any) -> str:
-        """The title, ``{treated}`` and ``{crisis}`` replaced by the build's design (treated region, crisis year)."""
-        text = self.title.replace("{treated}", getattr(content, "treated_name", "the treated region"))
-        text = text.replace("{crisis}", getattr(content, "crisis_label", "crisis"))
+        """The title with the build's design in it (``ReportContent.fill``: ``{treated}``, ``{crisis}``)."""
+        text = content.fill(self.title) if hasattr(content, "fill") else self.title
         return text[:1].upper() + text[1:]
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.design import MissingDesign, design_from_tables
+from analysis.design import MissingDesign, StudyDesign, design_from_tables
 from analysis.marts import Tables
 from analysis.report.figures import (
     ARRIVAL_COLOUR,
@@ -49,20 +49,22 @@ class _ReadLog(dict[str, pd.DataFrame]):
         return super().get(key, default)
 
 
-def _treated(tables: Tables) -> str:
-    """The region the figures follow: the design's treated region (dim_study_design; Almaty city)."""
+def _design(tables: Tables) -> StudyDesign:
+    """The design the figures follow (dim_study_design): its treated region, named in their titles."""
     try:
-        return design_from_tables(tables).treated_region_code
+        return design_from_tables(tables)
     except MissingDesign as error:
         raise MissingFigureData(str(error)) from error
+
+
+def _treated(tables: Tables) -> str:
+    """The region the figures follow: the design's treated region (Almaty city in the paper)."""
+    return _design(tables).treated_region_code
 
 
 def _name(tables: Tables) -> str:
-    """The treated region's short name, as the figures' titles give it (dim_study_design)."""
-    try:
-        return design_from_tables(tables).treated_region_name
-    except MissingDesign as error:
-        raise MissingFigureData(str(error)) from error
+    """The treated region's short name, as the figures' titles give it."""
+    return _design(tables).treated_region_name
 
 
 def _period_years(tables: Tables) -> str:
@@ -100,7 +102,7 @@ def figure_working_age_flows(tables: Tables) -> Figure:
     axes.plot(rows["year"], rows["departures"], marker="o", color=DEPARTURE_COLOUR, label="departures")
     axes.bar(rows["year"], rows["net_migration"], color=NET_COLOUR, alpha=0.35, label="net migration")
     axes.axhline(0, color="black", linewidth=0.8)
-    mark_crisis(axes, int(rows["year"].max()))
+    mark_crisis(axes, _design(tables).crisis_start_year, int(rows["year"].max()))
     axes.legend()
     return figure
 
@@ -119,7 +121,7 @@ def figure_higher_education_shares(tables: Tables) -> Figure:
     axes.plot(
         rows["year"], rows["higher_share_of_departures_pct"], marker="o", color=DEPARTURE_COLOUR, label="departures"
     )
-    mark_crisis(axes, int(rows["year"].max()))
+    mark_crisis(axes, _design(tables).crisis_start_year, int(rows["year"].max()))
     axes.legend()
     return figure
 
@@ -153,7 +155,7 @@ def figure_cis_flows(tables: Tables) -> Figure:
     figure, axes = new_axes(f"{_name(tables)}: migration with CIS countries", "Persons per year (all ages)")
     axes.plot(table.index, table["arrival"], marker="o", color=ARRIVAL_COLOUR, label="arrivals from the CIS")
     axes.plot(table.index, table["departure"], marker="o", color=DEPARTURE_COLOUR, label="departures to the CIS")
-    mark_crisis(axes, int(table.index.max()))
+    mark_crisis(axes, _design(tables).crisis_start_year, int(table.index.max()))
     axes.legend()
     return figure
 
@@ -170,7 +172,7 @@ def figure_other_country_arrivals(tables: Tables, top: int = 5) -> Figure:
     axes.plot(total.index, total, marker="o", color="black", label="all other countries")
     for country in largest:
         axes.plot(by_country.index, by_country[country], marker=".", label=country)
-    mark_crisis(axes, int(total.index.max()))
+    mark_crisis(axes, _design(tables).crisis_start_year, int(total.index.max()))
     axes.legend(fontsize="small", ncols=2)
     return figure
 
@@ -245,7 +247,7 @@ def _education_flow_figure(tables: Tables, level: str, label: str) -> Figure:
     axes.plot(rows["year"], rows[f"{level}_departures"], marker="o", color=DEPARTURE_COLOUR, label="departures")
     axes.bar(rows["year"], rows[f"{level}_net_migration"], color=NET_COLOUR, alpha=0.35, label="net migration")
     axes.axhline(0, color="black", linewidth=0.8)
-    mark_crisis(axes, int(rows["year"].max()))
+    mark_crisis(axes, _design(tables).crisis_start_year, int(rows["year"].max()))
     axes.legend()
     return figure
 
