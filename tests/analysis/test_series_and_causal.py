@@ -10,10 +10,19 @@ import statsmodels.formula.api as smf
 from analysis.causal.details import follow_up_sentence
 from analysis.causal.headline import headline_table
 from analysis.causal.labels import DesignNames
-from analysis.causal.run import TERRITORY_PANEL, design_panel, run_all, run_design
+from analysis.causal.run import (
+    TERRITORY_PANEL,
+    design_input,
+    design_panel,
+    run_all,
+    run_design,
+    units_with_moved_borders,
+)
 from analysis.causal.verdicts import estimates_table, format_p_value, pretrend_verdict
+from analysis.marts import load_marts
 from analysis.series import UnknownSeries, parse_series_name, yearly_series
 from estimators.did import event_study
+from tests.conftest import REPO_ROOT
 
 from .conftest import make_panel
 from .mart_fixtures import ARRIVALS, COUNTRIES, DEPARTURES, RESIDENTS, TREATMENT_EFFECT, YEARS, report_marts
@@ -194,11 +203,15 @@ def test_without_the_territory_mart_the_all_regions_design_says_why_and_does_not
 
 
 def test_all_regions_design_refuses_a_panel_with_regions_created_by_border_changes(marts):
-    panel = marts["fct_region_year_panel"]
-    # A region panel as published: Abai (10) appears beside its parent (here any region's rows will do).
-    split = pd.concat([panel, panel[panel.region_code == "11"].assign(region_code="10")], ignore_index=True)
-    with pytest.raises(ValueError, match=r"created by a border change \(10\).*fct_territory_year_panel"):
+    panel = marts["fct_region_year_panel"].assign(region_first_year=1991, region_last_year=None)
+    # A region panel as published: Abai (10) appears in 2022 beside its parent, South Kazakhstan (51) ends in
+    # 2016 (here any region's rows will do); each region's first and last year as the mart carries them.
+    abai = panel[(panel.region_code == "11") & (panel.year >= 2022)].assign(region_code="10", region_first_year=2022)
+    south = panel[(panel.region_code == "11") & (panel.year <= 2016)].assign(region_code="51", region_last_year=2016)
+    split = pd.concat([panel, abai, south], ignore_index=True)
+    with pytest.raises(ValueError, match=r"abolished by a border change \(10, 51\).*fct_territory_year_panel"):
         design_panel(split, "all_regions", "net_migration_working_age")
+    assert units_with_moved_borders(panel) == []
     assert set(design_panel(split, "paper", "net_migration_working_age").region_code) == {"75", "31", "27"}
 
 
@@ -271,3 +284,21 @@ def test_every_result_says_which_years_it_used():
     assert "per 1,000 residents: to 2023 only" in follow_up_sentence([persons, rate])
     # the territory panel's borders are constant, every year
     assert "2000–2023" not in DesignNames("all_regions", "Almaty").title
+
+
+def test_the_published_region_panel_names_every_region_a_border_change_made_or_ended(built_warehouse):
+    """On the session's warehouse: the regions the seed starts after the panel's first year or ends before its
+    last (read from the seed itself) are the ones the all-regions design refuses, and the territory panel has none."""
+    tables = load_marts(built_warehouse, ["fct_region_year_panel", "fct_territory_year_panel", "dim_study_design"])
+    panel = tables["fct_region_year_panel"]
+    seed = pd.read_csv(REPO_ROOT / "dbt_project" / "seeds" / "regions.csv", dtype={"region_code": str})
+    seed = seed[seed.region_code.isin(set(panel.region_code))]
+    expected = seed.loc[
+        (seed.first_year > panel.year.min()) | (seed.last_year.notna() & (seed.last_year < panel.year.max())),
+        "region_code",
+    ]
+    assert sorted(expected) == units_with_moved_borders(panel) and len(expected) >= 5
+    with pytest.raises(ValueError, match="border change"):
+        design_panel(panel, "all_regions", "net_migration_working_age")
+    territories = design_input(tables, "all_regions")
+    assert units_with_moved_borders(territories) == []

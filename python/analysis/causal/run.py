@@ -53,9 +53,6 @@ from estimators.synthetic_control import synthetic_control
 # the panels mark it (is_treated, is_control, is_post, is_bordering_russia) from dim_study_design's dbt vars.
 REGION_PANEL = "fct_region_year_panel"
 TERRITORY_PANEL = "fct_territory_year_panel"
-# Regions created by a border change (2017: Turkestan 61, Shymkent 79; 2022: Abai 10, Zhetysu 33,
-# Ulytau 62). A panel holding any of them has units whose borders moved inside the window.
-REGIONS_CREATED_BY_BORDER_CHANGES = ("10", "33", "62", "61", "79")
 # The analysis_periods seed's crisis window (published in fct_period_flows) and the follow-up years after it.
 CRISIS_PERIOD_CODE = "CRISIS"
 OUTCOMES = {
@@ -147,11 +144,11 @@ def design_panel(panel: pd.DataFrame, design: str, outcome: str, last_year: int 
     if design == "paper":
         rows = rows[(rows["region_code"] == treated) | _marked(rows, "is_control")]
     else:
-        moved = sorted(set(rows["region_code"].astype(str)) & set(REGIONS_CREATED_BY_BORDER_CHANGES))
+        moved = units_with_moved_borders(rows)
         if moved:
             raise ValueError(
-                f"the {design} design needs constant borders, but the panel has regions created by a border "
-                f"change ({', '.join(moved)}): use {TERRITORY_PANEL}"
+                f"the {design} design needs constant borders, but the panel has regions created or abolished by "
+                f"a border change ({', '.join(moved)}): use {TERRITORY_PANEL}"
             )
         if design == "no_russia_border":
             rows = rows[~_marked(rows, "is_bordering_russia")]
@@ -160,6 +157,18 @@ def design_panel(panel: pd.DataFrame, design: str, outcome: str, last_year: int 
         raise ValueError(f"the panel has no {outcome} for the treated region {treated}")
     window = rows["year"].between(int(treated_years.min()), int(treated_years.max()))
     return rows[window].reset_index(drop=True)
+
+
+def units_with_moved_borders(rows: pd.DataFrame) -> list[str]:
+    """Regions that begin or end inside the panel's years (``region_first_year``, ``region_last_year`` of
+    fct_region_year_panel, from the seed regions): a border change created or abolished them, so they and their
+    parents jump. A panel without those columns (the territory panel) holds no such unit by construction."""
+    if not {"region_first_year", "region_last_year"} <= set(rows.columns) or rows.empty:
+        return []
+    first, last = rows[YEAR].min(), rows[YEAR].max()
+    begins = pd.to_numeric(rows["region_first_year"], errors="coerce") > first
+    ends = pd.to_numeric(rows["region_last_year"], errors="coerce") < last
+    return sorted(set(rows.loc[begins | ends, "region_code"].astype(str)))
 
 
 def _attempt(problems: dict[str, str], step: str, run: Callable[[], Any]) -> Any:
