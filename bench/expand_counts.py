@@ -137,6 +137,7 @@ def write_regions_seed(plan: Plan, seeds_out: Path) -> None:
                         "region_code": code,
                         "region_name_ru": f"{region['region_name_ru']} район {k}",
                         "region_name_en": f"{region['region_name_en']} district {k}",
+                        "region_short_name_en": f"{region['region_short_name_en']} district {k}",
                         "bns_order": str(order),
                         "successor_region_codes": "",
                         "territory_code": code,
