@@ -15,7 +15,7 @@ import pytest
 
 from warehouse.publish import BuildFailed, build_and_publish
 
-from .conftest import default_counts_dir
+from .conftest import REPO_ROOT, default_counts_dir
 
 YEAR, REGION, RAISE = 2015, "75", 1000
 TOTAL_ONLY = {"country_code": "_T", "sex_code": "_T", "settlement_code": "_T", "age_band_code": "_T",
@@ -64,3 +64,25 @@ def test_a_failed_rule_names_the_rule_the_group_and_its_numbers(
     countries = [line for line in said if "countries_sum_to_all_countries" in line]
     assert countries and f"does not hold: by_country, {YEAR}, {REGION}, external, arrival" in countries[0], said
     assert not any("Got 1 result" in line for line in said)
+
+
+def test_a_design_that_names_no_region_fails_the_build_naming_each_rule(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The dbt vars are the design's one home; a treated region or a control the seed does not know (or a
+    treated region among the controls) stops the build with the rule named, before any mart reads it."""
+    known = set(pd.read_csv(REPO_ROOT / "dbt_project" / "seeds" / "regions.csv", dtype=str)["region_code"])
+    unknown = next(f"{n:02d}" for n in range(99, 0, -1) if f"{n:02d}" not in known)
+    with pytest.raises(BuildFailed, match="dbt build failed"):
+        build_and_publish(
+            tmp_path / "kz_migration.duckdb",
+            ["--select", "+int_study_design", "+stg_reference__regions", "--indirect-selection", "buildable",
+             "--exclude-resource-type", "unit_test",
+             "--vars", f"{{treated_region_code: '{unknown}', control_region_codes: ['31', '{unknown}']}}"],
+            env={"KZ_DBT_EXECUTABLE": "", "KZ_OFFICIAL_DIR": ""},
+        )
+    said = [line for line in capfd.readouterr().err.splitlines() if line.startswith("data test failed:")]
+    rules = " | ".join(line for line in said if "int_study_design" in line)
+    for rule in ("treated_region_code references", "the treated region is not a control",
+                 "every control is a region of the seed"):
+        assert rule in rules, said
