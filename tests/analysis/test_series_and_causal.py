@@ -10,6 +10,7 @@ import statsmodels.formula.api as smf
 from analysis.causal.details import follow_up_sentence
 from analysis.causal.headline import headline_table
 from analysis.causal.labels import DesignNames
+from analysis.causal.results import DesignFacts
 from analysis.causal.run import (
     TERRITORY_PANEL,
     design_input,
@@ -268,8 +269,10 @@ def test_every_result_says_which_years_it_used():
     panel["net_migration_working_age_per_1000_residents"] = panel["net_migration_working_age"].where(
         panel["year"] <= 2023
     )
-    persons = run_design(panel, "paper", "net_migration_working_age", study_last_year=2023)
-    rate = run_design(panel, "paper", "net_migration_working_age_per_1000_residents", study_last_year=2023)
+    persons = run_design(panel, "paper", "net_migration_working_age", facts=DesignFacts(study_last_year=2023))
+    rate = run_design(
+        panel, "paper", "net_migration_working_age_per_1000_residents", facts=DesignFacts(study_last_year=2023)
+    )
     assert persons.window == "2000–2025, post 2022–2025" and rate.window == "2000–2023, post 2022–2023"
     table = estimates_table([persons, rate])
     assert table.groupby("outcome", sort=False)["years"].unique().map(list).tolist() == [

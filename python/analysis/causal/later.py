@@ -13,9 +13,9 @@ from analysis.causal.run import (
     OUTCOMES,
     MissingPanel,
     crisis_window,
+    design_facts,
     design_input,
     design_panel,
-    design_titles,
     studentised_set,
     treated_code,
 )
@@ -94,7 +94,7 @@ def run_later_years(tables: Mapping[str, pd.DataFrame]) -> list[LaterYear]:
     if crisis is None:
         return []
     out: list[LaterYear] = []
-    titles = design_titles(tables)
+    facts = design_facts(tables)
     for design in DESIGN_CODES:
         try:
             panel = design_input(tables, design)
@@ -111,8 +111,8 @@ def run_later_years(tables: Mapping[str, pd.DataFrame]) -> list[LaterYear]:
             units = design_panel(panel, design, outcome)["region_code"].nunique()
             names = DesignNames(
                 design,
-                titles.get("treated_name", "the treated region"),
-                tuple(titles.get("control_names", ())),
+                facts.treated_name or "the treated region",
+                facts.control_names,
                 units - 1,
             )
             out.extend(

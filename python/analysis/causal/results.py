@@ -24,6 +24,16 @@ R = TypeVar("R", bound=EstimateResult)
 
 
 @dataclass(frozen=True)
+class DesignFacts:
+    """What a result says of the design besides its codes (dim_study_design): the names its titles and prose use
+    (``treated_name`` None: the panel's own name of the treated unit) and the study's last year (0: unknown)."""
+
+    treated_name: str | None = None
+    control_names: tuple[str, ...] = ()
+    study_last_year: int = 0
+
+
+@dataclass(frozen=True)
 class DesignResult:
     """Every estimate of one design and outcome; a step that could not run is absent, with its reason in
     ``problems``.

@@ -36,7 +36,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.causal.labels import DESIGN_CODES
-from analysis.causal.results import DesignResult
+from analysis.causal.results import DesignFacts, DesignResult
 from analysis.design import MissingDesign, design_from_tables
 from estimators.did import POST, YEAR, estimate_did, event_study
 from estimators.inference import ConformalResult, conformal_test, wild_cluster_bootstrap
@@ -203,22 +203,27 @@ def run_design(
     outcome: str,
     with_synthetic: bool | None = None,
     last_year: int | None = None,
-    treated_name: str | None = None,
-    control_names: tuple[str, ...] = (),
-    study_last_year: int = 0,
+    facts: DesignFacts | None = None,
 ) -> DesignResult:
     """Every estimate of one design for one outcome on the years up to ``last_year`` (the crisis window's end;
-    None: every year), synthetic control by default only for all regions. ``treated_name`` and
-    ``control_names`` title the result (dim_study_design's short names; default: the panel's names)."""
+    None: every year), synthetic control by default only for all regions. ``facts`` names the treated region and
+    the controls in the result's titles (dim_study_design's short names; default: the panel's names)."""
     problems: dict[str, str] = {}
-    if treated_name is None:
-        treated_name = _panel_name(panel)
-    titles = {"treated_name": treated_name, "control_names": tuple(control_names), "study_last_year": study_last_year}
+    facts = facts or DesignFacts()
+    treated = facts.treated_name or _panel_name(panel)
     unit, mart = OUTCOMES.get(outcome, ""), DESIGN_PANELS.get(design, "")
     rows = _attempt(problems, "panel", lambda: design_panel(panel, design, outcome, last_year))
     if rows is None or rows.empty:
         return DesignResult(
-            design=design, outcome=outcome, unit=unit, panel_mart=mart, problems=problems, names={}, **titles
+            design=design,
+            outcome=outcome,
+            unit=unit,
+            panel_mart=mart,
+            problems=problems,
+            names={},
+            treated_name=treated,
+            control_names=facts.control_names,
+            study_last_year=facts.study_last_year,
         )
     synthetic_wanted = design == "all_regions" if with_synthetic is None else with_synthetic
     reference = _attempt(problems, "reference_year", lambda: reference_year(rows))
@@ -235,7 +240,9 @@ def run_design(
         post_years=(int(post.min()), int(post.max())) if not post.empty else (0, 0),
         estimates={method: replace(result, design=design) for method, result in estimates.items()},
         names=unit_names(rows),
-        **titles,
+        treated_name=treated,
+        control_names=facts.control_names,
+        study_last_year=facts.study_last_year,
         **extras,
     )
 
@@ -340,29 +347,27 @@ def crisis_window(tables: Mapping[str, pd.DataFrame]) -> tuple[int, int] | None:
     return int(rows["start_year"].min()), int(rows["end_year"].max())
 
 
-def _not_run(design: str, outcome: str, problem: str, titles: Mapping[str, Any]) -> DesignResult:
+def _not_run(design: str, outcome: str, problem: str, facts: DesignFacts) -> DesignResult:
     return DesignResult(
         design=design,
         outcome=outcome,
         unit=OUTCOMES.get(outcome, ""),
         panel_mart=DESIGN_PANELS[design],
         problems={"panel": problem},
-        **titles,
+        treated_name=facts.treated_name or "the treated region",
+        control_names=facts.control_names,
+        study_last_year=facts.study_last_year,
     )
 
 
-def design_titles(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
-    """The treated region's and the controls' short names as dim_study_design publishes them (none: the
-    panels' own names stand in)."""
+def design_facts(tables: Mapping[str, pd.DataFrame]) -> DesignFacts:
+    """What the results say of the design besides its codes, from dim_study_design: the treated region's and the
+    controls' short names, and the study's last year (none without the mart: the panels' own names stand in)."""
     try:
         study = design_from_tables(tables)
     except MissingDesign:
-        return {}
-    return {
-        "treated_name": study.treated_region_name,
-        "control_names": study.control_region_names,
-        "study_last_year": study.study_last_year,
-    }
+        return DesignFacts()
+    return DesignFacts(study.treated_region_name, study.control_region_names, study.study_last_year)
 
 
 def run_all(tables: Mapping[str, pd.DataFrame]) -> list[DesignResult]:
@@ -373,16 +378,16 @@ def run_all(tables: Mapping[str, pd.DataFrame]) -> list[DesignResult]:
     A design whose mart is missing is returned with the reason in ``problems["panel"]``.
     """
     crisis = crisis_window(tables)
-    titles = design_titles(tables)
+    facts = design_facts(tables)
     results: list[DesignResult] = []
     for design in DESIGN_CODES:
         try:
             panel = design_input(tables, design)
         except MissingPanel as error:
-            results.extend(_not_run(design, outcome, str(error), titles) for outcome in OUTCOMES)
+            results.extend(_not_run(design, outcome, str(error), facts) for outcome in OUTCOMES)
             continue
         results.extend(
-            run_design(panel, design, outcome, last_year=crisis[1] if crisis else None, **titles)
+            run_design(panel, design, outcome, last_year=crisis[1] if crisis else None, facts=facts)
             for outcome in OUTCOMES
         )
     return results
