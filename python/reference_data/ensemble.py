@@ -35,12 +35,17 @@ OUTCOME_CODES = {
     "net_migration_working_age": "net_working_age",
     "net_migration_working_age_per_1000_residents": "net_working_age_per_1000",
 }
-MEMBER_COLUMNS = ["member_id", "seed", "note"]
+# The design each member's warehouse was built with (its dim_study_design), so that a warehouse built with
+# another design knows the ensemble's estimates are not of its own design.
+DESIGN_COLUMNS = ["treated_region_code", "control_region_codes", "bordering_russia_region_codes", "crisis_start_year",
+                  "working_age_rule_set_code"]
+MEMBER_COLUMNS = ["member_id", "seed", "note", *DESIGN_COLUMNS]
 ESTIMATE_COLUMNS = ["member_id", "design_code", "outcome_code", "estimator_code", "estimate", "p_value"]
 CLAIM_COLUMNS = ["member_id", "claim_id", "computed_value", "status"]
 # The marts the claims and the causal analysis read: a member's warehouse builds only these (and their
 # parents, with their tests).
-MEMBER_MARTS = ("dim_regions", "dim_countries", "dim_data_sources", "dim_build_settings", "fct_yearly_flows",
+MEMBER_MARTS = ("dim_regions", "dim_countries", "dim_data_sources", "dim_build_settings", "dim_study_design",
+                "fct_yearly_flows",
                 "fct_period_flows", "fct_net_migration_regimes", "fct_region_year_panel", "fct_territory_year_panel",
                 "fct_country_flows", "fct_country_group_flows", "fct_country_period_flows", "fct_education_flows",
                 "fct_education_structure", "fct_specialty_flows")

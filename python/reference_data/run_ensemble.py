@@ -26,6 +26,7 @@ from claims.replication import load_claims, replicate
 from reference_data.ensemble import (
     BASE_SEED,
     CLAIM_COLUMNS,
+    DESIGN_COLUMNS,
     ESTIMATE_COLUMNS,
     MEMBER_COLUMNS,
     MEMBER_MARTS,
@@ -90,8 +91,8 @@ def estimate_rows(member_id: int, results) -> list[dict]:
     return rows
 
 
-def analyse_member(member_id: int, counts_dir: Path, work: Path) -> tuple[list[dict], list[dict]]:
-    """Build the member's warehouse and read its claims and causal estimates."""
+def analyse_member(member_id: int, counts_dir: Path, work: Path) -> tuple[list[dict], list[dict], dict]:
+    """Build the member's warehouse and read its claims, its causal estimates and the design it was built with."""
     # The claims mart is built by dbt once the replication moved there; until then it is computed here.
     in_dbt = any((REPO_ROOT / "dbt_project" / "models").rglob("fct_claim_replication.sql"))
     marts = (*MEMBER_MARTS, "fct_claim_replication")
@@ -106,7 +107,8 @@ def analyse_member(member_id: int, counts_dir: Path, work: Path) -> tuple[list[d
         replication = replicate(tables, load_claims(), data_is_reconstruction=True)
     claims = [{"member_id": member_id, "claim_id": r.claim_id, "computed_value": _scalar(r.computed_value),
                "status": r.status} for r in each_row(replication)]
-    return estimate_rows(member_id, run_all(tables)), claims
+    design = tables["dim_study_design"].iloc[0]
+    return estimate_rows(member_id, run_all(tables)), claims, {column: design[column] for column in DESIGN_COLUMNS}
 
 
 def run_member(paths: Paths, member_id: int, seed: int, keep_tables: Path | None = None) -> dict:
@@ -126,11 +128,11 @@ def run_member(paths: Paths, member_id: int, seed: int, keep_tables: Path | None
                 if table_file(counts, code).read_bytes() != table_file(paths.tables_dir, code).read_bytes():
                     raise InputError(f"member 0: regenerated {code} differs from the bundled table: "
                                      "run `make reference`")
-        estimates, claims = analyse_member(member_id, counts, work)
+        estimates, claims, design = analyse_member(member_id, counts, work)
     finished = time.perf_counter()
     note = ("the bundled reconstruction (data/reference/tables)" if member_id == 0
             else f"priors drawn from priors/ensemble_ranges.csv; {draws} draw(s)")
-    return {"member": {"member_id": member_id, "seed": seed, "note": note}, "estimates": estimates,
+    return {"member": {"member_id": member_id, "seed": seed, "note": note} | design, "estimates": estimates,
             "claims": claims, "hashes": hashes, "seconds": (generated - started, finished - generated)}
 
 

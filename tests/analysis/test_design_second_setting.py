@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from analysis.causal.ensemble_spread import OTHER_DESIGN, ensemble_spread
 from analysis.causal.headline import causal_headline_html
 from analysis.causal.run import design_input, run_design
 from analysis.design import read_design
@@ -137,6 +138,11 @@ def test_the_report_names_the_setting(other_setting):
     # The default design's names and years are nowhere in the causal sections (Almaty city is only a control).
     for stale in ("Almaty's", "Almaty vs", "post = 2022", "relative to 2021", "pre-2022", "post-2021"):
         assert stale not in causal, stale
+    # The ensemble was computed with the default design: its spread is not shown as this setting's.
+    assert not tables["fct_reconstruction_ensemble_estimates"]["is_build_design"].any()
+    assert set(ensemble_spread(tables).values()) == {OTHER_DESIGN}
+    headline = causal_headline_html(content.causal, ensemble_spread(tables), html_table)
+    assert OTHER_DESIGN in headline and " members)" not in headline
     # The figures shade the crisis from the setting's year and title the treated region.
     figure = figure_working_age_flows(tables)
     legend = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]

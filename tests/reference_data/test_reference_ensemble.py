@@ -70,7 +70,8 @@ def ensemble():
 
 def test_the_ensemble_files_follow_the_contract(ensemble):
     members, estimates, claims = ensemble["members"], ensemble["estimates"], ensemble["claims"]
-    assert list(members.columns) == ["member_id", "seed", "note"]
+    assert list(members.columns) == ["member_id", "seed", "note", "treated_region_code", "control_region_codes",
+                                     "bordering_russia_region_codes", "crisis_start_year", "working_age_rule_set_code"]
     assert list(estimates.columns) == ["member_id", "design_code", "outcome_code", "estimator_code", "estimate",
                                        "p_value"]
     assert list(claims.columns) == ["member_id", "claim_id", "computed_value", "status"]
@@ -122,6 +123,13 @@ def test_the_ensemble_marts_hold_the_files_with_their_spread(built_warehouse, en
     reproduced = ensemble["claims"].assign(ok=lambda f: f.status == "reproduced").groupby("claim_id").ok.sum()
     got_reproduced = claims.groupby("claim_id").members_reproducing.first()
     assert (got_reproduced.sort_index() == reproduced.sort_index()).all()
+    # Every member was built with the design the session's warehouse was built with (members.csv says which).
+    with duckdb.connect(str(built_warehouse), read_only=True) as connection:
+        design = connection.sql("select * from dim_study_design").df().iloc[0]
+    members = ensemble["members"]
+    for column in ("treated_region_code", "control_region_codes", "crisis_start_year", "working_age_rule_set_code"):
+        assert (members[column].astype(str) == str(design[column])).all(), column
+    assert mart.is_build_design.all() and claims.is_build_design.all()
 
 
 def test_lp_bounds_match_the_arithmetic_of_the_published_figures():

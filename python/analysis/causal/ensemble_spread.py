@@ -14,6 +14,8 @@ from analysis.marts import Tables
 from estimators.pre_trend import PRE_TREND_ALPHA
 
 ENSEMBLE_MART = "fct_reconstruction_ensemble_estimates"
+# The headline's cell when the ensemble was computed with another design than the warehouse's (is_build_design).
+OTHER_DESIGN = "not shown: the ensemble was computed with another design"
 # The ensemble's outcome codes (reference_data.ensemble.OUTCOME_CODES) for each panel column.
 ENSEMBLE_OUTCOMES = {
     "net_migration_working_age": ("net_migration_working_age", "net_working_age"),
@@ -39,7 +41,7 @@ def _ensemble_groups(tables: Tables, keep: Callable[[pd.Series], pd.Series]) -> 
     frame = tables.get(ENSEMBLE_MART)
     if frame is None or frame.empty:
         return
-    frame = frame[keep(frame["estimator_code"].astype(str))]
+    frame = frame[keep(frame["estimator_code"].astype(str)) & of_build_design(frame)]
     for outcome, codes in ENSEMBLE_OUTCOMES.items():
         for design in DESIGN_CODES:
             rows = frame[(frame["design_code"] == design) & frame["outcome_code"].isin(codes)]
@@ -47,14 +49,25 @@ def _ensemble_groups(tables: Tables, keep: Callable[[pd.Series], pd.Series]) -> 
                 yield design, outcome, rows
 
 
+def of_build_design(frame: pd.DataFrame) -> pd.Series:
+    """The rows whose member was built with the warehouse's own design (``is_build_design``; a mart without the
+    column predates it and was always of the default design)."""
+    if "is_build_design" not in frame.columns:
+        return pd.Series(True, index=frame.index)
+    return frame["is_build_design"].fillna(False).astype(bool)
+
+
 def ensemble_spread(tables: Tables) -> dict[tuple[str, str], str]:
     """(design, outcome) → "min / median / max (N members)" of the DiD estimate across reconstructions.
 
-    Empty when the ensemble mart is absent or has no rows: the report then says "no ensemble".
+    Empty when the ensemble mart is absent or has no rows: the report then says "no ensemble". When its members
+    were built with another design than the warehouse's, every design and outcome says so (:data:`OTHER_DESIGN`).
     """
     frame = tables.get(ENSEMBLE_MART)
     if frame is None or frame.empty:
         return {}
+    if not of_build_design(frame).any():
+        return {(design, outcome): OTHER_DESIGN for design in DESIGN_CODES for outcome in ENSEMBLE_OUTCOMES}
 
     def is_did(codes: pd.Series) -> pd.Series:
         return codes.str.lower().isin(("did", "twfe", "twfe_did"))

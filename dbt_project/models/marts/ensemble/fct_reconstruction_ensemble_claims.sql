@@ -5,7 +5,7 @@ with claims as (
 ),
 
 members as (
-    select * from {{ ref('stg_ensemble__members') }}
+    select * from {{ ref('int_ensemble_members_of_build_design') }}
 ),
 
 joined as (
@@ -13,6 +13,7 @@ joined as (
         claims.member_id,
         members.seed,
         claims.member_id = 0 as is_default_member,
+        members.is_build_design,
         claims.claim_id,
         claims.computed_value,
         claims.claim_status as status,

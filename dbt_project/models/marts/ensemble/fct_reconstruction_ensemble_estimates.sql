@@ -5,7 +5,7 @@ with estimates as (
 ),
 
 members as (
-    select * from {{ ref('stg_ensemble__members') }}
+    select * from {{ ref('int_ensemble_members_of_build_design') }}
 ),
 
 joined as (
@@ -13,6 +13,7 @@ joined as (
         estimates.member_id,
         members.seed,
         estimates.member_id = 0 as is_default_member,
+        members.is_build_design,
         estimates.design_code,
         estimates.outcome_code,
         estimates.estimator_code,

@@ -11,7 +11,12 @@ renamed as (
     select
         member_id,
         seed,
-        note as member_note
+        note as member_note,
+        treated_region_code,
+        control_region_codes,
+        bordering_russia_region_codes,
+        crisis_start_year,
+        working_age_rule_set_code
     from source
 )
 
