@@ -210,39 +210,32 @@ def run_design(
     the controls in the result's titles (dim_study_design's short names; default: the panel's names)."""
     problems: dict[str, str] = {}
     facts = facts or DesignFacts()
-    treated = facts.treated_name or _panel_name(panel)
-    unit, mart = OUTCOMES.get(outcome, ""), DESIGN_PANELS.get(design, "")
+    # What the result is of, whether or not the design could run on the panel.
+    empty = DesignResult(
+        design=design,
+        outcome=outcome,
+        unit=OUTCOMES.get(outcome, ""),
+        panel_mart=DESIGN_PANELS.get(design, ""),
+        problems=problems,
+        names={},
+        treated_name=facts.treated_name or _panel_name(panel),
+        control_names=facts.control_names,
+        study_last_year=facts.study_last_year,
+    )
     rows = _attempt(problems, "panel", lambda: design_panel(panel, design, outcome, last_year))
     if rows is None or rows.empty:
-        return DesignResult(
-            design=design,
-            outcome=outcome,
-            unit=unit,
-            panel_mart=mart,
-            problems=problems,
-            names={},
-            treated_name=treated,
-            control_names=facts.control_names,
-            study_last_year=facts.study_last_year,
-        )
+        return empty
     synthetic_wanted = design == "all_regions" if with_synthetic is None else with_synthetic
     reference = _attempt(problems, "reference_year", lambda: reference_year(rows))
     estimates, extras = _estimates(rows, outcome, reference, synthetic_wanted, problems)
     post = rows.loc[rows[POST].astype(bool), YEAR]
-    return DesignResult(
-        design=design,
-        outcome=outcome,
-        unit=unit,
-        panel_mart=mart,
-        problems=problems,
+    return replace(
+        empty,
         regions=tuple(sorted(rows["region_code"].unique())),
         years=(int(rows["year"].min()), int(rows["year"].max())),
         post_years=(int(post.min()), int(post.max())) if not post.empty else (0, 0),
         estimates={method: replace(result, design=design) for method, result in estimates.items()},
         names=unit_names(rows),
-        treated_name=treated,
-        control_names=facts.control_names,
-        study_last_year=facts.study_last_year,
         **extras,
     )
 
