@@ -43,16 +43,13 @@ class StudyDesign:
         """The treated region and the paper's controls, the units of the paper's DiD."""
         return (self.treated_region_code, *self.control_region_codes)
 
-    @property
-    def controls_phrase(self) -> str:
-        """The paper's controls in words: ``Zhambyl and West Kazakhstan``."""
-        return and_join(self.control_region_names)
-
 
 def and_join(names: tuple[str, ...] | list[str]) -> str:
     """``A``, ``A and B``, ``A, B and C``."""
     items = [str(name) for name in names]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}" if items else ""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" and {items[-1]}"
 
 
 def _codes(text: Any) -> tuple[str, ...]:

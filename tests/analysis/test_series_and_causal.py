@@ -305,3 +305,14 @@ def test_the_published_region_panel_names_every_region_a_border_change_made_or_e
         design_panel(panel, "all_regions", "net_migration_working_age")
     territories = design_input(tables, "all_regions")
     assert units_with_moved_borders(territories) == []
+
+
+def test_design_labels_name_the_regions_they_are_given():
+    two = DesignNames("paper", "Astana", ("Zhambyl", "West Kazakhstan"), 2)
+    assert two.title == "Astana vs Zhambyl and West Kazakhstan"
+    assert two.short == "Paper: Astana vs Zhambyl, West Kazakhstan"
+    three = DesignNames("paper", "Astana", ("Abai", "Zhambyl", "West Kazakhstan"), 3)
+    assert three.title == "Astana vs Abai, Zhambyl and West Kazakhstan"
+    assert DesignNames("all_regions", "Astana", (), 15).short == "All 15 other territories"
+    assert DesignNames("all_regions", "Astana", (), 0).short == "All other territories"
+    assert "Astana and Zhambyl as published" in DesignNames("paper", "Astana", ("Zhambyl",), 1).panel_reason
