@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from warehouse import publish
-from warehouse.publish import build_and_publish
+from warehouse.publish import LAST_BUILD, Paths, build_and_publish
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
@@ -28,10 +27,10 @@ def default_counts_dir() -> Path:
 class SessionBuild:
     """The session's warehouse and what dbt wrote while building it.
 
-    ``target`` is a copy of that build's dbt target folder (build_results.json with each node's outcome, relation
-    and a test's compiled SQL, written by warehouse/dbt_build.py; semantic_manifest.json), taken before the
-    publisher removed its private folder: tests that need dbt's view of the project read it there instead of
-    parsing the project again."""
+    ``target`` is that build's dbt target folder (build_results.json with each node's outcome, relation and a
+    test's compiled SQL, written by warehouse/dbt_build.py; semantic_manifest.json), which the publisher keeps
+    with dbt's log as the last published build (warehouse/.build/last): tests that need dbt's view of the
+    project read it there instead of parsing the project again."""
 
     published: Path
     target: Path
@@ -43,25 +42,14 @@ def _session_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
 
 
-def _build_keeping_target(published: Path, target_copy: Path) -> None:
-    real_run = publish.run_dbt_build
-
-    def run_and_keep_target(build, *args, **kwargs):  # type: ignore[no-untyped-def]
-        real_run(build, *args, **kwargs)
-        shutil.copytree(build.target, target_copy, ignore=shutil.ignore_patterns("compiled", "run"))
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(publish, "run_dbt_build", run_and_keep_target)
-        build_and_publish(published, env={"KZ_COUNTS_DIR": str(default_counts_dir()), "KZ_DBT_EXECUTABLE": ""})
-
-
 @pytest.fixture(scope="session")
 def session_build(tmp_path_factory: pytest.TempPathFactory) -> SessionBuild:
     """The whole warehouse, built with the real dbt and published once into a temporary folder, by the real
     publisher. With pytest-xdist the first worker to need it builds it; the others wait for it and reuse it."""
     root = _session_root(tmp_path_factory)
     folder = root / "session_warehouse"
-    built = SessionBuild(folder / "kz_migration.duckdb", folder / "dbt_target")
+    published = folder / "kz_migration.duckdb"
+    built = SessionBuild(published, Paths.for_published(published).build_root / LAST_BUILD / "target")
     done, failed = folder / "done", folder / "failed"
     with FileLock(str(root / "session_warehouse.lock")):
         if failed.exists():
@@ -70,7 +58,7 @@ def session_build(tmp_path_factory: pytest.TempPathFactory) -> SessionBuild:
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)
             try:
-                _build_keeping_target(built.published, built.target)
+                build_and_publish(published, env={"KZ_COUNTS_DIR": str(default_counts_dir()), "KZ_DBT_EXECUTABLE": ""})
             except BaseException:
                 failed.write_text(traceback.format_exc())
                 raise

@@ -159,9 +159,10 @@ def test_second_build_killed_between_dbt_and_the_swap_leaves_first_published(tmp
             build_file = []
 
             def checked_and_waiting() -> bool:
-                # dbt has exited (no child left) and its build file is complete, not yet swapped.
-                build_file[:] = [f / published.name for f in root.iterdir() if (f / "target" / "build_results.json")
-                                 .exists()] if root.is_dir() else []
+                # dbt has exited (no child left) and its build file is complete, not yet swapped (`last` is the
+                # first build's record, not a build).
+                build_file[:] = [f / published.name for f in root.iterdir() if f.name != publish.LAST_BUILD
+                                 and (f / "target" / "build_results.json").exists()] if root.is_dir() else []
                 return bool(build_file) and not _children(rival.pid) and rival.poll() is None
 
             _wait_for(checked_and_waiting)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import subprocess
 import sys
 import textwrap
@@ -16,7 +17,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.publish import BuildFailed, Paths, PrivateBuild, build_and_publish, publish_semantic_manifest
+from warehouse.publish import (
+    LAST_BUILD,
+    BuildFailed,
+    Paths,
+    PrivateBuild,
+    build_and_publish,
+    publish_semantic_manifest,
+)
 
 from .conftest import REPO_ROOT
 from .stand_in_dbt import write_executable
@@ -62,9 +70,12 @@ def _sha256(path: Path) -> str:
 
 
 def _private_folders(published: Path) -> list[Path]:
-    """Build folders left under the build root (the link to the current build is not one)."""
+    """Build folders left under the build root (neither the link to the current build nor the record of the last
+    published build is one)."""
     root = Paths.for_published(published).build_root
-    return [p for p in root.iterdir() if p.is_dir() and not p.is_symlink()] if root.is_dir() else []
+    if not root.is_dir():
+        return []
+    return [p for p in root.iterdir() if p.is_dir() and not p.is_symlink() and p.name != LAST_BUILD]
 
 
 def _almaty_arrivals(path: Path) -> dict[int, int]:
@@ -177,3 +188,20 @@ def test_the_published_builds_semantic_manifest_is_left_where_mf_looks(tmp_path:
     (build.target / "semantic_manifest.json").write_text('{"semantic_models": [], "metrics": []}')
     publish_semantic_manifest(build, empty_project)
     assert not (empty_project / "target").exists()
+
+
+def test_the_last_published_build_keeps_what_dbt_wrote(tmp_path: Path) -> None:
+    """After a publish, <build root>/last holds that build's dbt target (build_results.json) and nothing of its
+    private life (owner file, official copy, database); the next publish replaces it, and no private folder is
+    left beside it."""
+    published = tmp_path / "kz_migration.duckdb"
+    root = Paths.for_published(published).build_root
+    for arrivals in (100, 300):
+        _build(published, _write_counts(tmp_path / f"counts_{arrivals}", {2023: (arrivals, 40)}))
+        last = root / LAST_BUILD
+        results = json.loads((last / "target" / "build_results.json").read_text())["results"]
+        assert {result["status"] for result in results} == {"success", "pass"}
+        assert sorted(path.name for path in last.iterdir()) == ["target"]  # the stand-in writes no dbt log
+        assert not _private_folders(published)
+        assert sorted(path.name for path in root.iterdir()) == [LAST_BUILD]
+        assert _almaty_arrivals(published) == {2023: arrivals}

@@ -179,7 +179,8 @@ def _prune(cache: Path) -> None:
 
 
 def result_records(results: Sequence[Any]) -> list[dict[str, Any]]:
-    """One record per node result of a dbt run (dbt's RunResult objects)."""
+    """One record per node result of a dbt run (dbt's RunResult objects). `language` tells a Python model
+    (whose node time is its own pandas and statsmodels work) from SQL ones (bench/bench_build_floor.py)."""
     records = []
     for result in results:
         node = result.node
@@ -189,6 +190,7 @@ def result_records(results: Sequence[Any]) -> list[dict[str, Any]]:
         records.append({
             "unique_id": node.unique_id,
             "resource_type": resource_type,
+            "language": getattr(node, "language", None),
             "name": node.name,
             "status": str(getattr(result.status, "value", result.status)),
             "message": result.message,

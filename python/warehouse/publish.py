@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +44,8 @@ EMPTY_OFFICIAL_DIR = DEFAULT_PROJECT_DIR / "sources_empty"
 _OWNER_FILE = "owner.json"
 # The build's own copy of the official set, in its private folder (warehouse/official_set.py).
 OFFICIAL_COPY = "official"
+# Under the build root: the last published build's dbt target and log (docs/build.md), replaced by the next.
+LAST_BUILD = "last"
 
 
 class BuildFailed(RuntimeError):
@@ -139,7 +141,7 @@ def remove_abandoned_builds(build_root: Path, keep: Path | None = None) -> list[
     if not build_root.is_dir():
         return removed
     for folder in build_root.iterdir():
-        if folder.is_symlink() or not folder.is_dir() or folder == keep:
+        if folder.is_symlink() or not folder.is_dir() or folder == keep or folder.name == LAST_BUILD:
             continue
         owner = folder / _OWNER_FILE
         try:
@@ -380,6 +382,19 @@ def finalize_and_swap(build_path: Path, published_path: Path) -> None:
         os.close(directory)
 
 
+def keep_as_last_build(build: PrivateBuild, build_root: Path) -> None:
+    """Keep what dbt wrote for the build just published (its target folder, with each node's SQL and
+    build_results.json, and logs/dbt.log) as ``<build root>/last``, replacing the one before; its database is
+    the published file now. Called under the build lock: no other build of this warehouse moves these."""
+    shutil.rmtree(build.folder / OFFICIAL_COPY, ignore_errors=True)
+    (build.folder / _OWNER_FILE).unlink(missing_ok=True)
+    last, replaced = build_root / LAST_BUILD, build_root / f".{LAST_BUILD}.{os.getpid()}"
+    with suppress(FileNotFoundError):
+        os.replace(last, replaced)
+    os.replace(build.folder, last)
+    shutil.rmtree(replaced, ignore_errors=True)
+
+
 def build_and_publish(
     published_path: Path,
     dbt_args: Sequence[str] = (),
@@ -404,7 +419,7 @@ def build_and_publish(
             with publish_lock(paths.published):
                 finalize_and_swap(build.database, paths.published)
                 publish_semantic_manifest(build, project_dir)
-            shutil.rmtree(build.folder, ignore_errors=True)
+            keep_as_last_build(build, paths.build_root)
         finally:
             paths.current_build.unlink(missing_ok=True)
     return paths.published
