@@ -19,18 +19,30 @@ Sides:
 Prints the median wall and CPU seconds of each side and the ratios to the floor. Goals: wall ratio <= 2 to the
 floor; <= 1.3 to the floor at the project's size (what the project adds to dbt's own cost per node).
 
+Then where the node time goes, in the last measured build of the project and of the floor at its size (the
+publisher keeps the dbt target and debug log of the build it published, warehouse/.build/last). Per side:
+dbt's execution time of every node summed; the seconds DuckDB reported for the nodes' statements (dbt's
+"SQL status: ... in N seconds"); the Python models' own time; and what is left, dbt's own work per node
+(rendering, contracts, caching, events). From them, the least wall the project could take if dbt cost no
+more per node than for the trivial ones: the floor at its size plus the project's extra DuckDB and Python
+work spread over dbt's threads.
+
     .venv/bin/python bench/bench_build_floor.py [--pairs 3] [--cold] [--no-unit] [--vars '{...}']
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from measure import (
     REPO_ROOT,
@@ -44,6 +56,8 @@ from measure import (
     run_child,
     verdict,
 )
+from warehouse.dbt_build import read_results
+from warehouse.publish import LAST_BUILD, Paths
 
 GOAL = 2.0
 # Issue 25: what the project adds on top of dbt's own cost per node, against the floor at the project's size.
@@ -119,6 +133,85 @@ def count_nodes(
     return len([line for line in listed.splitlines() if line.strip()])
 
 
+# dbt's debug file log: the thread's last "On <node>: ..." line names the node whose statement the next
+# "SQL status: OK in N seconds" line of that thread times.
+STATEMENT = re.compile(r"\[(Thread-\d+)[^\]]*\]: On ([^:\s]+): ")
+STATUS = re.compile(r"\[(Thread-\d+)[^\]]*\]: SQL status: .* in ([0-9.]+) seconds")
+BUILT_KINDS = ("model", "seed", "test")
+
+
+@dataclass(frozen=True)
+class NodeTime:
+    """One build's node time (seconds, summed over dbt's threads), split by who spent it."""
+
+    nodes: int
+    node_s: float  # dbt's execution time of every model, seed and data test
+    duckdb_s: float  # what DuckDB reported for the SQL statements of those nodes
+    python_s: float  # the Python models' own time (their pandas and statsmodels work, their reads and writes)
+
+    @property
+    def dbt_s(self) -> float:
+        """dbt's own work in its nodes: rendering, contracts, the relation cache, events and logging."""
+        return self.node_s - self.duckdb_s - self.python_s
+
+
+def duckdb_seconds(log: Path, node_ids: set[str]) -> float:
+    """Seconds DuckDB reported for the statements of the given nodes, from dbt's debug file log."""
+    running: dict[str, str] = {}
+    total = 0.0
+    with log.open(encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            if (started := STATEMENT.search(line)) is not None:
+                running[started.group(1)] = started.group(2)
+            elif (done := STATUS.search(line)) is not None and running.get(done.group(1)) in node_ids:
+                total += float(done.group(2))
+    return total
+
+
+def node_time(target: Path, log: Path) -> NodeTime:
+    records = [record for record in read_results(target) if record["resource_type"] in BUILT_KINDS]
+    python = [record for record in records if record.get("language") == "python"]
+    sql_nodes = {record["unique_id"] for record in records if record.get("language") != "python"}
+    return NodeTime(
+        nodes=len(records),
+        node_s=sum(record["execution_time"] for record in records),
+        duckdb_s=duckdb_seconds(log, sql_nodes),
+        python_s=sum(record["execution_time"] for record in python),
+    )
+
+
+def profile_threads() -> int:
+    """dbt's threads in the builders' profile (profiles.yml)."""
+    profile = yaml.safe_load((REPO_ROOT / "profiles.yml").read_text(encoding="utf-8"))["kz_migration"]
+    return int(profile["outputs"][profile["target"]]["threads"])
+
+
+def print_where_time_goes(project: NodeTime, sized: NodeTime, sized_wall_s: float, threads: int) -> None:
+    """The node-time table of the two sides, and the least wall the project's own work allows."""
+    print(
+        "where the node time goes (the last measured build of each; seconds summed over dbt's "
+        f"{threads} threads; DuckDB s: what DuckDB reported for the nodes' statements in dbt's debug log)"
+    )
+    rows = [
+        [name, side.nodes, f"{side.node_s:.2f}", f"{side.duckdb_s:.2f}", f"{side.python_s:.2f}", f"{side.dbt_s:.2f}",
+         f"{1000 * side.dbt_s / max(side.nodes, 1):.1f}"]
+        for name, side in (("project", project), ("floor at the project's size", sized))
+    ]
+    print_table(["side", "nodes", "node s", "DuckDB s", "Python models s", "dbt s", "dbt ms per node"], rows)
+    work = max(project.duckdb_s + project.python_s - sized.duckdb_s - sized.python_s, 0.0)
+    per_node = 1000 * (project.dbt_s / max(project.nodes, 1) - sized.dbt_s / max(sized.nodes, 1))
+    least = sized_wall_s + work / threads
+    print(
+        f"the project's own work beyond the trivial nodes': {work:.2f} s of DuckDB and Python models; dbt's own "
+        f"work beyond theirs: {project.dbt_s - sized.dbt_s:.2f} s ({per_node:.1f} ms more per node)"
+    )
+    print(
+        f"least wall if dbt cost no more per node than for the trivial nodes: {sized_wall_s:.2f} + {work:.2f} / "
+        f"{threads} = {least:.2f} s, {ratio(least, sized_wall_s):.2f}x the floor at the project's size "
+        f"(goal <= {SIZED_GOAL}x)"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=3, help="measured rounds after the warm-up (default 3)")
@@ -141,20 +234,28 @@ def main() -> int:
         }
         if args.no_unit:
             del sides["project + unit tests"]
+        sized_label = ""
         if not args.no_sized:
             kinds = ("model", "seed", "test")
             sizes = [count_nodes(project, scratch, counts_env, PUBLISH_ARGS, (kind,)) for kind in kinds]
             sized = write_sized_floor(scratch / "sized", *sizes)
-            label = f"floor at the project's size ({sizes[0]} tables, {sizes[1]} seeds, {sizes[2]} tests)"
-            sides[label] = (sized, {}, [])
+            sized_label = f"floor at the project's size ({sizes[0]} tables, {sizes[1]} seeds, {sizes[2]} tests)"
+            sides[sized_label] = (sized, {}, [])
         nodes = {name: count_nodes(p, scratch, e, a) for name, (p, e, a) in sides.items()}
+
+        def published(name: str) -> Path:
+            return scratch / "published" / str(list(sides).index(name)) / "kz_migration.duckdb"
 
         def side(name: str) -> Callable[[], Sample]:
             project_dir, env_extra, dbt_args = sides[name]
-            published = scratch / "published" / str(list(sides).index(name)) / "kz_migration.duckdb"
-            return lambda: publish(project_dir, published, env_extra, dbt_args, args.cold)
+            return lambda: publish(project_dir, published(name), env_extra, dbt_args, args.cold)
 
         samples = alternate({name: side(name) for name in sides}, pairs=args.pairs)
+        node_times = {}
+        for name in ("project", sized_label):
+            if name:
+                last = Paths.for_published(published(name)).build_root / LAST_BUILD
+                node_times[name] = node_time(last / "target", last / "logs" / "dbt.log")
     medians = {name: median_sample(values) for name, values in samples.items()}
     floor_median = medians["floor (1 model, 2 tests)"]
     parse = "cold parse (none reused)" if args.cold else "warm parse (the last build's reused, as on a second build)"
@@ -176,6 +277,10 @@ def main() -> int:
                   f"the floor; the project: {sized:.2f}x that wall, "
                   f"{ratio(medians['project'].cpu_s, median.cpu_s):.2f}x CPU (goal <= {SIZED_GOAL}x wall: "
                   f"{verdict(sized <= SIZED_GOAL)})")
+    if sized_label:
+        print()
+        print_where_time_goes(node_times["project"], node_times[sized_label], medians[sized_label].wall_s,
+                              profile_threads())
     return 0
 
 
