@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.causal.formatting import HEADLINE_CONFIDENCE
+from analysis.causal.formatting import HEADLINE_CONFIDENCE, five_percent_note
 from analysis.causal.headline import answer_in_words, headline_table, later_years_table
 from analysis.causal.later import run_later_years
 from analysis.causal.run import REGION_PANEL, TERRITORY_PANEL, run_all
@@ -156,3 +156,17 @@ def test_the_answer_says_whether_almatys_later_figures_are_published():
     table = later_years_table(later)
     # The column is named from dim_study_design's short name of the treated region.
     assert set(table["Almaty's figures"]) == {"published", "modeled"}
+
+
+def test_the_headline_says_why_its_sets_are_at_90_from_the_designs_own_unit_counts(analysis):
+    """The note counts the units the designs rank (the treated one and each placebo), not a fixed number."""
+    results, _ = analysis
+    units = max(1 + len(r.studentised.placebos) for r in results if r.studentised is not None)
+    assert units < 20  # every design here ranks fewer than 20 units, so none can reject at 5%
+    assert five_percent_note(results) == (
+        f" (at 5% none could: the most units any design ranks is {units}, so its smallest p is 1/{units})"
+    )
+    paper_only = [r for r in results if r.design == "paper"]
+    paper_units = max(1 + len(r.studentised.placebos) for r in paper_only if r.studentised is not None)
+    assert f"ranks is {paper_units}," in five_percent_note(paper_only) and paper_units < units
+    assert five_percent_note([]) == ""

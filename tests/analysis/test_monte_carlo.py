@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from estimators.monte_carlo import (
@@ -101,3 +102,24 @@ def test_the_studentised_placebo_holds_its_size_where_the_raw_one_over_rejects()
     tolerance = 3 * math.sqrt(0.1 * 0.9 / 150)
     assert null["placebo_space_studentised"] <= 0.10 + tolerance
     assert null["placebo_space"] > 0.10 + tolerance
+
+
+def test_the_method_note_counts_the_simulated_designs_from_the_output(tmp_path):
+    """Controls, cells and the rank tests' floors come from the Monte Carlo's own rows, not from fixed numbers."""
+    from analysis.causal.method_note import SimulatedDesigns
+
+    rows = [
+        {"n_controls": n, "post_years": post, "noise_ratio": 1.0, "alpha": alpha, "method_code": "placebo_space",
+         "effect_sd": 0.0, "draws": 10, "rejection_rate": 0.1, "mc_se": 0.01, "seed": 1, "method": "m"}
+        for n in (3, 25) for post in (2, 4) for alpha in (0.05, 0.10)
+    ]
+    path = tmp_path / "mc.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    simulated = SimulatedDesigns.read(path)
+    assert simulated.controls == " (3 or 25)"
+    # 2 control counts x 2 post lengths x 2 levels; 8 x 0.023 rounds to 0
+    assert simulated.exceedances == " (with 8 designs and levels, about 0 exceedances are expected by chance)"
+    # 1/4 > 0.10 > 0.05 > 1/26: three placebos never reject at either level, twenty-five can at both
+    assert simulated.rank_floors == (" A rank test with 3 placebos can never reject at 5% (its smallest p is 1/4), "
+                                     "with 3 never at 10% (1/4).")
+    assert SimulatedDesigns.read(tmp_path / "absent.csv") == SimulatedDesigns()

@@ -81,9 +81,20 @@ def outcome_label(result: DesignResult) -> str:
     return f"{label}, {result.window}" if result.window else label
 
 
+def five_percent_note(results: list[DesignResult]) -> str:
+    """Why the headline's sets are at 90%, from the designs' own rank tests: a rank among N units has smallest p
+    1/N, so at 5% none rejects when every design ranks fewer than 20 units ('' when some design could)."""
+    smallest = [result.studentised.min_attainable_p for result in results if result.studentised is not None]
+    if not smallest or min(smallest) <= 1 - 0.95:
+        return ""
+    units = round(1 / min(smallest))
+    return f" (at 5% none could: the most units any design ranks is {units}, so its smallest p is 1/{units})"
+
+
 def headline_interval(result: DesignResult) -> str:
-    """The studentised placebo test inverted at the headline's level (90%: at 95% a rank among 16 is never
-    extreme enough, so the 95% set is the whole line), endpoints by root-finding; says when unbounded."""
+    """The studentised placebo test inverted at the headline's level (90%: at 95% a rank among fewer than 20
+    units is never extreme enough, so the 95% set is the whole line), endpoints by root-finding; says when
+    unbounded."""
     test = result.studentised
     if test is None:
         return "–"

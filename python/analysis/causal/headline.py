@@ -21,6 +21,7 @@ from analysis.causal.formatting import (
     SHORT_OUTCOMES,
     TableRenderer,
     estimate_cell,
+    five_percent_note,
     format_p_value,
     headline_interval,
     is_per_1000,
@@ -251,7 +252,7 @@ def causal_headline_html(
         "divided by its own pre-period noise, ranked among the controls' (the raw rank test over-rejects when "
         f"{treated} is noisier than its controls; it is in the appendix with its measured size). Every p is shown "
         "with the smallest value its placebos allow. The interval is the set of effects that test does not "
-        "reject at 10% (at 5% a rank among 16 is never extreme enough), endpoints found by root-finding; "
+        f"reject at 10%{five_percent_note(results)}, endpoints found by root-finding; "
         "“unbounded” when the test cannot reject anything. The conformal p (Chernozhukov, Wüthrich &amp; Zhu "
         "2021) tests no effect in any crisis year. Sensitivity: how large a departure from parallel trends the "
         f"DiD shown survives, relative to {treated}'s own pre-period variation (the sparkline: {treated}'s pre-period "

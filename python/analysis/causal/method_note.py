@@ -4,7 +4,9 @@ written by ``bench/bench_inference_mc.py``) and Almaty's measured noise ratios."
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from pathlib import Path
+from statistics import NormalDist
 from typing import Any, cast
 
 import numpy as np
@@ -26,6 +28,49 @@ def _read_monte_carlo(path: Path) -> pd.DataFrame | None:
         return None
     table = pd.read_csv(path)
     return table if {"post_years", "noise_ratio"} <= set(table.columns) else None
+
+
+@dataclass(frozen=True)
+class SimulatedDesigns:
+    """What the method note says of the Monte Carlo's designs, counted from its output."""
+
+    controls: str = ""  # " (2, 8 or 15)"
+    exceedances: str = ""  # " (with 48 designs and levels, about one exceedance is expected by chance)"
+    rank_floors: str = ""  # " A rank test with 15 placebos can never reject at 5% (its smallest p is 1/16), ..."
+
+    @classmethod
+    def read(cls, path: Path = MONTE_CARLO_CSV) -> SimulatedDesigns:
+        table = _read_monte_carlo(path)
+        if table is None:
+            return cls()
+        controls = sorted(int(n) for n in table["n_controls"].unique())
+        cells = len(table[["n_controls", "post_years", "noise_ratio", "alpha"]].drop_duplicates())
+        floors = []
+        for level in sorted(table["alpha"].unique()):
+            # a rank among n placebos and the treated unit has smallest p 1/(n+1)
+            never = [n for n in controls if 1 / (n + 1) > level]
+            if never:
+                floors.append((max(never), float(level)))
+        rank_floors = ", ".join(
+            f"with {n} never at {level:.0%} (1/{n + 1})" if index else
+            f" A rank test with {n} placebos can never reject at {level:.0%} (its smallest p is 1/{n + 1})"
+            for index, (n, level) in enumerate(floors)
+        )
+        # a test that holds size exceeds level + 2 Monte Carlo SEs by chance with the normal tail above 2
+        expected = round(cells * (1 - NormalDist().cdf(2)))
+        verb = "is" if expected == 1 else "are"
+        return cls(
+            controls=f" ({and_or(controls)})",
+            exceedances=(f" (with {cells} designs and levels, about {expected} exceedance"
+                         f"{'' if expected == 1 else 's'} {verb} expected by chance)"),
+            rank_floors=rank_floors + ("." if rank_floors else ""),
+        )
+
+
+def and_or(numbers: list[int]) -> str:
+    """2, 8 or 15."""
+    texts = [str(number) for number in numbers]
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " or " + texts[-1]
 
 
 def method_size_range(method: str, path: Path = MONTE_CARLO_CSV, alpha: float = 0.10) -> str:
@@ -142,19 +187,19 @@ def method_note_html(
 ) -> str:
     """Almaty's measured noise ratios, the size of every method at them, and the whole Monte Carlo table."""
     mc = monte_carlo_table(path)
+    simulated = SimulatedDesigns.read(path)
     treated = html.escape(treated_name(results or []))
     parts = [
         "<h3 id='method-note'>Method note: size and power, measured</h3>",
-        "<p>Monte Carlo with panels shaped like this one: one treated unit and each design's number of controls "
-        "(2, 8 or 15), 22 pre-period years and 2 or 4 post-period years, AR(1) errors with rho 0.5, the "
+        "<p>Monte Carlo with panels shaped like this one: one treated unit and each design's number of controls"
+        f"{simulated.controls}, 22 pre-period years and 2 or 4 post-period years, AR(1) errors with rho 0.5, the "
         "controls' noise unequal in every draw (SDs uniform on 0.5–2) and the treated unit's SD the noise ratio "
         f"times the median control's: {treated}'s measured ratio in each design and outcome, and 1 and 2. Size is "
         "the rejection rate with no effect (with its Monte Carlo standard error); power with an effect of 1 or "
         "2 of the treated unit's pre-period SDs (for the two pre-trend tests: a linear pre-trend in the treated "
         "unit rising by 1 or 2 SDs over the pre-period). A test “holds size” when its size is at most the "
-        "level plus two Monte Carlo SEs (with 48 designs and levels, about one exceedance is expected by "
-        "chance). A rank test with 15 placebos can never reject at 5% (its smallest p is 1/16), with 8 never at "
-        "10% (1/9). Source: <code>bench/bench_inference_mc.py --measured</code>, output "
+        f"level plus two Monte Carlo SEs{simulated.exceedances}.{simulated.rank_floors} Source: "
+        "<code>bench/bench_inference_mc.py --measured</code>, output "
         "<code>data/benchmarks/inference_mc.csv</code> (modeled data, not migration figures).</p>",
     ]
     ratios = noise_ratio_sentence(results or [])
