@@ -27,7 +27,9 @@ primary keys; and the raw rows copied into a table first) and in pandas (`--no-w
 them, in the same rounds, dbt's floor: `dbt run` of a one-model project (bench_build_floor.py's), what any
 dbt build pays before its own work. That floor plus the fastest hand-written SQL is the best case for any
 dbt build of the marts (dbt adding nothing to DuckDB's work): the least dbt / SQL and the most pandas / dbt
-any dbt build could reach, printed beside the goals.
+any dbt build could reach, printed beside the goals. Then where dbt's node time went in the last whole build
+(node_time.py, from dbt's debug log of it): the seconds DuckDB reported for the statements, per mart, and dbt's
+own work.
 Goals at 10^7 rows: dbt <= 1.2x the fastest hand SQL, pandas >= 2x dbt, peak memory < 2 GB, cost per row
 not growing.
 
@@ -62,6 +64,7 @@ from measure import (
     run_child,
     verdict,
 )
+from node_time import NodeTime, duckdb_seconds, node_time
 from peers import MART_KEYS
 from warehouse.dbt_build import read_results
 
@@ -102,7 +105,7 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
-def dbt_command(project: Path, work: Path, *args: str) -> list[str]:
+def dbt_command(project: Path, work: Path, *args: str, logs: str = "logs") -> list[str]:
     """dbt as the project runs it (python -m warehouse.dbt_build: one process, without dbt's JSON artifacts)."""
     return [
         str(VENV_BIN / "python"), "-m", "warehouse.dbt_build",
@@ -112,7 +115,7 @@ def dbt_command(project: Path, work: Path, *args: str) -> list[str]:
         "--target-path",
         str(work / "target"),
         "--log-path",
-        str(work / "logs"),
+        str(work / logs),
         "--quiet",
     ]
 
@@ -220,10 +223,13 @@ def measure_layer(
     return mart, medians, sql_equal, pandas_equal
 
 
-def measure_whole(work: Path, project: Path, counts: Path, seeded: Path, pairs: int) -> tuple[dict[str, Sample], str]:
+def measure_whole(
+    work: Path, project: Path, counts: Path, seeded: Path, pairs: int
+) -> tuple[dict[str, Sample], str, NodeTime, dict[str, float]]:
     """The whole build, each side in one process from the CSV files to both marts: `dbt run` of the marts
     and everything upstream of them (its start-up and parse paid once, as a user pays them) against the
-    same work by hand. Medians, and whether the marts agree."""
+    same work by hand. Medians, whether the marts agree, and where the last dbt round's node time went (in
+    all and the seconds DuckDB reported for each mart's statements)."""
     dbt_db, out = work / "whole_dbt.duckdb", work / "whole_pandas"
     floor = write_floor_project(work / "floor")
     hand = {side: work / f"whole_{side.replace('+', '_').replace(' ', '_')}.duckdb" for side in WHOLE_SQL_SIDES}
@@ -231,9 +237,10 @@ def measure_whole(work: Path, project: Path, counts: Path, seeded: Path, pairs: 
 
     def run_dbt() -> Sample:
         shutil.copyfile(seeded, dbt_db)
+        shutil.rmtree(work / WHOLE_LOGS, ignore_errors=True)  # this round's log alone
         env = counts_env(dbt_db, counts)
         select = [f"+{mart}" for mart in marts]
-        sample = run_child(dbt_command(project, work, "run", "--select", *select), env=env)
+        sample = run_child(dbt_command(project, work, "run", "--select", *select, logs=WHOLE_LOGS), env=env)
         ENGINE.setdefault(("whole", str(work)), []).append(node_seconds(work))
         return sample
 
@@ -265,12 +272,16 @@ def measure_whole(work: Path, project: Path, counts: Path, seeded: Path, pairs: 
         frame = pd.read_pickle(f"{out}.{layer}.pkl")
         pandas_equal = compare(dbt_db, f"main.{mart}", None, "pandas_result", key, "1e-4", frame)
         checks.append(f"{mart}: SQL {sql_equal}, pandas {pandas_equal}")
-    return medians, "; ".join(checks)
+    log = work / WHOLE_LOGS / "dbt.log"
+    split = node_time(work / "target", log)
+    per_mart = {mart: duckdb_seconds(log, {f"model.kz_migration.{mart}"}) for mart in marts}
+    return medians, "; ".join(checks), split, per_mart
 
 
 # The hand-written whole build, three ways: each mart straight from the Parquet files (no raw copy kept),
 # without and with the marts' primary keys (the guarantee dbt's contracts give); and the raw rows copied into
 # a table first, then the keyed marts from it. The goal is judged against the fastest of them.
+WHOLE_LOGS = "whole_logs"  # dbt's debug log of the whole build's last round
 WHOLE_SQL_SIDES = {"sql": ("parquet", "plain"), "sql+key": ("parquet", "keyed"), "sql via table": ("table", "keyed")}
 
 
@@ -322,6 +333,7 @@ def main() -> int:
     root = args.keep or Path(tempfile.mkdtemp(prefix="bench_scale_"))
     table, whole = [], []
     whole_medians: dict[int, dict[str, Sample]] = {}
+    splits: list[list[str]] = []
     for size in args.sizes:
         work = root / f"rows_{int(size)}"
         shutil.rmtree(work, ignore_errors=True)
@@ -341,8 +353,9 @@ def main() -> int:
             engine = ENGINE[(layer, str(work))]
             table.append(row(rows, f"{layer} ({mart})", medians, f"SQL {sql_equal}; pandas {pandas_equal}", engine))
         if not args.no_whole:
-            medians, equal = measure_whole(work, project, counts, seeded, args.pairs)
+            medians, equal, split, per_mart = measure_whole(work, project, counts, seeded, args.pairs)
             whole.append(whole_row(rows, medians, equal, ENGINE[("whole", str(work))]))
+            splits.append(split_row(rows, split, per_mart, medians))
             whole_medians[rows] = medians
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -403,8 +416,28 @@ def main() -> int:
             "reach, pandas/best-case dbt the most pandas/dbt could reach"
         )
         print()
+        marts = [mart for mart, _ in MART_KEYS.values()]
+        print(
+            "where dbt's node time went in the last whole build (seconds summed over dbt's threads; DuckDB s: what "
+            "DuckDB reported for the nodes' statements in dbt's debug log; dbt's own s: the rest, its rendering, "
+            "contracts, cache and events), beside the hand-written SQL's whole process"
+        )
+        print_table(
+            ["input rows", "dbt node s", "DuckDB s", *(f"{mart} DuckDB s" for mart in marts), "dbt's own s",
+             "hand sql s", "hand sql+key s"],
+            splits,
+        )
+        print()
         print("\n".join(verdicts(whole_medians)))
     return 0
+
+
+def split_row(rows: int, split: NodeTime, per_mart: dict[str, float], m: dict[str, Sample]) -> list[str]:
+    return [
+        f"{rows:,}", f"{split.node_s:.2f}", f"{split.duckdb_s:.2f}",
+        *(f"{seconds:.2f}" for seconds in per_mart.values()), f"{split.dbt_s:.2f}",
+        f"{m['sql'].wall_s:.2f}", f"{m['sql+key'].wall_s:.2f}",
+    ]
 
 
 def verdicts(whole_medians: dict[int, dict[str, Sample]]) -> list[str]:
