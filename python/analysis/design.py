@@ -44,12 +44,12 @@ class StudyDesign:
         return (self.treated_region_code, *self.control_region_codes)
 
 
-def and_join(names: tuple[str, ...] | list[str]) -> str:
-    """``A``, ``A and B``, ``A, B and C``."""
+def and_join(names: tuple[Any, ...] | list[Any], conjunction: str = "and") -> str:
+    """``A``, ``A and B``, ``A, B and C`` (or another conjunction: ``2, 8 or 15``)."""
     items = [str(name) for name in names]
     if len(items) < 2:
         return "".join(items)
-    return ", ".join(items[:-1]) + f" and {items[-1]}"
+    return ", ".join(items[:-1]) + f" {conjunction} {items[-1]}"
 
 
 def _codes(text: Any) -> tuple[str, ...]:

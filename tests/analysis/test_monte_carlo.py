@@ -111,7 +111,7 @@ def test_the_method_note_counts_the_simulated_designs_from_the_output(tmp_path):
     rows = [
         {"n_controls": n, "post_years": post, "noise_ratio": 1.0, "alpha": alpha, "method_code": "placebo_space",
          "effect_sd": 0.0, "draws": 10, "rejection_rate": 0.1, "mc_se": 0.01, "seed": 1, "method": "m"}
-        for n in (3, 25) for post in (2, 4) for alpha in (0.05, 0.10)
+        for n in (3, 25) for post in (3, 5) for alpha in (0.05, 0.10)
     ]
     path = tmp_path / "mc.csv"
     pd.DataFrame(rows).to_csv(path, index=False)

@@ -85,7 +85,7 @@ def five_percent_note(results: list[DesignResult]) -> str:
     """Why the headline's sets are at 90%, from the designs' own rank tests: a rank among N units has smallest p
     1/N, so at 5% none rejects when every design ranks fewer than 20 units ('' when some design could)."""
     smallest = [result.studentised.min_attainable_p for result in results if result.studentised is not None]
-    if not smallest or min(smallest) <= 1 - 0.95:
+    if not smallest or min(smallest) <= 0.05:
         return ""
     units = round(1 / min(smallest))
     return f" (at 5% none could: the most units any design ranks is {units}, so its smallest p is 1/{units})"

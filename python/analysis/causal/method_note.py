@@ -15,6 +15,7 @@ import pandas as pd
 from analysis.causal.formatting import SHORT_OUTCOMES, TableRenderer
 from analysis.causal.labels import design_short, treated_name
 from analysis.causal.results import DesignResult
+from analysis.design import and_join
 from analysis.marts import REPO_ROOT
 from estimators.monte_carlo import METHODS, wide_table
 
@@ -35,6 +36,7 @@ class SimulatedDesigns:
     """What the method note says of the Monte Carlo's designs, counted from its output."""
 
     controls: str = ""  # " (2, 8 or 15)"
+    post_years: str = "2 or 4"
     exceedances: str = ""  # " (with 48 designs and levels, about one exceedance is expected by chance)"
     rank_floors: str = ""  # " A rank test with 15 placebos can never reject at 5% (its smallest p is 1/16), ..."
 
@@ -60,17 +62,12 @@ class SimulatedDesigns:
         expected = round(cells * (1 - NormalDist().cdf(2)))
         verb = "is" if expected == 1 else "are"
         return cls(
-            controls=f" ({and_or(controls)})",
+            controls=f" ({and_join(controls, 'or')})",
+            post_years=and_join(sorted(int(n) for n in table["post_years"].unique()), "or"),
             exceedances=(f" (with {cells} designs and levels, about {expected} exceedance"
                          f"{'' if expected == 1 else 's'} {verb} expected by chance)"),
             rank_floors=rank_floors + ("." if rank_floors else ""),
         )
-
-
-def and_or(numbers: list[int]) -> str:
-    """2, 8 or 15."""
-    texts = [str(number) for number in numbers]
-    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " or " + texts[-1]
 
 
 def method_size_range(method: str, path: Path = MONTE_CARLO_CSV, alpha: float = 0.10) -> str:
@@ -192,12 +189,12 @@ def method_note_html(
     parts = [
         "<h3 id='method-note'>Method note: size and power, measured</h3>",
         "<p>Monte Carlo with panels shaped like this one: one treated unit and each design's number of controls"
-        f"{simulated.controls}, 22 pre-period years and 2 or 4 post-period years, AR(1) errors with rho 0.5, the "
-        "controls' noise unequal in every draw (SDs uniform on 0.5–2) and the treated unit's SD the noise ratio "
-        f"times the median control's: {treated}'s measured ratio in each design and outcome, and 1 and 2. Size is "
-        "the rejection rate with no effect (with its Monte Carlo standard error); power with an effect of 1 or "
-        "2 of the treated unit's pre-period SDs (for the two pre-trend tests: a linear pre-trend in the treated "
-        "unit rising by 1 or 2 SDs over the pre-period). A test “holds size” when its size is at most the "
+        f"{simulated.controls}, 22 pre-period years and {simulated.post_years} post-period years, AR(1) errors "
+        "with rho 0.5, the controls' noise unequal in every draw (SDs uniform on 0.5–2) and the treated unit's SD "
+        f"the noise ratio times the median control's: {treated}'s measured ratio in each design and outcome, and 1 "
+        "and 2. Size is the rejection rate with no effect (with its Monte Carlo standard error); power with an "
+        "effect of 1 or 2 of the treated unit's pre-period SDs (for the two pre-trend tests: a linear pre-trend in "
+        "the treated unit rising by 1 or 2 SDs over the pre-period). A test “holds size” when its size is at most the "
         f"level plus two Monte Carlo SEs{simulated.exceedances}.{simulated.rank_floors} Source: "
         "<code>bench/bench_inference_mc.py --measured</code>, output "
         "<code>data/benchmarks/inference_mc.csv</code> (modeled data, not migration figures).</p>",
