@@ -180,7 +180,7 @@ def _prune(cache: Path) -> None:
 
 def result_records(results: Sequence[Any]) -> list[dict[str, Any]]:
     """One record per node result of a dbt run (dbt's RunResult objects). `language` tells a Python model
-    (whose node time is its own pandas and statsmodels work) from SQL ones (bench/bench_build_floor.py)."""
+    (whose node time is its own pandas and statsmodels work) from SQL ones (bench/node_time.py)."""
     records = []
     for result in results:
         node = result.node
